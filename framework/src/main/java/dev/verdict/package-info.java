@@ -1,0 +1,2 @@
+/** Verdict: event-sourced domain models on NATS JetStream. */
+package dev.verdict;

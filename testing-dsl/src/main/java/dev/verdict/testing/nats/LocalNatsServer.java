@@ -1,0 +1,124 @@
+package dev.verdict.testing.nats;
+
+import io.nats.NatsRunnerUtils;
+import io.nats.NatsServerRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+
+/** A nats-server child process started through jnats-server-runner, with its own port and store directory. */
+final class LocalNatsServer implements NatsServer, AutoCloseable {
+    private final Path binary;
+    private final ServerVersion version;
+    private final Path storeDir;
+    private final List<String> extraConfig;
+    private final int port;
+    private NatsServerRunner runner;
+
+    LocalNatsServer(NatsServerBinary.Located binary, List<String> extraConfig) {
+        this.binary = binary.path();
+        this.version = binary.version();
+        this.extraConfig = List.copyOf(extraConfig);
+        try {
+            this.storeDir = Files.createTempDirectory("verdict-nats-");
+            this.port = NatsRunnerUtils.nextPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare a nats-server store directory or port", e);
+        }
+        start();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (runner != null) {
+            return;
+        }
+        List<String> config = new ArrayList<>();
+        config.add("host: 127.0.0.1");
+        config.add("jetstream {");
+        config.add("  store_dir: \"" + storeDir.toString().replace("\\", "/") + "\"");
+        config.add("}");
+        config.addAll(extraConfig);
+        try {
+            runner = NatsServerRunner.builder()
+                    .executablePath(binary)
+                    .port(port)
+                    .jetstream(true)
+                    .configInserts(config)
+                    .outputLevel(Level.WARNING)
+                    .build();
+        } catch (IOException e) {
+            throw new NatsServerUnavailable(
+                    "nats-server at " + binary + " did not start on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (runner == null) {
+            return;
+        }
+        try {
+            runner.shutdown(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            runner = null;
+        }
+    }
+
+    @Override
+    public String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    @Override
+    public String version() {
+        return version.toString();
+    }
+
+    Path storeDir() {
+        return storeDir;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(storeDir);
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // A leftover temp directory is harmless; the test outcome must not depend on it.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "nats-server " + version + " at " + url() + " (store " + storeDir + ")";
+    }
+}

@@ -1,0 +1,112 @@
+package dev.verdict.testing.nats;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit 5 extension that gives a test class a real nats-server with JetStream – never a mock.
+ *
+ * <p>The server is started once before the first test of the class and stopped (its temporary store directory
+ * deleted) after the last. The binary is found via {@code NATS_SERVER_BIN}, then {@code .tools/nats-server} in the
+ * working directory or a parent, then {@code PATH}; without a binary, a Docker engine runs the {@code nats:2.12}
+ * image through Testcontainers; without either the test fails with one sentence naming how to install a server.
+ * Servers older than 2.12 are refused.
+ *
+ * <pre>{@code
+ * class MyStoreTest {
+ *     @RegisterExtension
+ *     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
+ *
+ *     @Test
+ *     void appends(NatsServer server) throws Exception {   // or NATS.server()
+ *         try (Connection nc = server.connect()) {
+ *             // ...
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>It can also be declared with {@code @ExtendWith(NatsServerExtension.class)}, which starts a single node.
+ */
+public final class NatsServerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+    private final List<String> extraConfig;
+    private AutoCloseable running;
+    private NatsServer server;
+
+    /** A single-node server with JetStream; the form {@code @ExtendWith} uses. */
+    public NatsServerExtension() {
+        this(List.of());
+    }
+
+    private NatsServerExtension(List<String> extraConfig) {
+        this.extraConfig = List.copyOf(extraConfig);
+    }
+
+    /** A single-node server with JetStream on a free loopback port. */
+    public static NatsServerExtension singleNode() {
+        return new NatsServerExtension();
+    }
+
+    /**
+     * A single-node server with extra lines appended to its configuration file (e.g. accounts or TLS blocks).
+     * Ignored by the Docker fallback, which cannot read local files.
+     */
+    public static NatsServerExtension singleNodeWithConfig(String... configLines) {
+        return new NatsServerExtension(List.of(configLines));
+    }
+
+    /** The running server; only valid between {@code beforeAll} and {@code afterAll}. */
+    public NatsServer server() {
+        if (server == null) {
+            throw new IllegalStateException("the nats-server is not running: use the extension from a test class"
+                    + " (@RegisterExtension static field or @ExtendWith)");
+        }
+        return server;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (server != null) {
+            return;
+        }
+        Optional<NatsServerBinary.Located> binary = NatsServerBinary.locate();
+        if (binary.isPresent()) {
+            LocalNatsServer local = new LocalNatsServer(binary.get(), extraConfig);
+            running = local;
+            server = local;
+        } else if (ContainerNatsServer.dockerAvailable()) {
+            ContainerNatsServer container = ContainerNatsServer.startNew();
+            running = container;
+            server = container;
+        } else {
+            throw new NatsServerUnavailable("No nats-server 2.12+ found (looked at $" + NatsServerBinary.ENV
+                    + ", .tools/nats-server, PATH) and no Docker engine to run " + ContainerNatsServer.IMAGE + ". "
+                    + NatsServerBinary.INSTALL_HINT);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        AutoCloseable toClose = running;
+        running = null;
+        server = null;
+        if (toClose != null) {
+            toClose.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == NatsServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return server();
+    }
+}
