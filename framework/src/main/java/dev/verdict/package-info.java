@@ -1,2 +1,0 @@
-/** Verdict: event-sourced domain models on NATS JetStream. */
-package dev.verdict;

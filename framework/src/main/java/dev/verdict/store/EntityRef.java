@@ -1,0 +1,39 @@
+package dev.verdict.store;
+
+import java.util.Objects;
+
+/**
+ * One entity's event sequence: a category and an id. In a store named {@code pharmacy} the entity {@code
+ * prescription/rx-42} lives on the subject {@code pharmacy.prescription.rx-42}.
+ *
+ * <pre>{@code
+ * EntityRef rx = EntityRef.of("prescription", "rx-42");
+ * rx.subject("pharmacy"); // "pharmacy.prescription.rx-42"
+ * }</pre>
+ */
+public record EntityRef(Category category, EntityId id) {
+    public EntityRef {
+        Objects.requireNonNull(category, "category");
+        Objects.requireNonNull(id, "id");
+    }
+
+    /** Validates both parts. */
+    public static EntityRef of(String category, String id) {
+        return new EntityRef(Category.of(category), EntityId.of(id));
+    }
+
+    /** The subject of this entity in the given store: {@code <store>.<category>.<id>}. */
+    public String subject(String storeName) {
+        return storeName + "." + category.value() + "." + id.value();
+    }
+
+    /** The KV key of this entity's snapshot: {@code <category>.<id>}. */
+    public String key() {
+        return category.value() + "." + id.value();
+    }
+
+    @Override
+    public String toString() {
+        return category + "/" + id;
+    }
+}

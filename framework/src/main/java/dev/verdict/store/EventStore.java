@@ -1,0 +1,64 @@
+package dev.verdict.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An event store: per-entity sequences of events with optimistic concurrency and ordered replay.
+ *
+ * <p>Versions: an entity's version is the stream sequence of its last event, {@code 0} when it has none. Versions
+ * of one entity grow strictly but not contiguously (other entities' events sit in between).
+ *
+ * <p>Guarantees of every implementation (the NATS store and the in-memory store alike):
+ *
+ * <ul>
+ *   <li>{@link #append} stores all events of one call or none, only if the entity's version equals {@code
+ *       expectedVersion}; otherwise it throws {@link ConcurrencyConflict} and stores nothing;
+ *   <li>the event at index {@code i} of a call carries the message id {@code context.messageId(i)}; repeating an
+ *       append with the same command id (inside the duplicate window) stores nothing new and returns the original
+ *       sequences with {@code duplicate = true};
+ *   <li>{@link #read} delivers an entity's events in order, exactly those inside the range, and fails with {@link
+ *       EventDecodingFailed} rather than skip a message it cannot read.
+ * </ul>
+ *
+ * <pre>{@code
+ * EntityRef rx = EntityRef.of("prescription", "rx-42");
+ * long version = store.version(rx);                       // 0 for a new entity
+ * AppendResult r = store.append(rx, version, List.of(encoded), CommandContext.create());
+ * store.read(rx, ReadRange.all(), event -> System.out.println(event.sequence() + " " + event.type()));
+ * }</pre>
+ */
+public interface EventStore {
+
+    /** The store's name: stream name and first subject token. */
+    StoreName name();
+
+    /**
+     * Appends events to one entity atomically, if its version is still {@code expectedVersion}.
+     *
+     * @param expectedVersion the version the decision was made on; {@code 0} = the entity must have no events
+     * @param events one or more events, in order
+     * @throws ConcurrencyConflict when the entity's version differs; nothing was stored
+     * @throws EventTooLarge when an event exceeds the maximum message size; nothing was stored
+     * @throws EventStoreUnavailable when the outcome is unknown (retry with the same command id)
+     */
+    AppendResult append(EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context);
+
+    /**
+     * Streams an entity's events inside the range to the sink, in order, without holding them in memory.
+     *
+     * @throws EventDecodingFailed when a message on the entity's subject is not a readable event
+     */
+    ReadResult read(EntityRef entity, ReadRange range, Consumer<RecordedEvent> sink);
+
+    /** The entity's current version: the sequence of its last event, {@code 0} when it has none. */
+    long version(EntityRef entity);
+
+    /** Reads the events inside the range into a list. Convenient for short histories and tests. */
+    default List<RecordedEvent> readAll(EntityRef entity, ReadRange range) {
+        List<RecordedEvent> events = new ArrayList<>();
+        read(entity, range, events::add);
+        return events;
+    }
+}
