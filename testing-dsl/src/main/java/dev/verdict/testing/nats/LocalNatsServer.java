@@ -23,16 +23,33 @@ final class LocalNatsServer implements NatsServer, AutoCloseable {
     private NatsServerRunner runner;
 
     LocalNatsServer(NatsServerBinary.Located binary, List<String> extraConfig) {
+        this(binary, freePort(), extraConfig);
+        start();
+    }
+
+    /** Prepared but not started: cluster nodes need all ports before the first node starts. */
+    LocalNatsServer(NatsServerBinary.Located binary, int port, List<String> extraConfig) {
         this.binary = binary.path();
         this.version = binary.version();
         this.extraConfig = List.copyOf(extraConfig);
+        this.port = port;
         try {
             this.storeDir = Files.createTempDirectory("verdict-nats-");
-            this.port = NatsRunnerUtils.nextPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare a nats-server store directory or port", e);
+            throw new UncheckedIOException("cannot create a nats-server store directory", e);
         }
-        start();
+    }
+
+    static int freePort() {
+        try {
+            return NatsRunnerUtils.nextPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port for nats-server", e);
+        }
+    }
+
+    int port() {
+        return port;
     }
 
     @Override
