@@ -13,8 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 
-/** A nats-server child process started through jnats-server-runner, with its own port and store directory. */
-final class LocalNatsServer implements NatsServer, AutoCloseable {
+/**
+ * A nats-server child process started through jnats-server-runner, with its own free loopback port and temporary
+ * store directory (deleted on {@link #close()}). {@link NatsServerExtension} uses it for tests; benchmarks and tools
+ * can start one directly:
+ *
+ * <pre>{@code
+ * try (LocalNatsServer server = LocalNatsServer.start()) {
+ *     Connection nc = server.connect();
+ *     // ...
+ * }
+ * }</pre>
+ */
+public final class LocalNatsServer implements NatsServer, AutoCloseable {
     private final Path binary;
     private final ServerVersion version;
     private final Path storeDir;
@@ -25,6 +36,20 @@ final class LocalNatsServer implements NatsServer, AutoCloseable {
     LocalNatsServer(NatsServerBinary.Located binary, List<String> extraConfig) {
         this(binary, freePort(), extraConfig);
         start();
+    }
+
+    /**
+     * Starts a single node with JetStream, found like {@link NatsServerExtension} finds it (without the Docker
+     * fallback).
+     *
+     * @param extraConfig extra lines for the server's configuration file, e.g. {@code sync_interval: always}
+     * @throws NatsServerUnavailable when no nats-server 2.12+ is installed
+     */
+    public static LocalNatsServer start(String... extraConfig) {
+        NatsServerBinary.Located binary = NatsServerBinary.locate()
+                .orElseThrow(() -> new NatsServerUnavailable("No nats-server 2.12+ found (looked at $"
+                        + NatsServerBinary.ENV + ", .tools/nats-server," + " PATH). " + NatsServerBinary.INSTALL_HINT));
+        return new LocalNatsServer(binary, List.of(extraConfig));
     }
 
     /** Prepared but not started: cluster nodes need all ports before the first node starts. */
@@ -101,7 +126,8 @@ final class LocalNatsServer implements NatsServer, AutoCloseable {
         return version.toString();
     }
 
-    Path storeDir() {
+    /** The server's JetStream store directory. */
+    public Path storeDir() {
         return storeDir;
     }
 
