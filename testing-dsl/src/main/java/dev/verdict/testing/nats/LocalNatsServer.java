@@ -16,10 +16,10 @@ import java.util.logging.Level;
 /**
  * A nats-server child process started through jnats-server-runner, with its own free loopback port and temporary
  * store directory (deleted on {@link #close()}). {@link NatsServerExtension} uses it for tests; benchmarks and tools
- * can start one directly:
+ * can launch one directly:
  *
  * <pre>{@code
- * try (LocalNatsServer server = LocalNatsServer.start()) {
+ * try (LocalNatsServer server = LocalNatsServer.launch()) {
  *     Connection nc = server.connect();
  *     // ...
  * }
@@ -45,7 +45,7 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
      * @param extraConfig extra lines for the server's configuration file, e.g. {@code sync_interval: always}
      * @throws NatsServerUnavailable when no nats-server 2.12+ is installed
      */
-    public static LocalNatsServer start(String... extraConfig) {
+    public static LocalNatsServer launch(String... extraConfig) {
         NatsServerBinary.Located binary = NatsServerBinary.locate()
                 .orElseThrow(() -> new NatsServerUnavailable("No nats-server 2.12+ found (looked at $"
                         + NatsServerBinary.ENV + ", .tools/nats-server," + " PATH). " + NatsServerBinary.INSTALL_HINT));
