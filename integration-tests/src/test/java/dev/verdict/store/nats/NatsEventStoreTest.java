@@ -245,6 +245,19 @@ class NatsEventStoreTest {
                 .hasMessageContaining("sequence " + seq);
     }
 
+    @Test
+    void aMessageMissingARequiredHeaderFailsTheReadNamingTheHeader() throws Exception {
+        Headers h = new Headers();
+        h.put(NatsEventHeaders.TYPE, "Dispensed");
+        h.put(NatsEventHeaders.SCHEMA_VERSION, "1");
+        nc.jetStream().publish(rx.subject(store.name().value()), h, "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> store.readAll(rx, ReadRange.all()))
+                .isInstanceOf(EventDecodingFailed.class)
+                .hasMessageContaining("type 'Dispensed'")
+                .hasMessageContaining("required header " + NatsEventHeaders.EVENT_ID + " is missing");
+    }
+
     private void publishForeign(String type, String payload) throws Exception {
         Headers h = new Headers();
         h.put(NatsEventHeaders.TYPE, type);
