@@ -12,6 +12,7 @@ import dev.verdict.store.ReadResult;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.Snapshot;
 import dev.verdict.store.SnapshotStore;
+import dev.verdict.store.SnapshotValidation;
 import dev.verdict.store.StateCodec;
 import java.time.Duration;
 import java.util.List;
@@ -119,7 +120,7 @@ final class StateLoader<S, E> {
             return Optional.empty();
         }
         long head = store.version(entity);
-        if (snapshot.version() > head) {
+        if (SnapshotValidation.check(snapshot, stateCodec.fingerprint(), head) != SnapshotValidation.Outcome.USABLE) {
             LOG.warn(
                     "snapshot of {} ignored: its version {} is ahead of the entity's version {} "
                             + "(was the stream recreated or purged?)",

@@ -14,6 +14,7 @@ class MicrometerIsolationTest {
     void onlyMicrometerRuntimeMetricsRefersToMicrometer() {
         JavaClasses runtime = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                 .importPackages("dev.verdict.runtime");
 
         noClasses()

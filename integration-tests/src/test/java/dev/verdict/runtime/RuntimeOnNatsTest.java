@@ -14,8 +14,8 @@ import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.Snapshot;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
+import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsServerExtension;
-import dev.verdict.testing.store.InMemorySnapshotStore;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,7 +166,7 @@ class RuntimeOnNatsTest {
             sequences.addAll(r.sequences());
         }
         assertThat(sequences).hasSize(10_000);
-        InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        NatsSnapshotStore snapshots = NatsSnapshotStore.create(nc, store.config());
         long snapshotVersion = sequences.get(9_990 - 1);
         snapshots.save(
                 big,
@@ -219,7 +219,7 @@ class RuntimeOnNatsTest {
     @Test
     void snapshotsAreWrittenAsynchronouslyAfterAppendsOnNats() {
         NatsEventStore store = newStore();
-        InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        NatsSnapshotStore snapshots = NatsSnapshotStore.create(nc, store.config());
         try (CommandRuntime runtime = CommandRuntime.builder(store)
                 .snapshots(snapshots)
                 .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
