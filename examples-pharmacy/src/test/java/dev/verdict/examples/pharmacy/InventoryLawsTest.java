@@ -22,7 +22,7 @@ class InventoryLawsTest {
     private static final String DRUG = "amoxicillin";
     private final InventoryDecider decider = new InventoryDecider();
 
-    @Property
+    @Property(tries = 300)
     void reservedStockIsNeverMoreThanStockOnHand(@ForAll("histories") List<InventoryCommand> commands) {
         Inventory state = decider.initialState();
         for (InventoryCommand command : commands) {
@@ -33,7 +33,7 @@ class InventoryLawsTest {
         }
     }
 
-    @Property
+    @Property(tries = 300)
     void stockOnHandIsWhatWasReceivedMinusWhatWasDispensed(@ForAll("histories") List<InventoryCommand> commands) {
         Inventory state = decider.initialState();
         int received = 0;

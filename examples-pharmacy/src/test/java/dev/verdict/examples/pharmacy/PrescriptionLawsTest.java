@@ -27,21 +27,21 @@ class PrescriptionLawsTest {
     private static final Instant T = Instant.parse("2026-01-05T09:00:00Z");
     private final PrescriptionDecider decider = new PrescriptionDecider();
 
-    @Property
+    @Property(tries = 300)
     void aFillNeverDispensesMoreThanPrescribed(@ForAll("histories") List<PrescriptionCommand> commands) {
         for (Prescription state : reachableStates(commands)) {
             assertThat(state.dispensed()).isBetween(0, state.quantity());
         }
     }
 
-    @Property
+    @Property(tries = 300)
     void refillsUsedNeverExceedRefillsAllowed(@ForAll("histories") List<PrescriptionCommand> commands) {
         for (Prescription state : reachableStates(commands)) {
             assertThat(state.refillsUsed()).isBetween(0, state.refillsAllowed());
         }
     }
 
-    @Property
+    @Property(tries = 300)
     void nothingHappensAfterCancellation(@ForAll("histories") List<PrescriptionCommand> commands) {
         boolean cancelled = false;
         Prescription state = decider.initialState();
@@ -55,7 +55,7 @@ class PrescriptionLawsTest {
         }
     }
 
-    @Property
+    @Property(tries = 300)
     void terminalStatesAcceptNoCommand(
             @ForAll("histories") List<PrescriptionCommand> commands, @ForAll("commands") PrescriptionCommand next) {
         List<Prescription> states = reachableStates(commands);
@@ -65,7 +65,7 @@ class PrescriptionLawsTest {
         }
     }
 
-    @Property
+    @Property(tries = 300)
     void everyDispenseIsRecordedWithTheFillItBelongsTo(@ForAll("histories") List<PrescriptionCommand> commands) {
         Prescription state = decider.initialState();
         for (PrescriptionCommand command : commands) {
@@ -79,7 +79,7 @@ class PrescriptionLawsTest {
         }
     }
 
-    @Property
+    @Property(tries = 300)
     void decisionsAreDeterministic(
             @ForAll("histories") List<PrescriptionCommand> commands, @ForAll("commands") PrescriptionCommand next) {
         List<Prescription> states = reachableStates(commands);
