@@ -1,0 +1,9 @@
+package com.example.rx;
+
+import dev.verdict.decider.DomainRejection;
+
+public final class OverDispense extends DomainRejection {
+    public OverDispense(int asked, int remaining) {
+        super("rx.over-dispense", "cannot dispense " + asked + ", only " + remaining + " remain");
+    }
+}
