@@ -2,7 +2,6 @@ package dev.verdict.testing;
 
 import dev.verdict.projection.Process;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -44,7 +43,11 @@ public final class ProcessSpec<E, S, C> {
     /** The process has observed these events (its reactions to them are not checked). */
     @SafeVarargs
     public final Given<E, S, C> given(E... events) {
-        return given(Arrays.asList(events));
+        List<E> list = new ArrayList<>(events.length);
+        for (E element : events) {
+            list.add(element);
+        }
+        return given(list);
     }
 
     /** The process has observed these events (its reactions to them are not checked). */
@@ -148,7 +151,11 @@ public final class ProcessSpec<E, S, C> {
         /** Expects exactly these commands, in this order. */
         @SafeVarargs
         public final Outcome<E, S, C> then(C... expected) {
-            return then(Arrays.asList(expected));
+            List<C> list = new ArrayList<>(expected.length);
+            for (C element : expected) {
+                list.add(element);
+            }
+            return then(list);
         }
 
         /** Expects exactly these commands, in this order. */

@@ -2,7 +2,6 @@ package dev.verdict.testing;
 
 import dev.verdict.projection.View;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -42,7 +41,11 @@ public final class ViewSpec<S, E> {
     /** Folds these events onto the view's initial state. */
     @SafeVarargs
     public final Given<S, E> given(E... events) {
-        return given(Arrays.asList(events));
+        List<E> list = new ArrayList<>(events.length);
+        for (E element : events) {
+            list.add(element);
+        }
+        return given(list);
     }
 
     /** Folds these events onto the view's initial state. */
@@ -110,7 +113,11 @@ public final class ViewSpec<S, E> {
         /** The same events followed by more. */
         @SafeVarargs
         public final Given<S, E> andGiven(E... more) {
-            return andGiven(Arrays.asList(more));
+            List<E> list = new ArrayList<>(more.length);
+            for (E element : more) {
+                list.add(element);
+            }
+            return andGiven(list);
         }
 
         /** The same events followed by more. */
