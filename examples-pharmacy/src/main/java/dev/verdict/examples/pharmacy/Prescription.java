@@ -34,7 +34,7 @@ public record Prescription(
     }
 
     /** Whether dispensing may happen (verified and the current fill not complete). */
-    public boolean isDispensable() {
+    public boolean canDispense() {
         return (status == PrescriptionStatus.VERIFIED || status == PrescriptionStatus.DISPENSING) && remaining() > 0;
     }
 

@@ -73,7 +73,7 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
                     refill.issuedAt()));
         }
         if (command instanceof CancelPrescription cancel) {
-            int undispensed = state.isDispensable() ? state.remaining() : 0;
+            int undispensed = state.canDispense() ? state.remaining() : 0;
             return List.of(new PrescriptionCancelled(
                     state.prescriptionId(), state.drug(), cancel.reason(), undispensed, cancel.issuedAt()));
         }

@@ -7,6 +7,8 @@ import dev.verdict.examples.pharmacy.InventoryCommand.DispenseFromReservation;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReceiveStock;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReleaseReservation;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReserveStock;
+import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.testing.DeciderLaws;
 import java.time.Instant;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -49,6 +51,13 @@ class InventoryLawsTest {
             }
         }
         assertThat(state.onHand()).isEqualTo(received - dispensed);
+    }
+
+    @Property(tries = 50)
+    void aSnapshotContinuesExactlyLikeTheOriginal(@ForAll("histories") List<InventoryCommand> commands) {
+        DeciderLaws.of(decider, Arbitraries.just(new ReceiveStock(DRUG, 1, T)))
+                .snapshotCodec(JsonStateCodec.of(Inventory.class))
+                .checkSnapshotEquivalence(commands);
     }
 
     private List<InventoryEvent> decideOrEmpty(InventoryCommand command, Inventory state) {

@@ -30,6 +30,7 @@ import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
+import dev.verdict.store.nats.NatsSnapshotStore;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -126,7 +127,9 @@ public final class PharmacyApp implements AutoCloseable {
         StoreName storeName = StoreName.of(settings.storeName());
         NatsEventStoreConfig config = NatsEventStoreConfig.of(settings.storeName());
         NatsEventStore store = NatsEventStore.create(nats, config);
-        CommandRuntime runtime = CommandRuntime.builder(store).build();
+        NatsSnapshotStore snapshots = NatsSnapshotStore.create(nats, config);
+        CommandRuntime runtime =
+                CommandRuntime.builder(store).snapshots(snapshots).build();
 
         JsonEventCodec<PrescriptionEvent> prescriptionCodec = JsonEventCodec.of(PrescriptionEvent.class);
         EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions =

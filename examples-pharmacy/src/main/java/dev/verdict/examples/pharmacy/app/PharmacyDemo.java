@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -61,13 +62,13 @@ public final class PharmacyDemo {
                 "The pharmacy receives 100 tablets",
                 "POST",
                 "/inventory/" + drug + "/receive",
-                Map.of("quantity", 100),
+                body("quantity", 100),
                 200);
         call(
                 "Dr. House orders 30 tablets with one refill",
                 "POST",
                 "/prescriptions",
-                Map.of(
+                body(
                         "prescriptionId",
                         rx,
                         "patientId",
@@ -87,13 +88,13 @@ public final class PharmacyDemo {
                 "Dispensing before verification is refused",
                 "POST",
                 "/prescriptions/" + rx + "/dispense",
-                Map.of("quantity", 10),
+                body("quantity", 10),
                 409);
         call(
                 "A pharmacist verifies it",
                 "POST",
                 "/prescriptions/" + rx + "/verify",
-                Map.of("pharmacistId", "pharmacist-ana"),
+                body("pharmacistId", "pharmacist-ana"),
                 200);
         poll(
                 "The process manager reserved the fill in the stock",
@@ -103,35 +104,35 @@ public final class PharmacyDemo {
                 "Dispense 10 (a partial fill)",
                 "POST",
                 "/prescriptions/" + rx + "/dispense",
-                Map.of("quantity", 10),
+                body("quantity", 10),
                 200);
         long afterFirstDispense = first.path("version").asLong();
         Instant between = Instant.now();
         Thread.sleep(20);
-        call("Dispense 15 more", "POST", "/prescriptions/" + rx + "/dispense", Map.of("quantity", 15), 200);
+        call("Dispense 15 more", "POST", "/prescriptions/" + rx + "/dispense", body("quantity", 15), 200);
         call(
                 "Dispensing 10 more is refused: only 5 remain",
                 "POST",
                 "/prescriptions/" + rx + "/dispense",
-                Map.of("quantity", 10),
+                body("quantity", 10),
                 409);
         call(
                 "Dispense the last 5: the first fill is complete",
                 "POST",
                 "/prescriptions/" + rx + "/dispense",
-                Map.of("quantity", 5),
+                body("quantity", 5),
                 200);
-        call("Start the refill", "POST", "/prescriptions/" + rx + "/refill", Map.of(), 200);
+        call("Start the refill", "POST", "/prescriptions/" + rx + "/refill", body(), 200);
         JsonNode once = callWithKey(
                 "Dispense 12 with Idempotency-Key demo-" + rx,
                 "demo-" + rx,
                 "/prescriptions/" + rx + "/dispense",
-                Map.of("quantity", 12));
+                body("quantity", 12));
         JsonNode twice = callWithKey(
                 "...and the same request again (a client retry): same answer, nothing new",
                 "demo-" + rx,
                 "/prescriptions/" + rx + "/dispense",
-                Map.of("quantity", 12));
+                body("quantity", 12));
         if (!once.equals(twice)) {
             throw new DemoFailed("the repeated request answered " + twice + " instead of " + once);
         }
@@ -156,6 +157,27 @@ public final class PharmacyDemo {
         call("The stock after all this", "GET", "/inventory/" + drug, null, 200);
         out.println();
         out.println("Done. Everything above is stored in JetStream (stream 'pharmacy') and survives a restart.");
+    }
+
+    /** A JSON object with its fields in the given order. */
+    private static Map<String, Object> body(Object... keysAndValues) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            body.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return body;
+    }
+
+    /** Objects pretty-printed; lists one element per line, so a history reads like a log. */
+    private String show(JsonNode answer) throws IOException {
+        if (answer.isArray()) {
+            StringBuilder lines = new StringBuilder("[");
+            for (JsonNode element : answer) {
+                lines.append("\n  ").append(json.writeValueAsString(element));
+            }
+            return lines.append(answer.isEmpty() ? "]" : "\n]").toString();
+        }
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(answer);
     }
 
     private static boolean containsVersion(JsonNode list, String rx, long version) {
@@ -196,8 +218,7 @@ public final class PharmacyDemo {
                         : HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode answer = json.readTree(response.body());
-        out.println("   < " + response.statusCode() + " "
-                + indent(json.writerWithDefaultPrettyPrinter().writeValueAsString(answer)));
+        out.println("   < " + response.statusCode() + " " + indent(show(answer)));
         if (response.statusCode() != expected) {
             throw new DemoFailed("step " + step + " answered " + response.statusCode() + ", expected " + expected);
         }
