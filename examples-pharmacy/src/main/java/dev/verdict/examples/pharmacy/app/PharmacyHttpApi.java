@@ -120,11 +120,12 @@ final class PharmacyHttpApi implements HttpHandler {
                 requireMethod(method, "POST");
                 JsonRequest body = body(exchange);
                 ReceiveStock receive = new ReceiveStock(drug, body.integer("quantity", 1), clock.instant());
+                Optional<String> key = idempotencyKey(exchange);
                 requireConnected();
                 return new Reply(
                         200,
-                        InventoryResource.of(pharmacy.inventoryCommand(drug, receive, idempotencyKey(exchange))
-                                .state()));
+                        InventoryResource.of(
+                                pharmacy.inventoryCommand(drug, receive, key).state()));
             }
         }
         throw ApiError.notFound(
@@ -145,9 +146,10 @@ final class PharmacyHttpApi implements HttpHandler {
                     body.integer("refills", 0),
                     body.text("prescriberId"),
                     clock.instant());
+            Optional<String> key = idempotencyKey(exchange);
             requireConnected();
             Versioned<dev.verdict.examples.pharmacy.Prescription> result =
-                    pharmacy.prescriptionCommand(order.prescriptionId(), order, idempotencyKey(exchange));
+                    pharmacy.prescriptionCommand(order.prescriptionId(), order, key);
             exchange.getResponseHeaders().set("Location", "/prescriptions/" + order.prescriptionId());
             return new Reply(201, PrescriptionResource.of(result.state(), result.version()));
         }
@@ -173,9 +175,10 @@ final class PharmacyHttpApi implements HttpHandler {
         if (path.size() == 3) {
             requireMethod(method, "POST");
             PrescriptionCommand command = prescriptionCommand(path.get(2), body(exchange));
+            Optional<String> key = idempotencyKey(exchange);
             requireConnected();
             Versioned<dev.verdict.examples.pharmacy.Prescription> result =
-                    pharmacy.prescriptionCommand(id, command, idempotencyKey(exchange));
+                    pharmacy.prescriptionCommand(id, command, key);
             return new Reply(200, PrescriptionResource.of(result.state(), result.version()));
         }
         throw ApiError.notFound(

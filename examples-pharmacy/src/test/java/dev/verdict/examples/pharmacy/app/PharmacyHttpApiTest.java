@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verdict.examples.pharmacy.app.HttpClientForTests.Reply;
 import dev.verdict.testing.nats.NatsServerExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -469,6 +472,20 @@ class PharmacyHttpApiTest {
         assertThat(tooMuch.status()).isEqualTo(409);
         assertThat(tooMuch.error()).isEqualTo("prescription.over-dispense");
         assertThat(tooMuch.body().path("message").asText()).contains("only 30 remain");
+    }
+
+    @Test
+    void theDemoWalksThroughAPrescriptionsLife() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        new PharmacyDemo(app.url(), new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(output)
+                .contains("< 409")
+                .contains("prescription.over-dispense")
+                .contains("asOf=");
+        assertThat(output).contains("Done.");
     }
 
     @Test
