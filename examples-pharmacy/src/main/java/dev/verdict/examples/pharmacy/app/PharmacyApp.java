@@ -212,8 +212,11 @@ public final class PharmacyApp implements AutoCloseable {
     }
 
     private static Connection connect(String url) {
+        NatsConnectionLog log = new NatsConnectionLog();
         Options options = Options.builder()
                 .server(url)
+                .connectionListener(log)
+                .errorListener(log)
                 .connectionName("verdict-pharmacy")
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(250))
