@@ -475,6 +475,14 @@ class PharmacyHttpApiTest {
     }
 
     @Test
+    void reportsItsHealth() {
+        Reply health = http.get("/health");
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.raw()).isEqualTo("{\"nats\":\"connected\"}");
+    }
+
+    @Test
     void theDemoWalksThroughAPrescriptionsLife() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 

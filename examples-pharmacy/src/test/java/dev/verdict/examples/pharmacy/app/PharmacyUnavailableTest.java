@@ -31,6 +31,7 @@ class PharmacyUnavailableTest {
             try {
                 Reply read = http.await("/prescriptions/rx-outage", r -> r.status() == 503);
                 assertThat(read.error()).isEqualTo("unavailable");
+                assertThat(http.get("/health").status()).isEqualTo(503);
                 Reply write = http.post("/prescriptions/rx-outage/verify", "{\"pharmacistId\":\"ana\"}");
                 assertThat(write.status()).isEqualTo(503);
                 assertThat(write.raw()).doesNotContain("Exception");
