@@ -16,7 +16,13 @@ final class NatsConnectionLog implements ConnectionListener, ErrorListener {
     private final AtomicBoolean down = new AtomicBoolean();
 
     @Override
+    @SuppressWarnings("deprecation") // the interface's only abstract method; the client calls the overload below
     public void connectionEvent(Connection connection, Events event) {
+        connectionEvent(connection, event, System.currentTimeMillis(), "");
+    }
+
+    @Override
+    public void connectionEvent(Connection connection, Events event, Long time, String uriDetails) {
         if (event == Events.DISCONNECTED && down.compareAndSet(false, true)) {
             LOG.warn("lost the connection to NATS; reconnecting (the API answers 503 meanwhile)");
         } else if ((event == Events.RECONNECTED || event == Events.RESUBSCRIBED) && down.compareAndSet(true, false)) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.verdict.decider.DomainRejection;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReceiveStock;
+import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.CancelPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
@@ -148,8 +149,7 @@ final class PharmacyHttpApi implements HttpHandler {
                     clock.instant());
             Optional<String> key = idempotencyKey(exchange);
             requireConnected();
-            Versioned<dev.verdict.examples.pharmacy.Prescription> result =
-                    pharmacy.prescriptionCommand(order.prescriptionId(), order, key);
+            Versioned<Prescription> result = pharmacy.prescriptionCommand(order.prescriptionId(), order, key);
             exchange.getResponseHeaders().set("Location", "/prescriptions/" + order.prescriptionId());
             return new Reply(201, PrescriptionResource.of(result.state(), result.version()));
         }
@@ -177,8 +177,7 @@ final class PharmacyHttpApi implements HttpHandler {
             PrescriptionCommand command = prescriptionCommand(path.get(2), body(exchange));
             Optional<String> key = idempotencyKey(exchange);
             requireConnected();
-            Versioned<dev.verdict.examples.pharmacy.Prescription> result =
-                    pharmacy.prescriptionCommand(id, command, key);
+            Versioned<Prescription> result = pharmacy.prescriptionCommand(id, command, key);
             return new Reply(200, PrescriptionResource.of(result.state(), result.version()));
         }
         throw ApiError.notFound(
