@@ -64,6 +64,9 @@ import org.slf4j.LoggerFactory;
  *       EventDecodingFailed} on a message that is not a Verdict event.
  * </ul>
  *
+ * <p>Thread-safe: one instance serves all threads of an application (appends to different entities run in
+ * parallel; keep one entity's commands sequential to avoid needless conflicts).
+ *
  * <p>Bring your own {@link Connection} (auth, TLS, reconnects are yours; see {@code docs/nats-mapping.md} for
  * recommended options). The store does not close it.
  *
