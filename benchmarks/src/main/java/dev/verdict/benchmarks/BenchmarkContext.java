@@ -1,0 +1,39 @@
+package dev.verdict.benchmarks;
+
+import dev.verdict.testing.nats.LocalNatsServer;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+
+/**
+ * What every scenario shares in one run: the settings, the one nats-server, a connection for each side (so neither
+ * side's traffic queues behind the other's on one socket), the raw stream, and the payloads.
+ */
+final class BenchmarkContext implements AutoCloseable {
+    final Settings settings;
+    final LocalNatsServer server;
+    final Connection verdictConnection;
+    final Connection rawConnection;
+    final RawJetStream raw;
+    final Payloads payloads = new Payloads();
+    final MessageIds ids = new MessageIds();
+
+    BenchmarkContext(Settings settings, LocalNatsServer server) throws Exception {
+        this.settings = settings;
+        this.server = server;
+        this.verdictConnection =
+                Nats.connect(server.defaultOptions().connectionName("verdict").build());
+        this.rawConnection =
+                Nats.connect(server.defaultOptions().connectionName("raw").build());
+        this.raw = RawJetStream.provision(rawConnection, "raw", null);
+    }
+
+    String serverVersion() {
+        return rawConnection.getServerInfo().getVersion();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        verdictConnection.close();
+        rawConnection.close();
+    }
+}
