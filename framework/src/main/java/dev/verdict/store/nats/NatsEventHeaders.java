@@ -1,0 +1,60 @@
+package dev.verdict.store.nats;
+
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.EncodedEvent;
+import io.nats.client.impl.Headers;
+import java.time.Instant;
+
+/**
+ * The NATS headers Verdict writes on every event message, and reads back. Any client in any language can read an
+ * event from its subject, these headers and the JSON payload (see {@code docs/nats-mapping.md}).
+ *
+ * <table>
+ *   <caption>Headers of an event message</caption>
+ *   <tr><th>header</th><th>value</th><th>required on read</th></tr>
+ *   <tr><td>{@value #TYPE}</td><td>stable event type name, e.g. {@code PrescriptionOrdered}</td><td>yes</td></tr>
+ *   <tr><td>{@value #SCHEMA_VERSION}</td><td>schema version of the payload, decimal, &ge; 1</td><td>yes</td></tr>
+ *   <tr><td>{@value #EVENT_ID}</td><td>unique event id, a UUID</td><td>yes</td></tr>
+ *   <tr><td>{@value #TIME}</td><td>when the event happened, ISO-8601 UTC instant</td><td>yes</td></tr>
+ *   <tr><td>{@value #COMMAND_ID}</td><td>id of the command that caused it</td><td>yes</td></tr>
+ *   <tr><td>{@value #CORRELATION_ID}</td><td>correlation id of the command</td><td>yes</td></tr>
+ *   <tr><td>{@value #CAUSATION_ID}</td><td>causation id of the command</td><td>no (absent = none)</td></tr>
+ *   <tr><td>{@value #METADATA_PREFIX}{@code <key>}</td><td>user metadata of the command</td><td>no</td></tr>
+ *   <tr><td>{@code Nats-Msg-Id}</td><td>{@code <commandId>:<index>}, used by the server to deduplicate</td><td>no</td></tr>
+ * </table>
+ *
+ * <pre>{@code
+ * String type = message.getHeaders().getFirst(NatsEventHeaders.TYPE);
+ * }</pre>
+ */
+public final class NatsEventHeaders {
+    public static final String TYPE = "Verdict-Type";
+    public static final String SCHEMA_VERSION = "Verdict-Schema-Version";
+    public static final String EVENT_ID = "Verdict-Event-Id";
+    public static final String TIME = "Verdict-Time";
+    public static final String COMMAND_ID = "Verdict-Command-Id";
+    public static final String CORRELATION_ID = "Verdict-Correlation-Id";
+    public static final String CAUSATION_ID = "Verdict-Causation-Id";
+    /** Prefix of user metadata headers: metadata key {@code user} is stored as {@code Verdict-Meta-user}. */
+    public static final String METADATA_PREFIX = "Verdict-Meta-";
+
+    /** NATS' deduplication header. */
+    public static final String MSG_ID = "Nats-Msg-Id";
+
+    private NatsEventHeaders() {}
+
+    /** The headers of the event at {@code index} of a command's decision. */
+    public static Headers of(EncodedEvent event, int index, String eventId, Instant time, CommandContext context) {
+        Headers h = new Headers();
+        h.put(TYPE, event.type());
+        h.put(SCHEMA_VERSION, Integer.toString(event.schemaVersion()));
+        h.put(EVENT_ID, eventId);
+        h.put(TIME, time.toString());
+        h.put(COMMAND_ID, context.commandId());
+        h.put(CORRELATION_ID, context.correlationId());
+        context.causationId().ifPresent(c -> h.put(CAUSATION_ID, c));
+        context.metadata().forEach((k, v) -> h.put(METADATA_PREFIX + k, v));
+        h.put(MSG_ID, context.messageId(index));
+        return h;
+    }
+}

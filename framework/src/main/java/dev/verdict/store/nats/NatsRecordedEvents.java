@@ -1,0 +1,160 @@
+package dev.verdict.store.nats;
+
+import dev.verdict.store.Category;
+import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityId;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventDecodingFailed;
+import dev.verdict.store.InvalidIdentifier;
+import dev.verdict.store.RecordedEvent;
+import dev.verdict.store.StoreName;
+import io.nats.client.Message;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsJetStreamMetaData;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns stored NATS messages into {@link RecordedEvent}s: from a JetStream consumer's {@link Message} (as projections
+ * receive them) or from a direct get's {@link MessageInfo}.
+ *
+ * <p>Guarantees: a message that is not a Verdict event – on a subject outside {@code <store>.<category>.<id>}, with
+ * no headers, or missing one of the required {@link NatsEventHeaders} or with a malformed one – fails with {@link
+ * EventDecodingFailed} naming stream, subject, sequence and type; it is never skipped. The payload is not decoded
+ * here; decode it with the category's codec ({@link dev.verdict.store.EventDecoding}).
+ *
+ * <pre>{@code
+ * consumerContext.consume(msg -> {
+ *     RecordedEvent e = NatsRecordedEvents.fromMessage(StoreName.of("pharmacy"), msg);
+ *     PrescriptionEvent event = EventDecoding.decode(store.name(), e, codec);
+ *     msg.ack();
+ * });
+ * }</pre>
+ */
+public final class NatsRecordedEvents {
+    private NatsRecordedEvents() {}
+
+    /**
+     * The recorded event of a message delivered by a JetStream consumer (it carries the stream sequence and
+     * timestamp in its metadata).
+     *
+     * @throws EventDecodingFailed when the message is not a Verdict event of this store
+     */
+    public static RecordedEvent fromMessage(StoreName store, Message message) {
+        if (!message.isJetStream()) {
+            throw new IllegalArgumentException("message on '" + message.getSubject()
+                    + "' was not delivered by a JetStream consumer, so it has no stream sequence");
+        }
+        NatsJetStreamMetaData meta = message.metaData();
+        return from(
+                store,
+                meta.getStream(),
+                message.getSubject(),
+                meta.streamSequence(),
+                meta.timestamp().toInstant(),
+                message.getHeaders(),
+                message.getData());
+    }
+
+    /**
+     * The recorded event of a message fetched by a (direct) get.
+     *
+     * @throws EventDecodingFailed when the message is not a Verdict event of this store
+     */
+    public static RecordedEvent fromMessageInfo(StoreName store, MessageInfo info) {
+        return from(
+                store,
+                info.getStream() == null ? store.value() : info.getStream(),
+                info.getSubject(),
+                info.getSeq(),
+                info.getTime().toInstant(),
+                info.getHeaders(),
+                info.getData());
+    }
+
+    static RecordedEvent from(
+            StoreName store, String stream, String subject, long sequence, Instant storedAt, Headers h, byte[] data) {
+        String type = h == null ? null : h.getFirst(NatsEventHeaders.TYPE);
+        EntityRef entity = entityOf(store, stream, subject, sequence, type);
+        if (h == null || h.isEmpty()) {
+            throw new EventDecodingFailed(
+                    stream, subject, sequence, null, "the message has no headers, so it is not a Verdict event");
+        }
+        int schemaVersion;
+        String versionText = required(h, NatsEventHeaders.SCHEMA_VERSION, stream, subject, sequence, type);
+        try {
+            schemaVersion = Integer.parseInt(versionText);
+        } catch (NumberFormatException e) {
+            throw new EventDecodingFailed(
+                    stream,
+                    subject,
+                    sequence,
+                    type,
+                    "header " + NatsEventHeaders.SCHEMA_VERSION + " '" + versionText + "' is not a number",
+                    e);
+        }
+        String eventId = required(h, NatsEventHeaders.EVENT_ID, stream, subject, sequence, type);
+        String timeText = required(h, NatsEventHeaders.TIME, stream, subject, sequence, type);
+        Instant time;
+        try {
+            time = Instant.parse(timeText);
+        } catch (DateTimeParseException e) {
+            throw new EventDecodingFailed(
+                    stream,
+                    subject,
+                    sequence,
+                    type,
+                    "header " + NatsEventHeaders.TIME + " '" + timeText + "' is not an ISO-8601 instant",
+                    e);
+        }
+        String commandId = required(h, NatsEventHeaders.COMMAND_ID, stream, subject, sequence, type);
+        String correlationId = required(h, NatsEventHeaders.CORRELATION_ID, stream, subject, sequence, type);
+        Optional<String> causationId = Optional.ofNullable(h.getFirst(NatsEventHeaders.CAUSATION_ID));
+        Map<String, String> metadata = new HashMap<>();
+        for (String key : h.keySet()) {
+            if (key.startsWith(NatsEventHeaders.METADATA_PREFIX)) {
+                metadata.put(key.substring(NatsEventHeaders.METADATA_PREFIX.length()), h.getFirst(key));
+            }
+        }
+        EncodedEvent event;
+        try {
+            event = new EncodedEvent(
+                    required(h, NatsEventHeaders.TYPE, stream, subject, sequence, type),
+                    schemaVersion,
+                    data == null ? new byte[0] : data);
+        } catch (IllegalArgumentException e) {
+            throw new EventDecodingFailed(stream, subject, sequence, type, e.getMessage(), e);
+        }
+        return new RecordedEvent(
+                entity, sequence, storedAt, eventId, time, event, commandId, correlationId, causationId, metadata);
+    }
+
+    /** The entity of a subject {@code <store>.<category...>.<id>}. */
+    static EntityRef entityOf(StoreName store, String stream, String subject, long sequence, String type) {
+        String prefix = store.value() + ".";
+        int lastDot = subject == null ? -1 : subject.lastIndexOf('.');
+        if (subject == null || !subject.startsWith(prefix) || lastDot <= prefix.length()) {
+            throw new EventDecodingFailed(
+                    stream, subject, sequence, type, "the subject is not of the form " + store + ".<category>.<id>");
+        }
+        try {
+            return new EntityRef(
+                    Category.of(subject.substring(prefix.length(), lastDot)),
+                    EntityId.of(subject.substring(lastDot + 1)));
+        } catch (InvalidIdentifier e) {
+            throw new EventDecodingFailed(stream, subject, sequence, type, e.getMessage(), e);
+        }
+    }
+
+    private static String required(Headers h, String name, String stream, String subject, long sequence, String type) {
+        String value = h.getFirst(name);
+        if (value == null || value.isEmpty()) {
+            throw new EventDecodingFailed(stream, subject, sequence, type, "required header " + name + " is missing");
+        }
+        return value;
+    }
+}

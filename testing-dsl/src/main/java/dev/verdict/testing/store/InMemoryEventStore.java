@@ -1,0 +1,426 @@
+package dev.verdict.testing.store;
+
+import dev.verdict.store.AppendResult;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.ConcurrencyConflict;
+import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.EventTooLarge;
+import dev.verdict.store.ReadRange;
+import dev.verdict.store.ReadResult;
+import dev.verdict.store.RecordedEvent;
+import dev.verdict.store.StoreName;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * An {@link EventStore} in memory, with the semantics of the NATS store, for tests of code that uses a store
+ * (runtimes, projections, process managers) without a server.
+ *
+ * <p>Guarantees, identical to the JetStream store:
+ *
+ * <ul>
+ *   <li>one global sequence across all entities, like a stream: the first event gets sequence 1, and an entity's
+ *       version is the sequence of its last event ({@code 0} when it has none), so versions of one entity grow
+ *       strictly but not contiguously;
+ *   <li>per-entity optimistic concurrency: an append whose expected version differs from the entity's version
+ *       throws {@link ConcurrencyConflict} carrying the actual version, and stores nothing;
+ *   <li>all-or-nothing appends: every event of one call is stored, with consecutive sequences, or none is;
+ *   <li>deduplication before the concurrency check, by message id {@code context.messageId(i)} inside the
+ *       duplicate window (two minutes by default, like a stream's default): a repeated append returns the
+ *       original sequences with {@code duplicate = true} and stores nothing, even if its expected version is stale;
+ *   <li>{@link #read} delivers exactly the entity's events inside the {@link ReadRange} (after a version, up to a
+ *       sequence, stored at or before {@code asOf} by the store's clock), in order;
+ *   <li>an event whose payload exceeds the maximum size (1 MiB by default) is refused with {@link EventTooLarge}.
+ * </ul>
+ *
+ * <p>For tests it counts reads ({@link #readCalls()}, {@link #eventsRead()}) so a test can prove that only a tail
+ * was read, lets a test inject a concurrent write just before the next append to an entity ({@link
+ * #beforeNextAppend}), and can lose the acknowledgement of an append ({@link #loseNextAcknowledgement}) the way a
+ * disconnect does. It is thread-safe; sinks are called without holding the store's lock, so a sink may append.
+ *
+ * <pre>{@code
+ * InMemoryEventStore store = InMemoryEventStore.create();
+ * EntityRef rx = EntityRef.of("prescription", "rx-42");
+ * store.append(rx, 0, List.of(ordered), CommandContext.create());          // sequence 1
+ *
+ * // a rival writer appends between the runtime's read and its append:
+ * store.beforeNextAppend(rx, () -> store.append(rx, 1, List.of(cancelled), CommandContext.create()));
+ * store.append(rx, 1, List.of(verified), CommandContext.create());         // ConcurrencyConflict, actual 2
+ * }</pre>
+ */
+public final class InMemoryEventStore implements EventStore {
+    /** The default maximum payload size of one event: NATS' default maximum message size. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+    /** The default duplicate window: the one a JetStream stream has unless configured otherwise. */
+    public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
+
+    private final StoreName name;
+    private final Clock clock;
+    private final Duration duplicateWindow;
+    private final int maxEventBytes;
+
+    private final Object lock = new Object();
+    private final List<RecordedEvent> stream = new ArrayList<>();
+    private final Map<EntityRef, List<RecordedEvent>> entities = new LinkedHashMap<>();
+    private final Map<String, StoredAppend> appendsByMessageId = new HashMap<>();
+
+    private final Map<EntityRef, Deque<Runnable>> beforeAppend = new ConcurrentHashMap<>();
+    private final Map<EntityRef, Integer> acknowledgementsToLose = new ConcurrentHashMap<>();
+
+    private final AtomicLong readCalls = new AtomicLong();
+    private final AtomicLong eventsRead = new AtomicLong();
+    private final AtomicLong appendCalls = new AtomicLong();
+    private final AtomicLong versionCalls = new AtomicLong();
+
+    private record StoredAppend(List<Long> sequences, Instant storedAt) {}
+
+    private InMemoryEventStore(Builder builder) {
+        this.name = builder.name;
+        this.clock = builder.clock;
+        this.duplicateWindow = builder.duplicateWindow;
+        this.maxEventBytes = builder.maxEventBytes;
+    }
+
+    /** A store named {@code memory} on the system clock, with the default window and size limit. */
+    public static InMemoryEventStore create() {
+        return builder().build();
+    }
+
+    /** A store with the given name, otherwise like {@link #create()}. */
+    public static InMemoryEventStore named(String name) {
+        return builder().name(StoreName.of(name)).build();
+    }
+
+    /**
+     * Configures a store.
+     *
+     * <pre>{@code
+     * MutableClock clock = ...;
+     * InMemoryEventStore store = InMemoryEventStore.builder()
+     *         .name(StoreName.of("pharmacy"))
+     *         .clock(clock)
+     *         .duplicateWindow(Duration.ofSeconds(30))
+     *         .build();
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public StoreName name() {
+        return name;
+    }
+
+    @Override
+    public AppendResult append(
+            EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(context, "context");
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expectedVersion must be >= 0, was " + expectedVersion);
+        }
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "an append needs at least one event; decide nothing means write nothing");
+        }
+        for (EncodedEvent event : events) {
+            Objects.requireNonNull(event, "events must not contain null");
+            if (event.payload().length > maxEventBytes) {
+                throw new EventTooLarge("event " + event.type() + " of " + entity + " has " + event.payload().length
+                        + " bytes; the maximum is " + maxEventBytes);
+            }
+        }
+        appendCalls.incrementAndGet();
+        runConcurrentWrite(entity);
+
+        AppendResult result;
+        synchronized (lock) {
+            Instant now = clock.instant();
+            StoredAppend original = findDuplicate(context, events.size(), now);
+            if (original != null) {
+                result = new AppendResult(entity, original.sequences(), true);
+            } else {
+                long actual = currentVersion(entity);
+                if (actual != expectedVersion) {
+                    throw new ConcurrencyConflict(entity, expectedVersion, OptionalLong.of(actual));
+                }
+                result = store(entity, events, context, now);
+            }
+        }
+        if (loseAcknowledgement(entity)) {
+            throw new EventStoreUnavailable(
+                    "acknowledgement of the append to " + entity + " was lost (injected by the test); the events "
+                            + result.sequences() + " are stored",
+                    new java.util.concurrent.TimeoutException("no acknowledgement"));
+        }
+        return result;
+    }
+
+    private void runConcurrentWrite(EntityRef entity) {
+        Deque<Runnable> hooks = beforeAppend.get(entity);
+        if (hooks == null) {
+            return;
+        }
+        Runnable hook;
+        synchronized (hooks) {
+            hook = hooks.pollFirst();
+        }
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    private boolean loseAcknowledgement(EntityRef entity) {
+        boolean[] lose = {false};
+        acknowledgementsToLose.computeIfPresent(entity, (e, n) -> {
+            lose[0] = true;
+            return n > 1 ? n - 1 : null;
+        });
+        return lose[0];
+    }
+
+    private StoredAppend findDuplicate(CommandContext context, int size, Instant now) {
+        for (int i = 0; i < size; i++) {
+            StoredAppend original = appendsByMessageId.get(context.messageId(i));
+            if (original != null && !now.isAfter(original.storedAt().plus(duplicateWindow))) {
+                return original;
+            }
+        }
+        return null;
+    }
+
+    private AppendResult store(EntityRef entity, List<EncodedEvent> events, CommandContext context, Instant now) {
+        List<RecordedEvent> sequence = entities.computeIfAbsent(entity, e -> new ArrayList<>());
+        List<Long> sequences = new ArrayList<>(events.size());
+        for (EncodedEvent event : events) {
+            long seq = stream.size() + 1L;
+            RecordedEvent recorded = new RecordedEvent(
+                    entity,
+                    seq,
+                    now,
+                    UUID.randomUUID().toString(),
+                    now,
+                    copy(event),
+                    context.commandId(),
+                    context.correlationId(),
+                    context.causationId(),
+                    context.metadata());
+            stream.add(recorded);
+            sequence.add(recorded);
+            sequences.add(seq);
+        }
+        StoredAppend stored = new StoredAppend(List.copyOf(sequences), now);
+        for (int i = 0; i < events.size(); i++) {
+            appendsByMessageId.put(context.messageId(i), stored);
+        }
+        return new AppendResult(entity, sequences, false);
+    }
+
+    private static EncodedEvent copy(EncodedEvent event) {
+        // the caller's array stays theirs: later changes to it must not rewrite history
+        return new EncodedEvent(
+                event.type(), event.schemaVersion(), event.payload().clone());
+    }
+
+    private long currentVersion(EntityRef entity) {
+        List<RecordedEvent> events = entities.get(entity);
+        return events == null || events.isEmpty()
+                ? 0
+                : events.get(events.size() - 1).sequence();
+    }
+
+    @Override
+    public ReadResult read(EntityRef entity, ReadRange range, Consumer<RecordedEvent> sink) {
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(range, "range");
+        Objects.requireNonNull(sink, "sink");
+        readCalls.incrementAndGet();
+        List<RecordedEvent> selected = new ArrayList<>();
+        if (!range.isEmpty()) {
+            synchronized (lock) {
+                for (RecordedEvent event : entities.getOrDefault(entity, List.of())) {
+                    if (event.sequence() > range.upToSequence()) {
+                        break;
+                    }
+                    if (range.admits(event.sequence(), event.storedAt())) {
+                        selected.add(event);
+                    }
+                }
+            }
+        }
+        long last = range.afterVersion();
+        for (RecordedEvent event : selected) {
+            sink.accept(withOwnPayload(event));
+            eventsRead.incrementAndGet();
+            last = event.sequence();
+        }
+        return new ReadResult(selected.size(), last);
+    }
+
+    private static RecordedEvent withOwnPayload(RecordedEvent e) {
+        return new RecordedEvent(
+                e.entity(),
+                e.sequence(),
+                e.storedAt(),
+                e.eventId(),
+                e.time(),
+                copy(e.event()),
+                e.commandId(),
+                e.correlationId(),
+                e.causationId(),
+                e.metadata());
+    }
+
+    @Override
+    public long version(EntityRef entity) {
+        Objects.requireNonNull(entity, "entity");
+        versionCalls.incrementAndGet();
+        synchronized (lock) {
+            return currentVersion(entity);
+        }
+    }
+
+    /**
+     * Runs {@code write} once, just before the next append to {@code entity} checks its expected version – the
+     * moment a rival writer would slip in. Typically the write appends to the same entity, so the append that
+     * follows meets a {@link ConcurrencyConflict}. Several registrations run on successive appends, one each. The
+     * write runs on the appending thread without the store's lock, so it may call the store.
+     */
+    public void beforeNextAppend(EntityRef entity, Runnable write) {
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(write, "write");
+        Deque<Runnable> hooks = beforeAppend.computeIfAbsent(entity, e -> new ArrayDeque<>());
+        synchronized (hooks) {
+            hooks.addLast(write);
+        }
+    }
+
+    /**
+     * Makes the next append to {@code entity} store its events and then throw {@link EventStoreUnavailable}, as a
+     * publish does whose acknowledgement was lost in a disconnect. Retrying with the same command id then returns
+     * the original sequences with {@code duplicate = true}.
+     */
+    public void loseNextAcknowledgement(EntityRef entity) {
+        Objects.requireNonNull(entity, "entity");
+        acknowledgementsToLose.merge(entity, 1, Integer::sum);
+    }
+
+    /** How many times {@link #read} (or {@link #readAll}) was called since creation or {@link #resetCounters()}. */
+    public long readCalls() {
+        return readCalls.get();
+    }
+
+    /** How many events {@link #read} delivered to sinks since creation or {@link #resetCounters()}. */
+    public long eventsRead() {
+        return eventsRead.get();
+    }
+
+    /** How many appends were attempted (including conflicts and duplicates, excluding invalid arguments). */
+    public long appendCalls() {
+        return appendCalls.get();
+    }
+
+    /** How many times {@link #version} was called. */
+    public long versionCalls() {
+        return versionCalls.get();
+    }
+
+    /** Sets all counters to zero, e.g. after arranging a test's history. */
+    public void resetCounters() {
+        readCalls.set(0);
+        eventsRead.set(0);
+        appendCalls.set(0);
+        versionCalls.set(0);
+    }
+
+    /** The sequence of the last event in the store (of any entity), {@code 0} when empty. */
+    public long lastSequence() {
+        synchronized (lock) {
+            return stream.size();
+        }
+    }
+
+    /** Every event of every entity, in stream order: what a projection reading the whole store would see. */
+    public List<RecordedEvent> allEvents() {
+        synchronized (lock) {
+            return List.copyOf(stream);
+        }
+    }
+
+    /** The entities that have at least one event, in order of their first event. */
+    public List<EntityRef> entities() {
+        synchronized (lock) {
+            return List.copyOf(entities.keySet());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryEventStore[" + name + ", " + lastSequence() + " events]";
+    }
+
+    /** Configuration of an {@link InMemoryEventStore}; every setting has a default. */
+    public static final class Builder {
+        private StoreName name = StoreName.of("memory");
+        private Clock clock = Clock.systemUTC();
+        private Duration duplicateWindow = DEFAULT_DUPLICATE_WINDOW;
+        private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+
+        private Builder() {}
+
+        /** The store's name; {@code memory} by default. */
+        public Builder name(StoreName name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The clock that stamps {@code storedAt} and {@code time} and runs the duplicate window. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long a message id is remembered for deduplication; two minutes by default. */
+        public Builder duplicateWindow(Duration window) {
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("duplicate window must not be negative, was " + window);
+            }
+            this.duplicateWindow = window;
+            return this;
+        }
+
+        /** The largest payload of one event in bytes; 1 MiB by default. */
+        public Builder maxEventBytes(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxEventBytes must be >= 1, was " + bytes);
+            }
+            this.maxEventBytes = bytes;
+            return this;
+        }
+
+        public InMemoryEventStore build() {
+            return new InMemoryEventStore(this);
+        }
+    }
+}
