@@ -6,14 +6,19 @@ import io.nats.client.Nats;
 
 /**
  * What every scenario shares in one run: the settings, the one nats-server, a connection for each side (so neither
- * side's traffic queues behind the other's on one socket), the raw stream, and the payloads.
+ * side's traffic queues behind the other's on one socket), Verdict's store, the raw stream (with Verdict's stream
+ * settings), a raw reader of Verdict's own stream (to read the very same messages), and the payloads.
  */
 final class BenchmarkContext implements AutoCloseable {
     final Settings settings;
     final LocalNatsServer server;
     final Connection verdictConnection;
     final Connection rawConnection;
+    final VerdictSide verdict;
     final RawJetStream raw;
+    /** Raw jnats reading Verdict's stream: the same subjects and bytes Verdict reads. */
+    final RawJetStream rawOnVerdictStream;
+
     final Payloads payloads = new Payloads();
     final MessageIds ids = new MessageIds();
 
@@ -24,7 +29,9 @@ final class BenchmarkContext implements AutoCloseable {
                 Nats.connect(server.defaultOptions().connectionName("verdict").build());
         this.rawConnection =
                 Nats.connect(server.defaultOptions().connectionName("raw").build());
-        this.raw = RawJetStream.provision(rawConnection, "raw", null);
+        this.verdict = new VerdictSide(verdictConnection);
+        this.raw = RawJetStream.provision(rawConnection, "raw", verdict.streamConfiguration());
+        this.rawOnVerdictStream = RawJetStream.attach(rawConnection, VerdictSide.STORE);
     }
 
     String serverVersion() {

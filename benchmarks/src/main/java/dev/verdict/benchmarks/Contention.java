@@ -30,7 +30,8 @@ final class Contention implements Scenario {
                         + "Verdict: one runtime (cache on) shared by the threads – it serialises commands per entity "
                         + "inside the JVM – and W runtimes (one per writer, each with its own cache), which is what "
                         + "W service instances do: their conflicts go to the server, and the runtime catches up the "
-                        + "tail and retries. Raw: each writer publishes with the sequence it last saw; on "
+                        + "tail and retries with backoff, default retry policy (4 attempts); a command that runs out "
+                        + "of attempts counts as \"gave up\", not as accepted. Raw: each writer publishes with the sequence it last saw; on "
                         + "\"wrong last sequence: N\" (10071) it takes N from the error and retries at once. "
                         + s.warmups() + " warm-up + " + s.repeats() + " repeats, interleaved.");
         VerdictContention verdict = VerdictContention.open(ctx);
@@ -38,6 +39,7 @@ final class Contention implements Scenario {
             String caseName = writers + " writers";
             String subject = ctx.raw.stream() + ".hot.w" + writers;
             ctx.raw.publish(subject, ctx.payloads.ordered, 0, ctx.ids.next());
+            verdict.prepare(writers);
             Map<String, Supplier<Trial>> variants = Pairs.variants();
             if (verdict.available()) {
                 variants.put("verdict shared", () -> verdict.trial(writers, false));

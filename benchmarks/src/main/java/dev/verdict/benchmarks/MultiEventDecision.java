@@ -32,7 +32,7 @@ final class MultiEventDecision implements Scenario {
                         + s.warmups() + " warm-up + " + s.repeats() + " repeats, interleaved.");
         CommandThroughput.RawEntities raw = new CommandThroughput.RawEntities(ctx, "dec", ENTITIES);
         raw.create();
-        VerdictDecisions verdict = VerdictDecisions.open(ctx, ENTITIES);
+        VerdictCommands verdict = VerdictCommands.open(ctx, "dec", ENTITIES);
         int count = s.decisionsPerRepeat();
         Map<String, Supplier<Trial>> variants = Pairs.variants();
         if (verdict.available()) {

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
  */
 final class ProjectionCatchUp implements Scenario {
     static final int ENTITIES = 1000;
+    static final String CATEGORY = "proj";
 
     @Override
     public String id() {
@@ -28,9 +29,10 @@ final class ProjectionCatchUp implements Scenario {
                 String.format(java.util.Locale.ROOT, "Projection catch-up, %,d events", events),
                 String.format(
                         java.util.Locale.ROOT,
-                        "%,d events over %,d entities of one category. Verdict: a projection from the first event "
-                                + "into an in-memory map (events per entity, quantity dispensed), run until it reports "
-                                + "caught up. Raw: an ordered consumer on the same subjects, reading until pending is "
+                        "%,d events over %,d entities of one category. Verdict: a `ProjectionRunner` on an "
+                                + "ephemeral consumer feeding a `Projection` that keeps events and quantity dispensed "
+                                + "per entity in a map, from the first event until `caughtUp()` completes (each event "
+                                + "decoded with the JSON codec and its envelope read from the headers). Raw: an ordered consumer on the same subjects, reading until pending is "
                                 + "0 (payload bytes touched, nothing decoded); raw + decode also maps each payload to "
                                 + "the event record with Jackson. %d warm-up + %d repeats, interleaved.",
                         events,
@@ -38,20 +40,14 @@ final class ProjectionCatchUp implements Scenario {
                         s.warmups(),
                         s.projectionRepeats()));
         VerdictProjection verdict = VerdictProjection.open(ctx);
-        String filter;
-        if (verdict.available()) {
-            filter = verdict.prepare(events, ENTITIES);
-        } else {
-            filter = ctx.raw.stream() + ".proj.>";
-            RawLoads.fill(ctx, i -> ctx.raw.stream() + ".proj.e" + (i % ENTITIES), events, ctx.payloads.dispensed);
-        }
+        String filter = verdict.prepare(CATEGORY, events, ENTITIES);
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
         Map<String, Supplier<Trial>> variants = Pairs.variants();
         if (verdict.available()) {
-            variants.put("verdict", () -> verdict.catchUp(events));
+            variants.put("verdict", () -> verdict.catchUp(CATEGORY, events));
         }
-        variants.put("raw", () -> rawRead(ctx, filter, events, null));
-        variants.put("raw decode", () -> rawRead(ctx, filter, events, json));
+        variants.put("raw", () -> rawRead(ctx.rawOnVerdictStream, filter, events, null));
+        variants.put("raw decode", () -> rawRead(ctx.rawOnVerdictStream, filter, events, json));
         Map<String, List<Trial>> r = Pairs.run(s.warmups(), s.projectionRepeats(), variants);
         String caseName = String.format(java.util.Locale.ROOT, "%,d events", events);
         if (verdict.available()) {
@@ -80,18 +76,23 @@ final class ProjectionCatchUp implements Scenario {
     }
 
     /** One pass over all events; the trial's operations are events, its one latency the whole pass. */
-    static Trial rawRead(BenchmarkContext ctx, String filter, int expected, ObjectMapper decoder) {
+    static Trial rawRead(RawJetStream raw, String filter, int expected, ObjectMapper decoder) {
         long[] sum = new long[1];
         long start = System.nanoTime();
         long read;
         try {
-            read = ctx.raw.read(filter, 0, m -> {
+            read = raw.read(filter, 0, m -> {
                 if (decoder == null) {
                     sum[0] += m.getData().length;
                 } else {
                     try {
-                        sum[0] += decoder.readValue(m.getData(), PrescriptionEvent.DrugDispensed.class)
-                                .quantity();
+                        // the type travels in a header (Verdict writes the simple record name by default)
+                        String type = m.getHeaders().getFirst("Verdict-Type");
+                        Class<? extends PrescriptionEvent> c = "DrugDispensed".equals(type)
+                                ? PrescriptionEvent.DrugDispensed.class
+                                : PrescriptionEvent.PrescriptionOrdered.class;
+                        PrescriptionEvent e = decoder.readValue(m.getData(), c);
+                        sum[0] += e instanceof PrescriptionEvent.DrugDispensed d ? d.quantity() : 1;
                     } catch (java.io.IOException e) {
                         throw new BenchmarkFailed("cannot decode " + m.getSubject(), e);
                     }

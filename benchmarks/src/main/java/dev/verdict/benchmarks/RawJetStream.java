@@ -81,6 +81,11 @@ final class RawJetStream {
         return new RawJetStream(nc, name);
     }
 
+    /** Raw access to an existing stream (e.g. Verdict's), without provisioning anything. */
+    static RawJetStream attach(Connection nc, String stream) throws IOException, JetStreamApiException {
+        return new RawJetStream(nc, stream);
+    }
+
     String stream() {
         return stream;
     }

@@ -1,29 +1,94 @@
 package dev.verdict.benchmarks;
 
-/** The Verdict side of scenario 5 (contention). Not wired while the runtime is missing. */
-final class VerdictContention implements AutoCloseable {
-    private final String why;
+import dev.verdict.benchmarks.domain.Prescription;
+import dev.verdict.benchmarks.domain.PrescriptionCommand;
+import dev.verdict.benchmarks.domain.PrescriptionEvent;
+import dev.verdict.benchmarks.domain.Prescriptions;
+import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.ConflictRetriesExhausted;
+import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.RetryPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
-    private VerdictContention(String why) {
-        this.why = why;
+/**
+ * The Verdict side of scenario 5: writers on one entity of category {@value #CATEGORY}, sharing one runtime or each
+ * with its own (like separate service instances), default {@link RetryPolicy}.
+ */
+final class VerdictContention implements AutoCloseable {
+    static final String CATEGORY = "hot";
+
+    private final BenchmarkContext ctx;
+    private final CountingMetrics metrics = new CountingMetrics();
+    private final List<CommandRuntime> runtimes = new ArrayList<>();
+    private final List<EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent>> handles = new ArrayList<>();
+
+    private VerdictContention(BenchmarkContext ctx) {
+        this.ctx = ctx;
     }
 
     static VerdictContention open(BenchmarkContext ctx) {
-        return new VerdictContention(Missing.RUNTIME);
+        return new VerdictContention(ctx);
     }
 
     boolean available() {
-        return why.isEmpty();
+        return true;
     }
 
     String why() {
-        return why;
+        return "";
+    }
+
+    private EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> handle(int index) {
+        while (handles.size() <= index) {
+            CommandRuntime r = ctx.verdict.runtime(10_000, false, metrics);
+            runtimes.add(r);
+            handles.add(ctx.verdict.register(r, CATEGORY, Optional.empty()));
+        }
+        return handles.get(index);
+    }
+
+    /** Orders the contended entity of this case (setup). */
+    void prepare(int writers) {
+        VerdictCommands.accepted(handle(0).handle(id(writers), Prescriptions.order(Payloads.AT)));
+    }
+
+    private static String id(int writers) {
+        return "w" + writers;
     }
 
     Trial trial(int writers, boolean runtimePerWriter) {
-        throw new UnsupportedOperationException(why);
+        String id = id(writers);
+        for (int w = 0; w < (runtimePerWriter ? writers : 1); w++) {
+            handle(w);
+        }
+        PrescriptionCommand dispense = Prescriptions.dispense(Payloads.AT);
+        LongAdder exhausted = new LongAdder();
+        long[] before = metrics.now();
+        Trial t = Load.closedLoop(writers, ctx.settings.window(), (w, i) -> {
+            try {
+                VerdictCommands.accepted(handle(runtimePerWriter ? w : 0).handle(id, dispense));
+            } catch (ConflictRetriesExhausted e) {
+                exhausted.increment();
+            }
+        });
+        long[] after = metrics.now();
+        long accepted = t.operations() - exhausted.sum();
+        double commands = Math.max(1, t.operations());
+        return new Trial(accepted, t.elapsedNanos(), t.latencies(), t.counters())
+                .withCounter(
+                        "conflicts/command",
+                        (after[CountingMetrics.CONFLICTS] - before[CountingMetrics.CONFLICTS]) / commands)
+                .withCounter(
+                        "retries/command",
+                        (after[CountingMetrics.RETRIES] - before[CountingMetrics.RETRIES]) / commands)
+                .withCounter("gave up/command", exhausted.sum() / commands);
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        runtimes.forEach(CommandRuntime::close);
+    }
 }
