@@ -1,6 +1,5 @@
 package dev.verdict.testing.nats;
 
-import io.nats.NatsRunnerUtils;
 import io.nats.NatsServerRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,9 +32,20 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
     private final int port;
     private NatsServerRunner runner;
 
-    LocalNatsServer(NatsServerBinary.Located binary, List<String> extraConfig) {
-        this(binary, freePort(), extraConfig);
-        start();
+    /** Starts a single node, on a new port when the chosen one was taken meanwhile by another process. */
+    static LocalNatsServer startSingle(NatsServerBinary.Located binary, List<String> extraConfig) {
+        NatsServerUnavailable last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            LocalNatsServer server = new LocalNatsServer(binary, freePort(), extraConfig);
+            try {
+                server.start();
+                return server;
+            } catch (NatsServerUnavailable e) {
+                server.close();
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /**
@@ -49,7 +59,7 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
         NatsServerBinary.Located binary = NatsServerBinary.locate()
                 .orElseThrow(() -> new NatsServerUnavailable("No nats-server 2.12+ found (looked at $"
                         + NatsServerBinary.ENV + ", .tools/nats-server," + " PATH). " + NatsServerBinary.INSTALL_HINT));
-        return new LocalNatsServer(binary, List.of(extraConfig));
+        return startSingle(binary, List.of(extraConfig));
     }
 
     /** Prepared but not started: cluster nodes need all ports before the first node starts. */
@@ -66,11 +76,7 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
     }
 
     static int freePort() {
-        try {
-            return NatsRunnerUtils.nextPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port for nats-server", e);
-        }
+        return FreePorts.next();
     }
 
     int port() {
@@ -96,7 +102,7 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
                     .configInserts(config)
                     .outputLevel(Level.WARNING)
                     .build();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new NatsServerUnavailable(
                     "nats-server at " + binary + " did not start on port " + port + ": " + e.getMessage(), e);
         }

@@ -64,6 +64,26 @@ public final class NatsClusterExtension implements BeforeAllCallback, AfterAllCa
         NatsServerBinary.Located binary = NatsServerBinary.locate()
                 .orElseThrow(() -> new NatsServerUnavailable("No nats-server 2.12+ found for a cluster (looked at $"
                         + NatsServerBinary.ENV + ", .tools/nats-server, PATH). " + NatsServerBinary.INSTALL_HINT));
+        NatsServerUnavailable last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            RunningCluster running = prepare(binary);
+            try {
+                for (LocalNatsServer node : running.local) {
+                    node.start();
+                }
+                awaitJetStreamReady(running);
+                cluster = running;
+                return;
+            } catch (NatsServerUnavailable e) {
+                // a chosen port was taken meanwhile by another process: start over with new ports
+                running.local.forEach(LocalNatsServer::close);
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private RunningCluster prepare(NatsServerBinary.Located binary) {
         int[] clientPorts = new int[size];
         int[] routePorts = new int[size];
         for (int i = 0; i < size; i++) {
@@ -91,12 +111,7 @@ public final class NatsClusterExtension implements BeforeAllCallback, AfterAllCa
             nodes.add(node);
             names.put(node, "n" + i);
         }
-        RunningCluster running = new RunningCluster(List.copyOf(nodes), names);
-        cluster = running;
-        for (LocalNatsServer node : nodes) {
-            node.start();
-        }
-        awaitJetStreamReady(running);
+        return new RunningCluster(List.copyOf(nodes), names);
     }
 
     private static void awaitJetStreamReady(NatsCluster cluster) throws IOException, InterruptedException {

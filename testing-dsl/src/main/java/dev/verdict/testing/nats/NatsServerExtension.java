@@ -76,7 +76,7 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
         }
         Optional<NatsServerBinary.Located> binary = NatsServerBinary.locate();
         if (binary.isPresent()) {
-            LocalNatsServer local = new LocalNatsServer(binary.get(), extraConfig);
+            LocalNatsServer local = LocalNatsServer.startSingle(binary.get(), extraConfig);
             running = local;
             server = local;
         } else if (ContainerNatsServer.dockerAvailable()) {
