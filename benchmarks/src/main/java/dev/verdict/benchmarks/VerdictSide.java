@@ -17,6 +17,7 @@ import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.nats.NatsEventHeaders;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
+import dev.verdict.store.nats.NatsSnapshotStore;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.api.StreamConfiguration;
@@ -32,7 +33,7 @@ import java.util.function.IntFunction;
 
 /**
  * Verdict as an application uses it: a {@link NatsEventStore} named {@value #STORE} on its own connection, the JSON
- * codecs, and command runtimes built per scenario (cache on or off, snapshots or not).
+ * codecs, its KV snapshot store, and command runtimes built per scenario (cache on or off, snapshots or not).
  */
 final class VerdictSide {
     static final String STORE = "verdict";
@@ -48,7 +49,7 @@ final class VerdictSide {
         this.connection = connection;
         this.store = NatsEventStore.create(connection, NatsEventStoreConfig.of(STORE));
         this.js = connection.jetStream();
-        this.snapshots = Optional.empty();
+        this.snapshots = Optional.of(NatsSnapshotStore.create(connection, store.config()));
     }
 
     /** The stream settings Verdict provisions: the raw stream copies them. */
@@ -60,7 +61,7 @@ final class VerdictSide {
         return store.name();
     }
 
-    /** The snapshot store, when this branch has one. */
+    /** The KV snapshot store of the store (bucket {@code verdict-snapshots}). */
     Optional<SnapshotStore> snapshots() {
         return snapshots;
     }
