@@ -1,8 +1,14 @@
 package dev.verdict.benchmarks;
 
+import dev.verdict.benchmarks.domain.PrescriptionEvent;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.nats.NatsEventHeaders;
+import io.nats.client.impl.Headers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -29,7 +35,9 @@ final class CommandThroughput implements Scenario {
                         + "warm cache (decide on the cached state, one publish with the expected version). Raw: "
                         + "`JetStream.publish` of the same event JSON (encoded once up front) with "
                         + "`expectedLastSubjectSequence` + `messageId`, the sequence tracked in an array; raw async: "
-                        + "`publishAsync` with one message in flight per lane and `concurrency` lanes. "
+                        + "`publishAsync` with one message in flight per lane and `concurrency` lanes; raw + Verdict's headers: the "
+                        + "sync publish carrying the same header set Verdict writes (built once), to separate what the "
+                        + "header bytes cost the server from what Verdict's code costs. "
                         + s.warmups() + " warm-up + " + s.repeats() + " measured repeats of "
                         + s.window().toMillis() + " ms per variant, interleaved.");
         RawEntities raw = new RawEntities(ctx, "rx", s.entities());
@@ -43,6 +51,7 @@ final class CommandThroughput implements Scenario {
             }
             variants.put("raw sync", () -> raw.syncTrial(c));
             variants.put("raw async", () -> raw.asyncTrial(c));
+            variants.put("raw headers", () -> raw.syncTrialWithHeaders(c, verdictHeaders(ctx)));
             Map<String, List<Trial>> r = Pairs.run(s, variants);
             if (verdict.available()) {
                 result.add(Measurement.throughput(id(), caseName, "Verdict handle", "commands/s", r.get("verdict")));
@@ -51,6 +60,8 @@ final class CommandThroughput implements Scenario {
             }
             result.add(Measurement.throughput(id(), caseName, "raw sync publish", "commands/s", r.get("raw sync")));
             result.add(Measurement.throughput(id(), caseName, "raw publishAsync", "commands/s", r.get("raw async")));
+            result.add(Measurement.throughput(
+                    id(), caseName, "raw sync publish + Verdict's headers", "commands/s", r.get("raw headers")));
             if (verdict.available()) {
                 result.add(Ratio.of(
                         id(),
@@ -60,6 +71,14 @@ final class CommandThroughput implements Scenario {
                         r.get("raw sync"),
                         Trial::throughput,
                         Target.atLeast(0.9)));
+                result.add(Ratio.of(
+                        id(),
+                        caseName,
+                        "Verdict / raw sync + Verdict's headers (commands/s): the framework's own code",
+                        r.get("verdict"),
+                        r.get("raw headers"),
+                        Trial::throughput,
+                        Target.none()));
                 result.add(Ratio.of(
                         id(),
                         caseName,
@@ -75,6 +94,19 @@ final class CommandThroughput implements Scenario {
         }
         verdict.close();
         return result;
+    }
+
+    /**
+     * The headers Verdict writes on an event (type, schema version, event id, time, command, correlation), built once:
+     * a raw publish carrying them pays the same bytes on the wire and on disk, but none of Verdict's code.
+     */
+    static Headers verdictHeaders(BenchmarkContext ctx) {
+        EncodedEvent e = ctx.verdict.codec.encode(
+                new PrescriptionEvent.DrugDispensed(1, "capsule", "pharmacist-7", Payloads.AT));
+        Headers h = NatsEventHeaders.of(e, 0, UUID.randomUUID().toString(), Payloads.AT, CommandContext.create());
+        h.remove(NatsEventHeaders.MSG_ID); // the publish options add it, per message
+        h.put("Nats-Expected-Stream", ctx.raw.stream());
+        return h;
     }
 
     /** Raw entities {@code raw.<category>.e<i>}, each with its last sequence tracked in memory. */
@@ -130,6 +162,14 @@ final class CommandThroughput implements Scenario {
             return Load.closedLoop(concurrency, ctx.settings.window(), (w, i) -> {
                 int e = w + concurrency * (int) (i % perWorker);
                 last[e] = ctx.raw.publish(subjects[e], ctx.payloads.dispensed, last[e], ctx.ids.next());
+            });
+        }
+
+        Trial syncTrialWithHeaders(int concurrency, Headers headers) {
+            int perWorker = Math.max(1, subjects.length / concurrency);
+            return Load.closedLoop(concurrency, ctx.settings.window(), (w, i) -> {
+                int e = w + concurrency * (int) (i % perWorker);
+                last[e] = ctx.raw.publish(subjects[e], headers, ctx.payloads.dispensed, last[e], ctx.ids.next());
             });
         }
 

@@ -102,6 +102,16 @@ final class RawJetStream {
         return js.publishAsync(subject, payload, occ(expectedLastSubjectSequence, messageId));
     }
 
+    /**
+     * Synchronous publish of a message carrying the given headers (e.g. the same header set Verdict writes) plus the
+     * expectation and message id: separates what header bytes cost from what the framework's code costs.
+     */
+    long publish(String subject, Headers headers, byte[] payload, long expectedLastSubjectSequence, String messageId)
+            throws IOException, JetStreamApiException {
+        PublishAck ack = js.publish(subject, headers, payload, occ(expectedLastSubjectSequence, messageId));
+        return ack.getSeqno();
+    }
+
     private static PublishOptions occ(long expected, String messageId) {
         return PublishOptions.builder()
                 .expectedLastSubjectSequence(expected)
@@ -117,6 +127,22 @@ final class RawJetStream {
      * @throws JetStreamApiException when the server refuses the batch (10071 for a stale expectation)
      */
     long publishAtomicBatch(String subject, List<byte[]> payloads, long expected, String batchId, String commandId)
+            throws IOException, JetStreamApiException, InterruptedException {
+        return publishAtomicBatch(subject, payloads, expected, batchId, commandId, true);
+    }
+
+    /**
+     * Like {@link #publishAtomicBatch(String, List, long, String, String)}; with {@code firstAsRequest = false} the
+     * first message is a plain publish too (allowed by ADR-50: one round trip less, but a refused batch start is only
+     * reported at the commit).
+     */
+    long publishAtomicBatch(
+            String subject,
+            List<byte[]> payloads,
+            long expected,
+            String batchId,
+            String commandId,
+            boolean firstAsRequest)
             throws IOException, JetStreamApiException, InterruptedException {
         int n = payloads.size();
         for (int i = 0; i < n; i++) {
@@ -140,7 +166,7 @@ final class RawJetStream {
                 }
                 return ack.getSeqno();
             }
-            if (i == 0) {
+            if (i == 0 && firstAsRequest) {
                 Message reply = connection.request(subject, h, payloads.get(i), TIMEOUT);
                 if (reply == null) {
                     throw new IOException("no answer to the first message of batch " + batchId);
