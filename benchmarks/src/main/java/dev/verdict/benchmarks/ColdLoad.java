@@ -28,7 +28,8 @@ final class ColdLoad implements Scenario {
                         + "subject's last sequence. Raw: an ordered consumer on the same subject of Verdict's stream, "
                         + "reading until the message whose pending count is 0 (payload bytes touched, nothing "
                         + "decoded). " + s.loadsPerRepeat() + " loads per repeat (" + s.longLoadsPerRepeat()
-                        + " from 1,000 events), " + s.warmups() + " warm-up + " + s.repeats()
+                        + " from 1,000 events, " + s.longestLoadsPerRepeat() + " from 10,000), " + s.warmups()
+                        + " warm-up + " + s.repeats()
                         + " repeats, interleaved; latency = one whole load.");
         Map<Integer, List<Trial>> snapshotLoads = new java.util.TreeMap<>();
         try (VerdictLoads verdict = VerdictLoads.open(ctx)) {
@@ -36,7 +37,9 @@ final class ColdLoad implements Scenario {
                 String caseName = String.format(Locale.ROOT, "%,d events", n);
                 verdict.prepare(n);
                 String subject = verdict.subject(n);
-                int loads = n >= 1000 ? s.longLoadsPerRepeat() : s.loadsPerRepeat();
+                int loads = n >= 10_000
+                        ? s.longestLoadsPerRepeat()
+                        : n >= 1000 ? s.longLoadsPerRepeat() : s.loadsPerRepeat();
                 Map<String, Supplier<Trial>> variants = Pairs.variants();
                 variants.put("no snapshot", () -> verdict.loads(n, false, loads));
                 if (verdict.snapshotsAvailable()) {

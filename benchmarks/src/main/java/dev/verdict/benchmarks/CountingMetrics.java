@@ -72,4 +72,5 @@ final class CountingMetrics implements RuntimeMetrics {
     static final int LOADS = 3;
     static final int SNAPSHOT_HITS = 4;
     static final int SNAPSHOT_MISSES = 5;
+    static final int SNAPSHOTS_WRITTEN = 6;
 }

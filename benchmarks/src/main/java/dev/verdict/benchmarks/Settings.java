@@ -10,6 +10,9 @@ import java.util.List;
  * @param warmups unmeasured repeats of each variant before the measured ones
  * @param repeats measured repeats of each variant (the spread is min/median/max over these)
  * @param window how long one timed repeat of a throughput scenario runs
+ * @param loadsPerRepeat loads of one entity per repeat below 1,000 events of history
+ * @param longLoadsPerRepeat loads per repeat from 1,000 events
+ * @param longestLoadsPerRepeat loads per repeat from 10,000 events
  */
 record Settings(
         String name,
@@ -21,6 +24,7 @@ record Settings(
         List<Integer> historyLengths,
         int loadsPerRepeat,
         int longLoadsPerRepeat,
+        int longestLoadsPerRepeat,
         int decisionsPerRepeat,
         List<Integer> contentionWriters,
         int projectionEvents,
@@ -35,12 +39,13 @@ record Settings(
                 "full",
                 1,
                 5,
-                Duration.ofMillis(1500),
+                Duration.ofMillis(1200),
                 1000,
                 List.of(1, 8, 64),
                 List.of(10, 100, 1000, 10_000),
                 40,
                 6,
+                3,
                 150,
                 List.of(8, 32),
                 100_000,
@@ -62,6 +67,7 @@ record Settings(
                 List.of(10, 100, 1000),
                 5,
                 2,
+                1,
                 20,
                 List.of(8),
                 5_000,

@@ -79,7 +79,10 @@ final class VerdictColdCommands implements AutoCloseable {
                         (after[CountingMetrics.SNAPSHOT_HITS] - before[CountingMetrics.SNAPSHOT_HITS]) / ops)
                 .withCounter(
                         "events read/command",
-                        (after[CountingMetrics.EVENTS_READ] - before[CountingMetrics.EVENTS_READ]) / ops);
+                        (after[CountingMetrics.EVENTS_READ] - before[CountingMetrics.EVENTS_READ]) / ops)
+                .withCounter(
+                        "snapshot writes/command",
+                        (after[CountingMetrics.SNAPSHOTS_WRITTEN] - before[CountingMetrics.SNAPSHOTS_WRITTEN]) / ops);
     }
 
     @Override

@@ -67,7 +67,7 @@ final class VerdictContention implements AutoCloseable {
         PrescriptionCommand dispense = Prescriptions.dispense(Payloads.AT);
         LongAdder exhausted = new LongAdder();
         long[] before = metrics.now();
-        Trial t = Load.closedLoop(writers, ctx.settings.window(), (w, i) -> {
+        Trial t = Load.closedLoop(writers, Contention.window(ctx), (w, i) -> {
             try {
                 VerdictCommands.accepted(handle(runtimePerWriter ? w : 0).handle(id, dispense));
             } catch (ConflictRetriesExhausted e) {
