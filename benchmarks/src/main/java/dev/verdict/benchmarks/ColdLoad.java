@@ -43,7 +43,8 @@ final class ColdLoad implements Scenario {
                 Map<String, Supplier<Trial>> variants = Pairs.variants();
                 variants.put("no snapshot", () -> verdict.loads(n, false, loads));
                 if (verdict.snapshotsAvailable()) {
-                    variants.put("snapshot", () -> verdict.loads(n, true, loads));
+                    // a snapshot load takes about a millisecond whatever the history: enough loads for a median
+                    variants.put("snapshot", () -> verdict.loads(n, true, s.loadsPerRepeat()));
                 }
                 variants.put("raw", () -> rawLoads(ctx.rawOnVerdictStream, subject, n, loads));
                 Map<String, List<Trial>> r = Pairs.run(s, variants);

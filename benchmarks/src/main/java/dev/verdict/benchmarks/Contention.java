@@ -34,9 +34,10 @@ final class Contention implements Scenario {
                         + "inside the JVM – and W runtimes (one per writer, each with its own cache), which is what "
                         + "W service instances do: their conflicts go to the server, and the runtime catches up the "
                         + "tail and retries with backoff, default retry policy (4 attempts); a command that runs out "
-                        + "of attempts counts as \"gave up\", not as accepted. Raw: each writer publishes with the sequence it last saw; on "
+                        + "of attempts counts as \"gave up\", one whose store call failed (e.g. a tail read timing out) as \"store "
+                        + "unavailable\", neither as accepted. Raw: each writer publishes with the sequence it last saw; on "
                         + "\"wrong last sequence: N\" (10071) it takes N from the error and retries at once. "
-                        + s.warmups() + " warm-up + " + s.repeats() + " repeats, interleaved.");
+                        + s.warmups() + " warm-up + " + Math.min(3, s.repeats()) + " repeats, interleaved.");
         VerdictContention verdict = VerdictContention.open(ctx);
         for (int writers : s.contentionWriters()) {
             String caseName = writers + " writers";
@@ -49,7 +50,7 @@ final class Contention implements Scenario {
                 variants.put("verdict separate", () -> verdict.trial(writers, true));
             }
             variants.put("raw", () -> rawTrial(ctx, subject, writers));
-            Map<String, List<Trial>> r = Pairs.run(s, variants);
+            Map<String, List<Trial>> r = Pairs.run(s.warmups(), Math.min(3, s.repeats()), variants);
             if (verdict.available()) {
                 result.add(Measurement.throughput(
                         id(), caseName, "Verdict, 1 runtime", "accepted/s", r.get("verdict shared")));

@@ -51,6 +51,21 @@ final class MultiEventDecision implements Scenario {
                                     raw.subject(e), ctx.payloads.dispensedLabelledNotified, raw.last(e), id, id));
                 }));
         variants.put(
+                "raw batch 3 published",
+                () -> Load.repeat(count, (w, i) -> {
+                    int e = (int) (i % ENTITIES);
+                    String id = ctx.ids.next();
+                    raw.last(
+                            e,
+                            ctx.raw.publishAtomicBatch(
+                                    raw.subject(e),
+                                    ctx.payloads.dispensedLabelledNotified,
+                                    raw.last(e),
+                                    id,
+                                    id,
+                                    false));
+                }));
+        variants.put(
                 "raw publish 1",
                 () -> Load.repeat(count, (w, i) -> {
                     int e = (int) (i % ENTITIES);

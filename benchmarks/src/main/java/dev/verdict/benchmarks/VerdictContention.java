@@ -8,6 +8,7 @@ import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.ConflictRetriesExhausted;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.RetryPolicy;
+import dev.verdict.store.EventStoreUnavailable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,16 +67,20 @@ final class VerdictContention implements AutoCloseable {
         }
         PrescriptionCommand dispense = Prescriptions.dispense(Payloads.AT);
         LongAdder exhausted = new LongAdder();
+        LongAdder unavailable = new LongAdder();
         long[] before = metrics.now();
         Trial t = Load.closedLoop(writers, Contention.window(ctx), (w, i) -> {
             try {
                 VerdictCommands.accepted(handle(runtimePerWriter ? w : 0).handle(id, dispense));
             } catch (ConflictRetriesExhausted e) {
                 exhausted.increment();
+            } catch (EventStoreUnavailable e) {
+                // e.g. the tail read after a conflict timed out: the command failed clearly; count it, go on
+                unavailable.increment();
             }
         });
         long[] after = metrics.now();
-        long accepted = t.operations() - exhausted.sum();
+        long accepted = t.operations() - exhausted.sum() - unavailable.sum();
         double commands = Math.max(1, t.operations());
         return new Trial(accepted, t.elapsedNanos(), t.latencies(), t.counters())
                 .withCounter(
@@ -84,7 +89,8 @@ final class VerdictContention implements AutoCloseable {
                 .withCounter(
                         "retries/command",
                         (after[CountingMetrics.RETRIES] - before[CountingMetrics.RETRIES]) / commands)
-                .withCounter("gave up/command", exhausted.sum() / commands);
+                .withCounter("gave up/command", exhausted.sum() / commands)
+                .withCounter("store unavailable/command", unavailable.sum() / commands);
     }
 
     @Override
