@@ -51,17 +51,22 @@ final class VerdictContention implements AutoCloseable {
         return handles.get(index);
     }
 
-    /** Orders the contended entity of this case (setup). */
+    /**
+     * Orders the contended entities of this case (setup): one per variant, so that the runtimes of one variant never
+     * find their cached state thousands of events behind because the other variant wrote in between (that would
+     * measure long catch-up reads, not contention).
+     */
     void prepare(int writers) {
-        VerdictCommands.accepted(handle(0).handle(id(writers), Prescriptions.order(Payloads.AT)));
+        VerdictCommands.accepted(handle(0).handle(id(writers, false), Prescriptions.order(Payloads.AT)));
+        VerdictCommands.accepted(handle(0).handle(id(writers, true), Prescriptions.order(Payloads.AT)));
     }
 
-    private static String id(int writers) {
-        return "w" + writers;
+    private static String id(int writers, boolean runtimePerWriter) {
+        return "w" + writers + (runtimePerWriter ? "-separate" : "-shared");
     }
 
     Trial trial(int writers, boolean runtimePerWriter) {
-        String id = id(writers);
+        String id = id(writers, runtimePerWriter);
         for (int w = 0; w < (runtimePerWriter ? writers : 1); w++) {
             handle(w);
         }
