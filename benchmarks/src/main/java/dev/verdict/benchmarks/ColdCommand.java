@@ -28,7 +28,8 @@ final class ColdCommand implements Scenario {
         ScenarioResult result = new ScenarioResult(
                 id(),
                 "Cold command on a snapshotted entity",
-                "One thread, " + ENTITIES + " entities round-robin (so an entity's asynchronous snapshot write has "
+                "One thread, " + String.format(java.util.Locale.ROOT, "%,d", ENTITIES)
+                        + " entities round-robin (so an entity's asynchronous snapshot write has "
                         + "finished before its next command). Verdict: cache off, snapshot after every event, so each "
                         + "command loads a snapshot at the head (KV get + last-sequence check, no tail), decides and "
                         + "publishes. Raw publish: sync publish with OCC + message id, version known in memory. Raw "

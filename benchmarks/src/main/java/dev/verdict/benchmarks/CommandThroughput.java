@@ -29,7 +29,7 @@ final class CommandThroughput implements Scenario {
         Settings s = ctx.settings;
         ScenarioResult result = new ScenarioResult(
                 id(),
-                "Command throughput, " + s.entities() + " entities, warm cache",
+                String.format(java.util.Locale.ROOT, "Command throughput, %,d entities, warm cache", s.entities()),
                 "Each worker thread owns `entities / concurrency` entities and sends one command after another, "
                         + "round-robin over its entities. Verdict: `handle` of a one-event `Dispense` command with a "
                         + "warm cache (decide on the cached state, one publish with the expected version). Raw: "
