@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param payload the encoded event
  */
 public record EncodedEvent(String type, int schemaVersion, byte[] payload) {
+    private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,200}");
+
     public EncodedEvent {
         Objects.requireNonNull(type, "type");
-        if (!isPrintableToken(type)) {
+        if (!TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException(
                     "event type '" + type + "' must be 1-200 printable ASCII characters without spaces");
         }
@@ -21,24 +23,6 @@ public record EncodedEvent(String type, int schemaVersion, byte[] payload) {
             throw new IllegalArgumentException("schema version must be >= 1, was " + schemaVersion);
         }
         Objects.requireNonNull(payload, "payload");
-    }
-
-    /**
-     * 1-200 printable ASCII characters without spaces. A loop, not {@code String.matches}: this runs for every event
-     * encoded and decoded, and {@code matches} compiles its pattern on each call.
-     */
-    private static boolean isPrintableToken(String type) {
-        int n = type.length();
-        if (n < 1 || n > 200) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = type.charAt(i);
-            if (c < 0x21 || c > 0x7E) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -269,7 +269,7 @@ public final class DeciderSpec<C, S, E> {
             FailureReport r = FailureReport.headline(headline);
             givenState.ifPresent(s -> r.line("given state", s));
             if (givenState.isPresent()) {
-                r.list("then events", history, "event");
+                r.list("events since the given state", history, "event");
             } else {
                 r.list("given", history, "event");
             }
@@ -321,7 +321,7 @@ public final class DeciderSpec<C, S, E> {
         /** Expects exactly these events, in this order. */
         public Outcome<C, S, E> then(List<? extends E> expected) {
             Objects.requireNonNull(expected, "expected");
-            requireDecided(count(expected.size()), expected);
+            requireDecided(count(expected.size()), Optional.of(expected));
             if (!events.equals(expected)) {
                 throw given.report(
                                 "Expected " + count(expected.size()) + " but decide produced different ones.", command)
@@ -335,7 +335,7 @@ public final class DeciderSpec<C, S, E> {
 
         /** Expects the command to be accepted without events: nothing to do, nothing written. */
         public Outcome<C, S, E> thenNothingHappened() {
-            requireDecided("nothing to happen", List.of());
+            requireDecided("nothing to happen", Optional.of(List.of()));
             if (!events.isEmpty()) {
                 throw given.report(
                                 "Expected nothing to happen, but decide produced " + count(events.size()) + ".",
@@ -419,7 +419,7 @@ public final class DeciderSpec<C, S, E> {
         /** Checks the decided events with your own assertions, e.g. when they carry generated values. */
         public Outcome<C, S, E> thenEventsSatisfy(Consumer<? super List<E>> check) {
             Objects.requireNonNull(check, "check");
-            requireDecided("events satisfying a check", List.of());
+            requireDecided("events satisfying a check", Optional.empty());
             try {
                 check.accept(events);
             } catch (AssertionError e) {
@@ -449,15 +449,13 @@ public final class DeciderSpec<C, S, E> {
             return rejection;
         }
 
-        private void requireDecided(String expectation, List<?> expected) {
+        private void requireDecided(String expectation, Optional<List<?>> expected) {
             requireNoFailure(expectation);
             rejection.ifPresent(r -> {
-                throw given.report(
-                                "Expected " + expectation + ", but the command was rejected: " + r.getMessage(),
-                                command)
-                        .list("expected", expected, "event")
-                        .line("actual", "rejected " + r)
-                        .failure(r);
+                FailureReport report = given.report(
+                        "Expected " + expectation + ", but the command was rejected: " + r.getMessage(), command);
+                expected.ifPresent(events -> report.list("expected", events, "event"));
+                throw report.line("actual", "rejected " + r).failure(r);
             });
         }
 
