@@ -38,9 +38,15 @@ class SeededViolationShrinkingTest {
         List<Throwable> failures = run(InheritedBrokenAccountProperties.class);
 
         assertThat(failures).hasSize(1);
+        // Unseeded (inherited properties take jqwik's random seed), so shrinking may stop in a local minimum such as
+        // [Open, Deposit(1), Deposit(1), Withdraw(3)]: assert what every shrunk counter-example of this bug has –
+        // it opens the account, ends with the overdrawing withdrawal, and is far shorter than the generated
+        // histories (up to DeciderLaws.DEFAULT_MAX_COMMANDS). The seeded test above pins the exact minimum.
         assertThat(failures.get(0)).isInstanceOfSatisfying(LawViolation.class, v -> {
             assertThat(v.law()).isEqualTo("invariant 'balance is never negative'");
-            assertThat(v.commands()).hasSizeLessThanOrEqualTo(3);
+            assertThat(v.commands()).first().isInstanceOf(Open.class);
+            assertThat(v.commands()).last().isInstanceOf(Withdraw.class);
+            assertThat(v.commands()).hasSizeLessThanOrEqualTo(5);
         });
     }
 
