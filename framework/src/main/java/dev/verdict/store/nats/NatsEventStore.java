@@ -5,6 +5,7 @@ import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventIds;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -223,11 +223,11 @@ public final class NatsEventStore implements EventStore {
             String subject, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
         Instant now = clock.instant();
         boolean batch = events.size() > 1;
-        String batchId = batch ? UUID.randomUUID().toString() : null;
+        String batchId = batch ? EventIds.next() : null;
         List<Message> messages = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             EncodedEvent event = Objects.requireNonNull(events.get(i), "event " + i);
-            Headers h = NatsEventHeaders.of(event, i, UUID.randomUUID().toString(), now, context);
+            Headers h = NatsEventHeaders.of(event, i, EventIds.next(), now, context);
             if (i == 0) {
                 h.put(EXPECTED_STREAM, stream);
                 h.put(EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(expectedVersion));
