@@ -1,0 +1,102 @@
+package dev.verdict.store.nats;
+
+import dev.verdict.store.EventStoreException;
+import dev.verdict.store.EventStoreUnavailable;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.nats.client.api.MessageInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * Reads one subject of a stream in order with batch direct gets (server 2.11+): one request
+ * {@code {"seq":S,"next_by_subj":subject,"batch":N}} to {@code $JS.API.DIRECT.GET.<stream>} is answered by up to N
+ * messages and an end-of-batch status; the next page starts after the last sequence received. No consumer is
+ * created, so nothing is left behind on the server.
+ */
+final class DirectBatchReader {
+    private final Connection connection;
+    private final String stream;
+    private final String apiSubject;
+    private final Duration timeout;
+    private final int pageSize;
+
+    DirectBatchReader(Connection connection, String stream, Duration timeout, int pageSize) {
+        this.connection = connection;
+        this.stream = stream;
+        this.apiSubject = "$JS.API.DIRECT.GET." + stream;
+        this.timeout = timeout;
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * Visits the subject's messages with sequence {@code >= fromSequence} in order until the visitor returns
+     * {@code false} or there are no more.
+     */
+    void scan(String subject, long fromSequence, Predicate<MessageInfo> visitor) {
+        Subscription sub;
+        String inbox = connection.createInbox();
+        try {
+            sub = connection.subscribe(inbox);
+        } catch (IllegalStateException e) {
+            throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getMessage(), e);
+        }
+        try {
+            long next = fromSequence;
+            while (true) {
+                byte[] request = ("{\"seq\":" + next + ",\"next_by_subj\":\"" + subject + "\",\"batch\":" + pageSize
+                                + "}")
+                        .getBytes(StandardCharsets.US_ASCII);
+                connection.publish(apiSubject, inbox, request);
+                int received = 0;
+                long pending = 0;
+                while (true) {
+                    Message m = sub.nextMessage(timeout);
+                    if (m == null) {
+                        throw new EventStoreUnavailable(
+                                "no answer within " + timeout + " to a direct get of '" + subject + "' from sequence "
+                                        + next + " on stream '" + stream + "'",
+                                null);
+                    }
+                    if (m.isStatusMessage()) {
+                        if (m.getStatus().isEob()) {
+                            break;
+                        }
+                        if (m.getStatus().getCode() == 404) {
+                            return; // no (more) messages on the subject
+                        }
+                        if (m.getStatus().getCode() == 503) {
+                            throw new EventStoreUnavailable(
+                                    "no responders for direct get on stream '" + stream + "'", null);
+                        }
+                        throw new EventStoreException(
+                                "direct get of '" + subject + "' on stream '" + stream + "' failed: " + m.getStatus());
+                    }
+                    MessageInfo info = new MessageInfo(m, stream, true);
+                    received++;
+                    next = info.getSeq() + 1;
+                    pending = info.getNumPending();
+                    if (!visitor.test(info)) {
+                        return;
+                    }
+                }
+                if (received == 0 || (received < pageSize && pending <= 0)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreUnavailable("interrupted while reading '" + subject + "'", e);
+        } catch (IllegalStateException e) {
+            throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getMessage(), e);
+        } finally {
+            try {
+                sub.unsubscribe();
+            } catch (RuntimeException ignored) {
+                // the connection is closing; the subscription goes with it
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.verdict.store.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.ReadRange;
+import dev.verdict.store.ReadResult;
+import dev.verdict.store.RecordedEvent;
+import dev.verdict.testing.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Replay of a long history interleaved with other entities, and point-in-time reads. */
+class NatsEventStoreReplayTest {
+    @RegisterExtension
+    static final NatsServerExtension NATS = NatsServerExtension.singleNode();
+
+    private static final int EVENTS = 10_000;
+    private static final EntityRef LONG = EntityRef.of("ledger", "long");
+    private static final EntityRef NEIGHBOUR = EntityRef.of("ledger", "neighbour");
+
+    private static Connection nc;
+    private static NatsEventStore store;
+
+    @BeforeAll
+    static void appendTenThousandEventsInterleavedWithAnotherEntity() throws Exception {
+        nc = NATS.server().connect();
+        store = NatsEventStore.create(nc, NatsEventStoreConfig.of("replay"));
+        long version = 0;
+        long neighbourVersion = 0;
+        for (int batch = 0; batch < EVENTS / 1000; batch++) {
+            List<EncodedEvent> events = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                events.add(numbered(batch * 1000 + i));
+            }
+            version =
+                    store.append(LONG, version, events, CommandContext.create()).version();
+            neighbourVersion = store.append(NEIGHBOUR, neighbourVersion, List.of(numbered(-1)), CommandContext.create())
+                    .version();
+        }
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        nc.close();
+    }
+
+    private static EncodedEvent numbered(int n) {
+        return new EncodedEvent("Numbered", 1, ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int numberOf(RecordedEvent e) {
+        String json = new String(e.event().payload(), StandardCharsets.UTF_8);
+        return Integer.parseInt(json.substring(5, json.length() - 1));
+    }
+
+    @Test
+    void replaysTenThousandEventsCompleteAndInOrder() {
+        List<RecordedEvent> events = store.readAll(LONG, ReadRange.all());
+
+        assertThat(events).hasSize(EVENTS);
+        for (int i = 0; i < EVENTS; i++) {
+            assertThat(numberOf(events.get(i))).isEqualTo(i);
+            assertThat(events.get(i).entity()).isEqualTo(LONG);
+        }
+        assertThat(events).extracting(RecordedEvent::sequence).isSorted().doesNotHaveDuplicates();
+        assertThat(events.get(EVENTS - 1).sequence()).isEqualTo(store.version(LONG));
+    }
+
+    @Test
+    void readsAsOfAStreamSequence() {
+        List<RecordedEvent> all = store.readAll(LONG, ReadRange.all());
+        long cut = all.get(4_999).sequence();
+
+        List<RecordedEvent> prefix = store.readAll(LONG, ReadRange.all().upToSequence(cut));
+
+        assertThat(prefix).hasSize(5_000);
+        assertThat(prefix.get(prefix.size() - 1).sequence()).isEqualTo(cut);
+    }
+
+    @Test
+    void readsAsOfAStreamSequenceBetweenTwoEventsOfTheEntity() {
+        List<RecordedEvent> all = store.readAll(LONG, ReadRange.all());
+        // the neighbour's event sits right after the first batch of 1000
+        long betweenBatches = all.get(999).sequence() + 1;
+
+        assertThat(store.readAll(LONG, ReadRange.all().upToSequence(betweenBatches)))
+                .hasSize(1000);
+    }
+
+    @Test
+    void readsAsOfAPointInTime() throws Exception {
+        EntityRef timed = EntityRef.of("ledger", "timed");
+        long v = 0;
+        for (int i = 0; i < 3; i++) {
+            v = store.append(timed, v, List.of(numbered(i)), CommandContext.create())
+                    .version();
+            Thread.sleep(20); // distinct server timestamps
+        }
+        List<RecordedEvent> all = store.readAll(timed, ReadRange.all());
+
+        List<RecordedEvent> asOfSecond =
+                store.readAll(timed, ReadRange.all().asOf(all.get(1).storedAt()));
+
+        assertThat(asOfSecond).extracting(NatsEventStoreReplayTest::numberOf).containsExactly(0, 1);
+        assertThat(store.readAll(
+                        timed, ReadRange.all().asOf(all.get(0).storedAt().minusMillis(1))))
+                .isEmpty();
+    }
+
+    @Test
+    void readsATailFromTheMiddle() {
+        List<RecordedEvent> all = store.readAll(LONG, ReadRange.all());
+
+        ReadResult r = store.read(LONG, ReadRange.after(all.get(9_989).sequence()), e -> {});
+
+        assertThat(r.eventsRead()).isEqualTo(10);
+        assertThat(r.lastSequence()).isEqualTo(all.get(EVENTS - 1).sequence());
+    }
+}
