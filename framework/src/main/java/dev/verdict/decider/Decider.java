@@ -1,8 +1,12 @@
 package dev.verdict.decider;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -131,5 +135,107 @@ public interface Decider<C, S, E> {
                 return isTerminal.test(state);
             }
         };
+    }
+
+    /**
+     * This decider, taking commands of another type that are translated into its own: a command for which {@code
+     * translate} answers empty is none of this decider's business and decides nothing. Use it to put a decider behind
+     * an envelope or an API command type.
+     *
+     * <pre>{@code
+     * record ApiRequest(String kind, int amount) {}
+     * Decider<ApiRequest, Counter, CounterEvent> api = counter.mapCommand(request ->
+     *         request.kind().equals("add") ? Optional.of(new CounterCommand.Add(request.amount())) : Optional.empty());
+     * api.decide(new ApiRequest("add", 2), new Counter(0));   // [Added[amount=2]]
+     * api.decide(new ApiRequest("ping", 0), new Counter(0));  // []
+     * }</pre>
+     *
+     * @param translate from the new command type to this decider's, empty when the command is not for it
+     * @param <C2> the new command type
+     */
+    default <C2> Decider<C2, S, E> mapCommand(Function<? super C2, Optional<? extends C>> translate) {
+        Objects.requireNonNull(translate, "translate");
+        Decider<C, S, E> self = this;
+        return of(
+                initialState(),
+                (C2 command, S state) -> {
+                    Optional<? extends C> own = translate.apply(command);
+                    return own.isPresent() ? self.decide(own.get(), state) : List.of();
+                },
+                self::evolve,
+                self::isTerminal);
+    }
+
+    /**
+     * A decider over wider command and event types (usually a common supertype, or {@code Object}), so it can be
+     * {@linkplain #combine combined} with deciders of other types. Commands that are not a {@code commandType}
+     * decide nothing; events that are not an {@code eventType} leave the state unchanged.
+     *
+     * <pre>{@code
+     * Decider<Object, Counter, Object> wide = Decider.widen(counter, CounterCommand.class, CounterEvent.class);
+     * wide.decide("not a counter command", new Counter(0));    // []
+     * wide.evolve(new Counter(3), "not a counter event");      // Counter[value=3]
+     * }</pre>
+     *
+     * @param decider the decider to widen
+     * @param commandType the runtime class of the decider's commands (a sealed interface, typically)
+     * @param eventType the runtime class of the decider's events
+     * @param <C> the wider command type
+     * @param <E> the wider event type
+     */
+    static <C, S, E, C1 extends C, E1 extends E> Decider<C, S, E> widen(
+            Decider<C1, S, E1> decider, Class<C1> commandType, Class<E1> eventType) {
+        Objects.requireNonNull(decider, "decider");
+        Objects.requireNonNull(commandType, "commandType");
+        Objects.requireNonNull(eventType, "eventType");
+        return of(
+                decider.initialState(),
+                (C command, S state) -> commandType.isInstance(command)
+                        ? Collections.<E>unmodifiableList(decider.decide(commandType.cast(command), state))
+                        : List.<E>of(),
+                (S state, E event) ->
+                        eventType.isInstance(event) ? decider.evolve(state, eventType.cast(event)) : state,
+                decider::isTerminal);
+    }
+
+    /**
+     * Two deciders side by side, as one: a command goes to both and their events are concatenated (first, then
+     * second); an event evolves both parts; the state is the {@link CombinedState} of both; it is terminal when both
+     * parts are. A rejection from either rejects the command. Deciders over different types are {@linkplain #widen
+     * widened} to a common supertype first, so each sees only its own commands and events.
+     *
+     * <pre>{@code
+     * Decider<Object, CombinedState<Counter, Account>, Object> both = Decider.combine(
+     *         Decider.widen(counter, CounterCommand.class, CounterEvent.class),
+     *         Decider.widen(account, AccountCommand.class, AccountEvent.class));
+     * both.decide(new CounterCommand.Add(2), both.initialState());   // [Added[amount=2]]: only the counter acts
+     * }</pre>
+     *
+     * @param <C> the common command type
+     * @param <E> the common event type
+     */
+    static <C, S1, S2, E> Decider<C, CombinedState<S1, S2>, E> combine(
+            Decider<C, S1, E> first, Decider<C, S2, E> second) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        return of(
+                new CombinedState<>(first.initialState(), second.initialState()),
+                (C command, CombinedState<S1, S2> state) -> {
+                    List<E> fromFirst = first.decide(command, state.first());
+                    List<E> fromSecond = second.decide(command, state.second());
+                    if (fromSecond.isEmpty()) {
+                        return fromFirst;
+                    }
+                    if (fromFirst.isEmpty()) {
+                        return fromSecond;
+                    }
+                    List<E> events = new ArrayList<>(fromFirst.size() + fromSecond.size());
+                    events.addAll(fromFirst);
+                    events.addAll(fromSecond);
+                    return events;
+                },
+                (CombinedState<S1, S2> state, E event) ->
+                        new CombinedState<>(first.evolve(state.first(), event), second.evolve(state.second(), event)),
+                state -> first.isTerminal(state.first()) && second.isTerminal(state.second()));
     }
 }

@@ -1,0 +1,269 @@
+package dev.verdict.runtime;
+
+import dev.verdict.decider.Decider;
+import dev.verdict.store.Category;
+import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.SnapshotStore;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns deciders into a working system: serves commands for one or more categories of entities over one {@link
+ * EventStore}, with a state cache, optional snapshots, retries on conflict and metrics. Thread-safe; build it once per
+ * process and store, {@link #register} each decider, and {@link #close()} it on shutdown (it owns a snapshot writer
+ * thread and, unless you supply one, the executor of {@code handleAsync}). Closing does not close the stores.
+ *
+ * <pre>{@code
+ * try (CommandRuntime runtime = CommandRuntime.builder(eventStore)
+ *         .snapshots(snapshotStore)          // optional
+ *         .cacheSize(50_000)                 // default 10,000 entities; .withoutCache() to turn it off
+ *         .retryPolicy(RetryPolicy.defaults().withMaxAttempts(5))
+ *         .metrics(new MicrometerRuntimeMetrics(meterRegistry))
+ *         .build()) {
+ *     EntityHandle<RxCommand, Prescription, RxEvent> prescriptions = runtime.register(Registration
+ *             .of("prescription", Prescriptions.decider(), rxEventCodec)
+ *             .withStateCodec(rxStateCodec));
+ *     Outcome<Prescription, RxEvent> outcome = prescriptions.handle("rx-42", new Dispense(2));
+ * }
+ * }</pre>
+ */
+public final class CommandRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRuntime.class);
+    private static final AtomicInteger RUNTIMES = new AtomicInteger();
+
+    private final EventStore store;
+    private final Optional<SnapshotStore> snapshotStore;
+    private final StateCache cache;
+    private final EntityLocks locks;
+    private final RetryPolicy retryPolicy;
+    private final RuntimeMetrics metrics;
+    private final SnapshotWriter snapshotWriter;
+    private final Executor asyncExecutor;
+    private final Optional<ExecutorService> ownedExecutor;
+    private final ConcurrentMap<Category, EntityHandle<?, ?, ?>> handles = new ConcurrentHashMap<>();
+
+    private CommandRuntime(Builder builder) {
+        this.store = builder.store;
+        this.snapshotStore = builder.snapshotStore;
+        this.cache = builder.cacheSize > 0 ? StateCache.bounded(builder.cacheSize) : StateCache.disabled();
+        this.locks = new EntityLocks(builder.lockStripes);
+        this.retryPolicy = builder.retryPolicy;
+        this.metrics = builder.metrics;
+        this.snapshotWriter = new SnapshotWriter(snapshotStore, metrics, builder.snapshotQueueCapacity);
+        if (builder.asyncExecutor.isPresent()) {
+            this.asyncExecutor = builder.asyncExecutor.get();
+            this.ownedExecutor = Optional.empty();
+        } else {
+            ExecutorService pool = commandPool(builder.asyncThreads);
+            this.asyncExecutor = pool;
+            this.ownedExecutor = Optional.of(pool);
+        }
+    }
+
+    /** A builder for a runtime over the given event store. */
+    public static Builder builder(EventStore store) {
+        return new Builder(store);
+    }
+
+    /**
+     * Serves a category with a decider. One registration per category.
+     *
+     * @throws IllegalStateException when the category is already registered
+     */
+    public <C, S, E> EntityHandle<C, S, E> register(Registration<C, S, E> registration) {
+        Objects.requireNonNull(registration, "registration");
+        if (registration.stateCodec().isPresent() && snapshotStore.isEmpty()) {
+            LOG.info(
+                    "category '{}' has a state codec, but the runtime has no snapshot store: no snapshots",
+                    registration.category());
+        }
+        EntityHandle<C, S, E> handle = new EntityHandle<>(registration, this);
+        EntityHandle<?, ?, ?> previous = handles.putIfAbsent(registration.category(), handle);
+        if (previous != null) {
+            throw new IllegalStateException(
+                    "category '" + registration.category() + "' is already registered with this runtime");
+        }
+        return handle;
+    }
+
+    /** Shorthand for {@code register(Registration.of(category, decider, eventCodec))}: no snapshots. */
+    public <C, S, E> EntityHandle<C, S, E> register(
+            String category, Decider<C, S, E> decider, EventCodec<E> eventCodec) {
+        return register(Registration.of(category, decider, eventCodec));
+    }
+
+    /** The handle serving a category, if registered (untyped: for routing; keep the typed handle where you can). */
+    public Optional<EntityHandle<?, ?, ?>> handleFor(Category category) {
+        return Optional.ofNullable(handles.get(category));
+    }
+
+    /** The event store this runtime writes to. */
+    public EventStore store() {
+        return store;
+    }
+
+    /** Whether the state cache is on. */
+    public boolean cacheEnabled() {
+        return cache.enabled();
+    }
+
+    /**
+     * Writes the queued snapshots (waiting up to 5 s) and stops the runtime's threads. Commands running on the
+     * runtime's own async executor are allowed to finish; new ones are refused.
+     */
+    @Override
+    public void close() {
+        snapshotWriter.close();
+        ownedExecutor.ifPresent(pool -> {
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    Optional<SnapshotStore> snapshotStore() {
+        return snapshotStore;
+    }
+
+    StateCache cache() {
+        return cache;
+    }
+
+    EntityLocks locks() {
+        return locks;
+    }
+
+    RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    RuntimeMetrics metrics() {
+        return metrics;
+    }
+
+    SnapshotWriter snapshotWriter() {
+        return snapshotWriter;
+    }
+
+    Executor asyncExecutor() {
+        return asyncExecutor;
+    }
+
+    private static ExecutorService commandPool(int threads) {
+        String prefix = "verdict-commands-" + RUNTIMES.incrementAndGet() + "-";
+        AtomicInteger counter = new AtomicInteger();
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, prefix + counter.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * Configuration of a {@link CommandRuntime}. Defaults: no snapshot store, a cache of {@value
+     * #DEFAULT_CACHE_SIZE} entities, {@link RetryPolicy#defaults()}, no metrics, {@value #DEFAULT_ASYNC_THREADS}
+     * threads for {@code handleAsync}.
+     */
+    public static final class Builder {
+        /** Entities kept in the state cache unless configured. */
+        public static final long DEFAULT_CACHE_SIZE = 10_000;
+        /** Threads of the runtime's own executor for {@code handleAsync} unless configured. */
+        public static final int DEFAULT_ASYNC_THREADS = 16;
+
+        private final EventStore store;
+        private Optional<SnapshotStore> snapshotStore = Optional.empty();
+        private long cacheSize = DEFAULT_CACHE_SIZE;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private RuntimeMetrics metrics = RuntimeMetrics.none();
+        private Optional<Executor> asyncExecutor = Optional.empty();
+        private int asyncThreads = DEFAULT_ASYNC_THREADS;
+        private int lockStripes = 1024;
+        private int snapshotQueueCapacity = 1024;
+
+        private Builder(EventStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Reads and writes snapshots there (for registrations that have a state codec). */
+        public Builder snapshots(SnapshotStore snapshots) {
+            this.snapshotStore = Optional.of(Objects.requireNonNull(snapshots, "snapshots"));
+            return this;
+        }
+
+        /** Keeps at most this many entities' states in memory (at least 1). */
+        public Builder cacheSize(long entities) {
+            if (entities < 1) {
+                throw new IllegalArgumentException(
+                        "cache size must be >= 1 entity, was " + entities + " (use withoutCache() to turn it off)");
+            }
+            this.cacheSize = entities;
+            return this;
+        }
+
+        /** No state cache: every command loads its entity (snapshot + tail, or all events). */
+        public Builder withoutCache() {
+            this.cacheSize = 0;
+            return this;
+        }
+
+        /** Attempts and backoff on concurrency conflicts. */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Where to report metrics, e.g. {@link MicrometerRuntimeMetrics}. */
+        public Builder metrics(RuntimeMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** Runs {@code handleAsync} on your executor (the runtime will not shut it down). */
+        public Builder asyncExecutor(Executor executor) {
+            this.asyncExecutor = Optional.of(Objects.requireNonNull(executor, "executor"));
+            return this;
+        }
+
+        /** Threads of the runtime's own {@code handleAsync} executor (when none is supplied). */
+        public Builder asyncThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("async threads must be >= 1, was " + threads);
+            }
+            this.asyncThreads = threads;
+            return this;
+        }
+
+        /** Snapshot writes waiting at most; beyond, a snapshot is dropped and counted (default 1024). */
+        public Builder snapshotQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("snapshot queue capacity must be >= 1, was " + capacity);
+            }
+            this.snapshotQueueCapacity = capacity;
+            return this;
+        }
+
+        public CommandRuntime build() {
+            return new CommandRuntime(this);
+        }
+    }
+}

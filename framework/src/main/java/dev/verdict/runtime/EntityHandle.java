@@ -1,0 +1,317 @@
+package dev.verdict.runtime;
+
+import dev.verdict.decider.Decider;
+import dev.verdict.decider.DomainRejection;
+import dev.verdict.store.AppendResult;
+import dev.verdict.store.Category;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.ConcurrencyConflict;
+import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.ReadRange;
+import dev.verdict.store.StateCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles commands for the entities of one category, typed by its decider. Obtained from {@link
+ * CommandRuntime#register}; thread-safe.
+ *
+ * <p>{@link #handle} loads the entity's state (cache, else snapshot + tail, else all events), decides, appends the
+ * events with the version the decision was made on, and returns an {@link Outcome}. On a concurrency conflict it
+ * reads only the events it missed, decides again and re-appends, up to the {@link RetryPolicy}'s attempts; then it
+ * throws {@link ConflictRetriesExhausted}. A {@link DomainRejection} becomes {@link Outcome.Rejected} and is never
+ * retried; any other exception of the decider or the store propagates unchanged. Commands to one entity are
+ * serialized inside this JVM.
+ *
+ * <pre>{@code
+ * EntityHandle<RxCommand, Prescription, RxEvent> prescriptions = runtime.register(registration);
+ * Outcome<Prescription, RxEvent> outcome =
+ *         prescriptions.handle("rx-42", new Dispense(2), CommandContext.withCommandId(idempotencyKey));
+ * CompletableFuture<Outcome<Prescription, RxEvent>> later = prescriptions.handleAsync("rx-42", new Dispense(1));
+ * EntityState<Prescription> now = prescriptions.load("rx-42");          // for queries
+ * EntityState<Prescription> then = prescriptions.loadAsOf("rx-42", Instant.parse("2026-01-01T00:00:00Z"));
+ * }</pre>
+ *
+ * @param <C> the command type
+ * @param <S> the state type
+ * @param <E> the event type
+ */
+public final class EntityHandle<C, S, E> {
+    private static final Logger LOG = LoggerFactory.getLogger(EntityHandle.class);
+
+    private final Registration<C, S, E> registration;
+    private final Category category;
+    private final Decider<C, S, E> decider;
+    private final EventCodec<E> codec;
+    private final EventStore store;
+    private final StateLoader<S, E> loader;
+    private final StateCache cache;
+    private final EntityLocks locks;
+    private final RetryPolicy retry;
+    private final RuntimeMetrics metrics;
+    private final SnapshotWriter snapshots;
+    private final Executor asyncExecutor;
+
+    EntityHandle(Registration<C, S, E> registration, CommandRuntime runtime) {
+        this.registration = registration;
+        this.category = registration.category();
+        this.decider = registration.decider();
+        this.codec = registration.eventCodec();
+        this.store = runtime.store();
+        this.loader = new StateLoader<>(registration, store, runtime.snapshotStore(), runtime.metrics());
+        this.cache = runtime.cache();
+        this.locks = runtime.locks();
+        this.retry = runtime.retryPolicy();
+        this.metrics = runtime.metrics();
+        this.snapshots = runtime.snapshotWriter();
+        this.asyncExecutor = runtime.asyncExecutor();
+    }
+
+    /** The category this handle serves. */
+    public Category category() {
+        return category;
+    }
+
+    /** The registration this handle was created from. */
+    public Registration<C, S, E> registration() {
+        return registration;
+    }
+
+    /** Handles a command with a fresh {@link CommandContext} (a random command id). */
+    public Outcome<S, E> handle(String id, C command) {
+        return handle(id, command, CommandContext.create());
+    }
+
+    /**
+     * Handles a command: load, decide, append with optimistic concurrency, retry on conflict.
+     *
+     * @param id the entity id within this category (one subject token, see {@link dev.verdict.store.EntityId})
+     * @param command the command
+     * @param context command id (deduplication: re-sending the same id is safe), correlation, causation, metadata
+     * @return {@link Outcome.Accepted}, {@link Outcome.Unchanged} or {@link Outcome.Rejected}
+     * @throws ConflictRetriesExhausted when every attempt lost against another writer; nothing was stored
+     * @throws dev.verdict.store.InvalidIdentifier when the id is not a valid entity id
+     * @throws dev.verdict.store.EventDecodingFailed when a stored event of the entity cannot be decoded
+     * @throws dev.verdict.store.EventStoreUnavailable when the store did not answer: the command may or may not be
+     *     stored; re-send it with the same context
+     */
+    public Outcome<S, E> handle(String id, C command, CommandContext context) {
+        EntityRef entity = category.entity(id);
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(context, "context");
+        long start = System.nanoTime();
+        ReentrantLock lock = locks.lockFor(entity);
+        lock.lock();
+        try {
+            Outcome<S, E> outcome = decideAndAppend(entity, command, context);
+            metrics.commandHandled(category, resultOf(outcome), elapsed(start));
+            return outcome;
+        } catch (ConflictRetriesExhausted e) {
+            metrics.commandHandled(category, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, elapsed(start));
+            throw e;
+        } catch (RuntimeException | Error e) {
+            metrics.commandHandled(category, RuntimeMetrics.CommandResult.FAILED, elapsed(start));
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #handle(String, Object)} on the runtime's executor. */
+    public CompletableFuture<Outcome<S, E>> handleAsync(String id, C command) {
+        return handleAsync(id, command, CommandContext.create());
+    }
+
+    /**
+     * {@link #handle(String, Object, CommandContext)} on the runtime's executor; the future fails with what {@code
+     * handle} would throw.
+     */
+    public CompletableFuture<Outcome<S, E>> handleAsync(String id, C command, CommandContext context) {
+        return CompletableFuture.supplyAsync(() -> handle(id, command, context), asyncExecutor);
+    }
+
+    /**
+     * The entity's latest state, for queries (never decide on it yourself: send a command). With the cache on, a
+     * cached entity is caught up with a tail read; otherwise it is loaded from a snapshot and its tail, or from all
+     * events.
+     */
+    public EntityState<S> load(String id) {
+        EntityRef entity = category.entity(id);
+        Optional<KnownState<S>> cached = cache.get(entity);
+        KnownState<S> known =
+                cached.isPresent() ? loader.catchUp(entity, cached.get(), event -> {}) : loader.load(entity);
+        cache.remember(entity, known);
+        return new EntityState<>(entity, known.state(), known.version());
+    }
+
+    /** The entity's state including only events up to and including stream sequence {@code sequence}. */
+    public EntityState<S> loadAsOf(String id, long sequence) {
+        return loader.loadRange(category.entity(id), ReadRange.all().upToSequence(sequence));
+    }
+
+    /** The entity's state including only events the server stored at or before {@code time}. */
+    public EntityState<S> loadAsOf(String id, Instant time) {
+        Objects.requireNonNull(time, "time");
+        return loader.loadRange(category.entity(id), ReadRange.all().asOf(time));
+    }
+
+    private Outcome<S, E> decideAndAppend(EntityRef entity, C command, CommandContext context) {
+        KnownState<S> known = current(entity);
+        List<Long> overtaken = new ArrayList<>();
+        for (int attempt = 1; ; attempt++) {
+            List<E> events;
+            try {
+                events = Objects.requireNonNull(
+                        decider.decide(command, known.state()),
+                        () -> "the decider of '" + category + "' returned null instead of a list of events");
+            } catch (DomainRejection rejection) {
+                return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
+            }
+            if (events.isEmpty()) {
+                return new Outcome.Unchanged<>(entity, known.version(), known.state());
+            }
+            List<EncodedEvent> encoded = new ArrayList<>(events.size());
+            for (E event : events) {
+                encoded.add(codec.encode(event));
+            }
+            AppendResult result;
+            try {
+                result = store.append(entity, known.version(), encoded, context);
+            } catch (ConcurrencyConflict conflict) {
+                metrics.conflict(category);
+                overtaken.add(known.version());
+                if (attempt >= retry.maxAttempts()) {
+                    throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);
+                }
+                LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
+                backOff(entity, attempt, overtaken, conflict);
+                metrics.retry(category);
+                known = loader.catchUp(entity, known, event -> {});
+                cache.remember(entity, known);
+                continue;
+            }
+            if (result.duplicate()) {
+                return duplicate(entity, known, result, context);
+            }
+            return accepted(entity, known, events, result);
+        }
+    }
+
+    private KnownState<S> current(EntityRef entity) {
+        Optional<KnownState<S>> cached = cache.get(entity);
+        if (cached.isPresent()) {
+            metrics.loaded(category, RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
+            return cached.get();
+        }
+        KnownState<S> loaded = loader.load(entity);
+        cache.remember(entity, loaded);
+        return loaded;
+    }
+
+    private Outcome<S, E> accepted(EntityRef entity, KnownState<S> known, List<E> events, AppendResult result) {
+        if (result.sequences().size() != events.size()) {
+            throw new IllegalStateException("the store reported "
+                    + result.sequences().size() + " sequences for " + events.size() + " events appended to " + entity);
+        }
+        // the append succeeded at known.version(): nothing came in between, so folding our own events is exact
+        S state = known.state();
+        List<AppendedEvent<E>> appended = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            state = decider.evolve(state, events.get(i));
+            appended.add(new AppendedEvent<>(result.sequences().get(i), events.get(i)));
+        }
+        KnownState<S> next = new KnownState<>(state, result.version(), known.eventsSinceSnapshot() + events.size());
+        next = maybeSnapshot(entity, next);
+        cache.remember(entity, next);
+        return new Outcome.Accepted<>(entity, appended, next.version(), state, false);
+    }
+
+    /**
+     * The command id was appended before (a re-send): report the originally stored events, and catch the state up
+     * from the store instead of folding the events a second time.
+     */
+    private Outcome<S, E> duplicate(EntityRef entity, KnownState<S> known, AppendResult result, CommandContext ctx) {
+        List<Long> sequences = result.sequences();
+        long first = sequences.get(0);
+        long last = result.version();
+        List<AppendedEvent<E>> original = new ArrayList<>(sequences.size());
+        KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {
+            if (sequences.contains(event.sequence())) {
+                original.add(event);
+            }
+        });
+        cache.remember(entity, caughtUp);
+        if (first <= known.version()) {
+            // the original events were already folded into the known state: fetch them to report them
+            original.clear();
+            store.read(entity, ReadRange.after(first - 1).upToSequence(last), recorded -> {
+                if (recorded.commandId().equals(ctx.commandId())) {
+                    original.add(new AppendedEvent<>(recorded.sequence(), loader.decode(recorded)));
+                }
+            });
+        }
+        if (original.isEmpty()) {
+            throw new IllegalStateException("the store reported command '" + ctx.commandId() + "' on " + entity
+                    + " as a duplicate of sequences " + sequences + ", but none of them could be read back");
+        }
+        LOG.debug("{}: command {} was already appended at {}", entity, ctx.commandId(), sequences);
+        return new Outcome.Accepted<>(entity, original, caughtUp.version(), caughtUp.state(), true);
+    }
+
+    private KnownState<S> maybeSnapshot(EntityRef entity, KnownState<S> next) {
+        Optional<StateCodec<S>> stateCodec = registration.stateCodec();
+        if (stateCodec.isEmpty() || !snapshots.enabled()) {
+            return next;
+        }
+        boolean terminal = decider.isTerminal(next.state());
+        if (!registration
+                .snapshotPolicy()
+                .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
+            return next;
+        }
+        snapshots.write(category, entity, stateCodec.get(), next.state(), next.version());
+        return next.withEventsSinceSnapshot(0);
+    }
+
+    private void backOff(EntityRef entity, int attempt, List<Long> overtaken, ConcurrencyConflict conflict) {
+        Duration wait = retry.backoffBefore(attempt);
+        try {
+            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);
+        }
+    }
+
+    private static RuntimeMetrics.CommandResult resultOf(Outcome<?, ?> outcome) {
+        if (outcome instanceof Outcome.Accepted<?, ?> accepted) {
+            return accepted.duplicate()
+                    ? RuntimeMetrics.CommandResult.DUPLICATE
+                    : RuntimeMetrics.CommandResult.ACCEPTED;
+        }
+        return outcome instanceof Outcome.Unchanged
+                ? RuntimeMetrics.CommandResult.UNCHANGED
+                : RuntimeMetrics.CommandResult.REJECTED;
+    }
+
+    private static Duration elapsed(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "EntityHandle[" + category + "]";
+    }
+}

@@ -1,0 +1,182 @@
+package dev.verdict.runtime;
+
+import dev.verdict.decider.Decider;
+import dev.verdict.store.Category;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventDecodingFailed;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.ReadRange;
+import dev.verdict.store.ReadResult;
+import dev.verdict.store.RecordedEvent;
+import dev.verdict.store.Snapshot;
+import dev.verdict.store.SnapshotStore;
+import dev.verdict.store.StateCodec;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Derives an entity's state from the store: a valid snapshot plus the tail after it, all events, or a known state
+ * plus the events it missed. Events are decoded with the registration's codec; a decoding failure stops the load
+ * with {@link EventDecodingFailed} – a state folded from an incomplete history would be silently wrong.
+ */
+final class StateLoader<S, E> {
+    private static final Logger LOG = LoggerFactory.getLogger(StateLoader.class);
+
+    private final Category category;
+    private final Decider<?, S, E> decider;
+    private final EventCodec<E> codec;
+    private final EventStore store;
+    private final Optional<SnapshotStore> snapshots;
+    private final Optional<StateCodec<S>> stateCodec;
+    private final RuntimeMetrics metrics;
+
+    StateLoader(
+            Registration<?, S, E> registration,
+            EventStore store,
+            Optional<SnapshotStore> snapshots,
+            RuntimeMetrics metrics) {
+        this.category = registration.category();
+        this.decider = registration.decider();
+        this.codec = registration.eventCodec();
+        this.store = store;
+        this.snapshots = registration.stateCodec().isPresent() ? snapshots : Optional.empty();
+        this.stateCodec = registration.stateCodec();
+        this.metrics = metrics;
+    }
+
+    /** The entity's latest state: from a valid snapshot and its tail, else from all events. */
+    KnownState<S> load(EntityRef entity) {
+        long start = System.nanoTime();
+        Optional<KnownState<S>> fromSnapshot = loadFromSnapshot(entity, start);
+        if (fromSnapshot.isPresent()) {
+            return fromSnapshot.get();
+        }
+        Fold fold = fold(entity, ReadRange.all(), decider.initialState(), event -> {});
+        metrics.loaded(category, RuntimeMetrics.LoadSource.EVENTS, fold.eventsRead, elapsed(start));
+        return new KnownState<>(fold.state, fold.version, fold.eventsRead);
+    }
+
+    /**
+     * The known state caught up with the events it missed: reads only the tail after {@code known.version()}.
+     *
+     * @param observer sees every event read, with its sequence
+     */
+    KnownState<S> catchUp(EntityRef entity, KnownState<S> known, Consumer<AppendedEvent<E>> observer) {
+        long start = System.nanoTime();
+        Fold fold = fold(entity, ReadRange.after(known.version()), known.state(), observer);
+        metrics.loaded(category, RuntimeMetrics.LoadSource.CATCH_UP, fold.eventsRead, elapsed(start));
+        return new KnownState<>(fold.state, fold.version, known.eventsSinceSnapshot() + fold.eventsRead);
+    }
+
+    /** The state of the events inside the range, from the initial state; for "as of" queries. */
+    EntityState<S> loadRange(EntityRef entity, ReadRange range) {
+        long start = System.nanoTime();
+        Fold fold = fold(entity, range, decider.initialState(), event -> {});
+        metrics.loaded(category, RuntimeMetrics.LoadSource.EVENTS, fold.eventsRead, elapsed(start));
+        return new EntityState<>(entity, fold.state, fold.version);
+    }
+
+    private Optional<KnownState<S>> loadFromSnapshot(EntityRef entity, long start) {
+        if (snapshots.isEmpty()) {
+            return Optional.empty();
+        }
+        StateCodec<S> stateCodec = this.stateCodec.orElseThrow();
+        Optional<Snapshot> found;
+        try {
+            found = snapshots.get().load(entity);
+        } catch (RuntimeException e) {
+            // a snapshot is an optimisation: an unreachable snapshot store must not stop commands
+            LOG.warn("snapshot of {} could not be read, loading from events instead", entity, e);
+            metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.MISS);
+            return Optional.empty();
+        }
+        if (found.isEmpty()) {
+            metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.MISS);
+            return Optional.empty();
+        }
+        Snapshot snapshot = found.get();
+        if (!snapshot.fingerprint().equals(stateCodec.fingerprint())) {
+            LOG.debug(
+                    "snapshot of {} ignored: it has the state shape '{}', the codec expects '{}'",
+                    entity,
+                    snapshot.fingerprint(),
+                    stateCodec.fingerprint());
+            metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.STALE);
+            return Optional.empty();
+        }
+        S state;
+        try {
+            state = stateCodec.decode(snapshot.state());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("snapshot of {} at version {} ignored: it cannot be decoded", entity, snapshot.version(), e);
+            metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.STALE);
+            return Optional.empty();
+        }
+        long head = store.version(entity);
+        if (snapshot.version() > head) {
+            LOG.warn(
+                    "snapshot of {} ignored: its version {} is ahead of the entity's version {} "
+                            + "(was the stream recreated or purged?)",
+                    entity,
+                    snapshot.version(),
+                    head);
+            metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.STALE);
+            return Optional.empty();
+        }
+        metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.HIT);
+        if (snapshot.version() == head || decider.isTerminal(state)) {
+            // at the head, or absorbing: no event after it can matter for deciding
+            metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, 0, elapsed(start));
+            return Optional.of(new KnownState<>(state, snapshot.version(), 0));
+        }
+        Fold fold = fold(entity, ReadRange.after(snapshot.version()).upToSequence(head), state, event -> {});
+        metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, fold.eventsRead, elapsed(start));
+        return Optional.of(new KnownState<>(fold.state, fold.version, fold.eventsRead));
+    }
+
+    private Fold fold(EntityRef entity, ReadRange range, S initial, Consumer<AppendedEvent<E>> observer) {
+        Fold fold = new Fold(initial);
+        ReadResult result = store.read(entity, range, recorded -> {
+            E event = decode(recorded);
+            fold.state = decider.evolve(fold.state, event);
+            fold.eventsRead++;
+            observer.accept(new AppendedEvent<>(recorded.sequence(), event));
+        });
+        fold.version = result.lastSequence();
+        return fold;
+    }
+
+    E decode(RecordedEvent recorded) {
+        try {
+            return codec.decode(recorded.event());
+        } catch (IllegalArgumentException e) {
+            String stream = store.name().value();
+            throw new EventDecodingFailed(
+                    stream,
+                    recorded.entity().subject(stream),
+                    recorded.sequence(),
+                    recorded.type(),
+                    "the event codec of category '" + category + "' refused it: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static Duration elapsed(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** Mutable accumulator of one read. */
+    private final class Fold {
+        S state;
+        long version;
+        long eventsRead;
+
+        Fold(S state) {
+            this.state = state;
+        }
+    }
+}
