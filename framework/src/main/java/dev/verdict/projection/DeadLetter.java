@@ -1,0 +1,46 @@
+package dev.verdict.projection;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An event a projection gave up on, as recorded in the {@link DeadLetterStore}. The event itself stays in the event
+ * stream: {@code stream} and {@code sequence} are the reference to its payload.
+ *
+ * <pre>{@code
+ * for (DeadLetter letter : deadLetters.list("prescription-list")) {
+ *     log.warn("{} at {}#{}: {} ({})", letter.reason(), letter.stream(), letter.sequence(), letter.detail(), letter.subject());
+ * }
+ * }</pre>
+ *
+ * @param projection the projection's name
+ * @param stream the event stream
+ * @param sequence the event's stream sequence (the payload reference)
+ * @param subject the event's subject (store, category, entity)
+ * @param eventType the type header, if the message had one
+ * @param reason the kind of failure
+ * @param detail the last failure's message
+ * @param attempts how many times it was tried
+ * @param recordedAt when it was dead-lettered
+ */
+public record DeadLetter(
+        String projection,
+        String stream,
+        long sequence,
+        String subject,
+        Optional<String> eventType,
+        PoisonReason reason,
+        String detail,
+        int attempts,
+        Instant recordedAt) {
+    public DeadLetter {
+        Objects.requireNonNull(projection, "projection");
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(eventType, "eventType");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(recordedAt, "recordedAt");
+    }
+}

@@ -1,0 +1,180 @@
+package dev.verdict.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.store.Category;
+import dev.verdict.store.StoreName;
+import dev.verdict.testing.nats.NatsServer;
+import dev.verdict.testing.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The acceptance of {@link JdbcProjection}, run against each database by a subclass: crashes at random points never
+ * change the outcome, and a rebuild equals the live read model.
+ */
+abstract class JdbcProjectionContract {
+    @RegisterExtension
+    static final NatsServerExtension NATS = NatsServerExtension.singleNode();
+
+    private static final AtomicInteger STORES = new AtomicInteger();
+
+    /** A fresh, empty database. */
+    abstract DataSource newDatabase(String name);
+
+    @Test
+    void crashedAtRandomPointsAndRestartedFiveTimesEndsExactlyLikeACleanReplay() throws Exception {
+        NatsServer server = NATS.server();
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        try (Connection admin = server.connect()) {
+            String store = "crash" + STORES.incrementAndGet();
+            EventStreamFixture stream = new EventStreamFixture(admin, store);
+            List<CounterEvent> events = counterEvents(10_000, random);
+            List<Long> sequences = stream.append(events);
+            SubjectFilter filter = SubjectFilter.category(StoreName.of(store), Category.of("counter"));
+
+            DataSource crashed = newDatabase("crashed");
+            CounterReadModel.createTables(crashed);
+            long previousCheckpoint = 0;
+            for (int round = 1; round <= 5; round++) {
+                int killAt = 200 + random.nextInt(1_500);
+                boolean afterCommit = random.nextBoolean();
+                Connection nc = server.connect();
+                AtomicInteger seen = new AtomicInteger();
+                JdbcProjection<CounterEvent> projection = JdbcProjection.of(
+                        "totals",
+                        crashed,
+                        (c, e) -> {
+                            CounterReadModel.write(c, e);
+                            if (seen.incrementAndGet() == killAt) {
+                                closeQuietly(nc); // acks of this batch are lost with the connection
+                                if (!afterCommit) {
+                                    throw new SimulatedCrash("killed before commit at " + e.sequence());
+                                }
+                            }
+                        },
+                        CounterReadModel::clear);
+                ProjectionRunner<CounterEvent> runner = runner(nc, filter, projection);
+                runner.start();
+                awaitState(runner, RunnerState.FAILED);
+                runner.stop();
+                projection.closeConnection();
+                closeQuietly(nc);
+
+                long checkpoint = JdbcProjection.of("totals", crashed, (c, e) -> {}, c -> {})
+                        .checkpoint()
+                        .orElseThrow();
+                assertThat(checkpoint)
+                        .as(
+                                "round %d (kill after %d events, %s commit, seed %d) resumed and progressed",
+                                round, killAt, afterCommit ? "after" : "before", seed)
+                        .isGreaterThan(previousCheckpoint);
+                previousCheckpoint = checkpoint;
+            }
+
+            try (Connection nc = server.connect()) {
+                JdbcProjection<CounterEvent> projection =
+                        JdbcProjection.of("totals", crashed, CounterReadModel::write, CounterReadModel::clear);
+                ProjectionRunner<CounterEvent> runner = runner(nc, filter, projection);
+                runner.start();
+                runner.caughtUp().get(120, TimeUnit.SECONDS);
+                runner.stop();
+                projection.closeConnection();
+            }
+
+            DataSource clean = newDatabase("clean");
+            CounterReadModel.createTables(clean);
+            try (Connection nc = server.connect()) {
+                JdbcProjection<CounterEvent> projection =
+                        JdbcProjection.of("clean-totals", clean, CounterReadModel::write, CounterReadModel::clear);
+                ProjectionRunner<CounterEvent> runner = runner(nc, filter, projection);
+                runner.start();
+                runner.caughtUp().get(120, TimeUnit.SECONDS);
+                runner.stop();
+                projection.closeConnection();
+            }
+
+            List<String> afterCrashes = CounterReadModel.snapshot(crashed);
+            assertThat(afterCrashes).as("seed %d", seed).isEqualTo(CounterReadModel.snapshot(clean));
+            assertThat(afterCrashes).as("seed %d", seed).isEqualTo(CounterReadModel.expected(events, sequences));
+        }
+    }
+
+    @Test
+    void rebuildFromScratchGivesTheSameReadModelAsTheLiveProjection() throws Exception {
+        NatsServer server = NATS.server();
+        try (Connection nc = server.connect()) {
+            String store = "rebuild" + STORES.incrementAndGet();
+            EventStreamFixture stream = new EventStreamFixture(nc, store);
+            List<CounterEvent> events = counterEvents(4_000, new Random(7));
+            List<Long> sequences = stream.append(events);
+            DataSource db = newDatabase("rebuild");
+            CounterReadModel.createTables(db);
+            JdbcProjection<CounterEvent> projection =
+                    JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
+            ProjectionRunner<CounterEvent> runner =
+                    runner(nc, SubjectFilter.category(StoreName.of(store), Category.of("counter")), projection);
+            runner.start();
+            runner.caughtUp().get(60, TimeUnit.SECONDS);
+            List<String> live = CounterReadModel.snapshot(db);
+
+            List<RebuildProgress> progress = new CopyOnWriteArrayList<>();
+            RebuildProgress done = runner.rebuild(progress::add).get(60, TimeUnit.SECONDS);
+            List<String> rebuilt = CounterReadModel.snapshot(db);
+            runner.stop();
+            projection.closeConnection();
+
+            assertThat(rebuilt).isEqualTo(live).isEqualTo(CounterReadModel.expected(events, sequences));
+            assertThat(done.applied()).isEqualTo(4_000);
+            assertThat(done.total()).isEqualTo(4_000);
+            assertThat(progress).last().isEqualTo(done);
+        }
+    }
+
+    private static ProjectionRunner<CounterEvent> runner(
+            Connection nc, SubjectFilter filter, Projection<CounterEvent> projection) {
+        return ProjectionRunner.builder(nc, filter, new CounterCodec(), EventStreamFixture::read, projection)
+                .batchSize(200)
+                .build();
+    }
+
+    static List<CounterEvent> counterEvents(int count, Random random) {
+        List<CounterEvent> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String counter = String.format("c-%03d", random.nextInt(50));
+            events.add(
+                    random.nextInt(20) == 0
+                            ? new CounterEvent.Reset(counter)
+                            : new CounterEvent.Added(counter, 1 + random.nextInt(100)));
+        }
+        return events;
+    }
+
+    static void awaitState(ProjectionRunner<?> runner, RunnerState state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (runner.status().state() != state) {
+            assertThat(System.nanoTime())
+                    .as("runner reaches %s; status %s", state, runner.status())
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private static void closeQuietly(Connection nc) {
+        try {
+            nc.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.verdict.testing.postgres;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A throwaway PostgreSQL server: {@code initdb} into a fresh temporary directory, {@code postgres} on a free
+ * loopback port (durability switched off – {@code fsync}, {@code synchronous_commit} – since the data is thrown
+ * away), trust authentication for the user {@value #USER}. {@link #close()} stops it ({@code pg_ctl stop -m
+ * immediate}) and deletes the directory, so no process is left behind; a JVM shutdown hook does the same if a test
+ * run is aborted.
+ *
+ * <p>PostgreSQL refuses to run as root. When the JVM runs as root (CI containers), the server runs as the {@code
+ * postgres} user (or {@code nobody} when that does not exist) through {@code runuser}, with the directory handed to
+ * that user.
+ *
+ * <pre>{@code
+ * try (PostgresServer pg = PostgresServer.start(PostgresBinaries.locate().orElseThrow())) {
+ *     String url = pg.createDatabase("projection_test");   // jdbc:postgresql://127.0.0.1:<port>/projection_test
+ *     PGSimpleDataSource ds = new PGSimpleDataSource();
+ *     ds.setUrl(url);
+ *     ds.setUser(PostgresServer.USER);
+ * }
+ * }</pre>
+ */
+public final class PostgresServer implements AutoCloseable {
+    /** The superuser created by {@code initdb}; authentication is {@code trust} on loopback. */
+    public static final String USER = "verdict";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private final Path bin;
+    private final Path dir;
+    private final List<String> runAs;
+    private final int port;
+    private final Thread shutdownHook;
+    private volatile boolean stopped;
+
+    private PostgresServer(Path bin, Path dir, List<String> runAs, int port) {
+        this.bin = bin;
+        this.dir = dir;
+        this.runAs = runAs;
+        this.port = port;
+        this.shutdownHook = new Thread(this::stopQuietly, "verdict-postgres-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Initializes and starts a server with the binaries in {@code bin}.
+     *
+     * @throws PostgresUnavailable when initdb or the server fail (the message includes their output)
+     */
+    public static PostgresServer start(Path bin) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "verdict-pg-");
+        } catch (IOException e) {
+            throw new PostgresUnavailable("cannot create a temporary directory for PostgreSQL", e);
+        }
+        List<String> runAs = new ArrayList<>();
+        try {
+            if (isRoot()) {
+                String user = userExists("postgres") ? "postgres" : "nobody";
+                runAs.addAll(List.of("runuser", "-u", user, "--"));
+                handOver(dir, user);
+            }
+            run(
+                    dir,
+                    runAs,
+                    120,
+                    bin.resolve("initdb").toString(),
+                    "-D",
+                    dir.resolve("data").toString(),
+                    "-U",
+                    USER,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-locale",
+                    "--no-sync");
+        } catch (RuntimeException e) {
+            deleteQuietly(dir);
+            throw e;
+        }
+        PostgresUnavailable last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int port = freePort();
+            try {
+                run(
+                        dir,
+                        runAs,
+                        60,
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        dir.resolve("data").toString(),
+                        "-l",
+                        dir.resolve("postgres.log").toString(),
+                        "-w",
+                        "-t",
+                        "30",
+                        "-o",
+                        "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
+                                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                                + " -c max_connections=50",
+                        "start");
+                LOG.info("PostgreSQL started on 127.0.0.1:{} (data in {})", port, dir);
+                return new PostgresServer(bin, dir, runAs, port);
+            } catch (PostgresUnavailable e) {
+                last = e;
+            }
+        }
+        deleteQuietly(dir);
+        throw last;
+    }
+
+    /** The loopback port it listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** The JDBC URL of the default {@code postgres} database. */
+    public String jdbcUrl() {
+        return jdbcUrl("postgres");
+    }
+
+    /** The JDBC URL of a database on this server. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /**
+     * Creates a new, empty database named {@code <prefix>_<n>} and returns its JDBC URL (user {@value #USER}, no
+     * password).
+     */
+    public String createDatabase(String prefix) {
+        if (!prefix.matches("[a-z][a-z0-9_]{0,40}")) {
+            throw new IllegalArgumentException("database prefix '" + prefix + "' must be lower-case letters, digits"
+                    + " and '_', starting with a letter, at most 41 characters");
+        }
+        String name = prefix + "_" + DATABASES.incrementAndGet();
+        run(
+                dir,
+                runAs,
+                60,
+                bin.resolve("createdb").toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-U",
+                USER,
+                name);
+        return jdbcUrl(name);
+    }
+
+    /** Stops the server (immediate shutdown) and deletes its directory. Idempotent. */
+    @Override
+    public void close() {
+        stopQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down
+        }
+    }
+
+    private synchronized void stopQuietly() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            run(
+                    dir,
+                    runAs,
+                    60,
+                    bin.resolve("pg_ctl").toString(),
+                    "-D",
+                    dir.resolve("data").toString(),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop");
+            LOG.info("PostgreSQL on port {} stopped", port);
+        } catch (RuntimeException e) {
+            LOG.warn("stopping PostgreSQL on port {} failed: {}", port, e.getMessage());
+        }
+        deleteQuietly(dir);
+    }
+
+    private static void run(Path dir, List<String> runAs, int timeoutSeconds, String... command) {
+        List<String> full = new ArrayList<>(runAs);
+        full.addAll(List.of(command));
+        Path output = dir.resolve("command-" + System.nanoTime() + ".out");
+        try {
+            Process p = new ProcessBuilder(full)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new PostgresUnavailable(
+                        String.join(" ", full) + " did not finish within " + timeoutSeconds + " s: " + read(output));
+            }
+            if (p.exitValue() != 0) {
+                String log = Files.exists(dir.resolve("postgres.log")) ? read(dir.resolve("postgres.log")) : "";
+                throw new PostgresUnavailable(String.join(" ", full) + " exited with " + p.exitValue() + ": "
+                        + read(output) + (log.isEmpty() ? "" : "\nserver log:\n" + log));
+            }
+        } catch (IOException e) {
+            throw new PostgresUnavailable("cannot run " + String.join(" ", full) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PostgresUnavailable("interrupted while running " + String.join(" ", full), e);
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException e) {
+                // the directory goes away with the server
+            }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            String s = Files.readString(file);
+            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        } catch (IOException e) {
+            return "<no output>";
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static boolean userExists(String user) {
+        try {
+            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith(user + ":"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void handOver(Path dir, String user) {
+        try {
+            UserPrincipal owner =
+                    dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+            Files.setOwner(dir, owner);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new PostgresUnavailable("cannot hand " + dir + " over to user '" + user + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new PostgresUnavailable("no free loopback port", e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.debug("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}
