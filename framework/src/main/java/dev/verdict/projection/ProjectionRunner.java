@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.RecordedEvent;
+import dev.verdict.store.nats.NatsEventHeaders;
 import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ProjectionRunner<PrescriptionEvent> runner = ProjectionRunner.builder(connection,
  *                 SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
- *                 codec, reader, JdbcProjection.of("prescription-list", dataSource, handler, reset))
+ *                 codec, JdbcProjection.of("prescription-list", dataSource, handler, reset))
  *         .retryPolicy(RetryPolicy.defaults())
  *         .build();
  * runner.start();
@@ -125,7 +126,16 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         this.consumerName = "verdict-" + projection.name();
     }
 
-    /** Starts configuring a runner for the projection over the filter. */
+    /**
+     * Starts configuring a runner for the projection over the filter, reading messages with the event store's
+     * standard mapping ({@link EventMessageReader#of}).
+     */
+    public static <E> Builder<E> builder(
+            Connection connection, SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
+        return new Builder<>(connection, filter, codec, EventMessageReader.of(filter.store()), projection);
+    }
+
+    /** Starts configuring a runner for the projection over the filter, with a custom message reader. */
     public static <E> Builder<E> builder(
             Connection connection,
             SubjectFilter filter,
@@ -504,12 +514,15 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private DeadLetter deadLetterOf(Message m, Attempt outcome, int attempts) {
         long sequence = m.isJetStream() ? m.metaData().streamSequence() : 0;
         String detail = outcome.failure.getClass().getSimpleName() + ": " + outcome.failure.getMessage();
+        Optional<String> type = outcome.eventType.isPresent() || !m.hasHeaders()
+                ? outcome.eventType
+                : Optional.ofNullable(m.getHeaders().getFirst(NatsEventHeaders.TYPE));
         return new DeadLetter(
                 name(),
                 filter.stream(),
                 sequence,
                 m.getSubject(),
-                outcome.eventType,
+                type,
                 outcome.reason,
                 detail,
                 attempts,
@@ -787,7 +800,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      * Configuration of a {@link ProjectionRunner}; immutable once built.
      *
      * <pre>{@code
-     * ProjectionRunner.builder(connection, filter, codec, reader, projection)
+     * ProjectionRunner.builder(connection, filter, codec, projection)
      *         .ephemeral()                      // one-off view; default is durable
      *         .retryPolicy(RetryPolicy.none())
      *         .poisonPolicy(PoisonPolicy.STOP)

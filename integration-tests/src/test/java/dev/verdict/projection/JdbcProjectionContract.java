@@ -143,7 +143,7 @@ abstract class JdbcProjectionContract {
 
     private static ProjectionRunner<CounterEvent> runner(
             Connection nc, SubjectFilter filter, Projection<CounterEvent> projection) {
-        return ProjectionRunner.builder(nc, filter, new CounterCodec(), EventStreamFixture::read, projection)
+        return ProjectionRunner.builder(nc, filter, new CounterCodec(), projection)
                 .batchSize(200)
                 .build();
     }

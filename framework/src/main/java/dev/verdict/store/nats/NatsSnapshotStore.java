@@ -1,0 +1,273 @@
+package dev.verdict.store.nats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.Snapshot;
+import dev.verdict.store.SnapshotStore;
+import dev.verdict.store.StoreMisconfigured;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshots in a NATS KV bucket, one key per entity: bucket {@code <store>-snapshots}, key {@code <category>.<id>},
+ * value the JSON {@code {"version":N,"fingerprint":"…","state":<state JSON>}} (a state codec that does not write
+ * JSON is stored as {@code "state_base64"}).
+ *
+ * <p>Guarantees: {@link #load} never throws for bad data – a corrupt value is logged, counted ({@link
+ * #corruptSnapshots()}) and reported as empty; {@link #save} never throws and never replaces a snapshot with one of a
+ * lower or equal version (compare-and-set on the key's revision, so concurrent writers cannot go backwards); failed
+ * or skipped saves are logged and counted. The store does not judge fingerprints or versions against the stream:
+ * callers use {@link dev.verdict.store.SnapshotValidation}.
+ *
+ * <pre>{@code
+ * NatsSnapshotStore snapshots = NatsSnapshotStore.create(nc, NatsEventStoreConfig.of("pharmacy"));
+ * snapshots.save(rx, new Snapshot(version, codec.fingerprint(), codec.encode(state)));
+ * Optional<Snapshot> latest = snapshots.load(rx);
+ * }</pre>
+ */
+public final class NatsSnapshotStore implements SnapshotStore {
+    private static final Logger LOG = LoggerFactory.getLogger(NatsSnapshotStore.class);
+    private static final int BUCKET_NOT_FOUND = 10059;
+    private static final int WRONG_LAST_SEQUENCE = 10071;
+    private static final int SAVE_ATTEMPTS = 3;
+
+    private final KeyValue kv;
+    private final String bucket;
+    private final int maxValueSize;
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicLong corrupt = new AtomicLong();
+    private final AtomicLong failedSaves = new AtomicLong();
+    private final AtomicLong skippedSaves = new AtomicLong();
+
+    private NatsSnapshotStore(KeyValue kv, String bucket, int maxValueSize) {
+        this.kv = kv;
+        this.bucket = bucket;
+        this.maxValueSize = maxValueSize;
+    }
+
+    /**
+     * Creates the bucket if missing (one revision per key, file storage) and returns the store.
+     *
+     * @throws StoreMisconfigured when the bucket is missing and provisioning is off, or cannot be created
+     * @throws EventStoreUnavailable when the server cannot be reached
+     */
+    public static NatsSnapshotStore create(Connection connection, NatsEventStoreConfig config) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(config, "config");
+        StreamProvisioning.requireServerVersion(connection);
+        String bucket = config.snapshotBucket();
+        try {
+            KeyValueManagement kvm = connection.keyValueManagement();
+            try {
+                kvm.getStatus(bucket);
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != BUCKET_NOT_FOUND) {
+                    throw new StoreMisconfigured(
+                            "cannot read snapshot bucket '" + bucket + "': " + e.getErrorDescription(), e);
+                }
+                if (!config.provision()) {
+                    throw new StoreMisconfigured("snapshot bucket '" + bucket
+                            + "' does not exist and provisioning is switched off (NatsEventStoreConfig.provision)");
+                }
+                KeyValueConfiguration.Builder b = KeyValueConfiguration.builder()
+                        .name(bucket)
+                        .description("Verdict snapshots of store " + config.storeName())
+                        .storageType(StorageType.File)
+                        .maxHistoryPerKey(1)
+                        .replicas(config.snapshotReplicas());
+                if (config.snapshotMaxValueSize() > 0) {
+                    b.maximumValueSize(config.snapshotMaxValueSize());
+                }
+                try {
+                    kvm.create(b.build());
+                    LOG.info("created snapshot bucket '{}'", bucket);
+                } catch (JetStreamApiException created) {
+                    kvm.getStatus(bucket); // created concurrently? then this succeeds
+                }
+            }
+            int limit = config.snapshotMaxValueSize() > 0
+                    ? config.snapshotMaxValueSize()
+                    : (int) Math.min(Integer.MAX_VALUE, connection.getMaxPayload() - 1024);
+            return new NatsSnapshotStore(connection.keyValue(bucket), bucket, limit);
+        } catch (JetStreamApiException e) {
+            throw new StoreMisconfigured(
+                    "cannot create snapshot bucket '" + bucket + "': " + e.getErrorDescription(), e);
+        } catch (IOException e) {
+            throw new EventStoreUnavailable("cannot provision snapshot bucket '" + bucket + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Snapshot> load(EntityRef entity) {
+        KeyValueEntry entry;
+        try {
+            entry = kv.get(entity.key());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.warn("cannot load the snapshot of {} from bucket '{}': {}", entity, bucket, e.toString());
+            return Optional.empty();
+        }
+        if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse(entry.getValue()));
+        } catch (IllegalArgumentException | IOException e) {
+            corrupt.incrementAndGet();
+            LOG.warn(
+                    "ignoring corrupt snapshot of {} in bucket '{}' (revision {}): {}",
+                    entity,
+                    bucket,
+                    entry.getRevision(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void save(EntityRef entity, Snapshot snapshot) {
+        try {
+            byte[] value = serialize(snapshot);
+            if (value.length > maxValueSize) {
+                skippedSaves.incrementAndGet();
+                LOG.warn(
+                        "not saving the snapshot of {} at version {}: {} bytes exceed the limit of {}",
+                        entity,
+                        snapshot.version(),
+                        value.length,
+                        maxValueSize);
+                return;
+            }
+            for (int attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
+                KeyValueEntry current = kv.get(entity.key());
+                try {
+                    if (current == null || current.getOperation() != KeyValueOperation.PUT) {
+                        if (current == null) {
+                            kv.create(entity.key(), value);
+                        } else {
+                            kv.update(entity.key(), value, current.getRevision());
+                        }
+                        return;
+                    }
+                    long currentVersion = versionOf(current.getValue());
+                    if (currentVersion >= snapshot.version()) {
+                        skippedSaves.incrementAndGet();
+                        LOG.debug(
+                                "not saving the snapshot of {} at version {}: version {} is already saved",
+                                entity,
+                                snapshot.version(),
+                                currentVersion);
+                        return;
+                    }
+                    kv.update(entity.key(), value, current.getRevision());
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                        throw e;
+                    }
+                    // another writer saved in between: look again
+                }
+            }
+            failedSaves.incrementAndGet();
+            LOG.warn(
+                    "gave up saving the snapshot of {} at version {} after {} concurrent updates",
+                    entity,
+                    snapshot.version(),
+                    SAVE_ATTEMPTS);
+        } catch (Exception e) {
+            failedSaves.incrementAndGet();
+            LOG.warn("cannot save the snapshot of {} at version {}: {}", entity, snapshot.version(), e.toString());
+        }
+    }
+
+    /** Snapshots found unreadable by {@link #load} since this store was created. */
+    public long corruptSnapshots() {
+        return corrupt.get();
+    }
+
+    /** Saves that failed (server unreachable, repeated concurrent updates, …). */
+    public long failedSaves() {
+        return failedSaves.get();
+    }
+
+    /** Saves skipped because a snapshot of the same or a newer version was there, or the value was too large. */
+    public long skippedSaves() {
+        return skippedSaves.get();
+    }
+
+    /** The bucket's name. */
+    public String bucket() {
+        return bucket;
+    }
+
+    private byte[] serialize(Snapshot snapshot) throws IOException {
+        ObjectNode node = json.createObjectNode();
+        node.put("version", snapshot.version());
+        node.put("fingerprint", snapshot.fingerprint());
+        JsonNode state = readJson(snapshot.state());
+        if (state != null) {
+            node.set("state", state);
+        } else {
+            node.put("state_base64", Base64.getEncoder().encodeToString(snapshot.state()));
+        }
+        return json.writeValueAsBytes(node);
+    }
+
+    private JsonNode readJson(byte[] bytes) {
+        try {
+            JsonNode node = json.readTree(bytes);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Snapshot parse(byte[] value) throws IOException {
+        JsonNode node = json.readTree(value);
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("value is not a JSON object: "
+                    + new String(value, 0, Math.min(value.length, 80), StandardCharsets.UTF_8));
+        }
+        JsonNode version = node.get("version");
+        JsonNode fingerprint = node.get("fingerprint");
+        if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()) {
+            throw new IllegalArgumentException("'version' is missing or not an integer");
+        }
+        if (fingerprint == null || !fingerprint.isTextual()) {
+            throw new IllegalArgumentException("'fingerprint' is missing or not a string");
+        }
+        byte[] state;
+        if (node.hasNonNull("state")) {
+            state = json.writeValueAsBytes(node.get("state"));
+        } else if (node.hasNonNull("state_base64") && node.get("state_base64").isTextual()) {
+            state = Base64.getDecoder().decode(node.get("state_base64").asText());
+        } else {
+            throw new IllegalArgumentException("'state' is missing");
+        }
+        return new Snapshot(version.asLong(), fingerprint.asText(), state);
+    }
+
+    private long versionOf(byte[] value) {
+        try {
+            return parse(value).version();
+        } catch (IOException | IllegalArgumentException e) {
+            return 0; // a corrupt snapshot may be replaced by any valid one
+        }
+    }
+}
