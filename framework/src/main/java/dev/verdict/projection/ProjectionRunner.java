@@ -170,6 +170,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 caughtUpNow = false;
             }
             failure = Optional.empty();
+            applied = 0;
+            skipped = 0;
+            deadLettered = 0;
             stopRequested = false;
             stopSignal = new CountDownLatch(1);
             position = Math.max(position, projection.checkpoint().orElse(0));
@@ -272,9 +275,6 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             deleteDurableConsumer();
             projection.reset();
             position = 0;
-            applied = 0;
-            skipped = 0;
-            deadLettered = 0;
             pendingEvents = -1;
             Rebuild r = new Rebuild(listener, System.nanoTime());
             rebuild = r;
