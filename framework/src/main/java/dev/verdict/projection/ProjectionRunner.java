@@ -74,6 +74,11 @@ import org.slf4j.LoggerFactory;
 public final class ProjectionRunner<E> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final int STREAM_NOT_FOUND = 10059;
+    /** Without a message for this long while the server reports work, the consumer is presumed stalled. */
+    private static final Duration STALL = Duration.ofSeconds(5);
+    /** How often an idle runner asks the server about its consumer once caught up. */
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
     private final Connection connection;
     private final SubjectFilter filter;
@@ -109,6 +114,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private IterableConsumer iterable;
     private String ephemeralName;
     private long lastConsumerSequence;
+    private long idleSinceNanos;
+    private long lastIdleCheckNanos;
 
     private ProjectionRunner(Builder<E> b) {
         this.connection = b.connection;
@@ -328,7 +335,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         try {
             boolean again = true;
             while (again && !stopRequested) {
-                openConsumer();
+                if (!openConsumerPatiently()) {
+                    break;
+                }
                 again = consume();
                 closeConsumer();
             }
@@ -359,6 +368,35 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 rebuild = null;
             }
         }
+    }
+
+    /**
+     * Opens the consumer, retrying while the server cannot answer (a restart, a cluster electing new leaders): a
+     * projection outlives outages by itself. Only a missing stream ends the worker. Returns false when stopped.
+     */
+    private boolean openConsumerPatiently() throws IOException, JetStreamApiException, InterruptedException {
+        long backoffMillis = 100;
+        while (!stopRequested) {
+            try {
+                openConsumer();
+                return true;
+            } catch (IOException | JetStreamApiException e) {
+                if (e instanceof JetStreamApiException api && api.getApiErrorCode() == STREAM_NOT_FOUND) {
+                    throw api;
+                }
+                closeConsumer();
+                LOG.warn(
+                        "projection '{}': cannot open its consumer ({}); retrying in {} ms",
+                        name(),
+                        e.toString(),
+                        backoffMillis);
+                if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+        return false;
     }
 
     private void fail(Throwable t) {
@@ -392,9 +430,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 throw e;
             }
             if (m == null) {
-                onIdle();
+                if (onIdle()) {
+                    return true;
+                }
                 continue;
             }
+            idleSinceNanos = 0;
             if (!m.isJetStream()) {
                 continue;
             }
@@ -547,19 +588,45 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
     }
 
-    private void onIdle() {
-        if (caughtUpNow) {
-            return;
+    /**
+     * Checks the consumer while no message arrives. Returns true when the consumer looks stalled – the server reports
+     * pending or unacknowledged events, yet nothing was delivered for {@link #STALL} (seen after a cluster failover:
+     * the pull requests were lost with the node that held them, and the client issued no new ones) – so the caller
+     * recreates it after the last processed event.
+     */
+    private boolean onIdle() {
+        long now = System.nanoTime();
+        if (idleSinceNanos == 0) {
+            idleSinceNanos = now;
         }
+        if (caughtUpNow && now - lastIdleCheckNanos < IDLE_CHECK.toNanos()) {
+            return false;
+        }
+        lastIdleCheckNanos = now;
         try {
             ConsumerInfo info = iterable.getConsumerInfo();
+            boolean work = info.getNumPending() > 0 || info.getNumAckPending() > 0;
             if (info.getNumPending() == 0) {
                 pendingEvents = 0;
                 markCaughtUp();
             }
+            if (work && now - idleSinceNanos > STALL.toNanos()) {
+                LOG.warn(
+                        "projection '{}': no delivery for {} s although the consumer reports {} pending and {}"
+                                + " unacknowledged events; recreating it after sequence {}",
+                        name(),
+                        STALL.toSeconds(),
+                        info.getNumPending(),
+                        info.getNumAckPending(),
+                        position);
+                idleSinceNanos = 0;
+                caughtUpNow = false;
+                return true;
+            }
         } catch (IOException | JetStreamApiException e) {
             LOG.debug("projection '{}': consumer info unavailable: {}", name(), e.getMessage());
         }
+        return false;
     }
 
     private void markCaughtUp() {
