@@ -7,14 +7,17 @@ import dev.verdict.projection.SubjectFilter;
 import dev.verdict.reliability.BoundedCounter.Command;
 import dev.verdict.reliability.BoundedCounter.Counter;
 import dev.verdict.reliability.BoundedCounter.Event;
-import dev.verdict.reliability.StoredMessages.Stored;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.Registration;
+import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
+import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
@@ -29,8 +32,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -65,13 +66,17 @@ class ClusterFailoverTest {
         List<String> killed = new ArrayList<>();
         try (Connection app = cluster.connect();
                 Connection readers = cluster.connect()) {
-            NatsEventStore store = NatsEventStore.create(
-                    app,
-                    NatsEventStoreConfig.builder()
-                            .storeName(StoreName.of(STORE))
-                            .replicas(3)
-                            .requestTimeout(Duration.ofSeconds(2))
-                            .build());
+            NatsEventStoreConfig config = NatsEventStoreConfig.builder()
+                    .storeName(StoreName.of(STORE))
+                    .replicas(3)
+                    .requestTimeout(Duration.ofSeconds(2))
+                    .build();
+            NatsEventStore store = NatsEventStore.create(app, config);
+            NatsSnapshotStore snapshots = NatsSnapshotStore.create(app, config);
+            assertThat(app.keyValueManagement()
+                            .getStatus(config.snapshotBucket())
+                            .getReplicas())
+                    .isEqualTo(3);
             ProjectionRunner<Event> runner = ProjectionRunner.builder(
                             readers,
                             SubjectFilter.category(store.name(), Category.of("counter")),
@@ -80,9 +85,9 @@ class ClusterFailoverTest {
                             projection)
                     .ackWait(Duration.ofSeconds(5))
                     .build();
-            try (CommandRuntime runtime = CommandRuntime.builder(store).build()) {
-                EntityHandle<Command, Counter, Event> counters =
-                        runtime.register("counter", BoundedCounter.decider(), BoundedCounter.CODEC);
+            try (CommandRuntime runtime =
+                    CommandRuntime.builder(store).snapshots(snapshots).build()) {
+                EntityHandle<Command, Counter, Event> counters = runtime.register(registration());
                 runner.start();
                 CommandLoad load = new CommandLoad(counters, ledger, ENTITIES, Duration.ofSeconds(30), "failover");
                 load.start(CLIENTS);
@@ -105,75 +110,40 @@ class ClusterFailoverTest {
                 Thread.sleep(LOAD.toMillis());
                 load.stop();
 
-                List<Stored> stored = StoredMessages.readAll(app, STORE);
-                StreamAudit audit = StreamAudit.of(ledger, stored);
-                CounterReplay replay = CounterReplay.of(stored, STORE + ".counter.");
-                long last = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).sequence();
-                boolean caughtUp = runner.awaitPosition(last, Duration.ofSeconds(60));
-
-                ReliabilityReport.record(ReliabilityReport.Row.of(
+                ScenarioVerdict.check(
                         "1. cluster failover (3 nodes, R3)",
-                        ledger,
-                        audit,
                         ROUNDS + " stream-leader stops and restarts (" + String.join(", ", killed) + "), "
-                                + CLIENTS + " clients, " + ENTITIES + " counters; " + stored.size()
-                                + " events stored; projection applied "
-                                + projection.applications().size()
-                                + " events once each, ignored " + projection.redeliveriesIgnored()
-                                + " redeliveries, restarted once."));
-
-                assertThat(audit.problems()).isEmpty();
-                assertThat(audit.lost()).isZero();
-                assertThat(audit.duplicated()).isZero();
-                assertThat(audit.misreported()).isZero();
-                assertThat(audit.unknown()).isZero();
-                assertThat(ledger.count(CommandLedger.Result.ACCEPTED)).isPositive();
-                assertThat(ledger.entries()).hasSize((int) ledger.sentCount());
-                assertThat(replay.violations()).isEmpty();
-
-                Map<String, Counter> fromRuntime = new HashMap<>();
-                for (int i = 0; i < ENTITIES; i++) {
-                    String id = CommandLoad.entityId(i);
-                    fromRuntime.put(id, counters.load(id).state());
+                                + CLIENTS + " clients, " + ENTITIES + " counters, snapshots in an R3 KV bucket,"
+                                + " projection restarted once;",
+                        readers,
+                        STORE,
+                        ledger,
+                        counters,
+                        ENTITIES,
+                        projection,
+                        runner);
+                try (CommandRuntime fresh = CommandRuntime.builder(store)
+                        .snapshots(snapshots)
+                        .withoutCache()
+                        .build()) {
+                    EntityHandle<Command, Counter, Event> reloaded = fresh.register(registration());
+                    Map<String, Counter> fromSnapshots = new HashMap<>();
+                    for (int i = 0; i < ENTITIES; i++) {
+                        String id = CommandLoad.entityId(i);
+                        fromSnapshots.put(id, reloaded.load(id).state());
+                    }
+                    assertThat(fromSnapshots).isEqualTo(ScenarioVerdict.replay(app, STORE, ENTITIES));
                 }
-                assertThat(fromRuntime).isEqualTo(withEmpty(replay.counters()));
-
-                assertThat(caughtUp)
-                        .as("projection caught up to #" + last + ": " + runner.status() + "; consumer "
-                                + consumerState(readers, runner.consumerName()))
-                        .isTrue();
-                Set<Long> storedSequences = new TreeSet<>();
-                stored.forEach(s -> storedSequences.add(s.sequence()));
-                Map<Long, Integer> applied = projection.applications();
-                assertThat(applied.keySet()).as("no gaps").isEqualTo(storedSequences);
-                assertThat(applied.values()).as("no double application").allMatch(n -> n == 1);
-                assertThat(withEmpty(projection.counters())).isEqualTo(withEmpty(replay.counters()));
             } finally {
                 runner.stop();
             }
         }
     }
 
-    private static Map<String, Counter> withEmpty(Map<String, Counter> counters) {
-        Map<String, Counter> all = new HashMap<>(counters);
-        for (int i = 0; i < ENTITIES; i++) {
-            all.putIfAbsent(CommandLoad.entityId(i), Counter.EMPTY);
-        }
-        return all;
-    }
-
-    private static String consumerState(Connection nc, String consumer) {
-        try {
-            io.nats.client.api.ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo(STORE, consumer);
-            return "pending " + info.getNumPending() + ", ack pending " + info.getNumAckPending() + ", waiting pulls "
-                    + info.getNumWaiting() + ", delivered "
-                    + info.getDelivered().getStreamSequence() + ", ack floor "
-                    + info.getAckFloor().getStreamSequence() + ", leader "
-                    + info.getClusterInfo().getLeader()
-                    + ", connected to " + nc.getConnectedUrl();
-        } catch (IOException | JetStreamApiException e) {
-            return "unavailable (" + e + ")";
-        }
+    private static Registration<Command, Counter, Event> registration() {
+        return Registration.of("counter", BoundedCounter.decider(), BoundedCounter.CODEC)
+                .withStateCodec(JsonStateCodec.of(Counter.class))
+                .withSnapshotPolicy(SnapshotPolicy.everyEvents(10));
     }
 
     private static String streamLeader(Connection nc) throws Exception {
