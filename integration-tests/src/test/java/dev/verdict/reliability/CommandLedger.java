@@ -96,6 +96,14 @@ final class CommandLedger {
         }
     }
 
+    Entry entry(String commandId) {
+        Entry e = entries.get(commandId);
+        if (e == null) {
+            throw new IllegalArgumentException("no command " + commandId + " in the ledger");
+        }
+        return e;
+    }
+
     Collection<Entry> entries() {
         return entries.values();
     }

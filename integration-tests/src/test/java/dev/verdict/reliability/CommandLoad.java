@@ -82,8 +82,12 @@ final class CommandLoad {
         }
     }
 
-    /** Sends one command with its own id, re-sending after an unknown outcome; records the final answer. */
-    void send(String entity, Command command) {
+    /**
+     * Sends one command with its own id, re-sending after an unknown outcome; records the final answer.
+     *
+     * @return the command's ledger entry
+     */
+    CommandLedger.Entry send(String entity, Command command) {
         String commandId = prefix + "-" + ids.incrementAndGet();
         CommandContext context = CommandContext.withCommandId(commandId);
         ledger.sent();
@@ -94,17 +98,17 @@ final class CommandLoad {
             try {
                 Outcome<Counter, Event> outcome = counters.handle(entity, command, context);
                 ledger.record(commandId, entity, outcome, sends);
-                return;
+                return ledger.entry(commandId);
             } catch (EventStoreUnavailable e) {
                 if (System.nanoTime() > deadline) {
                     ledger.recordFailure(commandId, entity, e, sends);
-                    return;
+                    return ledger.entry(commandId);
                 }
                 ledger.resent();
                 pause(200);
             } catch (RuntimeException e) {
                 ledger.recordFailure(commandId, entity, e, sends);
-                return;
+                return ledger.entry(commandId);
             }
         }
     }
