@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,9 +76,26 @@ class AccessControlTest {
         NatsEventStore.create(admin, NatsEventStoreConfig.of("audit"));
     }
 
+    private static final AtomicLong SENT = new AtomicLong();
+    private static final AtomicLong ACCEPTED = new AtomicLong();
+    private static final AtomicLong REFUSED = new AtomicLong();
+
     @AfterAll
     static void close() throws Exception {
         admin.close();
+        ReliabilityReport.record(new ReliabilityReport.Row(
+                "4a. access control (accounts, users)",
+                SENT.get(),
+                ACCEPTED.get(),
+                0,
+                0,
+                REFUSED.get(),
+                0,
+                0,
+                "app user: appends and reads its store, a publish to another store is refused (permissions"
+                        + " violation, nothing stored); read-only projector: append refused (EventStoreUnavailable +"
+                        + " permissions violation naming the subject, nothing stored), reads and runs a durable"
+                        + " projection; another account: stream not found (StoreMisconfigured), sees no messages."));
     }
 
     private static Connection connect(String user, String password, ErrorLog errors) throws Exception {
@@ -111,12 +129,14 @@ class AccessControlTest {
             NatsEventStore store = existingStore(app, "bank");
             long before = store.version(COUNTER);
 
+            SENT.incrementAndGet();
             store.append(
                     COUNTER,
                     before,
                     List.of(BoundedCounter.CODEC.encode(new BoundedCounter.Added(1))),
                     CommandContext.create());
 
+            ACCEPTED.incrementAndGet();
             assertThat(store.version(COUNTER)).isGreaterThan(before);
             assertThat(store.readAll(COUNTER, ReadRange.all())).isNotEmpty();
         }
@@ -128,10 +148,12 @@ class AccessControlTest {
         try (Connection app = connect("app", "app-secret", errors)) {
             long before = messages("audit");
 
+            SENT.incrementAndGet();
             app.publish("audit.counter.c-1", "{\"amount\":1}".getBytes());
             app.flush(Duration.ofSeconds(2));
 
             assertThat(errors.next()).contains("Permissions Violation for Publish to \"audit.counter.c-1\"");
+            REFUSED.incrementAndGet();
             assertThat(messages("audit")).isEqualTo(before);
         }
     }
@@ -142,6 +164,7 @@ class AccessControlTest {
         try (Connection projector = connect("projector", "projector-secret", errors)) {
             NatsEventStore store = existingStore(projector, "bank");
             long before = messages("bank");
+            SENT.incrementAndGet();
 
             assertThatThrownBy(() -> store.append(
                             COUNTER,
@@ -151,6 +174,7 @@ class AccessControlTest {
                     .isInstanceOf(EventStoreUnavailable.class);
 
             assertThat(errors.next()).contains("Permissions Violation for Publish to \"bank.counter.c-1\"");
+            REFUSED.incrementAndGet();
             assertThat(messages("bank")).isEqualTo(before);
         }
     }

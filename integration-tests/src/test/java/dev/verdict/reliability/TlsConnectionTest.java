@@ -15,6 +15,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,9 +31,25 @@ class TlsConnectionTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNodeWithConfig(CERTS.serverConfig());
 
+    private static final AtomicLong SENT = new AtomicLong();
+    private static final AtomicLong ACCEPTED = new AtomicLong();
+    private static final AtomicLong REFUSED = new AtomicLong();
+
     @AfterAll
     static void deleteCertificates() throws Exception {
         CERTS.delete();
+        ReliabilityReport.record(new ReliabilityReport.Row(
+                "4b. TLS (mutual, generated CA; counts are connections)",
+                SENT.get(),
+                ACCEPTED.get(),
+                0,
+                0,
+                REFUSED.get(),
+                0,
+                0,
+                "server requires TLS and verifies client certificates (CA, server and client certificates generated"
+                        + " with openssl per run); the event store appends and reads over it; connections"
+                        + " without a client certificate and plain-text connections are refused."));
     }
 
     private static Options.Builder options() {
@@ -51,6 +68,7 @@ class TlsConnectionTest {
             NatsEventStore store = NatsEventStore.create(nc, NatsEventStoreConfig.of("secure"));
             EntityRef counter = EntityRef.of("counter", "c-1");
 
+            SENT.incrementAndGet();
             store.append(
                     counter,
                     0,
@@ -59,6 +77,7 @@ class TlsConnectionTest {
 
             List<RecordedEvent> events = store.readAll(counter, ReadRange.all());
             assertThat(events).extracting(RecordedEvent::commandId).containsExactly("tls-1");
+            ACCEPTED.incrementAndGet();
         }
     }
 
@@ -67,7 +86,9 @@ class TlsConnectionTest {
         Options withoutCertificate =
                 options().sslContext(CERTS.sslContext(false)).build();
 
+        SENT.incrementAndGet();
         assertThatThrownBy(() -> Nats.connect(withoutCertificate).close()).isInstanceOf(Exception.class);
+        REFUSED.incrementAndGet();
     }
 
     @Test
@@ -78,6 +99,8 @@ class TlsConnectionTest {
                 .noReconnect()
                 .build();
 
+        SENT.incrementAndGet();
         assertThatThrownBy(() -> Nats.connect(plain).close()).isInstanceOf(Exception.class);
+        REFUSED.incrementAndGet();
     }
 }
