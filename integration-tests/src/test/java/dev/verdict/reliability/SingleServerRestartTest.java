@@ -33,6 +33,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -155,7 +156,7 @@ class SingleServerRestartTest {
                 proxy.dropAnswers(false);
                 proxy.cutConnections();
 
-                Outcome<Counter, Event> resent = counters.handle("c-1", new BoundedCounter.Add(2), context);
+                Outcome<Counter, Event> resent = resendUntilAnswered(counters, new BoundedCounter.Add(2), context);
 
                 assertThat(resent).isInstanceOf(Outcome.Accepted.class);
                 Outcome.Accepted<Counter, Event> accepted = (Outcome.Accepted<Counter, Event>) resent;
@@ -179,6 +180,47 @@ class SingleServerRestartTest {
         }
     }
 
+    /**
+     * Known gap (see docs/reliability.md): the re-send is decided again on the entity's current state. When another
+     * command caught the cache up past the lost original in between, the decision can differ – here a rejection –
+     * and the client is told "Rejected" although its command is stored. The runtime should recognise its own command
+     * id in the tail it caught up with and answer with the original result.
+     */
+    @Test
+    @Disabled("runtime gap: a re-send decided on a state that already contains the lost original is reported as"
+            + " Rejected although stored – see docs/reliability.md, 'Known gaps'")
+    void aResentCommandWhoseOriginalWasStoredIsNeverReportedAsRejected() throws Exception {
+        int port = URI.create(NATS.server().url()).getPort();
+        try (CuttableProxy proxy = new CuttableProxy(port);
+                Connection app = Nats.connect(Options.builder()
+                        .server(proxy.url())
+                        .ignoreDiscoveredServers()
+                        .maxReconnects(-1)
+                        .reconnectWait(Duration.ofMillis(100))
+                        .build())) {
+            NatsEventStore store = NatsEventStore.create(app, config("resend"));
+            try (CommandRuntime runtime = CommandRuntime.builder(store).build()) {
+                EntityHandle<Command, Counter, Event> counters = runtime.register(registration());
+                counters.handle("c-1", new BoundedCounter.Add(28));
+                CommandContext original = CommandContext.withCommandId("near-limit-1");
+                proxy.dropAnswers(true);
+                assertThatThrownBy(() -> counters.handle("c-1", new BoundedCounter.Add(2), original))
+                        .isInstanceOf(EventStoreUnavailable.class);
+                proxy.dropAnswers(false);
+                proxy.cutConnections();
+                Outcome<Counter, Event> other = resendUntilAnswered(
+                        counters, new BoundedCounter.Take(1), CommandContext.withCommandId("other-1"));
+                assertThat(other.state()).isEqualTo(new Counter(29, 3));
+
+                Outcome<Counter, Event> resent = resendUntilAnswered(counters, new BoundedCounter.Add(2), original);
+
+                assertThat(resent.isAccepted())
+                        .as("outcome of the re-send: %s", resent)
+                        .isTrue();
+            }
+        }
+    }
+
     @Test
     void aCommandSentWhileTheServerIsDownFailsClearlyAndIsStoredOnceWhenResent() throws Exception {
         NatsServer server = NATS.server();
@@ -197,7 +239,7 @@ class SingleServerRestartTest {
                 } finally {
                     server.start();
                 }
-                Outcome<Counter, Event> resent = resendUntilAnswered(counters, context);
+                Outcome<Counter, Event> resent = resendUntilAnswered(counters, new BoundedCounter.Add(2), context);
 
                 assertThat(resent.isAccepted()).isTrue();
                 assertThat(resent.state()).isEqualTo(new Counter(3, 2));
@@ -211,11 +253,12 @@ class SingleServerRestartTest {
     }
 
     private static Outcome<Counter, Event> resendUntilAnswered(
-            EntityHandle<Command, Counter, Event> counters, CommandContext context) throws InterruptedException {
+            EntityHandle<Command, Counter, Event> counters, Command command, CommandContext context)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                return counters.handle("c-1", new BoundedCounter.Add(2), context);
+                return counters.handle("c-1", command, context);
             } catch (EventStoreUnavailable e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
