@@ -24,6 +24,9 @@ import java.util.function.Predicate;
  *   <li>{@link #evolve} accepts every event {@link #decide} produced.
  * </ul>
  *
+ * <p>Deciders compose: {@link #widen} adapts one to wider command and event types, {@link #combine} runs two side
+ * by side with a {@link CombinedState}, and {@link #mapCommand} puts one behind another command type.
+ *
  * <pre>{@code
  * sealed interface CounterCommand { record Add(int amount) implements CounterCommand {} }
  * sealed interface CounterEvent { record Added(int amount) implements CounterEvent {} }

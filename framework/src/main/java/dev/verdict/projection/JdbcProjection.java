@@ -85,7 +85,7 @@ public final class JdbcProjection<E> implements Projection<E> {
      */
     public static <E> JdbcProjection<E> of(
             String name, DataSource dataSource, JdbcEventHandler<E> handler, JdbcDataReset reset) {
-        dev.verdict.store.Category.of(Objects.requireNonNull(name, "name"));
+        dev.verdict.store.EntityId.of(Objects.requireNonNull(name, "name"));
         JdbcProjection<E> projection = new JdbcProjection<>(
                 name,
                 Objects.requireNonNull(dataSource, "dataSource"),

@@ -102,7 +102,7 @@ public final class ProcessHost<E, S, C> implements Projection<E> {
             StateCodec<S> stateCodec,
             CommandRouter<C> router,
             CommandSender<C> sender) {
-        dev.verdict.store.Category.of(Objects.requireNonNull(name, "name"));
+        dev.verdict.store.EntityId.of(Objects.requireNonNull(name, "name"));
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(stateCodec, "stateCodec");
         Objects.requireNonNull(router, "router");

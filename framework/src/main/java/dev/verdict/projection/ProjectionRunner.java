@@ -903,7 +903,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             this.reader = Objects.requireNonNull(reader, "reader");
             this.projection = Objects.requireNonNull(projection, "projection");
             // a consumer name part: same rule as subject tokens
-            dev.verdict.store.Category.of(projection.name());
+            dev.verdict.store.EntityId.of(projection.name());
         }
 
         /** A durable pull consumer with explicit acks (the default). */

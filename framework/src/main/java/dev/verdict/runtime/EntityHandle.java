@@ -168,19 +168,49 @@ public final class EntityHandle<C, S, E> {
     }
 
     private Outcome<S, E> decideAndAppend(EntityRef entity, C command, CommandContext context) {
-        KnownState<S> known = current(entity);
+        Optional<KnownState<S>> cached = cache.get(entity);
+        // a cached state may be stale (another process appended): an append would reveal it, a rejection or a
+        // no-op would not, so those are confirmed against the entity's version before they are reported
+        boolean confirmed = cached.isEmpty();
+        KnownState<S> known = cached.isPresent() ? cacheHit(cached.get()) : loadAndRemember(entity);
         List<Long> overtaken = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
+            Optional<KnownState.CommandSpan> earlier = known.recent(context.commandId());
+            if (earlier.isPresent()) {
+                // this command id's events are already folded in: a re-send, whatever deciding again would say
+                if (!confirmed) {
+                    confirmed = true;
+                    if (store.version(entity) != known.version()) {
+                        known = loader.catchUp(entity, known, event -> {});
+                        cache.remember(entity, known);
+                    }
+                }
+                return resent(entity, known, earlier.get(), context);
+            }
             List<E> events;
+            DomainRejection rejection = null;
             try {
                 events = Objects.requireNonNull(
                         decider.decide(command, known.state()),
                         () -> "the decider of '" + category + "' returned null instead of a list of events");
-            } catch (DomainRejection rejection) {
-                return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
+            } catch (DomainRejection r) {
+                rejection = r;
+                events = List.of();
             }
             if (events.isEmpty()) {
-                return new Outcome.Unchanged<>(entity, known.version(), known.state());
+                if (!confirmed) {
+                    confirmed = true;
+                    if (store.version(entity) != known.version()) {
+                        LOG.debug("{}: cached version {} is stale, catching up", entity, known.version());
+                        known = loader.catchUp(entity, known, event -> {});
+                        cache.remember(entity, known);
+                        attempt--;
+                        continue;
+                    }
+                }
+                return rejection != null
+                        ? new Outcome.Rejected<>(entity, rejection, known.version(), known.state())
+                        : new Outcome.Unchanged<>(entity, known.version(), known.state());
             }
             List<EncodedEvent> encoded = new ArrayList<>(events.size());
             for (E event : events) {
@@ -200,27 +230,29 @@ public final class EntityHandle<C, S, E> {
                 metrics.retry(category);
                 known = loader.catchUp(entity, known, event -> {});
                 cache.remember(entity, known);
+                confirmed = true;
                 continue;
             }
             if (result.duplicate()) {
                 return duplicate(entity, known, result, context);
             }
-            return accepted(entity, known, events, result);
+            return accepted(entity, known, events, result, context);
         }
     }
 
-    private KnownState<S> current(EntityRef entity) {
-        Optional<KnownState<S>> cached = cache.get(entity);
-        if (cached.isPresent()) {
-            metrics.loaded(category, RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
-            return cached.get();
-        }
+    private KnownState<S> cacheHit(KnownState<S> cached) {
+        metrics.loaded(category, RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
+        return cached;
+    }
+
+    private KnownState<S> loadAndRemember(EntityRef entity) {
         KnownState<S> loaded = loader.load(entity);
         cache.remember(entity, loaded);
         return loaded;
     }
 
-    private Outcome<S, E> accepted(EntityRef entity, KnownState<S> known, List<E> events, AppendResult result) {
+    private Outcome<S, E> accepted(
+            EntityRef entity, KnownState<S> known, List<E> events, AppendResult result, CommandContext context) {
         if (result.sequences().size() != events.size()) {
             throw new IllegalStateException("the store reported "
                     + result.sequences().size() + " sequences for " + events.size() + " events appended to " + entity);
@@ -232,42 +264,47 @@ public final class EntityHandle<C, S, E> {
             state = decider.evolve(state, events.get(i));
             appended.add(new AppendedEvent<>(result.sequences().get(i), events.get(i)));
         }
-        KnownState<S> next = new KnownState<>(state, result.version(), known.eventsSinceSnapshot() + events.size());
+        List<KnownState.CommandSpan> recent = known.recentCommands();
+        for (Long sequence : result.sequences()) {
+            recent = KnownState.including(recent, context.commandId(), sequence);
+        }
+        KnownState<S> next =
+                new KnownState<>(state, result.version(), known.eventsSinceSnapshot() + events.size(), recent);
         next = maybeSnapshot(entity, next);
         cache.remember(entity, next);
         return new Outcome.Accepted<>(entity, appended, next.version(), state, false);
     }
 
     /**
-     * The command id was appended before (a re-send): report the originally stored events, and catch the state up
-     * from the store instead of folding the events a second time.
+     * The store reported the append as a duplicate: the command id was appended before (a re-send after a lost
+     * answer). Catch the state up from the store instead of folding the events a second time, and report the
+     * originally stored events.
      */
     private Outcome<S, E> duplicate(EntityRef entity, KnownState<S> known, AppendResult result, CommandContext ctx) {
-        List<Long> sequences = result.sequences();
-        long first = sequences.get(0);
-        long last = result.version();
-        List<AppendedEvent<E>> original = new ArrayList<>(sequences.size());
-        KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {
-            if (sequences.contains(event.sequence())) {
-                original.add(event);
+        KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
+        cache.remember(entity, caughtUp);
+        KnownState.CommandSpan span = caughtUp.recent(ctx.commandId())
+                .orElse(new KnownState.CommandSpan(
+                        ctx.commandId(), result.sequences().get(0), result.version()));
+        return resent(entity, caughtUp, span, ctx);
+    }
+
+    /** A re-sent command: the events it stored originally, and the entity's current state and version. */
+    private Outcome<S, E> resent(
+            EntityRef entity, KnownState<S> known, KnownState.CommandSpan span, CommandContext ctx) {
+        List<AppendedEvent<E>> original = new ArrayList<>();
+        store.read(entity, ReadRange.after(span.firstSequence() - 1).upToSequence(span.lastSequence()), recorded -> {
+            if (recorded.commandId().equals(ctx.commandId())) {
+                original.add(new AppendedEvent<>(recorded.sequence(), loader.decode(recorded)));
             }
         });
-        cache.remember(entity, caughtUp);
-        if (first <= known.version()) {
-            // the original events were already folded into the known state: fetch them to report them
-            original.clear();
-            store.read(entity, ReadRange.after(first - 1).upToSequence(last), recorded -> {
-                if (recorded.commandId().equals(ctx.commandId())) {
-                    original.add(new AppendedEvent<>(recorded.sequence(), loader.decode(recorded)));
-                }
-            });
-        }
         if (original.isEmpty()) {
-            throw new IllegalStateException("the store reported command '" + ctx.commandId() + "' on " + entity
-                    + " as a duplicate of sequences " + sequences + ", but none of them could be read back");
+            throw new IllegalStateException("command '" + ctx.commandId() + "' on " + entity
+                    + " was stored at sequences " + span.firstSequence() + ".." + span.lastSequence()
+                    + ", but none of its events could be read back");
         }
-        LOG.debug("{}: command {} was already appended at {}", entity, ctx.commandId(), sequences);
-        return new Outcome.Accepted<>(entity, original, caughtUp.version(), caughtUp.state(), true);
+        LOG.debug("{}: command {} was already appended at {}", entity, ctx.commandId(), original);
+        return new Outcome.Accepted<>(entity, original, known.version(), known.state(), true);
     }
 
     private KnownState<S> maybeSnapshot(EntityRef entity, KnownState<S> next) {

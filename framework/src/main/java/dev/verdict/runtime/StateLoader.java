@@ -4,6 +4,7 @@ import dev.verdict.decider.Decider;
 import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventDecoding;
 import dev.verdict.store.EventDecodingFailed;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
@@ -11,8 +12,10 @@ import dev.verdict.store.ReadResult;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.Snapshot;
 import dev.verdict.store.SnapshotStore;
+import dev.verdict.store.SnapshotValidation;
 import dev.verdict.store.StateCodec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -55,9 +58,9 @@ final class StateLoader<S, E> {
         if (fromSnapshot.isPresent()) {
             return fromSnapshot.get();
         }
-        Fold fold = fold(entity, ReadRange.all(), decider.initialState(), event -> {});
+        Fold fold = fold(entity, ReadRange.all(), KnownState.initial(decider.initialState()), event -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.EVENTS, fold.eventsRead, elapsed(start));
-        return new KnownState<>(fold.state, fold.version, fold.eventsRead);
+        return fold.known(fold.eventsRead);
     }
 
     /**
@@ -67,15 +70,15 @@ final class StateLoader<S, E> {
      */
     KnownState<S> catchUp(EntityRef entity, KnownState<S> known, Consumer<AppendedEvent<E>> observer) {
         long start = System.nanoTime();
-        Fold fold = fold(entity, ReadRange.after(known.version()), known.state(), observer);
+        Fold fold = fold(entity, ReadRange.after(known.version()), known, observer);
         metrics.loaded(category, RuntimeMetrics.LoadSource.CATCH_UP, fold.eventsRead, elapsed(start));
-        return new KnownState<>(fold.state, fold.version, known.eventsSinceSnapshot() + fold.eventsRead);
+        return fold.known(known.eventsSinceSnapshot() + fold.eventsRead);
     }
 
     /** The state of the events inside the range, from the initial state; for "as of" queries. */
     EntityState<S> loadRange(EntityRef entity, ReadRange range) {
         long start = System.nanoTime();
-        Fold fold = fold(entity, range, decider.initialState(), event -> {});
+        Fold fold = fold(entity, range, KnownState.initial(decider.initialState()), event -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.EVENTS, fold.eventsRead, elapsed(start));
         return new EntityState<>(entity, fold.state, fold.version);
     }
@@ -117,7 +120,7 @@ final class StateLoader<S, E> {
             return Optional.empty();
         }
         long head = store.version(entity);
-        if (snapshot.version() > head) {
+        if (SnapshotValidation.check(snapshot, stateCodec.fingerprint(), head) != SnapshotValidation.Outcome.USABLE) {
             LOG.warn(
                     "snapshot of {} ignored: its version {} is ahead of the entity's version {} "
                             + "(was the stream recreated or purged?)",
@@ -131,38 +134,30 @@ final class StateLoader<S, E> {
         if (snapshot.version() == head || decider.isTerminal(state)) {
             // at the head, or absorbing: no event after it can matter for deciding
             metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, 0, elapsed(start));
-            return Optional.of(new KnownState<>(state, snapshot.version(), 0));
+            return Optional.of(new KnownState<>(state, snapshot.version(), 0, List.of()));
         }
-        Fold fold = fold(entity, ReadRange.after(snapshot.version()).upToSequence(head), state, event -> {});
+        KnownState<S> fromSnapshot = new KnownState<>(state, snapshot.version(), 0, List.of());
+        Fold fold = fold(entity, ReadRange.after(snapshot.version()).upToSequence(head), fromSnapshot, event -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, fold.eventsRead, elapsed(start));
-        return Optional.of(new KnownState<>(fold.state, fold.version, fold.eventsRead));
+        return Optional.of(fold.known(fold.eventsRead));
     }
 
-    private Fold fold(EntityRef entity, ReadRange range, S initial, Consumer<AppendedEvent<E>> observer) {
-        Fold fold = new Fold(initial);
+    private Fold fold(EntityRef entity, ReadRange range, KnownState<S> from, Consumer<AppendedEvent<E>> observer) {
+        Fold fold = new Fold(from.state(), from.recentCommands());
         ReadResult result = store.read(entity, range, recorded -> {
             E event = decode(recorded);
             fold.state = decider.evolve(fold.state, event);
             fold.eventsRead++;
+            fold.recent = KnownState.including(fold.recent, recorded.commandId(), recorded.sequence());
             observer.accept(new AppendedEvent<>(recorded.sequence(), event));
         });
         fold.version = result.lastSequence();
         return fold;
     }
 
+    /** Decodes with the registration's codec; a refusal becomes {@link EventDecodingFailed}, never a skip. */
     E decode(RecordedEvent recorded) {
-        try {
-            return codec.decode(recorded.event());
-        } catch (IllegalArgumentException e) {
-            String stream = store.name().value();
-            throw new EventDecodingFailed(
-                    stream,
-                    recorded.entity().subject(stream),
-                    recorded.sequence(),
-                    recorded.type(),
-                    "the event codec of category '" + category + "' refused it: " + e.getMessage(),
-                    e);
-        }
+        return EventDecoding.decode(store.name(), recorded, codec);
     }
 
     private static Duration elapsed(long startNanos) {
@@ -174,9 +169,15 @@ final class StateLoader<S, E> {
         S state;
         long version;
         long eventsRead;
+        List<KnownState.CommandSpan> recent;
 
-        Fold(S state) {
+        Fold(S state, List<KnownState.CommandSpan> recent) {
             this.state = state;
+            this.recent = recent;
+        }
+
+        KnownState<S> known(long eventsSinceSnapshot) {
+            return new KnownState<>(state, version, eventsSinceSnapshot, recent);
         }
     }
 }

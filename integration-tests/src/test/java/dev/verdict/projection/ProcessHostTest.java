@@ -2,9 +2,13 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.decider.Decider;
+import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.Registration;
 import dev.verdict.store.Category;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventCodec;
 import dev.verdict.store.StateCodec;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.nats.NatsEventHeaders;
@@ -29,12 +33,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A process manager on a durable consumer issues each command once, however often its events are redelivered. */
+/**
+ * A process manager on a durable consumer, sending through the command runtime, issues each command once however
+ * often its events are redelivered.
+ */
 class ProcessHostTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
     private static final AtomicInteger STORES = new AtomicInteger();
+    private static final List<CommandRuntime> RUNTIMES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeRuntimes() {
+        RUNTIMES.forEach(CommandRuntime::close);
+        RUNTIMES.clear();
+    }
 
     /** For every amount added, reserve it in two parts on the counter's stock item; the state counts events. */
     record Reserve(String sku, long amount, int part) {}
@@ -77,14 +91,39 @@ class ProcessHostTest {
         }
     };
 
-    /** Sends like the command runtime: appends the decision's event with the context's message ids. */
-    private static CommandSender<Reserve> appendingTo(NatsEventStore stock, AtomicInteger sends, Runnable beforeSend) {
+    /** The target decider: a stock item that records each reservation. */
+    record Reserved(long amount, int part) {}
+
+    private static final Decider<Reserve, Long, Reserved> STOCK = Decider.of(
+            0L,
+            (Reserve c, Long reserved) -> List.of(new Reserved(c.amount(), c.part())),
+            (Long reserved, Reserved e) -> reserved + e.amount());
+
+    private static final EventCodec<Reserved> RESERVED_CODEC = new EventCodec<>() {
+        @Override
+        public EncodedEvent encode(Reserved e) {
+            return new EncodedEvent("Reserved", 1, (e.amount() + "|" + e.part()).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public Reserved decode(EncodedEvent encoded) {
+            String[] p = new String(encoded.payload(), StandardCharsets.UTF_8).split("\\|");
+            return new Reserved(Long.parseLong(p[0]), Integer.parseInt(p[1]));
+        }
+    };
+
+    /** Sends through the command runtime (which appends with {@code Nats-Msg-Id = <commandId>:<index>}). */
+    private static CommandSender<Reserve> viaRuntime(
+            Connection nc, String stockStore, AtomicInteger sends, Runnable beforeSend) {
+        NatsEventStore stock = NatsEventStore.create(nc, NatsEventStoreConfig.of(stockStore));
+        CommandRuntime runtime = CommandRuntime.builder(stock).withoutCache().build();
+        RUNTIMES.add(runtime);
+        CommandSender<Reserve> send =
+                CommandSender.via(runtime.register(Registration.of("stock", STOCK, RESERVED_CODEC)));
         return (target, command, context) -> {
             beforeSend.run();
             sends.incrementAndGet();
-            EncodedEvent reserved = new EncodedEvent(
-                    "Reserved", 1, (command.amount() + "|" + command.part()).getBytes(StandardCharsets.UTF_8));
-            stock.append(target, stock.version(target), List.of(reserved), context);
+            send.send(target, command, context);
         };
     }
 
@@ -108,8 +147,7 @@ class ProcessHostTest {
                 int crashAt = 2 * (20 + random.nextInt(60)) + 2; // always the second command of an event
                 AtomicInteger sendsThisRound = new AtomicInteger();
                 Connection nc = server.connect();
-                NatsEventStore stock = NatsEventStore.create(nc, NatsEventStoreConfig.of(stockName));
-                ProcessHost<CounterEvent, Long, Reserve> host = host(nc, stock, sends, () -> {
+                ProcessHost<CounterEvent, Long, Reserve> host = host(nc, stockName, sends, () -> {
                     if (sendsThisRound.incrementAndGet() == crashAt) {
                         throw new SimulatedCrash("crash before the second command");
                     }
@@ -126,8 +164,7 @@ class ProcessHostTest {
             admin.keyValue(ProcessHost.BUCKET).purge("reserve");
 
             try (Connection nc = server.connect()) {
-                NatsEventStore stock = NatsEventStore.create(nc, NatsEventStoreConfig.of(stockName));
-                ProcessHost<CounterEvent, Long, Reserve> host = host(nc, stock, sends, () -> {});
+                ProcessHost<CounterEvent, Long, Reserve> host = host(nc, stockName, sends, () -> {});
                 ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(nc, filter, new CounterCodec(), host)
                         .build();
                 runner.start();
@@ -163,10 +200,9 @@ class ProcessHostTest {
             }
             stream.append(events);
             SubjectFilter filter = SubjectFilter.category(StoreName.of(orders), Category.of("counter"));
-            NatsEventStore stock = NatsEventStore.create(nc, NatsEventStoreConfig.of(stockName));
             AtomicInteger sends = new AtomicInteger();
             ProjectionRunner<CounterEvent> first = ProjectionRunner.builder(
-                            nc, filter, new CounterCodec(), host(nc, stock, sends, () -> {}))
+                            nc, filter, new CounterCodec(), host(nc, stockName, sends, () -> {}))
                     .build();
             first.start();
             first.caughtUp().get(30, TimeUnit.SECONDS);
@@ -174,7 +210,7 @@ class ProcessHostTest {
             // the consumer is lost: a new one would deliver everything again
             nc.jetStreamManagement().deleteConsumer(orders, first.consumerName());
 
-            ProcessHost<CounterEvent, Long, Reserve> restarted = host(nc, stock, sends, () -> {});
+            ProcessHost<CounterEvent, Long, Reserve> restarted = host(nc, stockName, sends, () -> {});
             ProjectionRunner<CounterEvent> second = ProjectionRunner.builder(nc, filter, new CounterCodec(), restarted)
                     .build();
             second.start();
@@ -190,8 +226,7 @@ class ProcessHostTest {
     @Test
     void commandIdsDeriveFromTheTriggeringEventIdAndIndex() throws Exception {
         try (Connection nc = NATS.server().connect()) {
-            NatsEventStore stock = NatsEventStore.create(nc, NatsEventStoreConfig.of("stock-ids"));
-            ProcessHost<CounterEvent, Long, Reserve> host = host(nc, stock, new AtomicInteger(), () -> {});
+            ProcessHost<CounterEvent, Long, Reserve> host = host(nc, "stock-ids", new AtomicInteger(), () -> {});
             var trigger = new dev.verdict.store.RecordedEvent(
                     EntityRef.of("counter", "c-1"),
                     7,
@@ -214,14 +249,14 @@ class ProcessHostTest {
     }
 
     private static ProcessHost<CounterEvent, Long, Reserve> host(
-            Connection nc, NatsEventStore stock, AtomicInteger sends, Runnable beforeSend) {
+            Connection nc, String stockStore, AtomicInteger sends, Runnable beforeSend) {
         return ProcessHost.of(
                 nc,
                 "reserve",
                 RESERVE_ON_ADD,
                 LONG_STATE,
                 command -> EntityRef.of("stock", command.sku()),
-                appendingTo(stock, sends, beforeSend));
+                viaRuntime(nc, stockStore, sends, beforeSend));
     }
 
     private static List<Message> readAll(Connection nc, String stream) throws Exception {

@@ -76,6 +76,22 @@ class ProjectionRunnerTest {
     }
 
     @Test
+    void ephemeralRunnerDeletesItsConsumerWhenStopped() throws Exception {
+        stream.append(new CounterEvent.Added("c-1", 1));
+        ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+                        nc, SubjectFilter.wholeStore(StoreName.of(store)), new CounterCodec(), log("oneoff"))
+                .ephemeral()
+                .build();
+        runner.start();
+        runner.caughtUp().get(10, TimeUnit.SECONDS);
+        assertThat(nc.jetStreamManagement().getConsumerNames(store)).anyMatch(n -> n.startsWith("verdict-oneoff-"));
+
+        runner.stop();
+
+        assertThat(nc.jetStreamManagement().getConsumerNames(store)).noneMatch(n -> n.startsWith("verdict-oneoff"));
+    }
+
+    @Test
     void caughtUpCompletesAtOnceOnAnEmptyStream() throws Exception {
         try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
                         nc, SubjectFilter.wholeStore(StoreName.of(store)), new CounterCodec(), log("empty"))

@@ -236,6 +236,51 @@ class CommandHandlingTest {
     }
 
     @Test
+    void noOpDecidedOnAStaleCachedStateIsConfirmedAgainstTheStore() {
+        counters.handle("c-1", new Add(1)); // cached at version 1
+        store.append(c1, 1, List.of(Counter.EVENTS.encode(new Counter.Closed())), CommandContext.create());
+
+        Outcome<Counter, Event> outcome = counters.handle("c-1", new Add(0));
+
+        assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+        assertThat(((Outcome.Rejected<Counter, Event>) outcome).rejection()).isInstanceOf(Counter.AlreadyClosed.class);
+        assertThat(outcome.version()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectionOnAnUpToDateCachedStateCostsOneVersionCheckAndNoRead() {
+        counters.handle("c-1", new Add(3));
+        store.resetCounters();
+
+        Outcome<Counter, Event> outcome = counters.handle("c-1", new Add(5, 4));
+
+        assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+        assertThat(store.versionCalls()).isEqualTo(1);
+        assertThat(store.readCalls()).isZero();
+    }
+
+    @Test
+    void resendAfterALostAcknowledgementIsRecognisedEvenWhereDecidingAgainWouldReject() {
+        try (CommandRuntime uncached =
+                CommandRuntime.builder(store).withoutCache().build()) {
+            EntityHandle<Counter.Command, Counter, Event> h =
+                    uncached.register("counter", Counter.DECIDER, Counter.EVENTS);
+            CommandContext ctx = CommandContext.withCommandId("fill-up");
+            store.loseNextAcknowledgement(c1);
+            assertThatThrownBy(() -> h.handle("c-1", new Add(5, 5), ctx)).isInstanceOf(EventStoreUnavailable.class);
+
+            Outcome<Counter, Event> resent = h.handle("c-1", new Add(5, 5), ctx); // 5 + 5 > 5 if decided again
+
+            assertThat(resent).isInstanceOf(Outcome.Accepted.class);
+            Outcome.Accepted<Counter, Event> accepted = (Outcome.Accepted<Counter, Event>) resent;
+            assertThat(accepted.duplicate()).isTrue();
+            assertThat(accepted.events()).containsExactly(new AppendedEvent<>(1, new Added(5)));
+            assertThat(accepted.state()).isEqualTo(new Counter(5, false));
+            assertThat(replay(c1)).containsExactly(new Added(5));
+        }
+    }
+
+    @Test
     void undecodableStoredEventFailsTheCommandNamingStreamSubjectAndSequence() {
         EventCodec<Event> strict = new EventCodec<>() {
             @Override

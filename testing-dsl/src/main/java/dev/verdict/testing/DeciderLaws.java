@@ -139,6 +139,16 @@ public final class DeciderLaws<C, S, E> {
         return new DeciderLaws<>(decider, commands, invariants, idempotent, codec, max);
     }
 
+    /** Whether at least one invariant is configured. */
+    public boolean hasInvariants() {
+        return !invariants.isEmpty();
+    }
+
+    /** Whether a snapshot codec is configured. */
+    public boolean hasSnapshotCodec() {
+        return codec.isPresent();
+    }
+
     /** Command sequences of 0 to {@code maxCommands} commands, shrinking towards shorter and simpler ones. */
     public Arbitrary<List<C>> commandSequences() {
         return commands.list().ofMinSize(0).ofMaxSize(maxCommands);

@@ -3,7 +3,6 @@ package dev.verdict.testing;
 import dev.verdict.decider.Decider;
 import dev.verdict.decider.DomainRejection;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,6 +34,7 @@ import java.util.function.Consumer;
  *   <li>{@code decide} mutated neither the state, the given events nor the command (compared by {@code toString}
  *       before and after, and the state also by {@code equals} against a fresh replay);
  *   <li>{@code decide} returned a list without {@code null}s, and {@code evolve} accepts every event it decided;
+ *   <li>{@code decide} produced no events on a state for which {@code isTerminal} holds;
  *   <li>replaying the given and decided events from {@code initialState()} reproduces the state reached step by
  *       step (skipped after {@link #givenState}, whose history is unknown).
  * </ul>
@@ -62,7 +62,11 @@ public final class DeciderSpec<C, S, E> {
     /** Starts from the history of these events, folded onto {@code initialState()}. */
     @SafeVarargs
     public final Given<C, S, E> given(E... events) {
-        return given(Arrays.asList(events));
+        List<E> list = new ArrayList<>(events.length);
+        for (E element : events) {
+            list.add(element);
+        }
+        return given(list);
     }
 
     /** Starts from the history of these events, folded onto {@code initialState()}. */
@@ -176,6 +180,14 @@ public final class DeciderSpec<C, S, E> {
             }
 
             checkNotMutated(command, stateBefore, commandBefore, historyBefore);
+            if (!decided.isEmpty() && decider.isTerminal(state)) {
+                throw report(
+                                "decide produced events on a terminal state; isTerminal promises that no command"
+                                        + " changes this state any more.",
+                                command)
+                        .list("decided", decided, "event")
+                        .failure();
+            }
             S after = state;
             for (int i = 0; i < decided.size(); i++) {
                 E event = decided.get(i);
@@ -257,7 +269,7 @@ public final class DeciderSpec<C, S, E> {
             FailureReport r = FailureReport.headline(headline);
             givenState.ifPresent(s -> r.line("given state", s));
             if (givenState.isPresent()) {
-                r.list("then events", history, "event");
+                r.list("events since the given state", history, "event");
             } else {
                 r.list("given", history, "event");
             }
@@ -299,13 +311,17 @@ public final class DeciderSpec<C, S, E> {
         /** Expects exactly these events, in this order. {@code then()} with no events expects none. */
         @SafeVarargs
         public final Outcome<C, S, E> then(E... expected) {
-            return then(Arrays.asList(expected));
+            List<E> list = new ArrayList<>(expected.length);
+            for (E element : expected) {
+                list.add(element);
+            }
+            return then(list);
         }
 
         /** Expects exactly these events, in this order. */
         public Outcome<C, S, E> then(List<? extends E> expected) {
             Objects.requireNonNull(expected, "expected");
-            requireDecided(count(expected.size()), expected);
+            requireDecided(count(expected.size()), Optional.of(expected));
             if (!events.equals(expected)) {
                 throw given.report(
                                 "Expected " + count(expected.size()) + " but decide produced different ones.", command)
@@ -319,7 +335,7 @@ public final class DeciderSpec<C, S, E> {
 
         /** Expects the command to be accepted without events: nothing to do, nothing written. */
         public Outcome<C, S, E> thenNothingHappened() {
-            requireDecided("nothing to happen", List.of());
+            requireDecided("nothing to happen", Optional.of(List.of()));
             if (!events.isEmpty()) {
                 throw given.report(
                                 "Expected nothing to happen, but decide produced " + count(events.size()) + ".",
@@ -403,7 +419,7 @@ public final class DeciderSpec<C, S, E> {
         /** Checks the decided events with your own assertions, e.g. when they carry generated values. */
         public Outcome<C, S, E> thenEventsSatisfy(Consumer<? super List<E>> check) {
             Objects.requireNonNull(check, "check");
-            requireDecided("events satisfying a check", List.of());
+            requireDecided("events satisfying a check", Optional.empty());
             try {
                 check.accept(events);
             } catch (AssertionError e) {
@@ -433,15 +449,13 @@ public final class DeciderSpec<C, S, E> {
             return rejection;
         }
 
-        private void requireDecided(String expectation, List<?> expected) {
+        private void requireDecided(String expectation, Optional<List<?>> expected) {
             requireNoFailure(expectation);
             rejection.ifPresent(r -> {
-                throw given.report(
-                                "Expected " + expectation + ", but the command was rejected: " + r.getMessage(),
-                                command)
-                        .list("expected", expected, "event")
-                        .line("actual", "rejected " + r)
-                        .failure(r);
+                FailureReport report = given.report(
+                        "Expected " + expectation + ", but the command was rejected: " + r.getMessage(), command);
+                expected.ifPresent(events -> report.list("expected", events, "event"));
+                throw report.line("actual", "rejected " + r).failure(r);
             });
         }
 

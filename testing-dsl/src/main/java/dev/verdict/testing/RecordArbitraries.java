@@ -38,7 +38,7 @@ final class RecordArbitraries {
             return Arbitraries.oneOf(choices);
         }
         if (type.isEnum()) {
-            return (Arbitrary<T>) Arbitraries.of((Class<? extends Enum>) type.asSubclass(Enum.class));
+            return Arbitraries.of(type.getEnumConstants());
         }
         if (type.isRecord()) {
             return record(type, depth);
@@ -79,7 +79,7 @@ final class RecordArbitraries {
         if (type.isSealed() || type.isRecord() || type.isEnum()) {
             return (Arbitrary<Object>) of(type, depth + 1);
         }
-        return (Arbitrary<Object>) Arbitraries.defaultFor(TypeUsage.forType(component.getGenericType()));
+        return Arbitraries.defaultFor(TypeUsage.forType(component.getGenericType()));
     }
 
     private static <T> Optional<T> construct(Constructor<T> constructor, List<Object> values) {

@@ -344,6 +344,15 @@ class DeciderSpecTest {
         }
 
         @Test
+        void catchesEventsDecidedOnATerminalState() {
+            Decider<AccountCommand, Account, AccountEvent> leaky =
+                    Decider.of(Account.NEW, (c, s) -> List.of(new Deposited(1)), BankAccountEvolve::evolve, s -> true);
+
+            assertThatThrownBy(() -> DeciderSpec.of(leaky).givenNothing().when(new Deposit(1)))
+                    .hasMessageContaining("decide produced events on a terminal state");
+        }
+
+        @Test
         void catchesANullEventList() {
             Decider<Integer, Integer, Integer> nulls = Decider.of(0, (c, s) -> null, (s, e) -> s);
 

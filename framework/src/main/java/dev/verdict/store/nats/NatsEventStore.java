@@ -64,6 +64,9 @@ import org.slf4j.LoggerFactory;
  *       EventDecodingFailed} on a message that is not a Verdict event.
  * </ul>
  *
+ * <p>Thread-safe: one instance serves all threads of an application (appends to different entities run in
+ * parallel; keep one entity's commands sequential to avoid needless conflicts).
+ *
  * <p>Bring your own {@link Connection} (auth, TLS, reconnects are yours; see {@code docs/nats-mapping.md} for
  * recommended options). The store does not close it.
  *
@@ -91,7 +94,8 @@ public final class NatsEventStore implements EventStore {
     private static final int BATCH_DUPLICATE = 10201;
     private static final int NO_MESSAGE_FOUND = 10037;
     private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
-    private static final int READ_PAGE_SIZE = 1000;
+    /** Events read by one batch direct get before a read switches to a consumer (see docs/nats-mapping.md). */
+    static final int DIRECT_READ_LIMIT = 256;
 
     private final Connection connection;
     private final NatsEventStoreConfig config;
@@ -100,6 +104,7 @@ public final class NatsEventStore implements EventStore {
     private final Duration timeout;
     private final JetStreamManagement jsm;
     private final DirectBatchReader reader;
+    private final ConsumerReader consumerReader;
     private final Clock clock;
 
     private NatsEventStore(Connection connection, NatsEventStoreConfig config, Clock clock) throws IOException {
@@ -109,7 +114,8 @@ public final class NatsEventStore implements EventStore {
         this.stream = name.value();
         this.timeout = config.requestTimeout();
         this.jsm = connection.jetStreamManagement();
-        this.reader = new DirectBatchReader(connection, stream, timeout, READ_PAGE_SIZE);
+        this.reader = new DirectBatchReader(connection, stream, timeout, DIRECT_READ_LIMIT);
+        this.consumerReader = new ConsumerReader(connection, stream, timeout);
         this.clock = clock;
     }
 
@@ -397,27 +403,74 @@ public final class NatsEventStore implements EventStore {
         if (range.isEmpty()) {
             return new ReadResult(0, range.afterVersion());
         }
-        long[] state = {0, range.afterVersion()}; // events read, last sequence
+        // The last sequence bounds the read, so neither path needs a timeout or an extra round trip to see the end.
+        long end = Math.min(version(entity), range.upToSequence());
+        if (end <= range.afterVersion()) {
+            return new ReadResult(0, range.afterVersion());
+        }
         String subject = entity.subject(stream);
-        reader.scan(subject, range.afterVersion() + 1, info -> {
-            long seq = info.getSeq();
-            if (seq > range.upToSequence()) {
+        Fold fold = new Fold(subject, range, end, sink);
+        // A short tail comes in one batch direct get; a long history continues on an ephemeral consumer.
+        reader.scan(
+                subject,
+                range.afterVersion() + 1,
+                info -> fold.accept(
+                                info.getSeq(),
+                                info.getTime().toInstant(),
+                                () -> NatsRecordedEvents.fromMessageInfo(name, entity, info))
+                        && fold.count < DIRECT_READ_LIMIT);
+        if (!fold.done && fold.last < end) {
+            consumerReader.scan(
+                    subject,
+                    fold.last + 1,
+                    end,
+                    m -> fold.accept(
+                            m.metaData().streamSequence(),
+                            m.metaData().timestamp().toInstant(),
+                            () -> NatsRecordedEvents.fromMessage(name, entity, m)));
+        }
+        return new ReadResult(fold.count, fold.last);
+    }
+
+    /** Delivers events inside the range in order and says when to stop. */
+    private static final class Fold {
+        private final String subject;
+        private final ReadRange range;
+        private final long end;
+        private final Consumer<RecordedEvent> sink;
+        long count;
+        long last;
+        boolean done;
+
+        Fold(String subject, ReadRange range, long end, Consumer<RecordedEvent> sink) {
+            this.subject = subject;
+            this.range = range;
+            this.end = end;
+            this.sink = sink;
+            this.last = range.afterVersion();
+        }
+
+        /** @return whether to continue */
+        boolean accept(long seq, Instant storedAt, java.util.function.Supplier<RecordedEvent> event) {
+            if (seq > end
+                    || (range.asOf().isPresent()
+                            && storedAt.isAfter(range.asOf().get()))) {
+                done = true;
                 return false;
             }
-            Instant storedAt = info.getTime().toInstant();
-            if (range.asOf().isPresent() && storedAt.isAfter(range.asOf().get())) {
+            if (seq <= last) {
+                throw new EventStoreException(
+                        "read of '" + subject + "' returned sequence " + seq + " after " + last + ": out of order");
+            }
+            sink.accept(event.get());
+            count++;
+            last = seq;
+            if (seq >= end) {
+                done = true;
                 return false;
             }
-            if (seq <= state[1]) {
-                throw new EventStoreException("direct get of '" + subject + "' returned sequence " + seq + " after "
-                        + state[1] + ": out of order");
-            }
-            sink.accept(NatsRecordedEvents.fromMessageInfo(name, info));
-            state[0]++;
-            state[1] = seq;
             return true;
-        });
-        return new ReadResult(state[0], state[1]);
+        }
     }
 
     @Override

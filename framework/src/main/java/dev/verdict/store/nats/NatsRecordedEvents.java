@@ -76,10 +76,54 @@ public final class NatsRecordedEvents {
                 info.getData());
     }
 
+    /** As {@link #fromMessage}, for a message read from a known entity's subject (skips parsing the subject). */
+    static RecordedEvent fromMessage(StoreName store, EntityRef entity, Message message) {
+        NatsJetStreamMetaData meta = message.metaData();
+        return from(
+                store,
+                entity,
+                meta.getStream(),
+                message.getSubject(),
+                meta.streamSequence(),
+                meta.timestamp().toInstant(),
+                message.getHeaders(),
+                message.getData());
+    }
+
+    /** As {@link #fromMessageInfo}, for a message read from a known entity's subject (skips parsing the subject). */
+    static RecordedEvent fromMessageInfo(StoreName store, EntityRef entity, MessageInfo info) {
+        return from(
+                store,
+                entity,
+                info.getStream() == null ? store.value() : info.getStream(),
+                info.getSubject(),
+                info.getSeq(),
+                info.getTime().toInstant(),
+                info.getHeaders(),
+                info.getData());
+    }
+
     static RecordedEvent from(
             StoreName store, String stream, String subject, long sequence, Instant storedAt, Headers h, byte[] data) {
         String type = h == null ? null : h.getFirst(NatsEventHeaders.TYPE);
-        EntityRef entity = entityOf(store, stream, subject, sequence, type);
+        return from(
+                store, entityOf(store, stream, subject, sequence, type), stream, subject, sequence, storedAt, h, data);
+    }
+
+    private static RecordedEvent from(
+            StoreName store,
+            EntityRef entity,
+            String stream,
+            String subject,
+            long sequence,
+            Instant storedAt,
+            Headers h,
+            byte[] data) {
+        String type = h == null ? null : h.getFirst(NatsEventHeaders.TYPE);
+        if (!entity.subject(store.value()).equals(subject)) {
+            throw new EventDecodingFailed(
+                    stream, subject, sequence, type, "read for " + entity + " returned a message of another subject");
+        }
         if (h == null || h.isEmpty()) {
             throw new EventDecodingFailed(
                     stream, subject, sequence, null, "the message has no headers, so it is not a Verdict event");

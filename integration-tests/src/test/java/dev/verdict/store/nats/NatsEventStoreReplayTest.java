@@ -29,6 +29,8 @@ class NatsEventStoreReplayTest {
 
     private static Connection nc;
     private static NatsEventStore store;
+    /** The whole history of {@link #LONG}, read once (reading 10,000 events is the slow part of this class). */
+    private static List<RecordedEvent> all;
 
     @BeforeAll
     static void appendTenThousandEventsInterleavedWithAnotherEntity() throws Exception {
@@ -46,6 +48,7 @@ class NatsEventStoreReplayTest {
             neighbourVersion = store.append(NEIGHBOUR, neighbourVersion, List.of(numbered(-1)), CommandContext.create())
                     .version();
         }
+        all = store.readAll(LONG, ReadRange.all());
     }
 
     @AfterAll
@@ -64,7 +67,7 @@ class NatsEventStoreReplayTest {
 
     @Test
     void replaysTenThousandEventsCompleteAndInOrder() {
-        List<RecordedEvent> events = store.readAll(LONG, ReadRange.all());
+        List<RecordedEvent> events = all;
 
         assertThat(events).hasSize(EVENTS);
         for (int i = 0; i < EVENTS; i++) {
@@ -76,8 +79,21 @@ class NatsEventStoreReplayTest {
     }
 
     @Test
+    void aLongReadLeavesNoConsumerBehind() throws Exception {
+        store.read(LONG, ReadRange.all(), e -> {});
+
+        // the read consumer is deleted asynchronously right after the read
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        List<String> consumers = nc.jetStreamManagement().getConsumerNames("replay");
+        while (!consumers.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            consumers = nc.jetStreamManagement().getConsumerNames("replay");
+        }
+        assertThat(consumers).isEmpty();
+    }
+
+    @Test
     void readsAsOfAStreamSequence() {
-        List<RecordedEvent> all = store.readAll(LONG, ReadRange.all());
         long cut = all.get(4_999).sequence();
 
         List<RecordedEvent> prefix = store.readAll(LONG, ReadRange.all().upToSequence(cut));
@@ -88,7 +104,6 @@ class NatsEventStoreReplayTest {
 
     @Test
     void readsAsOfAStreamSequenceBetweenTwoEventsOfTheEntity() {
-        List<RecordedEvent> all = store.readAll(LONG, ReadRange.all());
         // the neighbour's event sits right after the first batch of 1000
         long betweenBatches = all.get(999).sequence() + 1;
 
@@ -105,21 +120,19 @@ class NatsEventStoreReplayTest {
                     .version();
             Thread.sleep(20); // distinct server timestamps
         }
-        List<RecordedEvent> all = store.readAll(timed, ReadRange.all());
+        List<RecordedEvent> history = store.readAll(timed, ReadRange.all());
 
         List<RecordedEvent> asOfSecond =
-                store.readAll(timed, ReadRange.all().asOf(all.get(1).storedAt()));
+                store.readAll(timed, ReadRange.all().asOf(history.get(1).storedAt()));
 
         assertThat(asOfSecond).extracting(NatsEventStoreReplayTest::numberOf).containsExactly(0, 1);
         assertThat(store.readAll(
-                        timed, ReadRange.all().asOf(all.get(0).storedAt().minusMillis(1))))
+                        timed, ReadRange.all().asOf(history.get(0).storedAt().minusMillis(1))))
                 .isEmpty();
     }
 
     @Test
     void readsATailFromTheMiddle() {
-        List<RecordedEvent> all = store.readAll(LONG, ReadRange.all());
-
         ReadResult r = store.read(LONG, ReadRange.after(all.get(9_989).sequence()), e -> {});
 
         assertThat(r.eventsRead()).isEqualTo(10);

@@ -11,6 +11,7 @@ import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventDecoding;
 import dev.verdict.store.EventDecodingFailed;
 import dev.verdict.store.EventStoreException;
+import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.RecordedEvent;
@@ -20,6 +21,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -207,6 +209,30 @@ class NatsEventStoreTest {
     }
 
     @Test
+    void resendingAfterAnAppendWhoseAckWasLostInATimeoutStoresEachEventOnce() throws Exception {
+        NatsEventStore impatient = NatsEventStore.create(
+                nc,
+                NatsEventStoreConfig.builder()
+                        .from(store.config())
+                        .requestTimeout(Duration.ofNanos(1))
+                        .build());
+        CommandContext ctx = CommandContext.withCommandId("impatient");
+        List<EncodedEvent> decision = List.of(dispensed(1), dispensed(2), dispensed(3));
+        try {
+            impatient.append(rx, 0, decision, ctx);
+        } catch (EventStoreUnavailable expectedMostOfTheTime) {
+            // the outcome is unknown: the batch may or may not be stored
+        }
+
+        AppendResult resent = store.append(rx, 0, decision, ctx);
+
+        List<RecordedEvent> stored = store.readAll(rx, ReadRange.all());
+        assertThat(stored).hasSize(3);
+        assertThat(stored).extracting(RecordedEvent::sequence).containsExactlyElementsOf(resent.sequences());
+        assertThat(stored).extracting(RecordedEvent::commandId).containsOnly("impatient");
+    }
+
+    @Test
     void anOversizedEventIsRefusedAndNothingIsWritten() throws Exception {
         byte[] huge = new byte[(int) nc.getMaxPayload()];
         java.util.Arrays.fill(huge, (byte) 'x');
@@ -243,6 +269,19 @@ class NatsEventStoreTest {
                 .hasMessageContaining("stream '" + store.name() + "'")
                 .hasMessageContaining("subject '" + rx.subject(store.name().value()) + "'")
                 .hasMessageContaining("sequence " + seq);
+    }
+
+    @Test
+    void aMessageMissingARequiredHeaderFailsTheReadNamingTheHeader() throws Exception {
+        Headers h = new Headers();
+        h.put(NatsEventHeaders.TYPE, "Dispensed");
+        h.put(NatsEventHeaders.SCHEMA_VERSION, "1");
+        nc.jetStream().publish(rx.subject(store.name().value()), h, "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> store.readAll(rx, ReadRange.all()))
+                .isInstanceOf(EventDecodingFailed.class)
+                .hasMessageContaining("type 'Dispensed'")
+                .hasMessageContaining("required header " + NatsEventHeaders.EVENT_ID + " is missing");
     }
 
     private void publishForeign(String type, String payload) throws Exception {

@@ -15,6 +15,9 @@ import java.util.List;
 public final class BankAccount {
     private BankAccount() {}
 
+    /** Found by DeciderLaws with derived arbitraries: without a limit, two large deposits overflow the balance. */
+    public static final int MAX_BALANCE = 1_000_000_000;
+
     public static final Decider<AccountCommand, Account, AccountEvent> DECIDER =
             Decider.of(Account.NEW, BankAccount::decide, BankAccount::evolve, BankAccount::isTerminal);
 
@@ -33,6 +36,9 @@ public final class BankAccount {
         }
         if (command instanceof Deposit deposit) {
             requirePositive(deposit.amount());
+            if (deposit.amount() > MAX_BALANCE - state.balance()) {
+                throw new BalanceLimitExceeded(deposit.amount(), state.balance());
+            }
             return List.of(new Deposited(deposit.amount()));
         }
         if (command instanceof Withdraw withdraw) {

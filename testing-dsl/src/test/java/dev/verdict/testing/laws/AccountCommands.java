@@ -19,4 +19,12 @@ final class AccountCommands {
                 net.jqwik.api.Tuple.of(4, Arbitraries.integers().between(1, 100).map(Withdraw::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Close())));
     }
+
+    /** Amounts of 1 to 3 only: every step is near the edge of the balance, so off-by-one bugs surface at once. */
+    static Arbitrary<AccountCommand> small() {
+        return Arbitraries.oneOf(
+                Arbitraries.just(new Open("alice")),
+                Arbitraries.integers().between(1, 3).map(Deposit::new),
+                Arbitraries.integers().between(1, 3).map(Withdraw::new));
+    }
 }

@@ -33,6 +33,17 @@ class SeededViolationShrinkingTest {
         assertThat(violation.commands().get(0)).isInstanceOf(Open.class);
     }
 
+    @Test
+    void inheritedPropertiesFindTheSameViolationAndNothingElse() {
+        List<Throwable> failures = run(InheritedBrokenAccountProperties.class);
+
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0)).isInstanceOfSatisfying(LawViolation.class, v -> {
+            assertThat(v.law()).isEqualTo("invariant 'balance is never negative'");
+            assertThat(v.commands()).hasSizeLessThanOrEqualTo(3);
+        });
+    }
+
     private static List<Throwable> run(Class<?> properties) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(properties))

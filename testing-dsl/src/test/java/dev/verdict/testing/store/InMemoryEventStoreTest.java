@@ -290,6 +290,15 @@ class InMemoryEventStoreTest {
     }
 
     @Test
+    void aSinkMayAppendWhileReading() {
+        append(A, 0, "a1", "a2");
+
+        store.read(A, ReadRange.all(), e -> append(B, store.version(B), "copy"));
+
+        assertThat(texts(store.readAll(B, ReadRange.all()))).containsExactly("copy", "copy");
+    }
+
+    @Test
     void listsAllEventsInStreamOrderAndTheEntities() {
         append(A, 0, "a1");
         append(B, 0, "b1");

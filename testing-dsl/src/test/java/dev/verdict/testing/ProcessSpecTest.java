@@ -1,0 +1,115 @@
+package dev.verdict.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.verdict.projection.Process;
+import dev.verdict.testing.bank.AccountEvent;
+import dev.verdict.testing.bank.AccountEvent.Closed;
+import dev.verdict.testing.bank.AccountEvent.Opened;
+import dev.verdict.testing.bank.AccountEvent.Withdrawn;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ProcessSpecTest {
+    record SendAlert(String owner, int amount) {}
+
+    /** Alerts the owner of every withdrawal above 50. Its state is the owner's name. */
+    static final Process<AccountEvent, String, SendAlert> LARGE_WITHDRAWAL_ALERTS = new Process<>() {
+        @Override
+        public String initialState() {
+            return "";
+        }
+
+        @Override
+        public String evolve(String owner, AccountEvent event) {
+            return event instanceof Opened o ? o.owner() : owner;
+        }
+
+        @Override
+        public List<SendAlert> react(String owner, AccountEvent event) {
+            if (event instanceof Withdrawn w && w.amount() > 50) {
+                return List.of(new SendAlert(owner, w.amount()));
+            }
+            return List.of();
+        }
+    };
+
+    private final ProcessSpec<AccountEvent, String, SendAlert> spec = ProcessSpec.of(LARGE_WITHDRAWAL_ALERTS);
+
+    @Test
+    void givenEventsWhenEventThenCommands() {
+        spec.given(new Opened("alice"))
+                .when(new Withdrawn(80))
+                .then(new SendAlert("alice", 80))
+                .and()
+                .when(new Withdrawn(10))
+                .thenNoCommands()
+                .and()
+                .when(new Closed())
+                .thenNoCommands()
+                .thenState(owner -> assertThat(owner).isEqualTo("alice"));
+    }
+
+    @Test
+    void otherCommandsFailWithTheHistoryAndAFieldDifference() {
+        assertThatThrownBy(() ->
+                        spec.given(new Opened("alice")).when(new Withdrawn(80)).then(new SendAlert("bob", 80)))
+                .hasMessageContaining("The process issued other commands than expected.")
+                .hasMessageContaining("given: 1 event\n  1. Opened[owner=alice]")
+                .hasMessageContaining("when: Withdrawn[amount=80]")
+                .hasMessageContaining("command 1 (SendAlert): owner: expected \"bob\" but was \"alice\"");
+    }
+
+    @Test
+    void unexpectedCommandsFailTheNoCommandsCheck() {
+        assertThatThrownBy(() -> spec.givenNothing().when(new Withdrawn(99)).thenNoCommands())
+                .hasMessageContaining("Expected no commands, but the process issued 1.")
+                .hasMessageContaining("1. SendAlert[owner=, amount=99]");
+    }
+
+    @Test
+    void commandsSatisfyAChecks() {
+        spec.given(new Opened("alice"))
+                .when(new Withdrawn(60))
+                .thenCommandsSatisfy(commands -> assertThat(commands).hasSize(1));
+
+        assertThatThrownBy(() -> spec.given(new Opened("alice"))
+                        .when(new Withdrawn(60))
+                        .thenCommandsSatisfy(commands -> assertThat(commands).isEmpty()))
+                .hasMessageContaining("The issued commands do not satisfy the check");
+    }
+
+    @Test
+    void stateCheckFailureShowsTheState() {
+        assertThatThrownBy(() -> spec.given(new Opened("alice"))
+                        .when(new Closed())
+                        .thenState(owner -> assertThat(owner).isEqualTo("bob")))
+                .hasMessageContaining("state after: alice");
+    }
+
+    @Test
+    void catchesAProcessWhoseReactionsAreNotRepeatable() {
+        AtomicInteger ids = new AtomicInteger();
+        Process<AccountEvent, String, Integer> counting = new Process<>() {
+            @Override
+            public String initialState() {
+                return "";
+            }
+
+            @Override
+            public String evolve(String state, AccountEvent event) {
+                return state;
+            }
+
+            @Override
+            public List<Integer> react(String state, AccountEvent event) {
+                return List.of(ids.incrementAndGet());
+            }
+        };
+
+        assertThatThrownBy(() -> ProcessSpec.of(counting).givenNothing().when(new Closed()))
+                .hasMessageContaining("Reacting twice to the same event on the same state issued different commands");
+    }
+}
