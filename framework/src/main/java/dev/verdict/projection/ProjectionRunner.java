@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * – stream order – and acknowledges each after {@link Projection#apply} returned. On start it resumes after the
  * projection's own checkpoint: if the consumer still holds unacknowledged or in-flight deliveries of an earlier
  * (crashed) runner, or its acknowledgement floor is ahead of the checkpoint, it is deleted and recreated at {@code
- * checkpoint + 1}, so a restart never waits for an ack timeout and never sees events out of order. Run <b>one</b>
+ * checkpoint + 1}, so a restart never waits for an ack timeout and never sees events out of order. A delivery lost
+ * in transit (a jump in consumer sequences, seen in cluster failovers) or a consumer that stops delivering while the
+ * server reports pending events makes the runner recreate it the same way. Run <b>one</b>
  * runner per durable projection; a second one would take the consumer over.
  *
  * <p><b>Ephemeral mode</b> ({@link Builder#ephemeral()}): for one-off or in-memory views; an ephemeral consumer
@@ -440,18 +442,20 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 continue;
             }
             NatsJetStreamMetaData meta = m.metaData();
-            if (!durable) {
-                if (lastConsumerSequence != 0 && meta.consumerSequence() != lastConsumerSequence + 1) {
-                    LOG.warn(
-                            "projection '{}': delivery gap (consumer sequence {} after {}); resuming after {}",
-                            name(),
-                            meta.consumerSequence(),
-                            lastConsumerSequence,
-                            position);
-                    return true;
-                }
-                lastConsumerSequence = meta.consumerSequence();
+            // Every delivery (redeliveries too) takes the next consumer sequence. A jump means a delivery was lost
+            // in transit (seen in cluster failovers); in durable mode its redelivery would come only after the ack
+            // wait, behind later events, and be skipped as "already applied" – a gap. Recreate instead: the
+            // consumer then restarts right after the last processed event.
+            if (lastConsumerSequence != 0 && meta.consumerSequence() != lastConsumerSequence + 1) {
+                LOG.warn(
+                        "projection '{}': delivery gap (consumer sequence {} after {}); resuming after {}",
+                        name(),
+                        meta.consumerSequence(),
+                        lastConsumerSequence,
+                        position);
+                return true;
             }
+            lastConsumerSequence = meta.consumerSequence();
             handle(m, meta);
         }
         return false;
@@ -707,12 +711,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             startAfter(cfg, position);
             jsm.addOrUpdateConsumer(filter.stream(), cfg.build());
             context = stream.getConsumerContext(ephemeralName);
-            lastConsumerSequence = 0;
         }
         Rebuild r = rebuild;
         if (r != null && r.total < 0) {
             r.total = context.getConsumerInfo().getNumPending();
         }
+        lastConsumerSequence = 0;
         iterable = context.iterate(ConsumeOptions.builder().batchSize(batchSize).build());
     }
 

@@ -71,7 +71,14 @@ final class ScenarioVerdict {
         Set<Long> storedSequences = new TreeSet<>();
         stored.forEach(s -> storedSequences.add(s.sequence()));
         Map<Long, Integer> applied = projection.applications();
-        assertThat(applied.keySet()).as("no gaps").isEqualTo(storedSequences);
+        Set<Long> missing = new TreeSet<>(storedSequences);
+        missing.removeAll(applied.keySet());
+        Set<Long> extra = new TreeSet<>(applied.keySet());
+        extra.removeAll(storedSequences);
+        assertThat(missing)
+                .as("no gaps: stored events the projection never applied")
+                .isEmpty();
+        assertThat(extra).as("applied events that are not stored").isEmpty();
         assertThat(applied.values()).as("no double application").allMatch(n -> n == 1);
         assertThat(withEmpty(projection.counters(), entities)).isEqualTo(withEmpty(replay.counters(), entities));
     }
