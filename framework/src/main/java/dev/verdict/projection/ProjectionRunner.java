@@ -608,7 +608,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
         lastIdleCheckNanos = now;
         try {
-            ConsumerInfo info = iterable.getConsumerInfo();
+            // ask the server: the iterable's own getConsumerInfo() may answer from a cache of its creation time
+            ConsumerInfo info = connection
+                    .jetStreamManagement()
+                    .getConsumerInfo(filter.stream(), durable ? consumerName : ephemeralName);
             boolean work = info.getNumPending() > 0 || info.getNumAckPending() > 0;
             if (info.getNumPending() == 0) {
                 pendingEvents = 0;
@@ -627,8 +630,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 caughtUpNow = false;
                 return true;
             }
-        } catch (IOException | JetStreamApiException e) {
-            LOG.debug("projection '{}': consumer info unavailable: {}", name(), e.getMessage());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("projection '{}': consumer info unavailable: {}", name(), e.toString());
         }
         return false;
     }

@@ -66,7 +66,8 @@ final class ScenarioVerdict {
         assertThat(fromRuntime).isEqualTo(withEmpty(replay.counters(), entities));
 
         assertThat(caughtUp)
-                .as("projection caught up to #" + last + ": " + runner.status())
+                .as("projection caught up to #" + last + ": " + runner.status() + "; consumer: "
+                        + consumerState(nc, stream, runner.consumerName()) + "; worker: " + workerStack())
                 .isTrue();
         Set<Long> storedSequences = new TreeSet<>();
         stored.forEach(s -> storedSequences.add(s.sequence()));
@@ -81,6 +82,31 @@ final class ScenarioVerdict {
         assertThat(extra).as("applied events that are not stored").isEmpty();
         assertThat(applied.values()).as("no double application").allMatch(n -> n == 1);
         assertThat(withEmpty(projection.counters(), entities)).isEqualTo(withEmpty(replay.counters(), entities));
+    }
+
+    private static String consumerState(Connection nc, String stream, String consumer) {
+        try {
+            io.nats.client.api.ConsumerInfo info = nc.jetStreamManagement().getConsumerInfo(stream, consumer);
+            return "pending " + info.getNumPending() + ", ack pending " + info.getNumAckPending() + ", waiting pulls "
+                    + info.getNumWaiting() + ", delivered "
+                    + info.getDelivered().getStreamSequence() + ", ack floor "
+                    + info.getAckFloor().getStreamSequence();
+        } catch (Exception e) {
+            return "unavailable (" + e + ")";
+        }
+    }
+
+    private static String workerStack() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("verdict-projection-")) {
+                b.append(t.getName()).append(' ').append(t.getState());
+                for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                    b.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return b.toString();
     }
 
     static Map<String, Counter> withEmpty(Map<String, Counter> counters, int entities) {
