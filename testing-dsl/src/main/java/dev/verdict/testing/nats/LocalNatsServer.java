@@ -10,6 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 
 /**
@@ -94,6 +95,7 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
         config.add("  store_dir: \"" + storeDir.toString().replace("\\", "/") + "\"");
         config.add("}");
         config.addAll(extraConfig);
+        Set<Long> before = ServerProcesses.children();
         try {
             runner = NatsServerRunner.builder()
                     .executablePath(binary)
@@ -101,8 +103,13 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
                     .jetstream(true)
                     .configInserts(config)
                     .outputLevel(Level.WARNING)
+                    // a loaded CI machine can take seconds to start a server: wait up to ~10 s, not ~1 s
+                    .connectValidateTries(50)
+                    .connectValidateSubsequentDelay(200L)
                     .build();
         } catch (IOException | RuntimeException e) {
+            // the runner may have started the process before its connect check gave up: never leave it behind
+            ServerProcesses.killChildrenStartedSince(before);
             throw new NatsServerUnavailable(
                     "nats-server at " + binary + " did not start on port " + port + ": " + e.getMessage(), e);
         }

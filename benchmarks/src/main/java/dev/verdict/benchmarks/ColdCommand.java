@@ -1,0 +1,127 @@
+package dev.verdict.benchmarks;
+
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Scenario 4: a command on an entity that is not cached but has a snapshot at its head, against a raw publish with
+ * OCC – and, to show where the time goes, the same three round trips done by hand with jnats (KV get of the
+ * snapshot, last message of the subject, publish).
+ */
+final class ColdCommand implements Scenario {
+    private static final int ENTITIES = 1000;
+
+    @Override
+    public String id() {
+        return "4";
+    }
+
+    @Override
+    public ScenarioResult run(BenchmarkContext ctx) throws Exception {
+        Settings s = ctx.settings;
+        ScenarioResult result = new ScenarioResult(
+                id(),
+                "Cold command on a snapshotted entity",
+                "One thread, " + String.format(java.util.Locale.ROOT, "%,d", ENTITIES)
+                        + " entities round-robin (so an entity's asynchronous snapshot write has "
+                        + "finished before its next command). Verdict: cache off, snapshot after every event, so each "
+                        + "command loads a snapshot at the head (KV get + last-sequence check, no tail), decides and "
+                        + "publishes. Raw publish: sync publish with OCC + message id, version known in memory. Raw "
+                        + "by hand: `kv.get` of a 200-byte snapshot + `getLastMessage` of the subject + the publish "
+                        + "(no decoding). " + s.warmups() + " warm-up + " + s.repeats() + " repeats of "
+                        + s.window().toMillis() + " ms, interleaved.");
+        CommandThroughput.RawEntities raw = new CommandThroughput.RawEntities(ctx, "cold", ENTITIES);
+        raw.create();
+        KeyValue kv = rawSnapshots(ctx, raw);
+        VerdictColdCommands verdict = VerdictColdCommands.open(ctx, ENTITIES);
+        Map<String, Supplier<Trial>> variants = Pairs.variants();
+        if (verdict.available()) {
+            variants.put("verdict", verdict::trial);
+        }
+        variants.put(
+                "raw publish",
+                () -> Load.closedLoop(1, s.window(), (w, i) -> {
+                    int e = (int) (i % ENTITIES);
+                    raw.last(e, ctx.raw.publish(raw.subject(e), ctx.payloads.dispensed, raw.last(e), ctx.ids.next()));
+                }));
+        variants.put(
+                "raw by hand",
+                () -> Load.closedLoop(1, s.window(), (w, i) -> {
+                    int e = (int) (i % ENTITIES);
+                    KeyValueEntry snapshot = kv.get("cold.e" + e);
+                    if (snapshot == null) {
+                        throw new BenchmarkFailed("no raw snapshot for entity " + e, null);
+                    }
+                    long last = ctx.raw.lastSequence(raw.subject(e));
+                    raw.last(e, ctx.raw.publish(raw.subject(e), ctx.payloads.dispensed, last, ctx.ids.next()));
+                }));
+        Map<String, List<Trial>> r = Pairs.run(s, variants);
+        String caseName = "cache off, snapshot at head";
+        if (verdict.available()) {
+            result.add(Measurement.throughput(id(), caseName, "Verdict handle", "commands/s", r.get("verdict")));
+        } else {
+            result.add(Measurement.notMeasured(id(), caseName, "Verdict handle", verdict.why()));
+        }
+        result.add(Measurement.throughput(
+                id(), caseName, "raw publish (version known)", "commands/s", r.get("raw publish")));
+        result.add(Measurement.throughput(
+                id(), caseName, "raw KV get + last seq + publish", "commands/s", r.get("raw by hand")));
+        if (verdict.available()) {
+            result.add(Ratio.of(
+                    id(),
+                    caseName,
+                    "Verdict / raw publish (p50 ms)",
+                    r.get("verdict"),
+                    r.get("raw publish"),
+                    t -> t.latencies().medianMillis(),
+                    Target.atMost(3.0)));
+            result.add(Ratio.of(
+                    id(),
+                    caseName,
+                    "Verdict / raw KV get + last seq + publish (p50 ms)",
+                    r.get("verdict"),
+                    r.get("raw by hand"),
+                    t -> t.latencies().medianMillis(),
+                    Target.none()));
+        } else {
+            result.add(Ratio.notMeasured(
+                    id(), caseName, "Verdict / raw publish (p50 ms)", Target.atMost(3.0), verdict.why()));
+        }
+        result.add(Ratio.of(
+                id(),
+                caseName,
+                "raw KV get + last seq + publish / raw publish (p50 ms)",
+                r.get("raw by hand"),
+                r.get("raw publish"),
+                t -> t.latencies().medianMillis(),
+                Target.none()));
+        verdict.close();
+        return result;
+    }
+
+    private static KeyValue rawSnapshots(BenchmarkContext ctx, CommandThroughput.RawEntities raw) throws Exception {
+        ctx.rawConnection
+                .keyValueManagement()
+                .create(KeyValueConfiguration.builder()
+                        .name("raw-snapshots")
+                        .storageType(StorageType.File)
+                        .replicas(1)
+                        .maxHistoryPerKey(1)
+                        .build());
+        KeyValue kv = ctx.rawConnection.keyValue("raw-snapshots");
+        byte[] value = ("{\"version\":1,\"fingerprint\":\"a1b2c3d4\",\"state\":{\"status\":\"ORDERED\","
+                        + "\"unit\":\"capsule\",\"prescribed\":2147483647,\"dispensed\":0,\"labels\":0,"
+                        + "\"notifications\":0},\"padding\":\"0123456789012345678901234567890123456789\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        for (int e = 0; e < raw.size(); e++) {
+            kv.put("cold.e" + e, value);
+        }
+        return kv;
+    }
+}

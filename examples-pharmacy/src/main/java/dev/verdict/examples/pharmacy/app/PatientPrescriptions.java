@@ -1,0 +1,56 @@
+package dev.verdict.examples.pharmacy.app;
+
+import dev.verdict.examples.pharmacy.PrescriptionEvent;
+import dev.verdict.projection.JdbcProjection;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The read model "prescriptions per patient" ({@code GET /patients/{id}/prescriptions}): a {@link JdbcProjection}
+ * over the prescription events, writing {@link PatientPrescriptionsTable}, and the query that reads it.
+ *
+ * <p>Eventually consistent: a query sees every event the projection has applied, usually a few milliseconds after
+ * the command was accepted. Exactly-once effect: each event's row change and the projection's checkpoint commit in
+ * one transaction.
+ */
+final class PatientPrescriptions {
+    static final String NAME = "patient-prescriptions";
+
+    private final JdbcDatabase database;
+
+    PatientPrescriptions(JdbcDatabase database) throws SQLException {
+        this.database = database;
+        try (Connection c = database.getConnection()) {
+            PatientPrescriptionsTable.create(c);
+        }
+    }
+
+    /** The projection that keeps the table up to date; run it with a durable {@code ProjectionRunner}. */
+    JdbcProjection<PrescriptionEvent> projection() {
+        return JdbcProjection.of(
+                NAME,
+                database,
+                (connection, delivered) ->
+                        PatientPrescriptionsTable.apply(connection, delivered.event(), delivered.sequence()),
+                PatientPrescriptionsTable::clear);
+    }
+
+    /** The patient's prescriptions, ordered by id; empty when the patient has none (yet). */
+    List<PrescriptionResource> ofPatient(String patientId) {
+        try (Connection c = database.getConnection()) {
+            return PatientPrescriptionsTable.ofPatient(c, patientId);
+        } catch (SQLException e) {
+            throw new ReadModelUnavailable("cannot read the prescriptions of " + patientId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The read model's database could not answer. The API answers 503. */
+    static final class ReadModelUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReadModelUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.verdict.examples.pharmacy.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.verdict.decider.DomainRejection;
+import dev.verdict.examples.pharmacy.Inventory;
+import dev.verdict.examples.pharmacy.InventoryCommand;
+import dev.verdict.examples.pharmacy.InventoryEvent;
+import dev.verdict.examples.pharmacy.Prescription;
+import dev.verdict.examples.pharmacy.PrescriptionCommand;
+import dev.verdict.examples.pharmacy.PrescriptionEvent;
+import dev.verdict.runtime.ConflictRetriesExhausted;
+import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.EntityState;
+import dev.verdict.runtime.Outcome;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.ReadRange;
+import dev.verdict.store.RecordedEvent;
+import io.nats.client.Connection;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The pharmacy's application service: what the HTTP API asks of Verdict. It sends commands through the runtime's
+ * entity handles, answers queries from the runtime (current and as-of state), the event store (history) and the
+ * read model (prescriptions per patient).
+ *
+ * <p>Idempotency: when a request carries an {@code Idempotency-Key}, it becomes the command id. Before deciding,
+ * the entity's history is searched for events of that command id; if there are any, the answer is the state as of
+ * the last of them – the very answer the first request got – and nothing is decided or appended. This holds beyond
+ * the stream's duplicate window, and a concurrent repeat that loses the race is recognised the same way (the
+ * runtime reports the append as a duplicate, or the re-decided command is rejected and the history shows the key).
+ */
+final class Pharmacy {
+    static final String PRESCRIPTION = "prescription";
+    static final String INVENTORY = "inventory";
+
+    private final EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions;
+    private final EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory;
+    private final EventStore store;
+    private final Connection nats;
+    private final PatientPrescriptions readModel;
+    private final ObjectMapper json;
+
+    Pharmacy(
+            EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
+            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
+            EventStore store,
+            Connection nats,
+            PatientPrescriptions readModel,
+            ObjectMapper json) {
+        this.prescriptions = prescriptions;
+        this.inventory = inventory;
+        this.store = store;
+        this.nats = nats;
+        this.readModel = readModel;
+        this.json = json;
+    }
+
+    /** Handles a prescription command; throws the {@link DomainRejection} when refused. */
+    Versioned<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> key) {
+        return handle(prescriptions, PRESCRIPTION, id, command, key);
+    }
+
+    /** Handles an inventory command; throws the {@link DomainRejection} when refused. */
+    Versioned<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> key) {
+        return handle(inventory, INVENTORY, drug, command, key);
+    }
+
+    private <C, S, E> Versioned<S> handle(
+            EntityHandle<C, S, E> handle, String category, String id, C command, Optional<String> key) {
+        EntityRef entity = EntityRef.of(category, id);
+        if (key.isPresent()) {
+            OptionalLong earlier = lastSequenceOf(entity, key.get());
+            if (earlier.isPresent()) {
+                return asOf(handle.loadAsOf(id, earlier.getAsLong()));
+            }
+        }
+        CommandContext context = key.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
+        Outcome<S, E> outcome = handle.handle(id, command, context);
+        if (outcome instanceof Outcome.Accepted<S, E> accepted) {
+            if (accepted.duplicate()) {
+                long original =
+                        accepted.events().get(accepted.events().size() - 1).sequence();
+                return asOf(handle.loadAsOf(id, original));
+            }
+            return new Versioned<>(accepted.state(), accepted.version());
+        }
+        if (outcome instanceof Outcome.Rejected<S, E> rejected) {
+            if (key.isPresent()) {
+                // a concurrent request with the same key may have won the race: answer what it answered
+                OptionalLong earlier = lastSequenceOf(entity, key.get());
+                if (earlier.isPresent()) {
+                    return asOf(handle.loadAsOf(id, earlier.getAsLong()));
+                }
+            }
+            throw rejected.rejection();
+        }
+        return new Versioned<>(outcome.state(), outcome.version());
+    }
+
+    private static <S> Versioned<S> asOf(EntityState<S> state) {
+        return new Versioned<>(state.state(), state.version());
+    }
+
+    private OptionalLong lastSequenceOf(EntityRef entity, String commandId) {
+        long[] last = {0};
+        store.read(entity, ReadRange.all(), event -> {
+            if (event.commandId().equals(commandId)) {
+                last[0] = event.sequence();
+            }
+        });
+        return last[0] == 0 ? OptionalLong.empty() : OptionalLong.of(last[0]);
+    }
+
+    /** The prescription now, or as of a sequence or instant; empty when it had no events. */
+    Optional<Versioned<Prescription>> prescription(String id, Optional<AsOf> asOf) {
+        EntityState<Prescription> state;
+        if (asOf.isEmpty()) {
+            state = prescriptions.load(id);
+        } else if (asOf.get().sequence().isPresent()) {
+            state = prescriptions.loadAsOf(id, asOf.get().sequence().get());
+        } else {
+            state = prescriptions.loadAsOf(id, asOf.get().instant().orElseThrow());
+        }
+        return state.version() == 0 ? Optional.empty() : Optional.of(asOf(state));
+    }
+
+    /** The stock of a drug; empty when it has no events. */
+    Optional<Versioned<Inventory>> inventory(String drug) {
+        EntityState<Inventory> state = inventory.load(drug);
+        return state.version() == 0 ? Optional.empty() : Optional.of(asOf(state));
+    }
+
+    /** A prescription's events in order, with their payloads as stored. */
+    List<EventResource> history(String id) {
+        List<EventResource> events = new ArrayList<>();
+        store.read(EntityRef.of(PRESCRIPTION, id), ReadRange.all(), event -> events.add(resource(event)));
+        return events;
+    }
+
+    private EventResource resource(RecordedEvent event) {
+        JsonNode data;
+        try {
+            data = json.readTree(event.event().payload());
+        } catch (IOException e) {
+            data = json.getNodeFactory().textNode("<payload is not JSON: " + e.getMessage() + ">");
+        }
+        return new EventResource(event.sequence(), event.type(), event.time(), data);
+    }
+
+    /** The prescriptions of a patient from the read model (eventually consistent). */
+    List<PrescriptionResource> prescriptionsOf(String patientId) {
+        return readModel.ofPatient(patientId);
+    }
+
+    boolean isConnected() {
+        return nats.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    String connectionStatus() {
+        return nats.getStatus().name().toLowerCase();
+    }
+
+    /**
+     * Maps failures of the infrastructure to API errors: retries exhausted is a 409 {@code conflict}; NATS or the
+     * database being unreachable (anywhere in the cause chain) is a 503. Empty for anything else (a bug: 500).
+     */
+    static Optional<ApiError> describeFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConflictRetriesExhausted) {
+                return Optional.of(new ApiError(409, "conflict", t.getMessage()));
+            }
+            if (t instanceof EventStoreUnavailable || t instanceof TimeoutException || t instanceof IOException) {
+                return Optional.of(ApiError.unavailable("the event store (NATS) is unreachable; try again"));
+            }
+            if (t instanceof SQLException) {
+                return Optional.of(ApiError.unavailable("the read model's database is unreachable; try again"));
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.verdict.examples.pharmacy.docs;
+
+import dev.verdict.decider.Decider;
+import dev.verdict.decider.DomainRejection;
+import dev.verdict.testing.DeciderSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The README's "taste" of a decider and its spec, compiled and run exactly as shown there. */
+class ReadmeTasteTest {
+    // --- README: begin ---
+    sealed interface RxCommand {
+        record Dispense(int quantity) implements RxCommand {}
+    }
+
+    sealed interface RxEvent {
+        record Dispensed(int quantity) implements RxEvent {}
+    }
+
+    record Rx(int remaining) {}
+
+    static final class OverDispense extends DomainRejection {
+        OverDispense(int asked, int left) {
+            super("rx.over-dispense", asked + " asked, only " + left + " left");
+        }
+    }
+
+    static final Decider<RxCommand, Rx, RxEvent> RX = Decider.of(
+            new Rx(30),
+            (command, rx) -> {
+                var dispense = (RxCommand.Dispense) command;
+                if (dispense.quantity() > rx.remaining()) throw new OverDispense(dispense.quantity(), rx.remaining());
+                return List.of(new RxEvent.Dispensed(dispense.quantity()));
+            },
+            (rx, event) -> new Rx(rx.remaining() - ((RxEvent.Dispensed) event).quantity()));
+
+    @Test
+    void rejectsDispensingMoreThanRemains() {
+        DeciderSpec.of(RX)
+                .given(new RxEvent.Dispensed(25))
+                .when(new RxCommand.Dispense(6))
+                .thenRejected(OverDispense.class);
+    }
+    // --- README: end ---
+
+    @Test
+    void dispensesWhatRemains() {
+        DeciderSpec.of(RX)
+                .given(new RxEvent.Dispensed(25))
+                .when(new RxCommand.Dispense(5))
+                .then(new RxEvent.Dispensed(5));
+    }
+}
