@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * – stream order – and acknowledges each after {@link Projection#apply} returned. On start it resumes after the
  * projection's own checkpoint: if the consumer still holds unacknowledged or in-flight deliveries of an earlier
  * (crashed) runner, or its acknowledgement floor is ahead of the checkpoint, it is deleted and recreated at {@code
- * checkpoint + 1}, so a restart never waits for an ack timeout and never sees events out of order. Run <b>one</b>
+ * checkpoint + 1}, so a restart never waits for an ack timeout and never sees events out of order. A delivery lost
+ * in transit (a jump in consumer sequences, seen in cluster failovers) or a consumer that stops delivering while the
+ * server reports pending events makes the runner recreate it the same way. Run <b>one</b>
  * runner per durable projection; a second one would take the consumer over.
  *
  * <p><b>Ephemeral mode</b> ({@link Builder#ephemeral()}): for one-off or in-memory views; an ephemeral consumer
@@ -74,6 +76,11 @@ import org.slf4j.LoggerFactory;
 public final class ProjectionRunner<E> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final int STREAM_NOT_FOUND = 10059;
+    /** Without a message for this long while the server reports work, the consumer is presumed stalled. */
+    private static final Duration STALL = Duration.ofSeconds(5);
+    /** How often an idle runner asks the server about its consumer once caught up. */
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
     private final Connection connection;
     private final SubjectFilter filter;
@@ -109,6 +116,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private IterableConsumer iterable;
     private String ephemeralName;
     private long lastConsumerSequence;
+    private long idleSinceNanos;
+    private long lastIdleCheckNanos;
 
     private ProjectionRunner(Builder<E> b) {
         this.connection = b.connection;
@@ -328,7 +337,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         try {
             boolean again = true;
             while (again && !stopRequested) {
-                openConsumer();
+                if (!openConsumerPatiently()) {
+                    break;
+                }
                 again = consume();
                 closeConsumer();
             }
@@ -359,6 +370,35 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 rebuild = null;
             }
         }
+    }
+
+    /**
+     * Opens the consumer, retrying while the server cannot answer (a restart, a cluster electing new leaders): a
+     * projection outlives outages by itself. Only a missing stream ends the worker. Returns false when stopped.
+     */
+    private boolean openConsumerPatiently() throws IOException, JetStreamApiException, InterruptedException {
+        long backoffMillis = 100;
+        while (!stopRequested) {
+            try {
+                openConsumer();
+                return true;
+            } catch (IOException | JetStreamApiException e) {
+                if (e instanceof JetStreamApiException api && api.getApiErrorCode() == STREAM_NOT_FOUND) {
+                    throw api;
+                }
+                closeConsumer();
+                LOG.warn(
+                        "projection '{}': cannot open its consumer ({}); retrying in {} ms",
+                        name(),
+                        e.toString(),
+                        backoffMillis);
+                if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+        return false;
     }
 
     private void fail(Throwable t) {
@@ -392,25 +432,30 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 throw e;
             }
             if (m == null) {
-                onIdle();
+                if (onIdle()) {
+                    return true;
+                }
                 continue;
             }
+            idleSinceNanos = 0;
             if (!m.isJetStream()) {
                 continue;
             }
             NatsJetStreamMetaData meta = m.metaData();
-            if (!durable) {
-                if (lastConsumerSequence != 0 && meta.consumerSequence() != lastConsumerSequence + 1) {
-                    LOG.warn(
-                            "projection '{}': delivery gap (consumer sequence {} after {}); resuming after {}",
-                            name(),
-                            meta.consumerSequence(),
-                            lastConsumerSequence,
-                            position);
-                    return true;
-                }
-                lastConsumerSequence = meta.consumerSequence();
+            // Every delivery (redeliveries too) takes the next consumer sequence. A jump means a delivery was lost
+            // in transit (seen in cluster failovers); in durable mode its redelivery would come only after the ack
+            // wait, behind later events, and be skipped as "already applied" – a gap. Recreate instead: the
+            // consumer then restarts right after the last processed event.
+            if (lastConsumerSequence != 0 && meta.consumerSequence() != lastConsumerSequence + 1) {
+                LOG.warn(
+                        "projection '{}': delivery gap (consumer sequence {} after {}); resuming after {}",
+                        name(),
+                        meta.consumerSequence(),
+                        lastConsumerSequence,
+                        position);
+                return true;
             }
+            lastConsumerSequence = meta.consumerSequence();
             handle(m, meta);
         }
         return false;
@@ -547,19 +592,48 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
     }
 
-    private void onIdle() {
-        if (caughtUpNow) {
-            return;
+    /**
+     * Checks the consumer while no message arrives. Returns true when the consumer looks stalled – the server reports
+     * pending or unacknowledged events, yet nothing was delivered for {@link #STALL} (seen after a cluster failover:
+     * the pull requests were lost with the node that held them, and the client issued no new ones) – so the caller
+     * recreates it after the last processed event.
+     */
+    private boolean onIdle() {
+        long now = System.nanoTime();
+        if (idleSinceNanos == 0) {
+            idleSinceNanos = now;
         }
+        if (caughtUpNow && now - lastIdleCheckNanos < IDLE_CHECK.toNanos()) {
+            return false;
+        }
+        lastIdleCheckNanos = now;
         try {
-            ConsumerInfo info = iterable.getConsumerInfo();
+            // ask the server: the iterable's own getConsumerInfo() may answer from a cache of its creation time
+            ConsumerInfo info = connection
+                    .jetStreamManagement()
+                    .getConsumerInfo(filter.stream(), durable ? consumerName : ephemeralName);
+            boolean work = info.getNumPending() > 0 || info.getNumAckPending() > 0;
             if (info.getNumPending() == 0) {
                 pendingEvents = 0;
                 markCaughtUp();
             }
-        } catch (IOException | JetStreamApiException e) {
-            LOG.debug("projection '{}': consumer info unavailable: {}", name(), e.getMessage());
+            if (work && now - idleSinceNanos > STALL.toNanos()) {
+                LOG.warn(
+                        "projection '{}': no delivery for {} s although the consumer reports {} pending and {}"
+                                + " unacknowledged events; recreating it after sequence {}",
+                        name(),
+                        STALL.toSeconds(),
+                        info.getNumPending(),
+                        info.getNumAckPending(),
+                        position);
+                idleSinceNanos = 0;
+                caughtUpNow = false;
+                return true;
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("projection '{}': consumer info unavailable: {}", name(), e.toString());
         }
+        return false;
     }
 
     private void markCaughtUp() {
@@ -640,12 +714,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             startAfter(cfg, position);
             jsm.addOrUpdateConsumer(filter.stream(), cfg.build());
             context = stream.getConsumerContext(ephemeralName);
-            lastConsumerSequence = 0;
         }
         Rebuild r = rebuild;
         if (r != null && r.total < 0) {
             r.total = context.getConsumerInfo().getNumPending();
         }
+        lastConsumerSequence = 0;
         iterable = context.iterate(ConsumeOptions.builder().batchSize(batchSize).build());
     }
 

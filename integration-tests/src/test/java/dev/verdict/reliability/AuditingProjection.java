@@ -1,0 +1,68 @@
+package dev.verdict.reliability;
+
+import dev.verdict.projection.DeliveredEvent;
+import dev.verdict.projection.Projection;
+import dev.verdict.reliability.BoundedCounter.Counter;
+import dev.verdict.reliability.BoundedCounter.Event;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * A projection that keeps its checkpoint together with its data (in memory, as a database transaction would) and
+ * remembers how often each event was applied, so a test can prove "no gaps, no double application": every event of
+ * the stream applied exactly once, whatever happened to the runner and the servers.
+ */
+final class AuditingProjection implements Projection<Event> {
+    private final String name;
+    private final Map<Long, Integer> applications = new TreeMap<>();
+    private final Map<String, Counter> counters = new HashMap<>();
+    private long checkpoint;
+    private long redeliveriesIgnored;
+
+    AuditingProjection(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public synchronized OptionalLong checkpoint() {
+        return OptionalLong.of(checkpoint);
+    }
+
+    @Override
+    public synchronized void apply(DeliveredEvent<Event> event) {
+        if (event.sequence() <= checkpoint) {
+            redeliveriesIgnored++;
+            return;
+        }
+        applications.merge(event.sequence(), 1, Integer::sum);
+        String id = event.recorded().entity().id().value();
+        counters.put(id, BoundedCounter.evolve(counters.getOrDefault(id, Counter.EMPTY), event.event()));
+        checkpoint = event.sequence();
+    }
+
+    @Override
+    public synchronized void reset() {
+        applications.clear();
+        counters.clear();
+        checkpoint = 0;
+    }
+
+    synchronized Map<Long, Integer> applications() {
+        return new TreeMap<>(applications);
+    }
+
+    synchronized Map<String, Counter> counters() {
+        return new HashMap<>(counters);
+    }
+
+    synchronized long redeliveriesIgnored() {
+        return redeliveriesIgnored;
+    }
+}
