@@ -1,13 +1,12 @@
 package dev.verdict.testing.nats;
 
+import dev.verdict.testing.internal.FreePorts;
+import dev.verdict.testing.internal.TemporaryDirectories;
 import io.nats.NatsServerRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +76,11 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
     }
 
     static int freePort() {
-        return FreePorts.next();
+        try {
+            return FreePorts.next();
+        } catch (IllegalStateException e) {
+            throw new NatsServerUnavailable(e.getMessage(), e);
+        }
     }
 
     int port() {
@@ -147,30 +150,7 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
     @Override
     public void close() {
         stop();
-        deleteRecursively(storeDir);
-    }
-
-    static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // A leftover temp directory is harmless; the test outcome must not depend on it.
-        }
+        TemporaryDirectories.deleteQuietly(storeDir);
     }
 
     @Override

@@ -1,13 +1,10 @@
 package dev.verdict.testing.postgres;
 
+import dev.verdict.testing.internal.FreePorts;
+import dev.verdict.testing.internal.TemporaryDirectories;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
@@ -269,33 +266,16 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new PostgresUnavailable("no free loopback port", e);
+        try {
+            return FreePorts.next();
+        } catch (IllegalStateException e) {
+            throw new PostgresUnavailable(e.getMessage(), e);
         }
     }
 
     private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("could not delete {}: {}", dir, e.toString());
+        if (!TemporaryDirectories.deleteQuietly(dir)) {
+            LOG.debug("could not delete {}", dir);
         }
     }
 }
