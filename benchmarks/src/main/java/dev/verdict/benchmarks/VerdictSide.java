@@ -76,7 +76,13 @@ final class VerdictSide {
     }
 
     CommandRuntime runtime(long cacheSize, boolean withSnapshots, CountingMetrics metrics) {
-        CommandRuntime.Builder b = CommandRuntime.builder(store).metrics(metrics);
+        return runtime(cacheSize, withSnapshots, metrics, 1024);
+    }
+
+    /** As above, with room for {@code snapshotQueue} pending snapshot writes (setup writes many at once). */
+    CommandRuntime runtime(long cacheSize, boolean withSnapshots, CountingMetrics metrics, int snapshotQueue) {
+        CommandRuntime.Builder b =
+                CommandRuntime.builder(store).metrics(metrics).snapshotQueueCapacity(snapshotQueue);
         if (cacheSize > 0) {
             b.cacheSize(cacheSize);
         } else {

@@ -1,7 +1,6 @@
 package dev.verdict.runtime;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,16 +9,13 @@ import java.util.Optional;
  * events it folded (so a re-sent command is recognised even when deciding again would not append). Immutable; held
  * by the cache.
  */
-record KnownState<S>(S state, long version, long eventsSinceSnapshot, List<CommandSpan> recentCommands) {
-    /** Commands remembered per entity: enough for client retries, small enough for a cache of many entities. */
-    static final int MAX_RECENT_COMMANDS = 16;
-
+record KnownState<S>(S state, long version, long eventsSinceSnapshot, RecentCommands recentCommands) {
     KnownState {
-        recentCommands = List.copyOf(recentCommands);
+        Objects.requireNonNull(recentCommands, "recentCommands");
     }
 
     static <S> KnownState<S> initial(S state) {
-        return new KnownState<>(state, 0, 0, List.of());
+        return new KnownState<>(state, 0, 0, RecentCommands.NONE);
     }
 
     KnownState<S> withEventsSinceSnapshot(long count) {
@@ -27,27 +23,7 @@ record KnownState<S>(S state, long version, long eventsSinceSnapshot, List<Comma
     }
 
     Optional<CommandSpan> recent(String commandId) {
-        for (CommandSpan span : recentCommands) {
-            if (span.commandId().equals(commandId)) {
-                return Optional.of(span);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The spans with one more event of {@code commandId} at {@code sequence}, oldest dropped beyond the bound. */
-    static List<CommandSpan> including(List<CommandSpan> spans, String commandId, long sequence) {
-        List<CommandSpan> next = new ArrayList<>(spans);
-        int last = next.size() - 1;
-        if (last >= 0 && next.get(last).commandId().equals(commandId)) {
-            next.set(last, new CommandSpan(commandId, next.get(last).firstSequence(), sequence));
-        } else {
-            next.add(new CommandSpan(commandId, sequence, sequence));
-        }
-        while (next.size() > MAX_RECENT_COMMANDS) {
-            next.remove(0);
-        }
-        return next;
+        return recentCommands.find(commandId);
     }
 
     /** The stream sequences of one command's events. */

@@ -4,17 +4,25 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.verdict.store.EntityRef;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The runtime's memory of (state, version) per entity, bounded by entity count (Caffeine, W-TinyLFU eviction). A
  * cached state is only ever replaced by one of a higher or equal version, so a slow reader can never put an older
  * state over a newer one. A stale entry (another process appended) is harmless: the next append conflicts and the
  * runtime catches up the missed tail.
+ *
+ * <p>Each entity has a slot that holds its latest known state; replacing the state is a compare-and-set on the slot,
+ * not a write to the cache, so a command on a cached entity costs the cache one read. If the slot is evicted while a
+ * command updates it, the update only lands in the evicted slot: the next command loads the entity again.
  */
 final class StateCache {
-    private final Cache<EntityRef, KnownState<?>> cache;
+    private static final Function<EntityRef, Slot> NEW_SLOT = entity -> new Slot();
 
-    private StateCache(Cache<EntityRef, KnownState<?>> cache) {
+    private final Cache<EntityRef, Slot> cache;
+
+    private StateCache(Cache<EntityRef, Slot> cache) {
         this.cache = cache;
     }
 
@@ -35,12 +43,13 @@ final class StateCache {
         if (cache == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable((KnownState<S>) cache.getIfPresent(entity));
+        Slot slot = cache.getIfPresent(entity);
+        return slot == null ? Optional.empty() : Optional.ofNullable((KnownState<S>) slot.get());
     }
 
     void remember(EntityRef entity, KnownState<?> state) {
         if (cache != null) {
-            cache.asMap().merge(entity, state, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
+            cache.get(entity, NEW_SLOT).offer(state);
         }
     }
 
@@ -52,5 +61,21 @@ final class StateCache {
 
     long size() {
         return cache == null ? 0 : cache.estimatedSize();
+    }
+
+    /** The latest known state of one entity; empty until the first {@link #offer}. */
+    private static final class Slot extends AtomicReference<KnownState<?>> {
+        private static final long serialVersionUID = 1L;
+
+        /** Keeps {@code state} unless the slot already holds a higher version. */
+        void offer(KnownState<?> state) {
+            KnownState<?> current = get();
+            while (current == null || state.version() >= current.version()) {
+                if (compareAndSet(current, state)) {
+                    return;
+                }
+                current = get();
+            }
+        }
     }
 }

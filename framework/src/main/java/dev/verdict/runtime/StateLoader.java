@@ -15,8 +15,9 @@ import dev.verdict.store.SnapshotStore;
 import dev.verdict.store.SnapshotValidation;
 import dev.verdict.store.StateCodec;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,9 @@ final class StateLoader<S, E> {
             return Optional.empty();
         }
         StateCodec<S> stateCodec = this.stateCodec.orElseThrow();
+        // The entity's version is needed to validate the snapshot and to bound its tail: ask for it now and read the
+        // snapshot meanwhile, so both cost one round trip together.
+        CompletableFuture<Long> version = store.versionAsync(entity);
         Optional<Snapshot> found;
         try {
             found = snapshots.get().load(entity);
@@ -119,7 +123,7 @@ final class StateLoader<S, E> {
             metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.STALE);
             return Optional.empty();
         }
-        long head = store.version(entity);
+        long head = join(version);
         if (SnapshotValidation.check(snapshot, stateCodec.fingerprint(), head) != SnapshotValidation.Outcome.USABLE) {
             LOG.warn(
                     "snapshot of {} ignored: its version {} is ahead of the entity's version {} "
@@ -134,12 +138,27 @@ final class StateLoader<S, E> {
         if (snapshot.version() == head || decider.isTerminal(state)) {
             // at the head, or absorbing: no event after it can matter for deciding
             metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, 0, elapsed(start));
-            return Optional.of(new KnownState<>(state, snapshot.version(), 0, List.of()));
+            return Optional.of(new KnownState<>(state, snapshot.version(), 0, RecentCommands.NONE));
         }
-        KnownState<S> fromSnapshot = new KnownState<>(state, snapshot.version(), 0, List.of());
+        KnownState<S> fromSnapshot = new KnownState<>(state, snapshot.version(), 0, RecentCommands.NONE);
         Fold fold = fold(entity, ReadRange.after(snapshot.version()).upToSequence(head), fromSnapshot, event -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, fold.eventsRead, elapsed(start));
         return Optional.of(fold.known(fold.eventsRead));
+    }
+
+    /** The store's answer, or what the store's synchronous call would have thrown. */
+    private static long join(CompletableFuture<Long> version) {
+        try {
+            return version.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     private Fold fold(EntityRef entity, ReadRange range, KnownState<S> from, Consumer<AppendedEvent<E>> observer) {
@@ -148,7 +167,7 @@ final class StateLoader<S, E> {
             E event = decode(recorded);
             fold.state = decider.evolve(fold.state, event);
             fold.eventsRead++;
-            fold.recent = KnownState.including(fold.recent, recorded.commandId(), recorded.sequence());
+            fold.recent = fold.recent.including(recorded.commandId(), recorded.sequence());
             observer.accept(new AppendedEvent<>(recorded.sequence(), event));
         });
         fold.version = result.lastSequence();
@@ -169,9 +188,9 @@ final class StateLoader<S, E> {
         S state;
         long version;
         long eventsRead;
-        List<KnownState.CommandSpan> recent;
+        RecentCommands recent;
 
-        Fold(S state, List<KnownState.CommandSpan> recent) {
+        Fold(S state, RecentCommands recent) {
             this.state = state;
             this.recent = recent;
         }

@@ -4,8 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Who asked for a change and why: travels with a command into the headers of every event it causes.
@@ -32,22 +30,20 @@ public record CommandContext(
     /** Longest command id: the message id {@code <commandId>:<index>} must stay a short header value. */
     public static final int MAX_ID_LENGTH = 200;
 
-    private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_ID_LENGTH + "}");
-    private static final Pattern META_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
-    private static final Pattern META_VALUE = Pattern.compile("[\\x20-\\x7E]{0,1024}");
-
     public CommandContext {
         requireId("command id", commandId);
-        requireId("correlation id", correlationId);
+        if (correlationId != commandId) { // the same instance (the usual case) was just checked
+            requireId("correlation id", correlationId);
+        }
         Objects.requireNonNull(causationId, "causationId (use Optional.empty())");
         causationId.ifPresent(id -> requireId("causation id", id));
         Objects.requireNonNull(metadata, "metadata");
         metadata.forEach((k, v) -> {
-            if (k == null || !META_KEY.matcher(k).matches()) {
+            if (k == null || !Ascii.isMetadataKey(k)) {
                 throw new IllegalArgumentException("metadata key '" + k
                         + "' must be 1-64 ASCII letters, digits or '-', starting with a letter or digit");
             }
-            if (v == null || !META_VALUE.matcher(v).matches()) {
+            if (v == null || !Ascii.allBetween(v, 0, 1024, ' ', '~')) {
                 throw new IllegalArgumentException(
                         "metadata value of '" + k + "' must be at most 1024 printable ASCII characters");
             }
@@ -56,15 +52,18 @@ public record CommandContext(
     }
 
     private static void requireId(String what, String id) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (id == null || !Ascii.isToken(id, MAX_ID_LENGTH)) {
             throw new IllegalArgumentException(
                     what + " '" + id + "' must be 1-" + MAX_ID_LENGTH + " printable ASCII characters without spaces");
         }
     }
 
-    /** A new context with a random command id, correlated with itself. */
+    /**
+     * A new context with a random command id (a version-4 UUID from a cryptographically strong generator, so it cannot
+     * be guessed from earlier ones), correlated with itself.
+     */
     public static CommandContext create() {
-        return withCommandId(UUID.randomUUID().toString());
+        return withCommandId(RandomIds.next());
     }
 
     /** A context for the given command id (e.g. an idempotency key), correlated with itself. */

@@ -11,11 +11,9 @@ import java.util.Objects;
  * @param payload the encoded event
  */
 public record EncodedEvent(String type, int schemaVersion, byte[] payload) {
-    private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,200}");
-
     public EncodedEvent {
         Objects.requireNonNull(type, "type");
-        if (!TYPE.matcher(type).matches()) {
+        if (!Ascii.isToken(type, 200)) {
             throw new IllegalArgumentException(
                     "event type '" + type + "' must be 1-200 printable ASCII characters without spaces");
         }

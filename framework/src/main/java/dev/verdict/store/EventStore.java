@@ -2,6 +2,7 @@ package dev.verdict.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +55,26 @@ public interface EventStore {
 
     /** The entity's current version: the sequence of its last event, {@code 0} when it has none. */
     long version(EntityRef entity);
+
+    /**
+     * {@link #version} without waiting for it: the runtime asks for the version while it reads a snapshot, so a load
+     * from a snapshot costs one round trip instead of two. The future completes with the version or fails with what
+     * {@code version} would throw. This default answers on the calling thread; a networked store sends the request
+     * and returns at once.
+     *
+     * <pre>{@code
+     * CompletableFuture<Long> head = store.versionAsync(rx);
+     * Optional<Snapshot> snapshot = snapshots.load(rx);          // meanwhile
+     * long version = head.join();
+     * }</pre>
+     */
+    default CompletableFuture<Long> versionAsync(EntityRef entity) {
+        try {
+            return CompletableFuture.completedFuture(version(entity));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Reads the events inside the range into a list. Convenient for short histories and tests. */
     default List<RecordedEvent> readAll(EntityRef entity, ReadRange range) {

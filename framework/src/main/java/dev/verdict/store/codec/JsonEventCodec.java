@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EventCodec;
@@ -41,6 +42,13 @@ import java.util.TreeMap;
 public final class JsonEventCodec<E> implements EventCodec<E> {
     private final EventTypeRegistry<E> registry;
     private final ObjectMapper mapper;
+    /** One writer per event class, its serializer resolved once (the mapper would look it up on every call). */
+    private final ClassValue<ObjectWriter> writers = new ClassValue<>() {
+        @Override
+        protected ObjectWriter computeValue(Class<?> type) {
+            return mapper.writerFor(type);
+        }
+    };
     /** type name -> (fromVersion -> upcaster). */
     private final Map<String, Map<Integer, Upcaster>> upcasters;
 
@@ -70,7 +78,8 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
         Objects.requireNonNull(event, "event");
         EventTypeRegistry.Registration<E> r = registry.registrationOf(event.getClass());
         try {
-            return new EncodedEvent(r.name(), r.version(), mapper.writeValueAsBytes(event));
+            return new EncodedEvent(
+                    r.name(), r.version(), writers.get(event.getClass()).writeValueAsBytes(event));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + r.name() + " as JSON: " + e.getOriginalMessage(), e);
         }

@@ -34,8 +34,11 @@ final class DirectBatchReader {
     /**
      * Visits the subject's messages with sequence {@code >= fromSequence} in order until the visitor returns
      * {@code false} or there are no more.
+     *
+     * @return {@code true} when the subject had no more messages (the server said so), {@code false} when the
+     *     visitor stopped the scan
      */
-    void scan(String subject, long fromSequence, Predicate<MessageInfo> visitor) {
+    boolean scan(String subject, long fromSequence, Predicate<MessageInfo> visitor) {
         Subscription sub;
         String inbox = connection.createInbox();
         try {
@@ -65,7 +68,7 @@ final class DirectBatchReader {
                             break;
                         }
                         if (m.getStatus().getCode() == 404) {
-                            return; // no (more) messages on the subject
+                            return true; // no (more) messages on the subject
                         }
                         if (m.getStatus().getCode() == 503) {
                             throw new EventStoreUnavailable(
@@ -79,11 +82,11 @@ final class DirectBatchReader {
                     next = info.getSeq() + 1;
                     pending = info.getNumPending();
                     if (!visitor.test(info)) {
-                        return;
+                        return false;
                     }
                 }
                 if (received == 0 || (received < pageSize && pending <= 0)) {
-                    return;
+                    return true;
                 }
             }
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.verdict.store.nats;
 
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.codec.IsoInstant;
 import io.nats.client.impl.Headers;
 import java.time.Instant;
 
@@ -17,7 +18,8 @@ import java.time.Instant;
  *   <tr><td>{@value #EVENT_ID}</td><td>unique event id, a UUID</td><td>yes</td></tr>
  *   <tr><td>{@value #TIME}</td><td>when the event happened, ISO-8601 UTC instant</td><td>yes</td></tr>
  *   <tr><td>{@value #COMMAND_ID}</td><td>id of the command that caused it</td><td>yes</td></tr>
- *   <tr><td>{@value #CORRELATION_ID}</td><td>correlation id of the command</td><td>yes</td></tr>
+ *   <tr><td>{@value #CORRELATION_ID}</td><td>correlation id of the command, written only when it differs from the
+ *   command id</td><td>no (absent = the command id)</td></tr>
  *   <tr><td>{@value #CAUSATION_ID}</td><td>causation id of the command</td><td>no (absent = none)</td></tr>
  *   <tr><td>{@value #METADATA_PREFIX}{@code <key>}</td><td>user metadata of the command</td><td>no</td></tr>
  *   <tr><td>{@code Nats-Msg-Id}</td><td>{@code <commandId>:<index>}, used by the server to deduplicate</td><td>no</td></tr>
@@ -49,9 +51,11 @@ public final class NatsEventHeaders {
         h.put(TYPE, event.type());
         h.put(SCHEMA_VERSION, Integer.toString(event.schemaVersion()));
         h.put(EVENT_ID, eventId);
-        h.put(TIME, time.toString());
+        h.put(TIME, IsoInstant.format(time));
         h.put(COMMAND_ID, context.commandId());
-        h.put(CORRELATION_ID, context.correlationId());
+        if (!context.correlationId().equals(context.commandId())) {
+            h.put(CORRELATION_ID, context.correlationId()); // absent = the command id (the usual case)
+        }
         context.causationId().ifPresent(c -> h.put(CAUSATION_ID, c));
         context.metadata().forEach((k, v) -> h.put(METADATA_PREFIX + k, v));
         h.put(MSG_ID, context.messageId(index));

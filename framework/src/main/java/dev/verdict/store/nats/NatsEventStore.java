@@ -16,14 +16,14 @@ import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.nats.client.support.NatsJetStreamConstants;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +34,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -92,7 +94,6 @@ public final class NatsEventStore implements EventStore {
     private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
     private static final int BATCH_DUPLICATE = 10201;
-    private static final int NO_MESSAGE_FOUND = 10037;
     private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
     /** Events read by one batch direct get before a read switches to a consumer (see docs/nats-mapping.md). */
     static final int DIRECT_READ_LIMIT = 256;
@@ -102,8 +103,8 @@ public final class NatsEventStore implements EventStore {
     private final StoreName name;
     private final String stream;
     private final Duration timeout;
-    private final JetStreamManagement jsm;
     private final DirectBatchReader reader;
+    private final String directGetSubject;
     private final ConsumerReader consumerReader;
     private final Clock clock;
 
@@ -113,8 +114,8 @@ public final class NatsEventStore implements EventStore {
         this.name = config.storeName();
         this.stream = name.value();
         this.timeout = config.requestTimeout();
-        this.jsm = connection.jetStreamManagement();
         this.reader = new DirectBatchReader(connection, stream, timeout, DIRECT_READ_LIMIT);
+        this.directGetSubject = "$JS.API.DIRECT.GET." + stream;
         this.consumerReader = new ConsumerReader(connection, stream, timeout);
         this.clock = clock;
     }
@@ -403,15 +404,10 @@ public final class NatsEventStore implements EventStore {
         if (range.isEmpty()) {
             return new ReadResult(0, range.afterVersion());
         }
-        // The last sequence bounds the read, so neither path needs a timeout or an extra round trip to see the end.
-        long end = Math.min(version(entity), range.upToSequence());
-        if (end <= range.afterVersion()) {
-            return new ReadResult(0, range.afterVersion());
-        }
         String subject = entity.subject(stream);
-        Fold fold = new Fold(subject, range, end, sink);
-        // A short tail comes in one batch direct get; a long history continues on an ephemeral consumer.
-        reader.scan(
+        // A short tail comes in one batch direct get, which also tells where the subject ends: no version request.
+        Fold fold = new Fold(subject, range, range.upToSequence(), sink);
+        boolean exhausted = reader.scan(
                 subject,
                 range.afterVersion() + 1,
                 info -> fold.accept(
@@ -419,15 +415,19 @@ public final class NatsEventStore implements EventStore {
                                 info.getTime().toInstant(),
                                 () -> NatsRecordedEvents.fromMessageInfo(name, entity, info))
                         && fold.count < DIRECT_READ_LIMIT);
-        if (!fold.done && fold.last < end) {
-            consumerReader.scan(
-                    subject,
-                    fold.last + 1,
-                    end,
-                    m -> fold.accept(
-                            m.metaData().streamSequence(),
-                            m.metaData().timestamp().toInstant(),
-                            () -> NatsRecordedEvents.fromMessage(name, entity, m)));
+        if (!fold.done && !exhausted) {
+            // A long history continues on an ephemeral consumer, bounded by the last sequence as of now.
+            fold.end = Math.min(range.upToSequence(), version(entity));
+            if (fold.last < fold.end) {
+                consumerReader.scan(
+                        subject,
+                        fold.last + 1,
+                        fold.end,
+                        m -> fold.accept(
+                                m.metaData().streamSequence(),
+                                m.metaData().timestamp().toInstant(),
+                                () -> NatsRecordedEvents.fromMessage(name, entity, m)));
+            }
         }
         return new ReadResult(fold.count, fold.last);
     }
@@ -436,8 +436,8 @@ public final class NatsEventStore implements EventStore {
     private static final class Fold {
         private final String subject;
         private final ReadRange range;
-        private final long end;
         private final Consumer<RecordedEvent> sink;
+        long end;
         long count;
         long last;
         boolean done;
@@ -475,20 +475,77 @@ public final class NatsEventStore implements EventStore {
 
     @Override
     public long version(EntityRef entity) {
-        Objects.requireNonNull(entity, "entity");
         try {
-            MessageInfo last = jsm.getLastMessage(stream, entity.subject(stream));
-            return last.getSeq();
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
-                return 0;
+            return versionAsync(entity).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreUnavailable("interrupted while reading the version of " + entity, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
             }
+            throw new EventStoreException("cannot read the version of " + entity + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new EventStoreUnavailable(
+                    "cannot read the version of " + entity + ": no answer within " + timeout, e);
+        }
+    }
+
+    /**
+     * The version with one direct get of the subject's last message ({@code last_by_subj}), sent at once: the
+     * future completes on the connection's thread when the server answers.
+     */
+    @Override
+    public CompletableFuture<Long> versionAsync(EntityRef entity) {
+        Objects.requireNonNull(entity, "entity");
+        byte[] request = ("{\"last_by_subj\":\"" + entity.subject(stream) + "\"}").getBytes(StandardCharsets.US_ASCII);
+        CompletableFuture<Message> reply;
+        try {
+            reply = connection.requestWithTimeout(directGetSubject, request, timeout);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(
+                    new EventStoreUnavailable("cannot read the version of " + entity + ": " + e.getMessage(), e));
+        }
+        return reply.handle((m, error) -> {
+            if (error != null) {
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                throw new EventStoreUnavailable(
+                        "cannot read the version of " + entity + ": " + cause.getMessage(), cause);
+            }
+            return lastSequence(entity, m);
+        });
+    }
+
+    private long lastSequence(EntityRef entity, Message m) {
+        if (m == null) {
+            throw new EventStoreUnavailable("cannot read the version of " + entity + ": no answer", null);
+        }
+        if (m.isStatusMessage()) {
+            int code = m.getStatus().getCode();
+            if (code == 404) {
+                return 0; // no message on the subject: a new entity
+            }
+            if (code == 503 || code == 408) {
+                throw new EventStoreUnavailable(
+                        "cannot read the version of " + entity + ": "
+                                + m.getStatus().getMessage() + " (" + code + ")",
+                        null);
+            }
+            throw new EventStoreException("cannot read the version of " + entity + ": "
+                    + m.getStatus().getMessage() + " (status " + code + ")");
+        }
+        Headers h = m.getHeaders();
+        String sequence = h == null ? null : h.getFirst(NatsJetStreamConstants.NATS_SEQUENCE);
+        if (sequence == null) {
+            throw new EventStoreException("cannot read the version of " + entity + ": the direct get answer has no "
+                    + NatsJetStreamConstants.NATS_SEQUENCE + " header");
+        }
+        try {
+            return Long.parseLong(sequence.trim());
+        } catch (NumberFormatException e) {
             throw new EventStoreException(
-                    "cannot read the version of " + entity + ": " + e.getErrorDescription() + " (error "
-                            + e.getApiErrorCode() + ")",
-                    e);
-        } catch (IOException | IllegalStateException e) {
-            throw new EventStoreUnavailable("cannot read the version of " + entity + ": " + e.getMessage(), e);
+                    "cannot read the version of " + entity + ": malformed sequence '" + sequence + "'", e);
         }
     }
 }

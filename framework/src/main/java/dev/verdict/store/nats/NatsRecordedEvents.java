@@ -156,7 +156,10 @@ public final class NatsRecordedEvents {
                     e);
         }
         String commandId = required(h, NatsEventHeaders.COMMAND_ID, stream, subject, sequence, type);
-        String correlationId = required(h, NatsEventHeaders.CORRELATION_ID, stream, subject, sequence, type);
+        String correlationId = h.getFirst(NatsEventHeaders.CORRELATION_ID);
+        if (correlationId == null || correlationId.isEmpty()) {
+            correlationId = commandId; // written only when it differs from the command id
+        }
         Optional<String> causationId = Optional.ofNullable(h.getFirst(NatsEventHeaders.CAUSATION_ID));
         Map<String, String> metadata = new HashMap<>();
         for (String key : h.keySet()) {

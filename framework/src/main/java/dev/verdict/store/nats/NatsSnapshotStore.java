@@ -3,6 +3,8 @@ package dev.verdict.store.nats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.Snapshot;
@@ -47,6 +49,7 @@ public final class NatsSnapshotStore implements SnapshotStore {
     private static final int BUCKET_NOT_FOUND = 10059;
     private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final int SAVE_ATTEMPTS = 3;
+    private static final int KNOWN_REVISIONS = 10_000;
 
     private final KeyValue kv;
     private final String bucket;
@@ -55,6 +58,9 @@ public final class NatsSnapshotStore implements SnapshotStore {
     private final AtomicLong corrupt = new AtomicLong();
     private final AtomicLong failedSaves = new AtomicLong();
     private final AtomicLong skippedSaves = new AtomicLong();
+    /** Per key, the revision and version this process last read or wrote: lets a save skip reading the key first. */
+    private final Cache<String, Stored> known =
+            Caffeine.newBuilder().maximumSize(KNOWN_REVISIONS).build();
 
     private NatsSnapshotStore(KeyValue kv, String bucket, int maxValueSize) {
         this.kv = kv;
@@ -127,7 +133,9 @@ public final class NatsSnapshotStore implements SnapshotStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(parse(entry.getValue()));
+            Snapshot snapshot = parse(entry.getValue());
+            known.put(entity.key(), new Stored(entry.getRevision(), snapshot.version()));
+            return Optional.of(snapshot);
         } catch (IllegalArgumentException | IOException e) {
             corrupt.incrementAndGet();
             LOG.warn(
@@ -154,15 +162,32 @@ public final class NatsSnapshotStore implements SnapshotStore {
                         maxValueSize);
                 return;
             }
+            String key = entity.key();
+            Stored last = known.getIfPresent(key);
+            if (last != null && last.version() >= snapshot.version()) {
+                skippedSaves.incrementAndGet(); // the bucket only moves forward, so it holds this version or newer
+                return;
+            }
+            if (last != null) {
+                // the revision this process last saw: usually still current, so one request saves the snapshot
+                try {
+                    known.put(key, new Stored(kv.update(key, value, last.revision()), snapshot.version()));
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                        throw e;
+                    }
+                    known.invalidate(key); // someone else saved since: look at what is there
+                }
+            }
             for (int attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
                 KeyValueEntry current = kv.get(entity.key());
                 try {
                     if (current == null || current.getOperation() != KeyValueOperation.PUT) {
-                        if (current == null) {
-                            kv.create(entity.key(), value);
-                        } else {
-                            kv.update(entity.key(), value, current.getRevision());
-                        }
+                        long revision = current == null
+                                ? kv.create(entity.key(), value)
+                                : kv.update(entity.key(), value, current.getRevision());
+                        known.put(key, new Stored(revision, snapshot.version()));
                         return;
                     }
                     long currentVersion = versionOf(current.getValue());
@@ -175,7 +200,8 @@ public final class NatsSnapshotStore implements SnapshotStore {
                                 currentVersion);
                         return;
                     }
-                    kv.update(entity.key(), value, current.getRevision());
+                    known.put(
+                            key, new Stored(kv.update(entity.key(), value, current.getRevision()), snapshot.version()));
                     return;
                 } catch (JetStreamApiException e) {
                     if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
@@ -270,4 +296,7 @@ public final class NatsSnapshotStore implements SnapshotStore {
             return 0; // a corrupt snapshot may be replaced by any valid one
         }
     }
+
+    /** A snapshot as stored under its key: the KV revision and the snapshot's version. */
+    private record Stored(long revision, long version) {}
 }

@@ -46,6 +46,23 @@ class NatsRecordedEventsTest {
     }
 
     @Test
+    void writesTheCorrelationIdOnlyWhenItDiffersFromTheCommandId() {
+        EncodedEvent e = new EncodedEvent("InvoiceIssued", 1, "{}".getBytes(StandardCharsets.UTF_8));
+        Headers own = NatsEventHeaders.of(e, 0, "evt-1", NOW, CommandContext.withCommandId("cmd-1"));
+        Headers other = NatsEventHeaders.of(
+                e, 0, "evt-2", NOW, CommandContext.withCommandId("cmd-2").correlatedWith("req-9"));
+
+        assertThat(own.containsKey(NatsEventHeaders.CORRELATION_ID)).isFalse();
+        assertThat(other.getFirst(NatsEventHeaders.CORRELATION_ID)).isEqualTo("req-9");
+        assertThat(NatsRecordedEvents.from(STORE, "pharmacy", "pharmacy.billing.inv-7", 5, NOW, own, new byte[0])
+                        .correlationId())
+                .isEqualTo("cmd-1");
+        assertThat(NatsRecordedEvents.from(STORE, "pharmacy", "pharmacy.billing.inv-7", 6, NOW, other, new byte[0])
+                        .correlationId())
+                .isEqualTo("req-9");
+    }
+
+    @Test
     void writesTheMessageIdOfTheEventsIndex() {
         assertThat(headers().getFirst(NatsEventHeaders.MSG_ID)).isEqualTo("cmd-1:1");
     }

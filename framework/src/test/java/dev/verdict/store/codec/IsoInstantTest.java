@@ -1,0 +1,84 @@
+package dev.verdict.store.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class IsoInstantTest {
+    private static final long YEAR_0 = -62_167_219_200L;
+    private static final long YEAR_10000 = 253_402_300_800L;
+
+    @Property(tries = 5000)
+    void formatsExactlyAsInstantToString(@ForAll("instants") Instant instant) {
+        assertThat(IsoInstant.format(instant)).isEqualTo(instant.toString());
+    }
+
+    @Example
+    void formatsTheEdgesOfTheFourDigitYears() {
+        for (Instant i : new Instant[] {
+            Instant.EPOCH,
+            Instant.ofEpochSecond(YEAR_0),
+            Instant.ofEpochSecond(YEAR_0 - 1, 999_999_999),
+            Instant.ofEpochSecond(YEAR_10000 - 1, 999_999_999),
+            Instant.ofEpochSecond(YEAR_10000),
+            Instant.MIN,
+            Instant.MAX,
+            Instant.parse("2024-02-29T23:59:59.000001Z"),
+            Instant.parse("1969-12-31T23:59:59.9Z")
+        }) {
+            assertThat(IsoInstant.format(i)).as("%s", i).isEqualTo(i.toString());
+        }
+    }
+
+    @Property(tries = 500)
+    void theVerdictMapperWritesInstantsAsInstantToString(@ForAll("instants") Instant instant) throws Exception {
+        ObjectMapper mapper = VerdictObjectMapper.create();
+        assertThat(mapper.writeValueAsString(new At(instant))).isEqualTo("{\"at\":\"" + instant + "\"}");
+        assertThat(mapper.readValue(mapper.writeValueAsBytes(new At(instant)), At.class))
+                .isEqualTo(new At(instant));
+    }
+
+    record At(Instant at) {}
+
+    record Formatted(
+            @JsonFormat(shape = JsonFormat.Shape.NUMBER) Instant number,
+
+            @JsonFormat(pattern = "yyyy-MM-dd", timezone = "UTC")
+            Instant day) {}
+
+    @Example
+    void formatOverridesAndTimestampsAreLeftToJackson() throws Exception {
+        Instant t = Instant.parse("2026-11-27T08:30:00.120Z");
+        ObjectMapper mapper = VerdictObjectMapper.create();
+        String seconds = t.getEpochSecond() + ".120000000";
+        assertThat(mapper.writeValueAsString(new Formatted(t, t)))
+                .isEqualTo("{\"number\":" + seconds + ",\"day\":\"2026-11-27\"}");
+        assertThat(mapper.copy()
+                        .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                        .writeValueAsString(new At(t)))
+                .isEqualTo("{\"at\":" + seconds + "}");
+    }
+
+    @Provide
+    Arbitrary<Instant> instants() {
+        Arbitrary<Long> seconds = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(
+                        8, Arbitraries.longs().between(YEAR_0 - 86_400L * 800, YEAR_10000 + 86_400L * 800)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(1_700_000_000L, 1_900_000_000L)));
+        Arbitrary<Integer> nanos = Arbitraries.oneOf(
+                Arbitraries.just(0),
+                Arbitraries.integers().between(0, 999).map(ms -> ms * 1_000_000),
+                Arbitraries.integers().between(0, 999_999).map(us -> us * 1_000),
+                Arbitraries.integers().between(0, 999_999_999));
+        return net.jqwik.api.Combinators.combine(seconds, nanos).as(Instant::ofEpochSecond);
+    }
+}
