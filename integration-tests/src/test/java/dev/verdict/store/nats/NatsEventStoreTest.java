@@ -88,6 +88,51 @@ class NatsEventStoreTest {
     }
 
     @Test
+    void versionAsyncAnswersWhatVersionAnswers() {
+        assertThat(store.versionAsync(rx).join()).isZero();
+        AppendResult r = store.append(rx, 0, List.of(dispensed(1), dispensed(2)), CommandContext.create());
+
+        assertThat(store.versionAsync(rx).join()).isEqualTo(r.version()).isEqualTo(store.version(rx));
+        assertThat(store.versionAsync(EntityRef.of("prescription", "rx-other")).join())
+                .isZero();
+    }
+
+    @Test
+    void versionOnAClosedConnectionIsUnavailableNotAnIllegalState() throws Exception {
+        Connection closed = NATS.server().connect();
+        NatsEventStore onClosed = NatsEventStore.create(closed, store.config());
+        closed.close();
+
+        assertThatThrownBy(() -> onClosed.version(rx)).isInstanceOf(EventStoreUnavailable.class);
+        assertThat(onClosed.versionAsync(rx))
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(EventStoreUnavailable.class);
+    }
+
+    @Test
+    void aReadBoundedBeyondTheEndReturnsWhatIsThere() {
+        long v = 0;
+        for (int i = 0; i < 3; i++) { // 300 events: more than one batch direct get, then a consumer
+            List<EncodedEvent> hundred = new ArrayList<>();
+            for (int k = 0; k < 100; k++) {
+                hundred.add(dispensed(i * 100 + k));
+            }
+            v = store.append(rx, v, hundred, CommandContext.create()).version();
+        }
+        EntityRef shortOne = EntityRef.of("prescription", "rx-short");
+        long s = store.append(shortOne, 0, List.of(dispensed(1), dispensed(2)), CommandContext.create())
+                .version();
+
+        // a read that waited for events past the end would fail with EventStoreUnavailable after the request timeout
+        assertThat(store.readAll(rx, ReadRange.all().upToSequence(v + 1_000))).hasSize(300);
+        assertThat(store.readAll(shortOne, ReadRange.all().upToSequence(s + 1_000)))
+                .extracting(RecordedEvent::sequence)
+                .containsExactly(s - 1, s);
+        assertThat(store.read(rx, ReadRange.after(v), e -> {}).eventsRead()).isZero();
+    }
+
+    @Test
     void appendsAndReadsBackEventsWithTheirHeaders() {
         CommandContext ctx = CommandContext.withCommandId("cmd-1")
                 .correlatedWith("req-9")
