@@ -3,6 +3,7 @@ package dev.verdict.store;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Unguessable version-4 UUIDs for command ids, from a cryptographically strong generator, without the cost of {@link
@@ -12,16 +13,18 @@ import java.util.UUID;
  */
 final class RandomIds {
     private static final int BUFFER = 512; // 32 UUIDs per refill
-    private static final Source[] SOURCES = new Source[stripes()];
+    /** Created on first use; an atomic array so a source is seen fully constructed by every thread. */
+    private static final AtomicReferenceArray<Source> SOURCES = new AtomicReferenceArray<>(stripes());
 
     private RandomIds() {}
 
     /** A new random (version 4, IETF variant) UUID as text. */
     static String next() {
-        int i = (int) (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L >>> 40) & (SOURCES.length - 1);
-        Source source = SOURCES[i];
+        int i = (int) (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L >>> 40) & (SOURCES.length() - 1);
+        Source source = SOURCES.get(i);
         if (source == null) {
-            source = createSource(i);
+            SOURCES.compareAndSet(i, null, new Source());
+            source = SOURCES.get(i);
         }
         long most;
         long least;
@@ -32,13 +35,6 @@ final class RandomIds {
         most = (most & 0xFFFFFFFFFFFF0FFFL) | 0x0000000000004000L;
         least = (least & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(most, least).toString();
-    }
-
-    private static synchronized Source createSource(int i) {
-        if (SOURCES[i] == null) {
-            SOURCES[i] = new Source();
-        }
-        return SOURCES[i];
     }
 
     private static int stripes() {
