@@ -12,7 +12,11 @@ import java.time.Instant;
  *
  * <pre>{@code
  * String text = IsoInstant.format(Instant.parse("2026-11-27T08:27:23.470Z")); // "2026-11-27T08:27:23.470Z"
+ * Instant back = IsoInstant.parse(text);                                       // the same instant
  * }</pre>
+ *
+ * <p>{@link #parse} reads that text back, again without {@code DateTimeFormatter}: every event read carries its time
+ * as such a header.
  */
 public final class IsoInstant {
     /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years {@code Instant#toString} prints as four digits. */
@@ -64,6 +68,97 @@ public final class IsoInstant {
         }
         b[end] = 'Z';
         return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The instant of ISO-8601 text, as {@link Instant#parse} reads it. Text of the shape {@link #format} writes
+     * ({@code yyyy-MM-ddTHH:mm:ss}, an optional fraction of 1–9 digits, {@code Z}) is read directly; anything else
+     * (offsets, leap seconds, signed years, invalid dates) is handed to {@code Instant.parse}, so the result and the
+     * errors are exactly the JDK's.
+     *
+     * @throws java.time.format.DateTimeParseException when the text is not an instant
+     */
+    public static Instant parse(CharSequence text) {
+        Instant fast = parseCommonForm(text);
+        return fast != null ? fast : Instant.parse(text);
+    }
+
+    /** The instant of {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null for any other text or an invalid value. */
+    private static Instant parseCommonForm(CharSequence t) {
+        int n = t.length();
+        if (n < 20
+                || n > 30
+                || t.charAt(n - 1) != 'Z'
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(10) != 'T'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
+            return null;
+        }
+        int year = number(t, 0, 4);
+        int month = number(t, 5, 2);
+        int day = number(t, 8, 2);
+        int hour = number(t, 11, 2);
+        int minute = number(t, 14, 2);
+        int second = number(t, 17, 2);
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > daysIn(year, month)
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
+            return null;
+        }
+        int nano = 0;
+        if (n > 20) {
+            int digits = n - 21;
+            if (t.charAt(19) != '.' || digits < 1 || digits > 9) {
+                return null;
+            }
+            int fraction = number(t, 20, digits);
+            if (fraction < 0) {
+                return null;
+            }
+            for (int i = digits; i < 9; i++) {
+                fraction *= 10;
+            }
+            nano = fraction;
+        }
+        // days from a civil date (proleptic Gregorian), after H. Hinnant
+        int y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yearOfEra = y - era * 400;
+        long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        long epochDay = era * 146_097L + dayOfEra - 719_468L;
+        return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nano);
+    }
+
+    /** The decimal number of {@code length} ASCII digits at {@code at}, or -1 if one is not a digit. */
+    private static int number(CharSequence t, int at, int length) {
+        int v = 0;
+        for (int i = at; i < at + length; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    private static int daysIn(int year, int month) {
+        if (month == 2) {
+            boolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            return leap ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
     }
 
     private static void digits(byte[] b, int at, int value, int width) {

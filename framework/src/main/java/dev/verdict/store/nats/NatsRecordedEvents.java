@@ -8,6 +8,7 @@ import dev.verdict.store.EventDecodingFailed;
 import dev.verdict.store.InvalidIdentifier;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.codec.IsoInstant;
 import io.nats.client.Message;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
@@ -145,7 +146,7 @@ public final class NatsRecordedEvents {
         String timeText = required(h, NatsEventHeaders.TIME, stream, subject, sequence, type);
         Instant time;
         try {
-            time = Instant.parse(timeText);
+            time = IsoInstant.parse(timeText);
         } catch (DateTimeParseException e) {
             throw new EventDecodingFailed(
                     stream,

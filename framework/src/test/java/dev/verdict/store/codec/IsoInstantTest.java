@@ -22,6 +22,72 @@ class IsoInstantTest {
         assertThat(IsoInstant.format(instant)).isEqualTo(instant.toString());
     }
 
+    @Property(tries = 5000)
+    void parsesWhatItFormats(@ForAll("instants") Instant instant) {
+        assertThat(IsoInstant.parse(IsoInstant.format(instant))).isEqualTo(instant);
+    }
+
+    @Property(tries = 5000)
+    void agreesWithInstantParseOnDamagedText(
+            @ForAll("instants") Instant instant,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 29) int at,
+            @ForAll
+                    @net.jqwik.api.constraints.Chars({
+                        '0', '1', '2', '3', '5', '9', ':', '-', 'T', 'Z', '.', '+', ' ', 'x'
+                    })
+                    char replacement,
+            @ForAll boolean drop) {
+        String text = instant.toString();
+        int i = Math.min(at, text.length() - 1);
+        String damaged = drop
+                ? text.substring(0, i) + text.substring(i + 1)
+                : text.substring(0, i) + replacement + text.substring(i + 1);
+        Object expected;
+        try {
+            expected = Instant.parse(damaged);
+        } catch (java.time.format.DateTimeParseException e) {
+            expected = "refused";
+        }
+        Object actual;
+        try {
+            actual = IsoInstant.parse(damaged);
+        } catch (java.time.format.DateTimeParseException e) {
+            actual = "refused";
+        }
+        assertThat(actual).as(damaged).isEqualTo(expected);
+    }
+
+    @Example
+    void readsInvalidDatesAndOtherFormsExactlyAsTheJdk() {
+        for (String text : new String[] {
+            "2026-02-29T00:00:00Z",
+            "2024-02-29T23:59:59.5Z",
+            "2026-04-31T00:00:00Z",
+            "2026-11-27T24:00:00Z",
+            "2026-11-27T23:59:60Z",
+            "2026-11-27T08:27:23.Z",
+            "2026-11-27T08:27:23.1234567890Z",
+            "2026-11-27T08:27:23+01:00",
+            "+12026-11-27T08:27:23Z",
+            "0000-01-01T00:00:00Z",
+            "2026-11-27t08:27:23z"
+        }) {
+            Object expected;
+            try {
+                expected = Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                expected = "refused";
+            }
+            Object actual;
+            try {
+                actual = IsoInstant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                actual = "refused";
+            }
+            assertThat(actual).as(text).isEqualTo(expected);
+        }
+    }
+
     @Example
     void formatsTheEdgesOfTheFourDigitYears() {
         for (Instant i : new Instant[] {
