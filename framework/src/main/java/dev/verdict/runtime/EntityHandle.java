@@ -173,7 +173,7 @@ public final class EntityHandle<C, S, E> {
         // no-op would not, so those are confirmed against the entity's version before they are reported
         boolean confirmed = cached.isEmpty();
         KnownState<S> known = cached.isPresent() ? cacheHit(cached.get()) : loadAndRemember(entity);
-        List<Long> overtaken = List.of(); // versions lost to other writers; allocated on the first conflict
+        List<Long> overtaken = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             Optional<KnownState.CommandSpan> earlier = known.recent(context.commandId());
             if (earlier.isPresent()) {
@@ -221,9 +221,6 @@ public final class EntityHandle<C, S, E> {
                 result = store.append(entity, known.version(), encoded, context);
             } catch (ConcurrencyConflict conflict) {
                 metrics.conflict(category);
-                if (overtaken.isEmpty()) {
-                    overtaken = new ArrayList<>();
-                }
                 overtaken.add(known.version());
                 if (attempt >= retry.maxAttempts()) {
                     throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);

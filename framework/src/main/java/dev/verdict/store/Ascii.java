@@ -22,7 +22,7 @@ final class Ascii {
         return true;
     }
 
-    /** 1-200 printable ASCII characters without spaces: ids and type names. */
+    /** 1 to {@code maxLength} printable ASCII characters without spaces: ids and type names. */
     static boolean isToken(String s, int maxLength) {
         return allBetween(s, 1, maxLength, '!', '~');
     }

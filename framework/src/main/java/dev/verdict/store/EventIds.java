@@ -15,8 +15,13 @@ public final class EventIds {
     /** A new random (version 4, IETF variant) UUID as text. */
     public static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long most = (random.nextLong() & 0xFFFFFFFFFFFF0FFFL) | 0x0000000000004000L;
-        long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return version4(random.nextLong(), random.nextLong());
+    }
+
+    /** The text of a version-4, IETF-variant UUID with these random bits (the version and variant bits are set). */
+    static String version4(long randomMost, long randomLeast) {
+        long most = (randomMost & 0xFFFFFFFFFFFF0FFFL) | 0x0000000000004000L;
+        long least = (randomLeast & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(most, least).toString();
     }
 }

@@ -32,9 +32,7 @@ final class RandomIds {
             most = source.nextLong();
             least = source.nextLong();
         }
-        most = (most & 0xFFFFFFFFFFFF0FFFL) | 0x0000000000004000L;
-        least = (least & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(most, least).toString();
+        return EventIds.version4(most, least);
     }
 
     private static int stripes() {

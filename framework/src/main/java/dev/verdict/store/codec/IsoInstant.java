@@ -2,6 +2,9 @@ package dev.verdict.store.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 
 /**
  * Formats an {@link Instant} as ISO-8601 text exactly as {@link Instant#toString()} does ({@code
@@ -32,27 +35,17 @@ public final class IsoInstant {
         if (second < MIN_SECOND || second > MAX_SECOND) {
             return instant.toString(); // signed or five-digit years: rare, leave them to the JDK
         }
-        long day = Math.floorDiv(second, 86_400L);
         int secondOfDay = (int) Math.floorMod(second, 86_400L);
-        // civil date from a day count (proleptic Gregorian), after H. Hinnant's "chrono-compatible date algorithms"
-        long z = day + 719_468L;
-        long era = Math.floorDiv(z, 146_097L);
-        long dayOfEra = z - era * 146_097L;
-        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long mp = (5 * dayOfYear + 2) / 153;
-        int dayOfMonth = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(second, 86_400L));
 
         int nano = instant.getNano();
         int fractionDigits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
         byte[] b = new byte[20 + (fractionDigits == 0 ? 0 : fractionDigits + 1)];
-        digits(b, 0, year, 4);
+        digits(b, 0, date.getYear(), 4);
         b[4] = '-';
-        digits(b, 5, month, 2);
+        digits(b, 5, date.getMonthValue(), 2);
         b[7] = '-';
-        digits(b, 8, dayOfMonth, 2);
+        digits(b, 8, date.getDayOfMonth(), 2);
         b[10] = 'T';
         digits(b, 11, secondOfDay / 3600, 2);
         b[13] = ':';
@@ -106,7 +99,7 @@ public final class IsoInstant {
                 || month < 1
                 || month > 12
                 || day < 1
-                || day > daysIn(year, month)
+                || day > Month.of(month).length(Year.isLeap(year))
                 || hour < 0
                 || hour > 23
                 || minute < 0
@@ -130,13 +123,7 @@ public final class IsoInstant {
             }
             nano = fraction;
         }
-        // days from a civil date (proleptic Gregorian), after H. Hinnant
-        int y = month <= 2 ? year - 1 : year;
-        long era = Math.floorDiv(y, 400);
-        long yearOfEra = y - era * 400;
-        long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-        long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-        long epochDay = era * 146_097L + dayOfEra - 719_468L;
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nano);
     }
 
@@ -151,14 +138,6 @@ public final class IsoInstant {
             v = v * 10 + (c - '0');
         }
         return v;
-    }
-
-    private static int daysIn(int year, int month) {
-        if (month == 2) {
-            boolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-            return leap ? 29 : 28;
-        }
-        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
     }
 
     private static void digits(byte[] b, int at, int value, int width) {

@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Turns stored NATS messages into {@link RecordedEvent}s: from a JetStream consumer's {@link Message} (as projections
@@ -129,33 +130,11 @@ public final class NatsRecordedEvents {
             throw new EventDecodingFailed(
                     stream, subject, sequence, null, "the message has no headers, so it is not a Verdict event");
         }
-        int schemaVersion;
-        String versionText = required(h, NatsEventHeaders.SCHEMA_VERSION, stream, subject, sequence, type);
-        try {
-            schemaVersion = Integer.parseInt(versionText);
-        } catch (NumberFormatException e) {
-            throw new EventDecodingFailed(
-                    stream,
-                    subject,
-                    sequence,
-                    type,
-                    "header " + NatsEventHeaders.SCHEMA_VERSION + " '" + versionText + "' is not a number",
-                    e);
-        }
+        int schemaVersion = parsed(
+                h, NatsEventHeaders.SCHEMA_VERSION, Integer::parseInt, "a number", stream, subject, sequence, type);
         String eventId = required(h, NatsEventHeaders.EVENT_ID, stream, subject, sequence, type);
-        String timeText = required(h, NatsEventHeaders.TIME, stream, subject, sequence, type);
-        Instant time;
-        try {
-            time = IsoInstant.parse(timeText);
-        } catch (DateTimeParseException e) {
-            throw new EventDecodingFailed(
-                    stream,
-                    subject,
-                    sequence,
-                    type,
-                    "header " + NatsEventHeaders.TIME + " '" + timeText + "' is not an ISO-8601 instant",
-                    e);
-        }
+        Instant time = parsed(
+                h, NatsEventHeaders.TIME, IsoInstant::parse, "an ISO-8601 instant", stream, subject, sequence, type);
         String commandId = required(h, NatsEventHeaders.COMMAND_ID, stream, subject, sequence, type);
         String correlationId = h.getFirst(NatsEventHeaders.CORRELATION_ID);
         if (correlationId == null || correlationId.isEmpty()) {
@@ -195,6 +174,25 @@ public final class NatsRecordedEvents {
                     EntityId.of(subject.substring(lastDot + 1)));
         } catch (InvalidIdentifier e) {
             throw new EventDecodingFailed(stream, subject, sequence, type, e.getMessage(), e);
+        }
+    }
+
+    /** A required header's value read by {@code parser}; a value it refuses fails decoding, naming the header. */
+    private static <T> T parsed(
+            Headers h,
+            String name,
+            Function<String, T> parser,
+            String expected,
+            String stream,
+            String subject,
+            long sequence,
+            String type) {
+        String text = required(h, name, stream, subject, sequence, type);
+        try {
+            return parser.apply(text);
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new EventDecodingFailed(
+                    stream, subject, sequence, type, "header " + name + " '" + text + "' is not " + expected, e);
         }
     }
 

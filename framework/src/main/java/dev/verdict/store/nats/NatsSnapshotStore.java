@@ -163,51 +163,41 @@ public final class NatsSnapshotStore implements SnapshotStore {
                 return;
             }
             String key = entity.key();
-            Stored last = known.getIfPresent(key);
-            if (last != null && last.version() >= snapshot.version()) {
-                skippedSaves.incrementAndGet(); // the bucket only moves forward, so it holds this version or newer
-                return;
-            }
-            if (last != null) {
-                // the revision this process last saw: usually still current, so one request saves the snapshot
+            // what is under the key: as this process last read or wrote it (usually still current, so a save is one
+            // update), else read; each read counts as an attempt
+            Stored seen = known.getIfPresent(key);
+            int reads = 0;
+            while (seen != null || reads < SAVE_ATTEMPTS) {
                 try {
-                    known.put(key, new Stored(kv.update(key, value, last.revision()), snapshot.version()));
-                    return;
-                } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
-                        throw e;
+                    if (seen == null) {
+                        reads++;
+                        KeyValueEntry current = kv.get(key);
+                        if (current == null || current.getOperation() != KeyValueOperation.PUT) {
+                            long revision = current == null
+                                    ? kv.create(key, value)
+                                    : kv.update(key, value, current.getRevision());
+                            known.put(key, new Stored(revision, snapshot.version()));
+                            return;
+                        }
+                        seen = new Stored(current.getRevision(), versionOf(current.getValue()));
                     }
-                    known.invalidate(key); // someone else saved since: look at what is there
-                }
-            }
-            for (int attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
-                KeyValueEntry current = kv.get(entity.key());
-                try {
-                    if (current == null || current.getOperation() != KeyValueOperation.PUT) {
-                        long revision = current == null
-                                ? kv.create(entity.key(), value)
-                                : kv.update(entity.key(), value, current.getRevision());
-                        known.put(key, new Stored(revision, snapshot.version()));
-                        return;
-                    }
-                    long currentVersion = versionOf(current.getValue());
-                    if (currentVersion >= snapshot.version()) {
-                        skippedSaves.incrementAndGet();
+                    if (seen.version() >= snapshot.version()) {
+                        skippedSaves.incrementAndGet(); // the bucket only moves forward
                         LOG.debug(
                                 "not saving the snapshot of {} at version {}: version {} is already saved",
                                 entity,
                                 snapshot.version(),
-                                currentVersion);
+                                seen.version());
                         return;
                     }
-                    known.put(
-                            key, new Stored(kv.update(entity.key(), value, current.getRevision()), snapshot.version()));
+                    known.put(key, new Stored(kv.update(key, value, seen.revision()), snapshot.version()));
                     return;
                 } catch (JetStreamApiException e) {
                     if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
                         throw e;
                     }
-                    // another writer saved in between: look again
+                    known.invalidate(key);
+                    seen = null; // another writer saved in between: look again
                 }
             }
             failedSaves.incrementAndGet();
