@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.decider.View;
 import java.util.Objects;
 import java.util.OptionalLong;
 

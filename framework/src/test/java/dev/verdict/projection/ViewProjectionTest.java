@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.decider.View;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.RecordedEvent;

@@ -3,6 +3,7 @@ package dev.verdict.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verdict.decider.View;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServerExtension;

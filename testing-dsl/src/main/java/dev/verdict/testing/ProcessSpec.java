@@ -1,6 +1,6 @@
 package dev.verdict.testing;
 
-import dev.verdict.projection.Process;
+import dev.verdict.decider.Process;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.verdict.testing;
 
-import dev.verdict.projection.View;
+import dev.verdict.decider.View;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

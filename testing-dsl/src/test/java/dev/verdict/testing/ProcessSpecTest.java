@@ -3,7 +3,7 @@ package dev.verdict.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.verdict.projection.Process;
+import dev.verdict.decider.Process;
 import dev.verdict.testing.bank.AccountEvent;
 import dev.verdict.testing.bank.AccountEvent.Closed;
 import dev.verdict.testing.bank.AccountEvent.Opened;

@@ -1,5 +1,6 @@
 package dev.verdict.examples.pharmacy;
 
+import dev.verdict.decider.Process;
 import dev.verdict.examples.pharmacy.InventoryCommand.DispenseFromReservation;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReleaseReservation;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReserveStock;
@@ -7,7 +8,6 @@ import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionRefilled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionVerified;
-import dev.verdict.projection.Process;
 import java.util.List;
 
 /**

@@ -7,8 +7,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.verdict.decider.Decider;
-import dev.verdict.projection.Process;
-import dev.verdict.projection.View;
+import dev.verdict.decider.Process;
+import dev.verdict.decider.View;
 import org.junit.jupiter.api.Test;
 
 /** The pure API – deciders, views, process managers – must stay usable without NATS, Jackson or any library. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.Decider;
-import dev.verdict.projection.View;
+import dev.verdict.decider.View;
 import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;

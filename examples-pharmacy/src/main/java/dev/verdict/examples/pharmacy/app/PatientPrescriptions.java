@@ -1,7 +1,7 @@
 package dev.verdict.examples.pharmacy.app;
 
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
-import dev.verdict.projection.JdbcProjection;
+import dev.verdict.projection.jdbc.JdbcProjection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

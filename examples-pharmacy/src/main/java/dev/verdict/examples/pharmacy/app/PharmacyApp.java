@@ -14,9 +14,9 @@ import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.projection.EventMessageReader;
-import dev.verdict.projection.ProcessHost;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.process.ProcessProjection;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.Outcome;
@@ -155,23 +155,24 @@ public final class PharmacyApp implements AutoCloseable {
         ProjectionRunner<PrescriptionEvent> readModelRunner = ProjectionRunner.builder(
                         nats, prescriptionEvents, prescriptionCodec, reader, readModel.projection())
                 .build();
-        ProcessHost<PrescriptionEvent, PharmacyProcess.Stateless, InventoryCommand> process = ProcessHost.of(
-                nats,
-                PROCESS,
-                new PharmacyProcess(),
-                JsonStateCodec.of(PharmacyProcess.Stateless.class),
-                command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
-                (target, command, context) -> {
-                    Outcome<Inventory, InventoryEvent> outcome =
-                            inventory.handle(target.id().value(), command, context);
-                    if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
-                        LOG.warn(
-                                "stock-keeping: {} refused {}: {}",
-                                target,
-                                command,
-                                rejected.rejection().getMessage());
-                    }
-                });
+        ProcessProjection<PrescriptionEvent, PharmacyProcess.Stateless, InventoryCommand> process =
+                ProcessProjection.of(
+                        nats,
+                        PROCESS,
+                        new PharmacyProcess(),
+                        JsonStateCodec.of(PharmacyProcess.Stateless.class),
+                        command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
+                        (target, command, context) -> {
+                            Outcome<Inventory, InventoryEvent> outcome =
+                                    inventory.handle(target.id().value(), command, context);
+                            if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
+                                LOG.warn(
+                                        "stock-keeping: {} refused {}: {}",
+                                        target,
+                                        command,
+                                        rejected.rejection().getMessage());
+                            }
+                        });
         ProjectionRunner<PrescriptionEvent> processRunner = ProjectionRunner.builder(
                         nats, prescriptionEvents, prescriptionCodec, reader, process)
                 .build();

@@ -3,6 +3,9 @@ package dev.verdict.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.Decider;
+import dev.verdict.decider.Process;
+import dev.verdict.projection.process.CommandSender;
+import dev.verdict.projection.process.ProcessProjection;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.Registration;
 import dev.verdict.store.Category;
@@ -37,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A process manager on a durable consumer, sending through the command runtime, issues each command once however
  * often its events are redelivered.
  */
-class ProcessHostTest {
+class ProcessProjectionTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
@@ -147,7 +150,7 @@ class ProcessHostTest {
                 int crashAt = 2 * (20 + random.nextInt(60)) + 2; // always the second command of an event
                 AtomicInteger sendsThisRound = new AtomicInteger();
                 Connection nc = server.connect();
-                ProcessHost<CounterEvent, Long, Reserve> host = host(nc, stockName, sends, () -> {
+                ProcessProjection<CounterEvent, Long, Reserve> host = host(nc, stockName, sends, () -> {
                     if (sendsThisRound.incrementAndGet() == crashAt) {
                         throw new SimulatedCrash("crash before the second command");
                     }
@@ -161,10 +164,10 @@ class ProcessHostTest {
             }
 
             // the process loses its checkpoint: every event is redelivered and reacted to again
-            admin.keyValue(ProcessHost.BUCKET).purge("reserve");
+            admin.keyValue(ProcessProjection.BUCKET).purge("reserve");
 
             try (Connection nc = server.connect()) {
-                ProcessHost<CounterEvent, Long, Reserve> host = host(nc, stockName, sends, () -> {});
+                ProcessProjection<CounterEvent, Long, Reserve> host = host(nc, stockName, sends, () -> {});
                 ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(nc, filter, new CounterCodec(), host)
                         .build();
                 runner.start();
@@ -210,7 +213,7 @@ class ProcessHostTest {
             // the consumer is lost: a new one would deliver everything again
             nc.jetStreamManagement().deleteConsumer(orders, first.consumerName());
 
-            ProcessHost<CounterEvent, Long, Reserve> restarted = host(nc, stockName, sends, () -> {});
+            ProcessProjection<CounterEvent, Long, Reserve> restarted = host(nc, stockName, sends, () -> {});
             ProjectionRunner<CounterEvent> second = ProjectionRunner.builder(nc, filter, new CounterCodec(), restarted)
                     .build();
             second.start();
@@ -226,7 +229,7 @@ class ProcessHostTest {
     @Test
     void commandIdsDeriveFromTheTriggeringEventIdAndIndex() throws Exception {
         try (Connection nc = NATS.server().connect()) {
-            ProcessHost<CounterEvent, Long, Reserve> host = host(nc, "stock-ids", new AtomicInteger(), () -> {});
+            ProcessProjection<CounterEvent, Long, Reserve> host = host(nc, "stock-ids", new AtomicInteger(), () -> {});
             var trigger = new dev.verdict.store.RecordedEvent(
                     EntityRef.of("counter", "c-1"),
                     7,
@@ -248,9 +251,9 @@ class ProcessHostTest {
         }
     }
 
-    private static ProcessHost<CounterEvent, Long, Reserve> host(
+    private static ProcessProjection<CounterEvent, Long, Reserve> host(
             Connection nc, String stockStore, AtomicInteger sends, Runnable beforeSend) {
-        return ProcessHost.of(
+        return ProcessProjection.of(
                 nc,
                 "reserve",
                 RESERVE_ON_ADD,

@@ -1,4 +1,4 @@
-package dev.verdict.projection;
+package dev.verdict.decider;
 
 import java.util.Objects;
 import java.util.function.BiFunction;

@@ -1,5 +1,6 @@
-package dev.verdict.projection;
+package dev.verdict.projection.jdbc;
 
+import dev.verdict.projection.DeliveredEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 

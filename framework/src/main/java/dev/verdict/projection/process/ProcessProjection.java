@@ -1,8 +1,13 @@
-package dev.verdict.projection;
+package dev.verdict.projection.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verdict.decider.Process;
+import dev.verdict.projection.DeliveredEvent;
+import dev.verdict.projection.Projection;
+import dev.verdict.projection.ProjectionFailure;
+import dev.verdict.projection.ProjectionUnavailable;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StateCodec;
@@ -47,7 +52,7 @@ import java.util.OptionalLong;
  * </ul>
  *
  * <pre>{@code
- * ProcessHost<PrescriptionEvent, Set<String>, InventoryCommand> host = ProcessHost.of(
+ * ProcessProjection<PrescriptionEvent, Set<String>, InventoryCommand> host = ProcessProjection.of(
  *         connection, "reserve-on-verify", reserveOnVerify, stateCodec,
  *         command -> EntityRef.of("stock", command.drug()),
  *         (target, command, context) -> inventory.handle(target, command, context));
@@ -58,7 +63,7 @@ import java.util.OptionalLong;
  * @param <S> its state
  * @param <C> the commands it issues
  */
-public final class ProcessHost<E, S, C> implements Projection<E> {
+public final class ProcessProjection<E, S, C> implements Projection<E> {
     /** The KV bucket holding every hosted process's state and checkpoint. */
     public static final String BUCKET = "verdict-process-state";
 
@@ -75,7 +80,7 @@ public final class ProcessHost<E, S, C> implements Projection<E> {
     private volatile long checkpoint = -1;
     private long quietUntil;
 
-    private ProcessHost(
+    private ProcessProjection(
             String name,
             Process<E, S, C> process,
             StateCodec<S> stateCodec,
@@ -95,7 +100,7 @@ public final class ProcessHost<E, S, C> implements Projection<E> {
      *
      * @param name the process's name: one subject token; names its consumer and its KV key
      */
-    public static <E, S, C> ProcessHost<E, S, C> of(
+    public static <E, S, C> ProcessProjection<E, S, C> of(
             Connection connection,
             String name,
             Process<E, S, C> process,
@@ -107,7 +112,7 @@ public final class ProcessHost<E, S, C> implements Projection<E> {
         Objects.requireNonNull(stateCodec, "stateCodec");
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(sender, "sender");
-        return new ProcessHost<>(name, process, stateCodec, router, sender, bucket(connection));
+        return new ProcessProjection<>(name, process, stateCodec, router, sender, bucket(connection));
     }
 
     @Override

@@ -1,5 +1,9 @@
-package dev.verdict.projection;
+package dev.verdict.projection.jdbc;
 
+import dev.verdict.projection.DeliveredEvent;
+import dev.verdict.projection.Projection;
+import dev.verdict.projection.ProjectionFailure;
+import dev.verdict.projection.ProjectionUnavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,11 +1,11 @@
-package dev.verdict.projection;
+package dev.verdict.projection.process;
 
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 
 /**
- * Sends a command to an entity – the one thing a {@link ProcessHost} needs from the command runtime. Implement it
+ * Sends a command to an entity – the one thing a {@link ProcessProjection} needs from the command runtime. Implement it
  * with the runtime's {@code handle} (or an HTTP call, or a message): it must be idempotent per {@link
  * CommandContext#commandId()}, which the Verdict runtime is (events carry {@code Nats-Msg-Id = <commandId>:<index>},
  * deduplicated by the server within the stream's duplicate window).

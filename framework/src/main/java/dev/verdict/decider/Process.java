@@ -1,4 +1,4 @@
-package dev.verdict.projection;
+package dev.verdict.decider;
 
 import java.util.List;
 

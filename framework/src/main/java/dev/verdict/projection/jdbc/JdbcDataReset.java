@@ -1,4 +1,4 @@
-package dev.verdict.projection;
+package dev.verdict.projection.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.verdict.projection;
+package dev.verdict.projection.process;
 
 import dev.verdict.store.EntityRef;
 
