@@ -761,7 +761,7 @@ final class PartitionWorker<E> {
      * delivered for {@link #STALL} although this instance holds the pin or nobody does (seen after a cluster failover:
      * the pull requests were lost with the node that held them) – so the caller reopens it.
      */
-    private boolean onIdle() {
+    private boolean onIdle() throws InterruptedException {
         if (s.connection().getStatus() == io.nats.client.Connection.Status.CLOSED) {
             throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", null);
         }
@@ -785,8 +785,12 @@ final class PartitionWorker<E> {
             pendingEvents = info.getNumPending();
             boolean settled = info.getNumAckPending() == 0
                     || (active && position >= info.getDelivered().getStreamSequence());
-            if (info.getNumPending() == 0 && !settled && active && sessionOpen) {
-                // the rest was delivered to an instance that died: its acks would come only after the ack wait
+            if (info.getNumPending() == 0 && !settled && (active || nobodyPinned)) {
+                // the rest was delivered to an instance that died (or lost its pin): the server would redeliver it
+                // only after the ack wait, so read it from the stream now
+                if (!sessionOpen && !beginSession()) {
+                    return false;
+                }
                 settled = fillTail();
             }
             if (info.getNumPending() == 0 && settled) {
