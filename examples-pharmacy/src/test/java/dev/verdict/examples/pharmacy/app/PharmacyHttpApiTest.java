@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verdict.examples.pharmacy.app.HttpClientForTests.Reply;
 import dev.verdict.testing.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.Subject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
@@ -68,6 +72,22 @@ class PharmacyHttpApiTest {
                         .status())
                 .isEqualTo(200);
         return rx;
+    }
+
+    /** How many events the entity's subject holds, counted on the stream itself. */
+    static long events(String category, String id) {
+        try (Connection nats = Nats.connect(NATS.server().url())) {
+            return nats
+                    .jetStreamManagement()
+                    .getStreamInfo("pharmacy", StreamInfoOptions.filterSubjects("pharmacy." + category + "." + id))
+                    .getStreamState()
+                    .getSubjects()
+                    .stream()
+                    .mapToLong(Subject::getCount)
+                    .sum();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     static long dispensedEvents(String rx) {
@@ -279,6 +299,36 @@ class PharmacyHttpApiTest {
         assertThat(received.status()).isEqualTo(200);
         assertThat(received.raw()).isEqualTo("{\"drug\":\"" + drug + "\",\"onHand\":50,\"reserved\":0}");
         assertThat(http.get("/inventory/" + drug).body().path("onHand").asInt()).isEqualTo(75);
+    }
+
+    @Test
+    void refusesReceivingBeyondTheCapacityAndStoresNothing() {
+        String drug = newId("drug");
+        Reply first = http.post("/inventory/" + drug + "/receive", "{\"quantity\":2147483647}");
+
+        Reply second = http.post("/inventory/" + drug + "/receive", "{\"quantity\":2147483647}");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).as(second.raw()).isEqualTo(409);
+        assertThat(second.error()).isEqualTo("inventory.capacity-exceeded");
+        Reply stock = http.get("/inventory/" + drug);
+        assertThat(stock.body().path("onHand").asLong()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(events("inventory", drug)).isEqualTo(1);
+    }
+
+    @Test
+    void answers400ForAQuantityBeyondTheIntegerRange() {
+        String drug = newId("drug");
+        http.post("/inventory/" + drug + "/receive", "{\"quantity\":5}");
+
+        Reply reply = http.post("/inventory/" + drug + "/receive", "{\"quantity\":2147483648}");
+        Reply dispense =
+                http.post("/prescriptions/" + verified(drug) + "/dispense", "{\"quantity\":99999999999999999999}");
+
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(400);
+        assertThat(reply.body().path("message").asText()).contains("quantity", "2147483647");
+        assertThat(dispense.status()).as(dispense.raw()).isEqualTo(400);
+        assertThat(http.get("/inventory/" + drug).body().path("onHand").asInt()).isEqualTo(5);
     }
 
     @Test
