@@ -32,6 +32,7 @@ import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
 import dev.verdict.store.nats.NatsSnapshotStore;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
@@ -181,6 +182,20 @@ public final class PharmacyApp implements AutoCloseable {
 
         ObjectMapper json = objectMapper();
         Pharmacy pharmacy = new Pharmacy(prescriptions, inventory, store, nats, readModel, json);
+        IdempotencyRecords idempotency;
+        try {
+            idempotency = IdempotencyRecords.open(
+                    nats,
+                    settings.storeName() + "-idempotency",
+                    IdempotencyRecords.DEFAULT_RETENTION,
+                    IdempotencyRecords.DEFAULT_LEASE,
+                    json,
+                    Clock.systemUTC());
+        } catch (IOException | JetStreamApiException e) {
+            readModelRunner.close();
+            processRunner.close();
+            throw new IllegalStateException("cannot open the Idempotency-Key bucket: " + e.getMessage(), e);
+        }
         ExecutorService executor = Executors.newFixedThreadPool(32, runnable -> {
             Thread thread = new Thread(runnable, "pharmacy-http");
             thread.setDaemon(true);
@@ -200,7 +215,7 @@ public final class PharmacyApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/", new PharmacyHttpApi(pharmacy, json, Clock.systemUTC()));
+        server.createContext("/", new PharmacyHttpApi(pharmacy, idempotency, json, Clock.systemUTC()));
         server.setExecutor(executor);
         server.start();
         PharmacyApp app = new PharmacyApp(nats, runtime, server, executor, readModelRunner, processRunner);
