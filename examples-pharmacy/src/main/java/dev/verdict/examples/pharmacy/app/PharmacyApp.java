@@ -148,7 +148,9 @@ public final class PharmacyApp implements AutoCloseable {
             readModel = new PatientPrescriptions(database);
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "cannot open the read model's database " + database.describe() + ": " + e.getMessage(), e);
+                    "cannot open the read model's database " + database.describe() + ": "
+                            + Redaction.redact(e.getMessage()),
+                    e);
         }
 
         EventMessageReader reader = message -> NatsRecordedEvents.fromMessage(storeName, message);
@@ -222,7 +224,7 @@ public final class PharmacyApp implements AutoCloseable {
         LOG.info(
                 "pharmacy listening on {} (NATS {}, read model {})",
                 app.url(),
-                settings.natsUrl(),
+                Redaction.redact(settings.natsUrl()),
                 database.describe());
         return app;
     }
@@ -241,13 +243,12 @@ public final class PharmacyApp implements AutoCloseable {
         try {
             return Nats.connect(options);
         } catch (IOException e) {
-            throw new IllegalStateException(
-                    "cannot reach the nats-server at " + url + " (" + e.getMessage()
-                            + "); start one with scripts/pharmacy or set NATS_URL",
-                    e);
+            // the cause is not attached: its message may repeat the URL with its credentials
+            throw new IllegalStateException("cannot reach the nats-server at " + Redaction.redact(url) + " ("
+                    + Redaction.redact(e.getMessage()) + "); start one with scripts/pharmacy or set NATS_URL");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to " + url, e);
+            throw new IllegalStateException("interrupted while connecting to " + Redaction.redact(url));
         }
     }
 
@@ -286,7 +287,7 @@ public final class PharmacyApp implements AutoCloseable {
         try {
             app = start(PharmacySettings.fromEnvironment(System.getenv()));
         } catch (IllegalStateException | IllegalArgumentException e) {
-            System.err.println("pharmacy: " + e.getMessage());
+            System.err.println("pharmacy: " + Redaction.redact(e.getMessage()));
             System.exit(1);
             return;
         }
