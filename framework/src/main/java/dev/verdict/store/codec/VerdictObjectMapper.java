@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ser.ContextualSerializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
+import dev.verdict.store.internal.IsoInstant;
 import java.io.IOException;
 import java.time.Instant;
 
