@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  *       stored twice.
  * </ul>
  *
+ * <p>Reads ({@code kv.get}) may be answered by a lagging replica of the bucket; that cannot give a wrong answer here,
+ * because an entry's fingerprint never changes and a {@code done} answer is final: a stale read only makes a
+ * request wait, or fail a compare-and-set and read again. Claims and records are writes, decided by the leader.
+ *
  * <p>Entries expire after the retention (the bucket's max age, 24 hours in the app); after that the key may be used
  * again. A key is any 1–255 printable ASCII characters; the KV key is its SHA-256, so any such key is a valid KV key.
  */
@@ -167,6 +171,11 @@ final class IdempotencyRecords {
         return "idem-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
     }
 
+    /** The KV key of an {@code Idempotency-Key}'s entry: its SHA-256 in hex, valid whatever the key contains. */
+    static String recordKey(String key) {
+        return HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /**
      * Answers a request made with a key: the recorded answer if there is one, else the answer of {@code execute}
      * (called with the command id to use), recorded when final.
@@ -174,7 +183,7 @@ final class IdempotencyRecords {
      * @throws KeyReused when the key is bound to another request
      */
     Answer answer(String key, Request request, Function<String, Attempt> execute) {
-        String recordKey = HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+        String recordKey = recordKey(key);
         String fingerprint = request.fingerprint();
         Instant giveUp = clock.instant().plus(lease.multipliedBy(2));
         while (true) {
@@ -189,7 +198,8 @@ final class IdempotencyRecords {
             }
             KeyValueEntry found = get(recordKey);
             if (found == null) {
-                continue; // expired or deleted between our create and get: try to create again
+                pause(); // expired between our create and get, or a lagging replica answered: try again
+                continue;
             }
             Entry entry = parse(found);
             if (!entry.fingerprint().equals(fingerprint)) {
@@ -205,7 +215,8 @@ final class IdempotencyRecords {
                 if (taken > 0) {
                     return execute(recordKey, taken, mine, key, request, execute);
                 }
-                continue; // someone else claimed it first
+                pause(); // someone else claimed it first, or we read an old revision
+                continue;
             }
             pause();
         }

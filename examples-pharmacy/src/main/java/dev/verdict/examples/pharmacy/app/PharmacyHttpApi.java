@@ -88,6 +88,10 @@ final class PharmacyHttpApi implements HttpHandler {
         if (failure instanceof IdempotencyRecords.KeyReused e) {
             return error(422, "idempotency-key-reused", e.getMessage());
         }
+        if (failure instanceof IdempotencyRecords.IdempotencyStoreUnavailable e) {
+            LOG.warn("{}", e.getMessage());
+            return error(503, "unavailable", "the Idempotency-Key records (NATS) are unreachable; try again");
+        }
         if (failure instanceof PrescriptionRejection.NotFound e) {
             return error(404, "not-found", e.getMessage());
         }
