@@ -1,5 +1,7 @@
 package dev.verdict.store;
 
+import dev.verdict.store.internal.Ascii;
+import dev.verdict.store.internal.RandomIds;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

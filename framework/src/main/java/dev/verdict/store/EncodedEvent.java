@@ -1,5 +1,6 @@
 package dev.verdict.store;
 
+import dev.verdict.store.internal.Ascii;
 import java.util.Objects;
 
 /**

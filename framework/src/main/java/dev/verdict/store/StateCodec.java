@@ -13,7 +13,11 @@ public interface StateCodec<S> {
 
     byte[] encode(S state);
 
-    /** @throws IllegalArgumentException when the bytes are not a state of this shape */
+    /**
+     * The state these bytes encode.
+     *
+     * @throws StateDecodingFailed (an {@link IllegalArgumentException}) when the bytes are not a state of this shape
+     */
     S decode(byte[] bytes);
 
     /** A short string that changes whenever the state's shape changes. */

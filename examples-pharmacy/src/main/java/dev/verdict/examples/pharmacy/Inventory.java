@@ -7,7 +7,9 @@ import java.util.TreeMap;
  * The stock of one drug: units on the shelf, and the part of them set aside per reservation. {@link #EMPTY} is the
  * state before any event.
  *
- * <p>Invariant (kept by the {@link InventoryDecider}): {@code 0 <= reserved() <= onHand}.
+ * <p>Invariant (kept by the {@link InventoryDecider}): {@code 0 <= reserved() <= onHand <= MAX_ON_HAND}. The
+ * arithmetic on event data is checked: a history that would break the bound (it cannot be decided, but a stream
+ * may hold anything) fails loudly with an {@link ArithmeticException} instead of wrapping into negative stock.
  *
  * @param reservations units still reserved, by reservation id; never holds a zero
  */
@@ -15,18 +17,25 @@ public record Inventory(String drug, int onHand, Map<String, Integer> reservatio
 
     public static final Inventory EMPTY = new Inventory("", 0, Map.of());
 
+    /**
+     * The most units one drug's stock can hold: what an {@code int} holds. Receiving beyond it is refused ({@link
+     * InventoryRejection.CapacityExceeded}), so stock never wraps around into a negative number.
+     */
+    public static final int MAX_ON_HAND = Integer.MAX_VALUE;
+
     public Inventory {
         reservations = Map.copyOf(reservations);
     }
 
     /** Units set aside for all reservations. */
     public int reserved() {
-        return reservations.values().stream().mapToInt(Integer::intValue).sum();
+        long sum = reservations.values().stream().mapToLong(Integer::longValue).sum();
+        return Math.toIntExact(sum);
     }
 
     /** Units on the shelf that no reservation holds. */
     public int available() {
-        return onHand - reserved();
+        return Math.subtractExact(onHand, reserved());
     }
 
     /** Units reserved for one reservation, 0 when it has none. */

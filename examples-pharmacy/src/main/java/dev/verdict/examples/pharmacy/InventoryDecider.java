@@ -15,8 +15,11 @@ import java.util.List;
  * The stock of one drug, as a pure decider: receive, reserve for a prescription, release a reservation, dispense
  * from a reservation.
  *
- * <p>Guarantees: reserved units never exceed units on hand, nothing is dispensed that was not reserved, and
- * releasing an absent reservation changes nothing (so a repeated release is harmless).
+ * <p>Guarantees (checked by {@code InventoryLawsTest} over random command sequences, quantities from the whole
+ * {@code int} range): stock on hand is never negative and never more than {@link Inventory#MAX_ON_HAND}
+ * (receiving beyond it is refused with {@code inventory.capacity-exceeded}), reserved units never exceed units on
+ * hand, nothing is dispensed that was not reserved, and releasing an absent reservation changes nothing (so a
+ * repeated release is harmless).
  *
  * <pre>{@code
  * InventoryDecider stock = new InventoryDecider();
@@ -34,6 +37,9 @@ public final class InventoryDecider implements Decider<InventoryCommand, Invento
     public List<InventoryEvent> decide(InventoryCommand command, Inventory state) {
         if (command instanceof ReceiveStock receive) {
             requirePositive(receive.quantity());
+            if (receive.quantity() > Inventory.MAX_ON_HAND - state.onHand()) {
+                throw new InventoryRejection.CapacityExceeded(receive.drug(), receive.quantity(), state.onHand());
+            }
             return List.of(new StockReceived(receive.drug(), receive.quantity(), receive.issuedAt()));
         }
         if (command instanceof ReserveStock reserve) {
@@ -79,7 +85,7 @@ public final class InventoryDecider implements Decider<InventoryCommand, Invento
     @Override
     public Inventory evolve(Inventory state, InventoryEvent event) {
         if (event instanceof StockReceived r) {
-            return new Inventory(r.drug(), state.onHand() + r.quantity(), state.reservations());
+            return new Inventory(r.drug(), Math.addExact(state.onHand(), r.quantity()), state.reservations());
         }
         if (event instanceof StockReserved r) {
             return state.with(r.drug(), state.onHand(), r.reservationId(), r.quantity());
@@ -90,9 +96,9 @@ public final class InventoryDecider implements Decider<InventoryCommand, Invento
         if (event instanceof StockDispensed d) {
             return state.with(
                     d.drug(),
-                    state.onHand() - d.quantity(),
+                    Math.subtractExact(state.onHand(), d.quantity()),
                     d.reservationId(),
-                    state.reservedFor(d.reservationId()) - d.quantity());
+                    Math.subtractExact(state.reservedFor(d.reservationId()), d.quantity()));
         }
         throw new IllegalArgumentException("unknown inventory event " + event);
     }

@@ -4,7 +4,8 @@ import dev.verdict.decider.DomainRejection;
 
 /**
  * Every way the {@link InventoryDecider} refuses a command, each with a stable {@link #code()}:
- * {@code inventory.invalid-quantity}, {@code inventory.insufficient-stock}, {@code inventory.already-reserved},
+ * {@code inventory.invalid-quantity}, {@code inventory.capacity-exceeded}, {@code inventory.insufficient-stock},
+ * {@code inventory.already-reserved},
  * {@code inventory.unknown-reservation}, {@code inventory.exceeds-reservation}.
  */
 public abstract sealed class InventoryRejection extends DomainRejection {
@@ -19,6 +20,18 @@ public abstract sealed class InventoryRejection extends DomainRejection {
 
         public InvalidQuantity(int quantity) {
             super("inventory.invalid-quantity", "quantity must be at least 1, was " + quantity);
+        }
+    }
+
+    /** Receiving would take the stock beyond {@link Inventory#MAX_ON_HAND}; nothing is received. */
+    public static final class CapacityExceeded extends InventoryRejection {
+        private static final long serialVersionUID = 1L;
+
+        public CapacityExceeded(String drug, int quantity, int onHand) {
+            super(
+                    "inventory.capacity-exceeded",
+                    "cannot receive " + quantity + " of " + drug + ": " + onHand + " on hand, at most "
+                            + Inventory.MAX_ON_HAND + " fit");
         }
     }
 

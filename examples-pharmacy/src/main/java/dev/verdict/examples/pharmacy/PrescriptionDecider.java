@@ -23,7 +23,9 @@ import java.util.List;
  *   <li>a fill never dispenses more than the prescribed quantity;
  *   <li>refills used never exceed the refills allowed;
  *   <li>nothing happens after cancellation or completion (both are terminal);
- *   <li>dispensing needs a verified prescription; a refill needs a complete fill.
+ *   <li>dispensing needs a verified prescription; a refill needs a complete fill;
+ *   <li>counts never wrap around: a fill's dispensed units stay within its quantity, and the arithmetic on event
+ *       data is checked ({@link Math#addExact}), so a history that would overflow fails loudly instead.
  * </ul>
  *
  * <p>When a dispense completes the last fill and no refills remain, the decision has two events – {@code
@@ -67,7 +69,7 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
             return List.of(new PrescriptionRefilled(
                     state.prescriptionId(),
                     state.drug(),
-                    state.fill() + 1,
+                    Math.addExact(state.fill(), 1),
                     state.quantity(),
                     state.refillsLeft() - 1,
                     refill.issuedAt()));
@@ -161,13 +163,13 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
             return state.withFill(PrescriptionStatus.VERIFIED, 1, 0, 0);
         }
         if (event instanceof DrugDispensed d) {
-            int dispensed = state.dispensed() + d.quantity();
+            int dispensed = Math.addExact(state.dispensed(), d.quantity());
             PrescriptionStatus status =
                     dispensed < state.quantity() ? PrescriptionStatus.DISPENSING : PrescriptionStatus.FILLED;
             return state.withFill(status, state.fill(), state.refillsUsed(), dispensed);
         }
         if (event instanceof PrescriptionRefilled r) {
-            return state.withFill(PrescriptionStatus.VERIFIED, r.fill(), state.refillsUsed() + 1, 0);
+            return state.withFill(PrescriptionStatus.VERIFIED, r.fill(), Math.addExact(state.refillsUsed(), 1), 0);
         }
         if (event instanceof PrescriptionCancelled) {
             return state.withStatus(PrescriptionStatus.CANCELLED);

@@ -9,6 +9,7 @@ import dev.verdict.examples.pharmacy.InventoryCommand.ReleaseReservation;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReserveStock;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.testing.DeciderLaws;
+import dev.verdict.testing.History;
 import java.time.Instant;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -17,6 +18,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /** The stock's invariants in every state reachable by random command sequences. */
 class InventoryLawsTest {
@@ -53,6 +55,40 @@ class InventoryLawsTest {
         assertThat(state.onHand()).isEqualTo(received - dispensed);
     }
 
+    /**
+     * Quantities from the whole {@code int} range, biased to its edges: stock on hand is never negative, never above
+     * the capacity, and always exactly what was received minus what was dispensed (summed without wrapping). A
+     * decider that let {@code int} arithmetic wrap fails here ({@code 2147483647} received twice).
+     */
+    @Property(tries = 500)
+    void stockNeverGoesNegativeNorOverflowsForAnyQuantity(@ForAll("extremeHistories") List<InventoryCommand> commands) {
+        DeciderLaws<InventoryCommand, Inventory, InventoryEvent> laws = DeciderLaws.of(
+                        decider, Arbitraries.just(new ReceiveStock(DRUG, 1, T)))
+                .invariant(
+                        "0 <= reserved <= on hand <= capacity",
+                        s -> s.onHand() >= 0
+                                && s.onHand() <= Inventory.MAX_ON_HAND
+                                && s.reserved() >= 0
+                                && s.reserved() <= s.onHand());
+        laws.checkInvariants(commands);
+
+        long received = 0;
+        long dispensed = 0;
+        Inventory state = decider.initialState();
+        for (History.Step<InventoryCommand, Inventory, InventoryEvent> step :
+                laws.replay(commands).steps()) {
+            for (InventoryEvent event : step.events()) {
+                if (event instanceof InventoryEvent.StockReceived r) {
+                    received += r.quantity();
+                } else if (event instanceof InventoryEvent.StockDispensed d) {
+                    dispensed += d.quantity();
+                }
+            }
+            state = step.after();
+        }
+        assertThat((long) state.onHand()).isEqualTo(received - dispensed);
+    }
+
     @Property(tries = 50)
     void aSnapshotContinuesExactlyLikeTheOriginal(@ForAll("histories") List<InventoryCommand> commands) {
         DeciderLaws.of(decider, Arbitraries.just(new ReceiveStock(DRUG, 1, T)))
@@ -70,7 +106,19 @@ class InventoryLawsTest {
 
     @Provide
     Arbitrary<List<InventoryCommand>> histories() {
-        Arbitrary<Integer> quantities = Arbitraries.integers().between(-1, 40);
+        return histories(Arbitraries.integers().between(-1, 40));
+    }
+
+    @Provide
+    Arbitrary<List<InventoryCommand>> extremeHistories() {
+        return histories(Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.integers().between(-1, 40)),
+                Tuple.of(3, Arbitraries.integers().between(Integer.MAX_VALUE - 40, Integer.MAX_VALUE)),
+                Tuple.of(1, Arbitraries.of(Integer.MIN_VALUE, Integer.MAX_VALUE / 2, Integer.MAX_VALUE / 2 + 1)),
+                Tuple.of(1, Arbitraries.integers())));
+    }
+
+    private static Arbitrary<List<InventoryCommand>> histories(Arbitrary<Integer> quantities) {
         Arbitrary<String> reservations = Arbitraries.of("rx-1", "rx-2", "rx-3");
         Arbitrary<InventoryCommand> receive = quantities.map(q -> new ReceiveStock(DRUG, q, T));
         Arbitrary<InventoryCommand> reserve =

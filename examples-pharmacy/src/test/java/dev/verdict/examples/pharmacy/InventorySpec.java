@@ -39,6 +39,21 @@ class InventorySpec {
     }
 
     @Test
+    void receivesUpToTheCapacity() {
+        spec().given(new StockReceived(DRUG, Inventory.MAX_ON_HAND - 1, T))
+                .when(new ReceiveStock(DRUG, 1, T))
+                .then(new StockReceived(DRUG, 1, T))
+                .thenState(stock -> assertThat(stock.onHand()).isEqualTo(Inventory.MAX_ON_HAND));
+    }
+
+    @Test
+    void rejectsReceivingBeyondTheCapacity() {
+        spec().given(new StockReceived(DRUG, Inventory.MAX_ON_HAND, T))
+                .when(new ReceiveStock(DRUG, Inventory.MAX_ON_HAND, T))
+                .thenRejected(InventoryRejection.CapacityExceeded.class);
+    }
+
+    @Test
     void reservesAvailableStockForAPrescription() {
         spec().given(RECEIVED)
                 .when(new ReserveStock(DRUG, "rx-42", 30, T))

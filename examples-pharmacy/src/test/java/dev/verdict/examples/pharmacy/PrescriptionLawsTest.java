@@ -44,6 +44,16 @@ class PrescriptionLawsTest {
         LAWS.checkInvariants(commands);
     }
 
+    /** Quantities at the edges of {@code int}: no count wraps around, no arithmetic fails (a failure is a bug). */
+    @Property(tries = 300)
+    void invariantsHoldForQuantitiesAtTheEdgesOfInt(@ForAll("extremeHistories") List<PrescriptionCommand> commands) {
+        LAWS.checkInvariants(commands);
+        for (History.Step<PrescriptionCommand, Prescription, PrescriptionEvent> step :
+                LAWS.replay(commands).steps()) {
+            assertThat(step.after().remaining()).isBetween(0, step.after().quantity());
+        }
+    }
+
     @Property(tries = 300)
     void nothingHappensAfterCancellation(@ForAll("histories") List<PrescriptionCommand> commands) {
         boolean cancelled = false;
@@ -90,6 +100,28 @@ class PrescriptionLawsTest {
             List<PrescriptionCommand> all = new ArrayList<>();
             all.add(order);
             all.addAll(rest);
+            return all;
+        });
+    }
+
+    @Provide
+    Arbitrary<List<PrescriptionCommand>> extremeHistories() {
+        Arbitrary<Integer> edges = Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.integers().between(Integer.MAX_VALUE - 3, Integer.MAX_VALUE)),
+                Tuple.of(1, Arbitraries.of(Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE / 2 + 1)),
+                Tuple.of(1, Arbitraries.integers()));
+        Arbitrary<PrescriptionCommand> order = Combinators.combine(
+                        edges, Arbitraries.integers().between(0, 2))
+                .as((quantity, refills) -> new OrderPrescription(
+                        "rx-1", "patient-1", "amoxicillin", quantity, "tablet", refills, "dr-1", T));
+        Arbitrary<PrescriptionCommand> rest = Arbitraries.frequencyOf(
+                Tuple.of(2, just(new VerifyPrescription("pharmacist-1", T))),
+                Tuple.of(8, edges.map(q -> (PrescriptionCommand) new DispenseDrug(q, T))),
+                Tuple.of(2, just(new RefillPrescription(T))));
+        return Combinators.combine(order, rest.list().ofMaxSize(20)).as((first, more) -> {
+            List<PrescriptionCommand> all = new ArrayList<>();
+            all.add(first);
+            all.addAll(more);
             return all;
         });
     }

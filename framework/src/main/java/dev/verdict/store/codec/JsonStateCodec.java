@@ -1,8 +1,10 @@
 package dev.verdict.store.codec;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.store.StateCodec;
+import dev.verdict.store.StateDecodingFailed;
 import java.io.IOException;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
@@ -23,6 +25,11 @@ import java.util.stream.Collectors;
 
 /**
  * Snapshots a decider's state as JSON with Jackson, with a fingerprint of the state's shape.
+ *
+ * <p>Numbers round-trip exactly with the default mapper ({@link VerdictObjectMapper}): a {@code BigDecimal} keeps
+ * its scale and precision ({@code 100.10} stays {@code 100.10}, not {@code 100.1}), a {@code long} keeps all 64
+ * bits, an {@code Instant} keeps its nanoseconds; {@link #decode} refuses trailing bytes with {@link
+ * dev.verdict.store.StateDecodingFailed}.
  *
  * <p>The fingerprint is derived from the structure of the state type: recursively, every record component's name
  * and type (generic arguments, nested records, enum constants, the permitted subtypes of sealed interfaces), hashed
@@ -97,18 +104,35 @@ public final class JsonStateCodec<S> implements StateCodec<S> {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@link VerdictObjectMapper}'s defaults the parse is strict: anything after the JSON value (trailing
+     * garbage, a second value), an unknown field or a missing primitive is refused, never silently ignored.
+     *
+     * @throws StateDecodingFailed when the bytes are not one JSON value of the state type
+     */
     @Override
     public S decode(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
+        S state;
         try {
-            S state = mapper.readValue(bytes, type);
-            if (state == null) {
-                throw new IllegalArgumentException("snapshot state is JSON null, not a " + type.getName());
-            }
-            return state;
+            state = mapper.readValue(bytes, type);
+        } catch (JsonProcessingException e) {
+            throw new StateDecodingFailed(type.getName(), "not a JSON " + type.getSimpleName() + ": " + describe(e), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("bytes are not a JSON " + type.getName() + ": " + e.getMessage(), e);
+            throw new StateDecodingFailed(type.getName(), "unreadable bytes: " + e.getMessage(), e);
         }
+        if (state == null) {
+            throw new StateDecodingFailed(type.getName(), "the JSON is null", null);
+        }
+        return state;
+    }
+
+    private static String describe(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (at byte " + at.getByteOffset() + ")";
+        return e.getOriginalMessage() + where;
     }
 
     @Override

@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.ContextualSerializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
+import dev.verdict.store.internal.IsoInstant;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -23,7 +25,10 @@ import java.time.Instant;
  *
  * <p>Guarantees: {@code java.time} values as ISO-8601 strings (not numbers), unknown properties and trailing tokens
  * are errors (a silently dropped field is lost data; evolve events with an {@link Upcaster} instead), a missing or
- * {@code null} primitive is an error instead of a silent {@code 0}.
+ * {@code null} primitive is an error instead of a silent {@code 0}. Numbers keep their exact value and scale, also
+ * where no field type says what they are ({@code Object}, {@code Map<String, Object>}, {@code JsonNode}): decimals
+ * are read as {@code BigDecimal} (not {@code double}) and trailing zeros are kept, so {@code 100.10} written and
+ * read back is {@code 100.10}.
  *
  * <pre>{@code
  * ObjectMapper mapper = VerdictObjectMapper.create().registerModule(myModule);
@@ -45,6 +50,8 @@ public final class VerdictObjectMapper {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .build();
     }
 

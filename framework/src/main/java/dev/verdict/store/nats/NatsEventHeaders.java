@@ -2,7 +2,7 @@ package dev.verdict.store.nats;
 
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EncodedEvent;
-import dev.verdict.store.codec.IsoInstant;
+import dev.verdict.store.internal.IsoInstant;
 import io.nats.client.impl.Headers;
 import java.time.Instant;
 

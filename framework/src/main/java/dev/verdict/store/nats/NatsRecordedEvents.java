@@ -8,7 +8,7 @@ import dev.verdict.store.EventDecodingFailed;
 import dev.verdict.store.InvalidIdentifier;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
-import dev.verdict.store.codec.IsoInstant;
+import dev.verdict.store.internal.IsoInstant;
 import io.nats.client.Message;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;

@@ -10,6 +10,7 @@ import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.Snapshot;
 import dev.verdict.store.SnapshotStore;
 import dev.verdict.store.StoreMisconfigured;
+import dev.verdict.store.codec.VerdictObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -54,7 +55,9 @@ public final class NatsSnapshotStore implements SnapshotStore {
     private final KeyValue kv;
     private final String bucket;
     private final int maxValueSize;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Strict and exact: a value with trailing bytes is corrupt, and the state's numbers are copied unchanged. */
+    private final ObjectMapper json = VerdictObjectMapper.create();
+
     private final AtomicLong corrupt = new AtomicLong();
     private final AtomicLong failedSaves = new AtomicLong();
     private final AtomicLong skippedSaves = new AtomicLong();

@@ -13,7 +13,9 @@ import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -117,6 +119,31 @@ class NatsSnapshotStoreTest {
 
         assertThat(snapshots.load(counter)).isEmpty();
         assertThat(snapshots.corruptSnapshots()).isEqualTo(1);
+    }
+
+    @Test
+    void aValueWithTrailingBytesIsCorrupt() throws Exception {
+        putRaw("{\"version\":7,\"fingerprint\":\"fp\",\"state\":{\"sum\":6}} {\"sum\":7}");
+
+        assertThat(snapshots.load(counter)).isEmpty();
+        assertThat(snapshots.corruptSnapshots()).isEqualTo(1);
+    }
+
+    record Ledger(BigDecimal price, long total, Instant at) {}
+
+    @Test
+    void keepsTheStatesNumbersExactly() throws Exception {
+        JsonStateCodec<Ledger> codec = JsonStateCodec.of(Ledger.class);
+        Ledger state =
+                new Ledger(new BigDecimal("100.10"), Long.MIN_VALUE, Instant.parse("2026-01-05T09:00:00.000000001Z"));
+
+        snapshots.save(counter, new Snapshot(7, codec.fingerprint(), codec.encode(state)));
+
+        Snapshot loaded = snapshots.load(counter).orElseThrow();
+        assertThat(codec.decode(loaded.state())).isEqualTo(state);
+        assertThat(new String(
+                        nc.keyValue(config.snapshotBucket()).get("counter.c-1").getValue(), StandardCharsets.UTF_8))
+                .contains("\"price\":100.10", "\"total\":" + Long.MIN_VALUE);
     }
 
     @Test

@@ -38,10 +38,14 @@ final class JdbcDatabase implements DataSource {
         return DriverManager.getConnection(url, username, pass);
     }
 
-    /** The URL without credentials, for log lines. */
+    /** The URL with its credentials masked ({@link Redaction}), for log lines and error messages. */
     String describe() {
-        int semicolon = url.indexOf(';');
-        return semicolon < 0 ? url : url.substring(0, semicolon);
+        return Redaction.redact(url) + user.map(u -> " as " + u).orElse("");
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcDatabase[" + describe() + "]";
     }
 
     @Override

@@ -64,14 +64,18 @@ final class JsonRequest {
         return requireToken(field, text(field));
     }
 
-    /** An integer field of at least {@code min}. */
+    /** An integer field of at least {@code min} and at most {@link Integer#MAX_VALUE}. */
     int integer(String field, int min) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             throw ApiError.badRequest("field '" + field + "' is required");
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+        if (!value.isIntegralNumber()) {
             throw ApiError.badRequest("field '" + field + "' must be an integer");
+        }
+        if (!value.canConvertToInt()) {
+            throw ApiError.badRequest("field '" + field + "' must be between " + min + " and " + Integer.MAX_VALUE
+                    + ", was " + value.asText());
         }
         int number = value.intValue();
         if (number < min) {

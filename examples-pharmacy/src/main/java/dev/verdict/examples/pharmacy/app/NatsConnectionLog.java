@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs the NATS connection's life through SLF4J: one warning when it is lost, one line when it is back, instead of
- * the client's default of a stack trace per failed reconnect attempt.
+ * the client's default of a stack trace per failed reconnect attempt. URLs and messages are {@linkplain Redaction
+ * redacted}: a {@code NATS_URL} with user and password never reaches the log.
  */
 final class NatsConnectionLog implements ConnectionListener, ErrorListener {
     private static final Logger LOG = LoggerFactory.getLogger(NatsConnectionLog.class);
@@ -26,17 +27,17 @@ final class NatsConnectionLog implements ConnectionListener, ErrorListener {
         if (event == Events.DISCONNECTED && down.compareAndSet(false, true)) {
             LOG.warn("lost the connection to NATS; reconnecting (the API answers 503 meanwhile)");
         } else if ((event == Events.RECONNECTED || event == Events.RESUBSCRIBED) && down.compareAndSet(true, false)) {
-            LOG.info("reconnected to NATS at {}", connection.getConnectedUrl());
+            LOG.info("reconnected to NATS at {}", Redaction.redact(connection.getConnectedUrl()));
         }
     }
 
     @Override
     public void errorOccurred(Connection connection, String error) {
-        LOG.warn("NATS error: {}", error);
+        LOG.warn("NATS error: {}", Redaction.redact(error));
     }
 
     @Override
     public void exceptionOccurred(Connection connection, Exception exception) {
-        LOG.debug("NATS connection: {}", exception.toString());
+        LOG.debug("NATS connection: {}", Redaction.redact(exception.toString()));
     }
 }

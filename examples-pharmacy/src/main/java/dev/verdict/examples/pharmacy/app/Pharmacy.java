@@ -25,7 +25,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -33,11 +32,9 @@ import java.util.concurrent.TimeoutException;
  * entity handles, answers queries from the runtime (current and as-of state), the event store (history) and the
  * read model (prescriptions per patient).
  *
- * <p>Idempotency: when a request carries an {@code Idempotency-Key}, it becomes the command id. Before deciding,
- * the entity's history is searched for events of that command id; if there are any, the answer is the state as of
- * the last of them – the very answer the first request got – and nothing is decided or appended. This holds beyond
- * the stream's duplicate window, and a concurrent repeat that loses the race is recognised the same way (the
- * runtime reports the append as a duplicate, or the re-decided command is rejected and the history shows the key).
+ * <p>Idempotency: the HTTP layer ({@link IdempotencyRecords}) answers repeats of a request; a command it executes
+ * carries a command id derived from the {@code Idempotency-Key}, and when the runtime recognises that id as stored
+ * before ({@code Accepted(duplicate)}), the answer is the state as of the original events.
  */
 final class Pharmacy {
     static final String PRESCRIPTION = "prescription";
@@ -65,29 +62,27 @@ final class Pharmacy {
         this.json = json;
     }
 
-    /** Handles a prescription command; throws the {@link DomainRejection} when refused. */
-    Versioned<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> key) {
-        return handle(prescriptions, PRESCRIPTION, id, command, key);
+    /**
+     * Handles a prescription command with the given command id (a new one when empty); throws the {@link
+     * DomainRejection} when refused.
+     */
+    Versioned<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
+        return handle(prescriptions, id, command, commandId);
     }
 
-    /** Handles an inventory command; throws the {@link DomainRejection} when refused. */
-    Versioned<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> key) {
-        return handle(inventory, INVENTORY, drug, command, key);
+    /** Handles an inventory command, like {@link #prescriptionCommand}. */
+    Versioned<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> commandId) {
+        return handle(inventory, drug, command, commandId);
     }
 
-    private <C, S, E> Versioned<S> handle(
-            EntityHandle<C, S, E> handle, String category, String id, C command, Optional<String> key) {
-        EntityRef entity = EntityRef.of(category, id);
-        if (key.isPresent()) {
-            OptionalLong earlier = lastSequenceOf(entity, key.get());
-            if (earlier.isPresent()) {
-                return asOf(handle.loadAsOf(id, earlier.getAsLong()));
-            }
-        }
-        CommandContext context = key.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
+    private static <C, S, E> Versioned<S> handle(
+            EntityHandle<C, S, E> handle, String id, C command, Optional<String> commandId) {
+        CommandContext context = commandId.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
         Outcome<S, E> outcome = handle.handle(id, command, context);
         if (outcome instanceof Outcome.Accepted<S, E> accepted) {
             if (accepted.duplicate()) {
+                // a re-execution of a command that was stored before (its answer was never recorded): answer the
+                // state its own events produced, as the first execution did
                 long original =
                         accepted.events().get(accepted.events().size() - 1).sequence();
                 return asOf(handle.loadAsOf(id, original));
@@ -95,13 +90,6 @@ final class Pharmacy {
             return new Versioned<>(accepted.state(), accepted.version());
         }
         if (outcome instanceof Outcome.Rejected<S, E> rejected) {
-            if (key.isPresent()) {
-                // a concurrent request with the same key may have won the race: answer what it answered
-                OptionalLong earlier = lastSequenceOf(entity, key.get());
-                if (earlier.isPresent()) {
-                    return asOf(handle.loadAsOf(id, earlier.getAsLong()));
-                }
-            }
             throw rejected.rejection();
         }
         return new Versioned<>(outcome.state(), outcome.version());
@@ -109,16 +97,6 @@ final class Pharmacy {
 
     private static <S> Versioned<S> asOf(EntityState<S> state) {
         return new Versioned<>(state.state(), state.version());
-    }
-
-    private OptionalLong lastSequenceOf(EntityRef entity, String commandId) {
-        long[] last = {0};
-        store.read(entity, ReadRange.all(), event -> {
-            if (event.commandId().equals(commandId)) {
-                last[0] = event.sequence();
-            }
-        });
-        return last[0] == 0 ? OptionalLong.empty() : OptionalLong.of(last[0]);
     }
 
     /** The prescription now, or as of a sequence or instant; empty when it had no events. */

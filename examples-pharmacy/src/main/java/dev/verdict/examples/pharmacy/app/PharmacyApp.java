@@ -32,6 +32,7 @@ import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
 import dev.verdict.store.nats.NatsSnapshotStore;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
@@ -147,7 +148,9 @@ public final class PharmacyApp implements AutoCloseable {
             readModel = new PatientPrescriptions(database);
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "cannot open the read model's database " + database.describe() + ": " + e.getMessage(), e);
+                    "cannot open the read model's database " + database.describe() + ": "
+                            + Redaction.redact(e.getMessage()),
+                    e);
         }
 
         EventMessageReader reader = message -> NatsRecordedEvents.fromMessage(storeName, message);
@@ -181,6 +184,20 @@ public final class PharmacyApp implements AutoCloseable {
 
         ObjectMapper json = objectMapper();
         Pharmacy pharmacy = new Pharmacy(prescriptions, inventory, store, nats, readModel, json);
+        IdempotencyRecords idempotency;
+        try {
+            idempotency = IdempotencyRecords.open(
+                    nats,
+                    settings.storeName() + "-idempotency",
+                    IdempotencyRecords.DEFAULT_RETENTION,
+                    IdempotencyRecords.DEFAULT_LEASE,
+                    json,
+                    Clock.systemUTC());
+        } catch (IOException | JetStreamApiException e) {
+            readModelRunner.close();
+            processRunner.close();
+            throw new IllegalStateException("cannot open the Idempotency-Key bucket: " + e.getMessage(), e);
+        }
         ExecutorService executor = Executors.newFixedThreadPool(32, runnable -> {
             Thread thread = new Thread(runnable, "pharmacy-http");
             thread.setDaemon(true);
@@ -200,14 +217,14 @@ public final class PharmacyApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/", new PharmacyHttpApi(pharmacy, json, Clock.systemUTC()));
+        server.createContext("/", new PharmacyHttpApi(pharmacy, idempotency, json, Clock.systemUTC()));
         server.setExecutor(executor);
         server.start();
         PharmacyApp app = new PharmacyApp(nats, runtime, server, executor, readModelRunner, processRunner);
         LOG.info(
                 "pharmacy listening on {} (NATS {}, read model {})",
                 app.url(),
-                settings.natsUrl(),
+                Redaction.redact(settings.natsUrl()),
                 database.describe());
         return app;
     }
@@ -226,13 +243,12 @@ public final class PharmacyApp implements AutoCloseable {
         try {
             return Nats.connect(options);
         } catch (IOException e) {
-            throw new IllegalStateException(
-                    "cannot reach the nats-server at " + url + " (" + e.getMessage()
-                            + "); start one with scripts/pharmacy or set NATS_URL",
-                    e);
+            // the cause is not attached: its message may repeat the URL with its credentials
+            throw new IllegalStateException("cannot reach the nats-server at " + Redaction.redact(url) + " ("
+                    + Redaction.redact(e.getMessage()) + "); start one with scripts/pharmacy or set NATS_URL");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to " + url, e);
+            throw new IllegalStateException("interrupted while connecting to " + Redaction.redact(url));
         }
     }
 
@@ -271,7 +287,7 @@ public final class PharmacyApp implements AutoCloseable {
         try {
             app = start(PharmacySettings.fromEnvironment(System.getenv()));
         } catch (IllegalStateException | IllegalArgumentException e) {
-            System.err.println("pharmacy: " + e.getMessage());
+            System.err.println("pharmacy: " + Redaction.redact(e.getMessage()));
             System.exit(1);
             return;
         }

@@ -49,6 +49,15 @@ public record PharmacySettings(
         Objects.requireNonNull(storeName, "storeName");
     }
 
+    /** The settings with every credential masked ({@link Redaction}): safe to log. */
+    @Override
+    public String toString() {
+        return "PharmacySettings[host=" + host + ", port=" + port + ", natsUrl=" + Redaction.redact(natsUrl)
+                + ", jdbcUrl=" + Redaction.redact(jdbcUrl) + ", jdbcUser=" + jdbcUser.orElse("<none>")
+                + ", jdbcPassword=" + (jdbcPassword.isPresent() ? Redaction.MASK : "<none>") + ", storeName="
+                + storeName + "]";
+    }
+
     /** The settings from environment variables (see the table above). */
     public static PharmacySettings fromEnvironment(Map<String, String> env) {
         String portText = env.getOrDefault("PORT", "8080").trim();

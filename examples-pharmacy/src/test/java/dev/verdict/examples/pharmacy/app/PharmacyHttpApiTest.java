@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verdict.examples.pharmacy.app.HttpClientForTests.Reply;
 import dev.verdict.testing.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.Subject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
@@ -68,6 +72,22 @@ class PharmacyHttpApiTest {
                         .status())
                 .isEqualTo(200);
         return rx;
+    }
+
+    /** How many events the entity's subject holds, counted on the stream itself. */
+    static long events(String category, String id) {
+        try (Connection nats = Nats.connect(NATS.server().url())) {
+            return nats
+                    .jetStreamManagement()
+                    .getStreamInfo("pharmacy", StreamInfoOptions.filterSubjects("pharmacy." + category + "." + id))
+                    .getStreamState()
+                    .getSubjects()
+                    .stream()
+                    .mapToLong(Subject::getCount)
+                    .sum();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     static long dispensedEvents(String rx) {
@@ -282,6 +302,36 @@ class PharmacyHttpApiTest {
     }
 
     @Test
+    void refusesReceivingBeyondTheCapacityAndStoresNothing() {
+        String drug = newId("drug");
+        Reply first = http.post("/inventory/" + drug + "/receive", "{\"quantity\":2147483647}");
+
+        Reply second = http.post("/inventory/" + drug + "/receive", "{\"quantity\":2147483647}");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).as(second.raw()).isEqualTo(409);
+        assertThat(second.error()).isEqualTo("inventory.capacity-exceeded");
+        Reply stock = http.get("/inventory/" + drug);
+        assertThat(stock.body().path("onHand").asLong()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(events("inventory", drug)).isEqualTo(1);
+    }
+
+    @Test
+    void answers400ForAQuantityBeyondTheIntegerRange() {
+        String drug = newId("drug");
+        http.post("/inventory/" + drug + "/receive", "{\"quantity\":5}");
+
+        Reply reply = http.post("/inventory/" + drug + "/receive", "{\"quantity\":2147483648}");
+        Reply dispense =
+                http.post("/prescriptions/" + verified(drug) + "/dispense", "{\"quantity\":99999999999999999999}");
+
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(400);
+        assertThat(reply.body().path("message").asText()).contains("quantity", "2147483647");
+        assertThat(dispense.status()).as(dispense.raw()).isEqualTo(400);
+        assertThat(http.get("/inventory/" + drug).body().path("onHand").asInt()).isEqualTo(5);
+    }
+
+    @Test
     void answers404ForADrugNeverReceived() {
         Reply reply = http.get("/inventory/" + newId("drug"));
 
@@ -362,6 +412,104 @@ class PharmacyHttpApiTest {
         http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":5}", newId("key"));
 
         assertThat(dispensedEvents(rx)).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyUsedForAnotherActionIsRefusedWith422AndNothingIsStored() {
+        String rx = ordered("ibuprofen");
+        String key = newId("key");
+        Reply verified = http.post("/prescriptions/" + rx + "/verify", "{\"pharmacistId\":\"ana\"}", key);
+
+        Reply dispense = http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":5}", key);
+
+        assertThat(verified.status()).isEqualTo(200);
+        assertThat(dispense.status()).as(dispense.raw()).isEqualTo(422);
+        assertThat(dispense.error()).isEqualTo("idempotency-key-reused");
+        assertThat(dispense.body().path("message").asText()).contains("another request");
+        assertThat(dispensedEvents(rx)).isZero();
+    }
+
+    @Test
+    void aKeyUsedWithAnotherBodyIsRefusedWith422() {
+        String rx = verified("ibuprofen");
+        String key = newId("key");
+        http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":5}", key);
+
+        Reply other = http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":6}", key);
+
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.error()).isEqualTo("idempotency-key-reused");
+        assertThat(dispensedEvents(rx)).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyReusedOnAnotherPrescriptionIsRefusedWith422NotA500() {
+        String first = verified("ibuprofen");
+        String second = verified("ibuprofen");
+        String key = newId("key");
+        http.post("/prescriptions/" + first + "/dispense", "{\"quantity\":5}", key);
+
+        Reply other = http.post("/prescriptions/" + second + "/dispense", "{\"quantity\":5}", key);
+
+        assertThat(other.status()).as(other.raw()).isEqualTo(422);
+        assertThat(other.error()).isEqualTo("idempotency-key-reused");
+        assertThat(dispensedEvents(second)).isZero();
+    }
+
+    @Test
+    void aRepeatOfARejectedRequestGetsTheSameRejectionAfterTheStateChanged() {
+        String rx = verified("ibuprofen");
+        String key = newId("key");
+        Reply first = http.post("/prescriptions/" + rx + "/refill", "{}", key);
+        http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":30}"); // a refill would be accepted now
+
+        Reply repeat = http.post("/prescriptions/" + rx + "/refill", "{}", key);
+
+        assertThat(first.status()).isEqualTo(409);
+        assertThat(first.error()).isEqualTo("prescription.fill-incomplete");
+        assertThat(repeat.status()).isEqualTo(409);
+        assertThat(repeat.raw()).isEqualTo(first.raw());
+        assertThat(http.get("/prescriptions/" + rx).body().path("status").asText())
+                .isEqualTo("filled");
+    }
+
+    @Test
+    void aRepeatedReceiveWithTheSameKeyStoresOnce() {
+        String drug = newId("drug");
+        String key = newId("key");
+
+        Reply first = http.post("/inventory/" + drug + "/receive", "{\"quantity\":7}", key);
+        Reply repeat = http.post("/inventory/" + drug + "/receive", "{\"quantity\":7}", key);
+
+        assertThat(repeat.status()).isEqualTo(200);
+        assertThat(repeat.raw()).isEqualTo(first.raw());
+        assertThat(events("inventory", drug)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyStoreOnceAndAllGetTheSameAnswer() throws Exception {
+        String rx = verified("ibuprofen");
+        String key = newId("key");
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":3}", key);
+                }));
+            }
+            go.countDown();
+            Reply first = replies.get(0).get();
+            for (Future<Reply> reply : replies) {
+                assertThat(reply.get().status()).as(reply.get().raw()).isEqualTo(200);
+                assertThat(reply.get().raw()).isEqualTo(first.raw());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dispensedEvents(rx)).isEqualTo(1);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.verdict.store.codec;
+package dev.verdict.store.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

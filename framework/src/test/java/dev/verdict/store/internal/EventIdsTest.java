@@ -1,4 +1,4 @@
-package dev.verdict.store;
+package dev.verdict.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,14 @@
-package dev.verdict.store;
+package dev.verdict.store.internal;
 
 /**
  * Character checks for values that end up in NATS headers. Plain loops rather than regular expressions: they run
  * for every command and event, and a matcher costs more than the rest of the check.
  */
-final class Ascii {
+public final class Ascii {
     private Ascii() {}
 
     /** Whether {@code s} has {@code min..max} characters, each in {@code from..to} (inclusive). */
-    static boolean allBetween(String s, int min, int max, char from, char to) {
+    public static boolean allBetween(String s, int min, int max, char from, char to) {
         int n = s.length();
         if (n < min || n > max) {
             return false;
@@ -23,12 +23,12 @@ final class Ascii {
     }
 
     /** 1 to {@code maxLength} printable ASCII characters without spaces: ids and type names. */
-    static boolean isToken(String s, int maxLength) {
+    public static boolean isToken(String s, int maxLength) {
         return allBetween(s, 1, maxLength, '!', '~');
     }
 
     /** A metadata key: 1-64 ASCII letters, digits or '-', starting with a letter or digit. */
-    static boolean isMetadataKey(String s) {
+    public static boolean isMetadataKey(String s) {
         int n = s.length();
         if (n < 1 || n > 64 || s.charAt(0) == '-') {
             return false;

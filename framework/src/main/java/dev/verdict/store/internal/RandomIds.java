@@ -1,4 +1,4 @@
-package dev.verdict.store;
+package dev.verdict.store.internal;
 
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * thread queues on. Here a small set of generators (DRBG where available), chosen by thread, each hands out random
  * bytes from a buffer it refills in bulk.
  */
-final class RandomIds {
+public final class RandomIds {
     private static final int BUFFER = 512; // 32 UUIDs per refill
     /** Created on first use; an atomic array so a source is seen fully constructed by every thread. */
     private static final AtomicReferenceArray<Source> SOURCES = new AtomicReferenceArray<>(stripes());
@@ -19,7 +19,7 @@ final class RandomIds {
     private RandomIds() {}
 
     /** A new random (version 4, IETF variant) UUID as text. */
-    static String next() {
+    public static String next() {
         int i = (int) (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L >>> 40) & (SOURCES.length() - 1);
         Source source = SOURCES.get(i);
         if (source == null) {

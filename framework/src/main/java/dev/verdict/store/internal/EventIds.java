@@ -1,4 +1,4 @@
-package dev.verdict.store;
+package dev.verdict.store.internal;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Random version-4 UUIDs for event and batch ids, drawn from {@link ThreadLocalRandom} instead of the shared
  * {@code SecureRandom} behind {@link UUID#randomUUID()}: these ids must be unique, not unguessable, and the
  * shared generator is a lock every writing thread would queue on. Command ids that cross trust boundaries should
- * still come from the caller (an idempotency key) or {@link CommandContext#create()}.
+ * still come from the caller (an idempotency key) or {@link dev.verdict.store.CommandContext#create()}.
  */
 public final class EventIds {
     private EventIds() {}

@@ -1,7 +1,8 @@
-package dev.verdict.store;
+package dev.verdict.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.store.CommandContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
