@@ -64,6 +64,7 @@ final class PartitionWorker<E> {
     private final EventFeed feed;
     private final ConsumerReader gapReader;
     private final Runnable onProgress;
+    private final java.util.function.Predicate<PartitionWorker<E>> mayHoldMore;
 
     private final Object lifecycle = new Object();
     private Thread thread;
@@ -91,9 +92,16 @@ final class PartitionWorker<E> {
     private long idleSinceNanos;
     private long lastIdleCheckNanos;
     private Set<Long> deadLetterSequences = Set.of();
+    private boolean standBack;
+    private boolean beyondShare;
 
-    PartitionWorker(RunnerSettings<E> settings, Partition partition, Runnable onProgress) {
+    PartitionWorker(
+            RunnerSettings<E> settings,
+            Partition partition,
+            Runnable onProgress,
+            java.util.function.Predicate<PartitionWorker<E>> mayHoldMore) {
         this.s = settings;
+        this.mayHoldMore = mayHoldMore;
         this.partition = partition;
         this.feed = settings.feed(partition);
         this.gapReader = new ConsumerReader(settings.connection(), settings.filter().stream(), Duration.ofSeconds(10));
@@ -237,12 +245,22 @@ final class PartitionWorker<E> {
     private void work() {
         try {
             while (!stopRequested) {
+                if (!mayHoldMore.test(this) && !standBack()) {
+                    break;
+                }
                 if (!openPatiently()) {
                     break;
                 }
                 boolean reopen = consume();
-                feed.close();
                 sessionOpen = false;
+                if (standBack) {
+                    // this instance holds its share of partitions: give this one to another instance
+                    standBack = false;
+                    feed.release(true);
+                    active = false;
+                    continue;
+                }
+                feed.close();
                 if (!reopen) {
                     break;
                 }
@@ -279,6 +297,57 @@ final class PartitionWorker<E> {
         } else if (!(t instanceof Error)) {
             LOG.error("projection '{}'{} failed", s.name(), suffix(), t);
         }
+    }
+
+    /**
+     * Waits without pulling while this instance holds its share of partitions ({@link
+     * ProjectionRunner.Builder#maxActivePartitions(int)}), reporting the shared consumer's progress. Returns true when
+     * it may take the partition – room was made, or nobody has served the partition for twice the failover time (then
+     * it takes it beyond its share, so the projection never stops while one instance lives) – and false when stopped.
+     */
+    private boolean standBack() throws InterruptedException {
+        active = false;
+        beyondShare = false;
+        long unattendedSince = 0;
+        while (!stopRequested) {
+            if (mayHoldMore.test(this)) {
+                return true;
+            }
+            try {
+                ConsumerInfo info = feed.info();
+                position = Math.max(position, info.getAckFloor().getStreamSequence());
+                pendingEvents = info.getNumPending();
+                if (info.getNumPending() == 0 && info.getNumAckPending() == 0) {
+                    markCaughtUp();
+                    onProgress.run();
+                }
+                boolean unattended = nobodyPinned(info) && (info.getNumPending() > 0 || info.getNumAckPending() > 0);
+                long now = System.nanoTime();
+                if (!unattended) {
+                    unattendedSince = 0;
+                } else if (unattendedSince == 0) {
+                    unattendedSince = now;
+                } else if (now - unattendedSince
+                        > s.failoverAfter().multipliedBy(2).toNanos()) {
+                    LOG.info(
+                            "projection '{}'{}: no instance has served it for {} s; taking it beyond this instance's"
+                                    + " share",
+                            s.name(),
+                            suffix(),
+                            s.failoverAfter().multipliedBy(2).toSeconds());
+                    beyondShare = true;
+                    return true;
+                }
+            } catch (JetStreamApiException e) {
+                return true; // no consumer yet: someone must create it
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix(), e.toString());
+            }
+            if (stopSignal.await(500, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
@@ -372,6 +441,15 @@ final class PartitionWorker<E> {
             }
             active = true;
             pendingEvents = meta.pendingCount();
+            if (fresh && !beyondShare && !mayHoldMore.test(this)) {
+                LOG.info(
+                        "projection '{}'{}: this instance already holds its share of partitions; handing this one"
+                                + " to another instance",
+                        s.name(),
+                        suffix());
+                standBack = true;
+                return true; // the message stays unacknowledged: the next instance reads it
+            }
             try {
                 if (fresh) {
                     if (sessionOpen) {

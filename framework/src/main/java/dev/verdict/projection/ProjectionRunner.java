@@ -81,8 +81,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private volatile CompletableFuture<ProjectionStatus> caughtUp = new CompletableFuture<>();
     private volatile Rebuild rebuild;
     private volatile DeadLetterStore deadLetters;
+    private final int maxActivePartitions;
 
     private ProjectionRunner(Builder<E> b) {
+        this.maxActivePartitions = Math.min(b.maxActivePartitions, b.partitions);
         this.deadLetters = b.deadLetters;
         this.settings = new RunnerSettings<>(
                 b.connection,
@@ -101,7 +103,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 this::deadLetterStore);
         List<PartitionWorker<E>> list = new ArrayList<>();
         for (int i = 0; i < b.partitions; i++) {
-            list.add(new PartitionWorker<>(settings, new Partition(i, b.partitions), this::onProgress));
+            list.add(new PartitionWorker<>(
+                    settings, new Partition(i, b.partitions), this::onProgress, this::mayHoldMore));
         }
         this.workers = List.copyOf(list);
     }
@@ -394,6 +397,15 @@ public final class ProjectionRunner<E> implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------------
 
+    /** Whether this instance may take one more partition: it holds fewer than its share besides {@code worker}. */
+    private boolean mayHoldMore(PartitionWorker<E> worker) {
+        if (maxActivePartitions >= workers.size()) {
+            return true;
+        }
+        long others = workers.stream().filter(w -> w != worker && w.active()).count();
+        return others < maxActivePartitions;
+    }
+
     private void onProgress() {
         Rebuild r = rebuild;
         if (r == null) {
@@ -524,6 +536,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         private final Projection<E> projection;
         private boolean durable = true;
         private int partitions = 1;
+        private int maxActivePartitions = Partition.MAX_COUNT;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private PoisonPolicy poisonPolicy = PoisonPolicy.DEAD_LETTER_AND_SKIP;
         private int batchSize = 256;
@@ -575,6 +588,22 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         public Builder<E> partitions(int count) {
             new Partition(0, count); // validates the count
             this.partitions = count;
+            return this;
+        }
+
+        /**
+         * This instance's share of a partitioned projection: it processes at most {@code max} partitions while other
+         * instances are there to take the rest, handing any partition beyond its share to another instance (default:
+         * no limit – the server gives each partition to whichever instance asks first, which after a staggered start
+         * is often the same one). Set it to {@code ceil(partitions / instances)} to spread the work. A partition that
+         * no instance has served for twice {@link #failoverAfter(Duration)} is taken beyond the share, so the
+         * projection goes on while a single instance lives.
+         */
+        public Builder<E> maxActivePartitions(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxActivePartitions must be at least 1, was " + max);
+            }
+            this.maxActivePartitions = max;
             return this;
         }
 

@@ -25,6 +25,7 @@ final class ProjectionInstance {
         this.projection = JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
         this.runner = ProjectionRunner.builder(connection, filter, new CounterCodec(), projection)
                 .partitions(partitions)
+                .maxActivePartitions(Math.max(1, partitions / 2))
                 .failoverAfter(FAILOVER)
                 .batchSize(100)
                 .build();
