@@ -9,10 +9,15 @@ import java.util.OptionalLong;
  * <p>Contract:
  *
  * <ul>
- *   <li>{@link #apply} is called from one thread, in increasing stream sequence. Events may be delivered again after
- *       a crash (at-least-once delivery). A projection that stores {@code sequence()} with its data atomically and
- *       ignores events at or below its checkpoint has an <b>exactly-once effect</b> ({@link JdbcProjection} does).
- *   <li>{@link #checkpoint} is read when the runner starts: the runner resumes after it. Empty means the projection
+ *   <li>{@link #apply} is called in increasing stream sequence of each partition, by one thread per runner. With
+ *       several instances of a service, each running the projection, two runners may apply the same events during a
+ *       take-over (a paused instance finishes the messages it holds). A projection that stores {@code sequence()} with
+ *       its data atomically, <b>on the condition</b> that the stored checkpoint is still {@link
+ *       DeliveredEvent#expectedCheckpoint()} (skipping events at or below the stored checkpoint, and throwing {@link
+ *       CheckpointMoved} otherwise), has an <b>exactly-once effect</b> whatever the number of runners ({@code
+ *       dev.verdict.projection.jdbc.JdbcProjection} does).
+ *   <li>{@link #checkpoint(Partition)} is read each time a runner becomes the active one for a partition: it resumes
+ *       right after it, so it must be read from storage, not from a value cached earlier. Empty means the projection
  *       keeps no checkpoint; the durable consumer's acknowledgements are then the only position, and an event applied
  *       just before a crash may be applied twice.
  *   <li>{@link #apply} throwing an exception means "not applied": the runner retries with backoff, then dead-letters
@@ -34,6 +39,21 @@ public interface Projection<E> {
     /** The stream sequence of the last applied event as stored with the data, or empty when not tracked. */
     OptionalLong checkpoint();
 
+    /**
+     * The checkpoint of one partition of a partitioned projection: the sequence of the last event of that partition
+     * whose effect is stored. The default serves only {@link Partition#WHOLE} (with {@link #checkpoint()}); a projection
+     * that can be partitioned keeps one checkpoint per partition and overrides this.
+     *
+     * @throws UnsupportedOperationException for a partition other than {@link Partition#WHOLE}, by default
+     */
+    default OptionalLong checkpoint(Partition partition) {
+        if (partition.isWhole()) {
+            return checkpoint();
+        }
+        throw new UnsupportedOperationException("projection '" + name()
+                + "' keeps a single checkpoint and cannot be partitioned (override checkpoint(Partition))");
+    }
+
     /** Applies one event (and, for a checkpointed projection, its sequence as the new checkpoint, atomically). */
     void apply(DeliveredEvent<E> event);
 
@@ -45,6 +65,6 @@ public interface Projection<E> {
         apply(event);
     }
 
-    /** Deletes the projection's data and checkpoint, so a rebuild starts from nothing. */
+    /** Deletes the projection's data and its checkpoints (of every partition), so a rebuild starts from nothing. */
     void reset();
 }

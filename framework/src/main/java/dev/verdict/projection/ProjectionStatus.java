@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Optional;
  *
  * @param name the projection's name
  * @param state life-cycle state
- * @param position stream sequence of the last event applied, skipped as already applied, or dead-lettered
+ * @param position stream sequence of the last event applied, skipped as already applied, or dead-lettered (the lowest
+ *     over the partitions)
  * @param pendingEvents matching events after {@code position} still to process, as the server reported with the last
  *     message (the lag in events); {@code -1} before the first report
  * @param caughtUp whether the projection had processed every matching event when it last checked
@@ -20,6 +22,9 @@ import java.util.Optional;
  * @param skipped redelivered events skipped because the checkpoint already covered them
  * @param deadLettered events given up on since the runner started
  * @param failure why the runner failed, when {@code state} is {@link RunnerState#FAILED}
+ * @param active whether this instance is the one processing the projection (or at least one of its partitions) now;
+ *     with several instances, the others wait as standbys
+ * @param partitions each partition as this instance sees it (one entry, {@link Partition#WHOLE}, when unpartitioned)
  */
 public record ProjectionStatus(
         String name,
@@ -30,4 +35,10 @@ public record ProjectionStatus(
         long applied,
         long skipped,
         long deadLettered,
-        Optional<String> failure) {}
+        Optional<String> failure,
+        boolean active,
+        List<PartitionStatus> partitions) {
+    public ProjectionStatus {
+        partitions = List.copyOf(partitions);
+    }
+}

@@ -1,6 +1,8 @@
 package dev.verdict.projection.jdbc;
 
+import dev.verdict.projection.CheckpointMoved;
 import dev.verdict.projection.DeliveredEvent;
+import dev.verdict.projection.Partition;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionFailure;
 import dev.verdict.projection.ProjectionUnavailable;
@@ -13,6 +15,8 @@ import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
@@ -20,24 +24,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A relational read model with an <b>exactly-once effect</b>: each event's effect and the projection's checkpoint
- * are written in one JDBC transaction, so a redelivered event (after a crash, a lost ack, a restart) finds the
- * checkpoint already past it and changes nothing.
+ * A relational read model with an <b>exactly-once effect</b>, whatever the number of instances running it: each
+ * event's effect and the projection's checkpoint are written in one JDBC transaction, on the condition that the
+ * checkpoint is still the one the runner expects, so a redelivered event (after a crash, a lost ack, a take-over by
+ * another instance) changes nothing and no event is applied on top of a state it does not follow.
  *
  * <p>The checkpoint lives in the table {@value #CHECKPOINT_TABLE} ({@code projection} primary key, {@code
- * last_sequence}, {@code updated_at}), created if missing, one row per projection, in the same database as the read
- * model. Each event runs:
+ * last_sequence}, {@code updated_at}), created if missing, one row per projection (per partition, keyed {@code
+ * <name>#<i>of<n>}, when partitioned), in the same database as the read model. Each event runs:
  *
  * <pre>
  * BEGIN;
  *   UPDATE verdict_projection_checkpoint SET last_sequence = :seq, updated_at = now
- *    WHERE projection = :name AND last_sequence &lt; :seq;     -- 0 rows: already applied, roll back and skip
+ *    WHERE projection = :name AND last_sequence = :expected;   -- the checkpoint the runner saw before this event
+ *   -- 0 rows: roll back; stored &gt;= :seq: already applied, skip; else CheckpointMoved (the runner resumes after it)
  *   ...your handler's statements...
  * COMMIT;
  * </pre>
  *
- * The conditional update also locks the checkpoint row, so even two runners on the same projection by mistake
- * cannot apply an event twice. Tested on H2 and PostgreSQL; any database with transactions and row locks works.
+ * The conditional update also locks the checkpoint row, so two runners applying the same events during a take-over
+ * cannot apply an event twice, and a runner that missed an event cannot apply a later one. Tested on H2 and
+ * PostgreSQL; any database with transactions and row locks works.
  *
  * <p>One JDBC connection is kept open and reused (one transaction per event); it is replaced after an error. Lost
  * connections and serialization failures are reported as {@link ProjectionUnavailable} (retried, never
@@ -72,7 +79,6 @@ public final class JdbcProjection<E> implements Projection<E> {
     private final JdbcEventHandler<E> handler;
     private final JdbcDataReset reset;
     private Connection connection;
-    private long cachedCheckpoint = -1;
 
     private JdbcProjection(String name, DataSource dataSource, JdbcEventHandler<E> handler, JdbcDataReset reset) {
         this.name = name;
@@ -104,41 +110,68 @@ public final class JdbcProjection<E> implements Projection<E> {
         return name;
     }
 
-    /** The checkpoint as stored in the database (cached after each commit). */
+    /** The checkpoint as stored in the database, read afresh. */
     @Override
-    public synchronized OptionalLong checkpoint() {
-        if (cachedCheckpoint < 0) {
-            try {
-                cachedCheckpoint = readCheckpoint(connection());
-                connection().commit();
-            } catch (SQLException e) {
-                discardConnection();
-                throw failure("read the checkpoint", e);
-            }
-        }
-        return OptionalLong.of(cachedCheckpoint);
+    public OptionalLong checkpoint() {
+        return checkpoint(Partition.WHOLE);
     }
 
+    /**
+     * The checkpoint of one partition as stored in the database, read afresh (its row is created at 0 when missing).
+     *
+     * @throws IllegalArgumentException when the projection holds checkpoints of another partition count: changing the
+     *     count needs a rebuild
+     */
     @Override
-    public synchronized void apply(DeliveredEvent<E> event) {
+    public synchronized OptionalLong checkpoint(Partition partition) {
         try {
             Connection c = connection();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + CHECKPOINT_TABLE
-                    + " SET last_sequence = ?, updated_at = ? WHERE projection = ? AND last_sequence < ?")) {
+            checkPartitionCount(c, partition);
+            long stored = readCheckpoint(c, key(partition));
+            if (stored < 0) {
+                insertRow(c, key(partition));
+                stored = 0;
+            }
+            c.commit();
+            return OptionalLong.of(stored);
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("read the checkpoint", e);
+        }
+    }
+
+    /**
+     * Applies the event and moves the checkpoint of its partition to its sequence, in one transaction – only if the
+     * stored checkpoint is still {@link DeliveredEvent#expectedCheckpoint()} (or, when that is unknown, below the
+     * event). Otherwise nothing is written: an event at or below the stored checkpoint is skipped as applied, any
+     * other difference throws {@link CheckpointMoved}.
+     */
+    @Override
+    public synchronized void apply(DeliveredEvent<E> event) {
+        String key = key(event.partition());
+        long expected = event.expectedCheckpoint();
+        try {
+            Connection c = connection();
+            String sql = "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = ?, updated_at = ? WHERE projection = ?"
+                    + (expected >= 0 ? " AND last_sequence = ?" : " AND last_sequence < ?");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, event.sequence());
                 ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                ps.setString(3, name);
-                ps.setLong(4, event.sequence());
+                ps.setString(3, key);
+                ps.setLong(4, expected >= 0 ? expected : event.sequence());
                 if (ps.executeUpdate() == 0) {
                     c.rollback();
-                    cachedCheckpoint = -1;
-                    LOG.debug("projection '{}' skips sequence {}: already applied", name, event.sequence());
-                    return;
+                    long stored = readCheckpoint(c, key);
+                    c.commit();
+                    if (stored >= event.sequence()) {
+                        LOG.debug("projection '{}' skips sequence {}: already applied", name, event.sequence());
+                        return;
+                    }
+                    throw new CheckpointMoved(name, expected, stored);
                 }
             }
             handler.apply(c, event);
             c.commit();
-            cachedCheckpoint = event.sequence();
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("apply sequence " + event.sequence(), e);
@@ -164,20 +197,24 @@ public final class JdbcProjection<E> implements Projection<E> {
         }
     }
 
-    /** Clears the data (your reset) and sets the checkpoint to 0, in one transaction. */
+    /**
+     * Clears the data (your reset) and sets the checkpoints of every partition to 0, in one transaction. A runner still
+     * applying events elsewhere then finds its expected checkpoint gone ({@link CheckpointMoved}) and starts over too.
+     */
     @Override
     public synchronized void reset() {
         try {
             Connection c = connection();
             reset.clear(c);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = 0, updated_at = ? WHERE projection = ?")) {
-                ps.setTimestamp(1, Timestamp.from(Instant.now()));
-                ps.setString(2, name);
-                ps.executeUpdate();
+            for (String key : keys(c)) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = 0, updated_at = ? WHERE projection = ?")) {
+                    ps.setTimestamp(1, Timestamp.from(Instant.now()));
+                    ps.setString(2, key);
+                    ps.executeUpdate();
+                }
             }
             c.commit();
-            cachedCheckpoint = 0;
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("reset", e);
@@ -198,21 +235,6 @@ public final class JdbcProjection<E> implements Projection<E> {
                         + " updated_at TIMESTAMP NOT NULL)");
             }
             c.commit();
-            if (readCheckpoint(c) < 0) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + CHECKPOINT_TABLE
-                        + " (projection, last_sequence, updated_at) VALUES (?, 0, ?)")) {
-                    ps.setString(1, name);
-                    ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                    ps.executeUpdate();
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-                        throw e;
-                    }
-                    // inserted concurrently: fine
-                }
-            }
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -220,11 +242,63 @@ public final class JdbcProjection<E> implements Projection<E> {
         }
     }
 
+    /** The checkpoint row of a partition: the projection's name, with {@code #<i>of<n>} when partitioned. */
+    private String key(Partition partition) {
+        return partition.isWhole() ? name : name + "#" + partition.suffix();
+    }
+
+    private void insertRow(Connection c, String key) throws SQLException {
+        c.commit();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO " + CHECKPOINT_TABLE + " (projection, last_sequence, updated_at) VALUES (?, 0, ?)")) {
+            ps.setString(1, key);
+            ps.setTimestamp(2, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+            // inserted concurrently: fine
+        }
+    }
+
+    /** This projection's checkpoint rows: the whole one and those of partitions. */
+    private List<String> keys(Connection c) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT projection FROM " + CHECKPOINT_TABLE)) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    if (key.equals(name) || key.startsWith(name + "#")) {
+                        keys.add(key);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Refuses to mix checkpoints of different partition counts: their events were split differently. */
+    private void checkPartitionCount(Connection c, Partition partition) throws SQLException {
+        for (String key : keys(c)) {
+            boolean sameCount = partition.isWhole()
+                    ? key.equals(name)
+                    : key.endsWith("of" + partition.count()) && key.startsWith(name + "#");
+            if (!sameCount && readCheckpoint(c, key) > 0) {
+                throw new IllegalArgumentException("projection '" + name + "' has a checkpoint under '" + key
+                        + "', made with another partition count than " + partition.count()
+                        + ": rebuild it to change the count");
+            }
+        }
+    }
+
     /** The stored checkpoint, or -1 when the row is missing. */
-    private long readCheckpoint(Connection c) throws SQLException {
+    private long readCheckpoint(Connection c, String key) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("SELECT last_sequence FROM " + CHECKPOINT_TABLE + " WHERE projection = ?")) {
-            ps.setString(1, name);
+            ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
             }
@@ -240,7 +314,6 @@ public final class JdbcProjection<E> implements Projection<E> {
     }
 
     private void rollbackQuietly() {
-        cachedCheckpoint = -1;
         if (connection == null) {
             return;
         }
@@ -252,7 +325,6 @@ public final class JdbcProjection<E> implements Projection<E> {
     }
 
     private void discardConnection() {
-        cachedCheckpoint = -1;
         Connection c = connection;
         connection = null;
         if (c != null) {

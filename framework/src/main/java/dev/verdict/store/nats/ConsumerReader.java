@@ -17,6 +17,7 @@ import io.nats.client.api.ReplayPolicy;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * ack none, memory storage, one replica), which streams thousands of messages far faster than direct gets. The
  * consumer is deleted when the read ends (asynchronously, so the caller does not wait) and has a short inactivity
  * threshold as a safety net, so none is left behind.
+ *
+ * <p>Not part of Verdict's API: the event store reads long histories with it and the projection runner reads the
+ * events it has not seen (after a take-over or a lost delivery) with it.
  */
-final class ConsumerReader {
+public final class ConsumerReader {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerReader.class);
     private static final Duration INACTIVE_THRESHOLD = Duration.ofSeconds(10);
 
@@ -36,7 +40,8 @@ final class ConsumerReader {
     private final Duration timeout;
     private volatile StreamContext streamContext;
 
-    ConsumerReader(Connection connection, String stream, Duration timeout) {
+    /** A reader of the stream that gives up when no message arrives within {@code timeout}. */
+    public ConsumerReader(Connection connection, String stream, Duration timeout) {
         this.connection = connection;
         this.stream = stream;
         this.timeout = timeout;
@@ -44,10 +49,20 @@ final class ConsumerReader {
 
     /** Visits messages of the subject from {@code fromSequence} up to {@code lastSequence} (inclusive), in order. */
     void scan(String subject, long fromSequence, long lastSequence, Predicate<Message> visitor) {
+        scan(List.of(subject), fromSequence, lastSequence, visitor);
+    }
+
+    /**
+     * Visits the messages matching any of the filter subjects from {@code fromSequence} up to {@code lastSequence}
+     * (inclusive), in stream order, until the visitor returns false. At least one matching message at or after {@code
+     * fromSequence} must exist (else the read ends with {@link EventStoreUnavailable} after the timeout).
+     */
+    public void scan(List<String> filterSubjects, long fromSequence, long lastSequence, Predicate<Message> visitor) {
+        String subject = String.join(",", filterSubjects);
         String name = "verdict-read-" + NUID.nextGlobalSequence();
         ConsumerConfiguration config = ConsumerConfiguration.builder()
                 .name(name)
-                .filterSubject(subject)
+                .filterSubjects(filterSubjects)
                 .deliverPolicy(DeliverPolicy.ByStartSequence)
                 .startSequence(fromSequence)
                 .ackPolicy(AckPolicy.None)
@@ -78,6 +93,64 @@ final class ConsumerReader {
                 long seq = m.metaData().streamSequence();
                 if (!visitor.test(m) || seq >= lastSequence) {
                     return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreUnavailable("interrupted while reading '" + subject + "'", e);
+        } catch (JetStreamApiException e) {
+            throw new EventStoreException("cannot read '" + subject + "': " + e.getErrorDescription(), e);
+        } catch (IOException | IllegalStateException e) {
+            throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getMessage(), e);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new EventStoreException("cannot read '" + subject + "': " + e, e);
+        } finally {
+            delete(name);
+        }
+    }
+
+    /**
+     * Visits every message matching the filter subjects from {@code fromSequence} to the current end of the stream, in
+     * order, until the visitor returns false; returns at once when there is none. The end is the one the server saw
+     * when the read began.
+     */
+    public void scanToEnd(List<String> filterSubjects, long fromSequence, Predicate<Message> visitor) {
+        String subject = String.join(",", filterSubjects);
+        String name = "verdict-read-" + NUID.nextGlobalSequence();
+        ConsumerConfiguration config = ConsumerConfiguration.builder()
+                .name(name)
+                .filterSubjects(filterSubjects)
+                .deliverPolicy(DeliverPolicy.ByStartSequence)
+                .startSequence(Math.max(1, fromSequence))
+                .ackPolicy(AckPolicy.None)
+                .replayPolicy(ReplayPolicy.Instant)
+                .memStorage(true)
+                .numReplicas(1)
+                .inactiveThreshold(INACTIVE_THRESHOLD)
+                .build();
+        try {
+            long pending = connection
+                    .jetStreamManagement()
+                    .addOrUpdateConsumer(stream, config)
+                    .getNumPending();
+            if (pending == 0) {
+                return;
+            }
+            try (IterableConsumer it = streamContext()
+                    .getConsumerContext(name)
+                    .iterate(ConsumeOptions.builder().batchSize(1000).build())) {
+                while (true) {
+                    Message m = it.nextMessage(timeout);
+                    if (m == null) {
+                        throw new EventStoreUnavailable(
+                                "no message within " + timeout + " while reading '" + subject + "'", null);
+                    }
+                    if (!visitor.test(m) || m.metaData().pendingCount() == 0) {
+                        return;
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -1,0 +1,49 @@
+package dev.verdict.projection;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.Message;
+import io.nats.client.api.ConsumerInfo;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Where a runner's partition worker gets its messages from: one JetStream consumer, opened, read and closed by the
+ * worker's thread only. Two kinds: {@link SharedConsumerFeed} (durable, shared by every instance, one pinned client
+ * active) and {@link InstanceConsumerFeed} (ephemeral, this instance only).
+ */
+interface EventFeed {
+
+    /** Opens (creating if needed) the consumer; a new consumer starts after {@code resumeAfter}. */
+    void open(long resumeAfter) throws IOException, JetStreamApiException;
+
+    /** The next message, or null after {@code timeout}. */
+    Message next(Duration timeout) throws JetStreamStatusCheckedException, InterruptedException;
+
+    /** Confirms a processed message (no-op without acks). */
+    void ack(Message m);
+
+    /** Tells the server the message is still being worked on (no-op without acks). */
+    void inProgress(Message m);
+
+    /** The consumer's state, asked from the server. */
+    ConsumerInfo info() throws IOException, JetStreamApiException;
+
+    /** Whether this instance is the one the server delivers to, judged from a fresh {@link #info()}. */
+    boolean isActive(ConsumerInfo info, String lastPinId);
+
+    /** The consumer's name. */
+    String consumerName();
+
+    /** Stops pulling; the consumer stays on the server. */
+    void close();
+
+    /** Stops for good: an ephemeral consumer is deleted, a shared one released to the next instance. */
+    void release(boolean wasActive);
+
+    /** Deletes the consumer from the server (rebuilds); missing is fine. */
+    void delete() throws IOException, JetStreamApiException;
+
+    /** Whether messages must be acknowledged and can be redelivered. */
+    boolean acknowledged();
+}

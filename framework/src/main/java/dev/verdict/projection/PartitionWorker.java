@@ -1,0 +1,899 @@
+package dev.verdict.projection;
+
+import dev.verdict.store.RecordedEvent;
+import dev.verdict.store.nats.ConsumerReader;
+import dev.verdict.store.nats.NatsEventHeaders;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.Message;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.impl.NatsJetStreamMetaData;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the events of one partition (or of a whole unpartitioned projection) from one consumer, on one thread.
+ *
+ * <p>It never skips an event whose effect is not stored. A delivery is trusted to follow the previous one without a
+ * gap only inside a <i>session</i>: consecutive consumer sequences, first deliveries, the same pin. Everything else –
+ * the first delivery after the consumer was opened, a take-over from another instance, a jump in consumer sequences
+ * (a delivery lost in transit), a redelivery – starts a new session or a check: the worker reads the projection's
+ * checkpoint again and, if the delivered event is not the next one after it, reads the events in between from the
+ * stream itself (with the store's {@link ConsumerReader}) and applies them first, in stream order. Redeliveries at or
+ * below the position are acknowledged and skipped.
+ */
+final class PartitionWorker<E> {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final int STREAM_NOT_FOUND = 10059;
+    /** Without a message for this long while the server reports deliverable events, the consumer is presumed stalled. */
+    private static final Duration STALL = Duration.ofSeconds(5);
+    /** How often an idle worker asks the server about its consumer. */
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+
+    static final String PIN_HEADER = "Nats-Pin-Id";
+
+    /** What became of one message. */
+    private enum Result {
+        DONE,
+        CHECKPOINT_MOVED,
+        STOPPING
+    }
+
+    private static final class CheckpointMovedDuringGap extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CheckpointMovedDuringGap() {
+            super(null, null, false, false);
+        }
+    }
+
+    record Attempt(PoisonReason reason, RuntimeException failure, Optional<String> eventType) {}
+
+    private final RunnerSettings<E> s;
+    private final Partition partition;
+    private final EventFeed feed;
+    private final ConsumerReader gapReader;
+    private final Runnable onProgress;
+
+    private final Object lifecycle = new Object();
+    private Thread thread;
+    private volatile boolean stopRequested;
+    private volatile CountDownLatch stopSignal = new CountDownLatch(0);
+
+    private volatile RunnerState state = RunnerState.NEW;
+    private volatile long position;
+    private volatile long expected = -1;
+    private volatile long pendingEvents = -1;
+    private volatile boolean caughtUpNow;
+    private volatile boolean active;
+    private volatile long applied;
+    private volatile long skipped;
+    private volatile long deadLettered;
+    private volatile long gapsFilled;
+    private volatile long sessions;
+    private volatile Optional<String> failure = Optional.empty();
+    private volatile CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+
+    // worker thread only
+    private boolean sessionOpen;
+    private long lastConsumerSequence;
+    private String lastPinId;
+    private long idleSinceNanos;
+    private long lastIdleCheckNanos;
+    private Set<Long> deadLetterSequences = Set.of();
+
+    PartitionWorker(RunnerSettings<E> settings, Partition partition, Runnable onProgress) {
+        this.s = settings;
+        this.partition = partition;
+        this.feed = settings.feed(partition);
+        this.gapReader = new ConsumerReader(settings.connection(), settings.filter().stream(), Duration.ofSeconds(10));
+        this.onProgress = onProgress;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // life cycle
+
+    void start() {
+        synchronized (lifecycle) {
+            if (thread != null && thread.isAlive()) {
+                throw new IllegalStateException("projection '" + s.name() + "' is already running");
+            }
+            if (state != RunnerState.NEW) {
+                caughtUp = new CompletableFuture<>();
+                caughtUpNow = false;
+            }
+            failure = Optional.empty();
+            applied = 0;
+            skipped = 0;
+            deadLettered = 0;
+            stopRequested = false;
+            stopSignal = new CountDownLatch(1);
+            state = RunnerState.RUNNING;
+            thread = new Thread(this::work, "verdict-projection-" + s.name() + suffix());
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    void requestStop() {
+        synchronized (lifecycle) {
+            stopRequested = true;
+            stopSignal.countDown();
+        }
+    }
+
+    void join(Duration timeout) {
+        Thread t;
+        synchronized (lifecycle) {
+            t = thread;
+        }
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.warn("projection '{}'{} did not stop within {}; interrupting its worker", s.name(), suffix(), timeout);
+            t.interrupt();
+        }
+    }
+
+    boolean isAlive() {
+        synchronized (lifecycle) {
+            return thread != null && thread.isAlive();
+        }
+    }
+
+    /** Forgets the position (a rebuild starts from nothing). Only while stopped. */
+    void resetPosition() {
+        position = 0;
+        expected = -1;
+        pendingEvents = -1;
+    }
+
+    void deleteConsumer() throws IOException, JetStreamApiException {
+        feed.delete();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // status
+
+    Partition partition() {
+        return partition;
+    }
+
+    String consumerName() {
+        return feed.consumerName();
+    }
+
+    RunnerState state() {
+        return state;
+    }
+
+    long position() {
+        return position;
+    }
+
+    long pendingEvents() {
+        return pendingEvents;
+    }
+
+    boolean caughtUpNow() {
+        return caughtUpNow;
+    }
+
+    boolean active() {
+        return active && state == RunnerState.RUNNING;
+    }
+
+    long applied() {
+        return applied;
+    }
+
+    long skipped() {
+        return skipped;
+    }
+
+    long deadLettered() {
+        return deadLettered;
+    }
+
+    long gapsFilled() {
+        return gapsFilled;
+    }
+
+    long sessions() {
+        return sessions;
+    }
+
+    Optional<String> failure() {
+        return failure;
+    }
+
+    CompletableFuture<Void> caughtUp() {
+        return caughtUp;
+    }
+
+    ConsumerInfo consumerInfo() throws IOException, JetStreamApiException {
+        return feed.info();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // worker
+
+    private void work() {
+        try {
+            while (!stopRequested) {
+                if (!openPatiently()) {
+                    break;
+                }
+                boolean reopen = consume();
+                feed.close();
+                sessionOpen = false;
+                if (!reopen) {
+                    break;
+                }
+            }
+            state = RunnerState.STOPPED;
+        } catch (ProjectionHalted halted) {
+            fail(halted);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = RunnerState.STOPPED;
+        } catch (Throwable t) { // an Error from the projection must end the worker too, visibly
+            fail(t);
+            if (t instanceof Error error && !(t instanceof VirtualMachineError)) {
+                LOG.error("projection '{}'{} failed with an error", s.name(), suffix(), error);
+            }
+        } finally {
+            feed.release(active);
+            active = false;
+            sessionOpen = false;
+            if (!caughtUp.isDone() && state == RunnerState.STOPPED) {
+                caughtUp.completeExceptionally(
+                        new IllegalStateException("projection '" + s.name() + "' stopped before it caught up"));
+            }
+            onProgress.run();
+        }
+    }
+
+    private void fail(Throwable t) {
+        failure = Optional.of(t.toString());
+        state = RunnerState.FAILED;
+        caughtUp.completeExceptionally(t);
+        if (t instanceof ProjectionHalted) {
+            LOG.error("{}", t.getMessage());
+        } else if (!(t instanceof Error)) {
+            LOG.error("projection '{}'{} failed", s.name(), suffix(), t);
+        }
+    }
+
+    /**
+     * Opens the consumer, retrying while the server or the projection's storage cannot answer (a restart, a cluster
+     * electing new leaders): a projection outlives outages by itself. Only a missing stream ends the worker. Returns
+     * false when stopped.
+     */
+    private boolean openPatiently() throws IOException, JetStreamApiException, InterruptedException {
+        long backoffMillis = 100;
+        while (!stopRequested) {
+            try {
+                OptionalLong checkpoint = s.projection().checkpoint(partition);
+                if (checkpoint.isPresent()) {
+                    position = checkpoint.getAsLong();
+                    expected = position;
+                }
+                feed.open(position);
+                if (checkpoint.isEmpty() && position == 0 && feed.acknowledged()) {
+                    // the consumer's acknowledgements are the only position we have
+                    position = feed.info().getAckFloor().getStreamSequence();
+                }
+                lastConsumerSequence = 0;
+                lastPinId = null;
+                idleSinceNanos = 0;
+                return true;
+            } catch (IOException | JetStreamApiException | ProjectionUnavailable | IllegalStateException e) {
+                if (e instanceof JetStreamApiException api && api.getApiErrorCode() == STREAM_NOT_FOUND) {
+                    throw api;
+                }
+                if (s.connection().getStatus() == io.nats.client.Connection.Status.CLOSED) {
+                    throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", e);
+                }
+                feed.close();
+                LOG.warn(
+                        "projection '{}'{}: cannot open its consumer ({}); retrying in {} ms",
+                        s.name(),
+                        suffix(),
+                        e.toString(),
+                        backoffMillis);
+                if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+        return false;
+    }
+
+    /** Returns true when the consumer must be reopened (lost delivery, stall, read failure). */
+    private boolean consume() throws InterruptedException {
+        while (!stopRequested) {
+            Message m;
+            try {
+                m = feed.next(POLL);
+            } catch (JetStreamStatusCheckedException e) {
+                LOG.warn(
+                        "projection '{}'{}: consumer reported {}; reopening it after sequence {}",
+                        s.name(),
+                        suffix(),
+                        e.getMessage(),
+                        position);
+                return true;
+            } catch (IllegalStateException e) {
+                if (stopRequested) {
+                    return false;
+                }
+                if (s.connection().getStatus() == io.nats.client.Connection.Status.CLOSED) {
+                    throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", e);
+                }
+                LOG.warn("projection '{}'{}: consumer closed ({}); reopening it", s.name(), suffix(), e.toString());
+                return true;
+            }
+            if (m == null) {
+                if (onIdle()) {
+                    return true;
+                }
+                continue;
+            }
+            idleSinceNanos = 0;
+            if (!m.isJetStream()) {
+                continue;
+            }
+            NatsJetStreamMetaData meta = m.metaData();
+            String pin = m.hasHeaders() ? m.getHeaders().getFirst(PIN_HEADER) : null;
+            boolean fresh = !sessionOpen
+                    || meta.consumerSequence() != lastConsumerSequence + 1
+                    || (pin != null && !pin.equals(lastPinId));
+            lastConsumerSequence = meta.consumerSequence();
+            if (pin != null) {
+                lastPinId = pin;
+            }
+            active = true;
+            pendingEvents = meta.pendingCount();
+            try {
+                if (fresh) {
+                    if (sessionOpen) {
+                        LOG.info(
+                                "projection '{}'{}: delivery out of sequence (consumer sequence {}); checking for"
+                                        + " events it has not seen after {}",
+                                s.name(),
+                                suffix(),
+                                meta.consumerSequence(),
+                                position);
+                    }
+                    if (!beginSession()) {
+                        return false;
+                    }
+                }
+                if (handleDelivered(m, fresh || meta.deliveredCount() > 1) == Result.STOPPING) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                if (e instanceof ProjectionHalted) {
+                    throw e;
+                }
+                LOG.warn(
+                        "projection '{}'{}: cannot read the events before sequence {} ({}); reopening after {}",
+                        s.name(),
+                        suffix(),
+                        meta.streamSequence(),
+                        e.toString(),
+                        position);
+                sessionOpen = false;
+                if (stopSignal.await(500, TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+                return true;
+            }
+            afterEvent(meta.pendingCount());
+        }
+        return false;
+    }
+
+    /**
+     * Starts a session: this runner became (or may have become) the active one, so the checkpoint is read again – it may
+     * have moved under another instance or a rebuild. Returns false when stopped while the storage was unreachable.
+     */
+    private boolean beginSession() throws InterruptedException {
+        sessions++;
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                OptionalLong checkpoint = s.projection().checkpoint(partition);
+                if (checkpoint.isPresent()) {
+                    position = checkpoint.getAsLong();
+                    expected = position;
+                }
+                break;
+            } catch (RuntimeException e) {
+                if (!(e instanceof ProjectionUnavailable) && !(e instanceof ProjectionFailure)) {
+                    throw e;
+                }
+                LOG.warn(
+                        "projection '{}'{}: cannot read its checkpoint ({}); retrying in {} ms",
+                        s.name(),
+                        suffix(),
+                        e.toString(),
+                        backoffMillis);
+                if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+        sessionOpen = true;
+        deadLetterSequences = loadDeadLetterSequences();
+        return true;
+    }
+
+    private Result handleDelivered(Message m, boolean check) throws InterruptedException {
+        long sequence = m.metaData().streamSequence();
+        while (true) {
+            if (sequence <= position) {
+                feed.ack(m);
+                skipped++;
+                return Result.DONE;
+            }
+            if (check && sequence > position + 1) {
+                try {
+                    if (!fillGap(sequence)) {
+                        return Result.STOPPING;
+                    }
+                } catch (CheckpointMovedDuringGap moved) {
+                    if (!beginSession()) {
+                        return Result.STOPPING;
+                    }
+                    continue;
+                }
+            }
+            Result r = process(m, true);
+            if (r != Result.CHECKPOINT_MOVED) {
+                return r;
+            }
+            if (!beginSession()) {
+                return Result.STOPPING;
+            }
+            check = true;
+        }
+    }
+
+    /**
+     * Reads and processes the matching events after the position and before {@code sequence} straight from the stream.
+     * Returns false when stopped before the gap was closed (the delivered message must then stay unprocessed).
+     */
+    private boolean fillGap(long sequence) {
+        long from = position + 1;
+        long[] filled = {0};
+        gapReader.scan(s.filter().subjects(), from, sequence - 1, msg -> {
+            long seq = msg.metaData().streamSequence();
+            if (seq >= sequence || stopRequested) {
+                return false;
+            }
+            if (seq <= position) {
+                return true;
+            }
+            Result r;
+            try {
+                r = process(msg, false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (r == Result.CHECKPOINT_MOVED) {
+                throw new CheckpointMovedDuringGap();
+            }
+            filled[0]++;
+            return r == Result.DONE && seq < sequence - 1;
+        });
+        if (filled[0] > 0) {
+            gapsFilled++;
+            LOG.info(
+                    "projection '{}'{}: read {} event(s) between sequence {} and {} that the consumer had not"
+                            + " delivered here",
+                    s.name(),
+                    suffix(),
+                    filled[0],
+                    from,
+                    sequence - 1);
+        }
+        return !stopRequested && !Thread.currentThread().isInterrupted();
+    }
+
+    /** Applies one message of this partition (or passes over another partition's), with retries and dead letters. */
+    private Result process(Message m, boolean fromConsumer) throws InterruptedException {
+        long sequence = m.metaData().streamSequence();
+        if (!partition.isWhole() && !partition.equals(partitionOf(m.getSubject()))) {
+            position = sequence;
+            if (fromConsumer) {
+                feed.ack(m);
+            }
+            return Result.DONE;
+        }
+        int attemptNo = 1;
+        while (true) {
+            Attempt outcome = attempt(m, false);
+            if (outcome.failure == null) {
+                applied++;
+                position = sequence;
+                if (expected >= 0) {
+                    expected = sequence;
+                }
+                if (fromConsumer) {
+                    feed.ack(m);
+                }
+                forgetDeadLetter(sequence);
+                return Result.DONE;
+            }
+            if (outcome.failure instanceof CheckpointMoved moved) {
+                LOG.info(
+                        "projection '{}'{}: {}; resuming after the stored checkpoint",
+                        s.name(),
+                        suffix(),
+                        moved.getMessage());
+                return Result.CHECKPOINT_MOVED;
+            }
+            boolean unavailable = outcome.failure instanceof ProjectionUnavailable;
+            if (!unavailable && attemptNo >= s.retryPolicy().maxAttempts()) {
+                poison(m, outcome, attemptNo, fromConsumer);
+                return Result.DONE;
+            }
+            // storage outages are not the event's fault: retry them without counting, never dead-letter
+            Duration pause =
+                    unavailable ? s.retryPolicy().maxBackoff() : s.retryPolicy().backoffAfter(attemptNo);
+            LOG.warn(
+                    "projection '{}'{}: attempt {} of {} failed at sequence {} ({}); retrying in {} ms",
+                    s.name(),
+                    suffix(),
+                    attemptNo,
+                    s.retryPolicy().maxAttempts(),
+                    sequence,
+                    outcome.failure.toString(),
+                    pause.toMillis());
+            if (fromConsumer) {
+                feed.inProgress(m);
+            }
+            if (stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Result.STOPPING; // leave it unacknowledged: it comes again after a restart
+            }
+            if (!unavailable) {
+                attemptNo++;
+            }
+        }
+    }
+
+    private Partition partitionOf(String subject) {
+        String[] tokens = subject.split("\\.");
+        if (tokens.length != 3) {
+            return new Partition(0, partition.count()); // malformed: one partition owns it (and dead-letters it)
+        }
+        return Partition.of(tokens[1], tokens[2], partition.count());
+    }
+
+    /** Reads, decodes and applies one message; exceptions become a failed attempt, errors propagate. */
+    Attempt attempt(Message m, boolean outOfOrder) {
+        RecordedEvent recorded;
+        try {
+            recorded = s.reader().read(m);
+        } catch (RuntimeException e) {
+            return new Attempt(PoisonReason.UNREADABLE_MESSAGE, e, Optional.empty());
+        }
+        E event;
+        try {
+            event = s.codec().decode(recorded.event());
+        } catch (RuntimeException e) {
+            return new Attempt(PoisonReason.UNDECODABLE_EVENT, e, Optional.of(recorded.type()));
+        }
+        try {
+            if (outOfOrder) {
+                s.projection().applyOutOfOrder(new DeliveredEvent<>(event, recorded, partition, -1));
+            } else {
+                s.projection().apply(new DeliveredEvent<>(event, recorded, partition, expected));
+            }
+            return new Attempt(null, null, Optional.of(recorded.type()));
+        } catch (RuntimeException e) {
+            return new Attempt(PoisonReason.HANDLER_FAILED, e, Optional.of(recorded.type()));
+        }
+    }
+
+    /** Replays one dead letter's message out of order; returns the failure, or empty when it applied. */
+    Optional<Attempt> replay(Message m) {
+        Attempt outcome = attempt(m, true);
+        return outcome.failure == null ? Optional.empty() : Optional.of(outcome);
+    }
+
+    private void poison(Message m, Attempt outcome, int attempts, boolean fromConsumer) {
+        DeadLetter letter = deadLetterOf(m, outcome, attempts);
+        recordDeadLetter(letter);
+        deadLettered++;
+        if (s.poisonPolicy() == PoisonPolicy.STOP) {
+            throw new ProjectionHalted(letter);
+        }
+        LOG.error(
+                "projection '{}' dead-lettered {}#{} ({}): {} after {} attempt(s): {}",
+                s.name(),
+                letter.stream(),
+                letter.sequence(),
+                letter.subject(),
+                letter.reason(),
+                attempts,
+                letter.detail(),
+                outcome.failure);
+        position = letter.sequence();
+        if (fromConsumer) {
+            feed.ack(m);
+        }
+    }
+
+    /** Records a dead letter, retrying while its bucket cannot be written: the event is never passed over unrecorded. */
+    private void recordDeadLetter(DeadLetter letter) {
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                s.deadLetters().get().record(letter);
+                return;
+            } catch (RuntimeException e) {
+                if (stopRequested) {
+                    throw new ProjectionFailure(
+                            "projection '" + s.name() + "' stopped before dead letter " + letter.stream() + "#"
+                                    + letter.sequence() + " could be recorded: " + e.getMessage(),
+                            e);
+                }
+                LOG.warn(
+                        "projection '{}': cannot record dead letter {}#{} ({}); retrying in {} ms",
+                        s.name(),
+                        letter.stream(),
+                        letter.sequence(),
+                        e.toString(),
+                        backoffMillis);
+                try {
+                    if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                        throw new ProjectionFailure(
+                                "projection '" + s.name() + "' stopped before dead letter " + letter.stream() + "#"
+                                        + letter.sequence() + " could be recorded",
+                                e);
+                    }
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ProjectionFailure("interrupted while recording a dead letter", ie);
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+    }
+
+    DeadLetter deadLetterOf(Message m, Attempt outcome, int attempts) {
+        long sequence = m.isJetStream() ? m.metaData().streamSequence() : 0;
+        String detail = outcome.failure.getClass().getSimpleName() + ": " + outcome.failure.getMessage();
+        Optional<String> type = outcome.eventType.isPresent() || !m.hasHeaders()
+                ? outcome.eventType
+                : Optional.ofNullable(m.getHeaders().getFirst(NatsEventHeaders.TYPE));
+        return new DeadLetter(
+                s.name(),
+                s.filter().stream(),
+                sequence,
+                m.getSubject(),
+                type,
+                outcome.reason,
+                detail,
+                attempts,
+                s.clock().instant());
+    }
+
+    private Set<Long> loadDeadLetterSequences() {
+        try {
+            Set<Long> sequences = new HashSet<>();
+            for (DeadLetter letter : s.deadLetters().get().list(s.filter().stream(), s.name())) {
+                sequences.add(letter.sequence());
+            }
+            return sequences;
+        } catch (RuntimeException e) {
+            LOG.debug("projection '{}': dead letters not listed ({})", s.name(), e.toString());
+            return Set.of();
+        }
+    }
+
+    /** An event that failed before and has now been applied (a rebuild, a fix) is no longer a dead letter. */
+    private void forgetDeadLetter(long sequence) {
+        if (deadLetterSequences.isEmpty() || !deadLetterSequences.contains(sequence)) {
+            return;
+        }
+        try {
+            s.deadLetters().get().find(s.filter().stream(), s.name(), sequence).ifPresent(letter -> {
+                s.deadLetters().get().remove(letter);
+                LOG.info(
+                        "projection '{}': {}#{} applied now; its dead letter is removed",
+                        s.name(),
+                        letter.stream(),
+                        sequence);
+            });
+            Set<Long> rest = new HashSet<>(deadLetterSequences);
+            rest.remove(sequence);
+            deadLetterSequences = rest;
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "projection '{}': dead letter {} not removed ({}); a replay would skip it as applied",
+                    s.name(),
+                    sequence,
+                    e.toString());
+        }
+    }
+
+    private void afterEvent(long pending) {
+        if (pending == 0) {
+            if (feed.acknowledged()) {
+                // nothing left to deliver, but events delivered to an instance that died are still unacknowledged:
+                // let the next idle check verify with the server (and read those events itself)
+                lastIdleCheckNanos = 0;
+            } else {
+                markCaughtUp();
+            }
+        } else {
+            caughtUpNow = false;
+        }
+        onProgress.run();
+    }
+
+    /**
+     * Checks the consumer while no message arrives: whether this instance is the active one, whether the projection
+     * caught up, and whether the consumer looks stalled – the server reports deliverable events, yet nothing was
+     * delivered for {@link #STALL} although this instance holds the pin or nobody does (seen after a cluster failover:
+     * the pull requests were lost with the node that held them) – so the caller reopens it.
+     */
+    private boolean onIdle() throws InterruptedException {
+        if (s.connection().getStatus() == io.nats.client.Connection.Status.CLOSED) {
+            throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", null);
+        }
+        long now = System.nanoTime();
+        if (idleSinceNanos == 0) {
+            idleSinceNanos = now;
+        }
+        if (now - lastIdleCheckNanos < IDLE_CHECK.toNanos()) {
+            return false;
+        }
+        lastIdleCheckNanos = now;
+        try {
+            ConsumerInfo info = feed.info();
+            active = feed.isActive(info, lastPinId);
+            boolean nobodyPinned = !feed.acknowledged() || nobodyPinned(info);
+            if (!active && feed.acknowledged()) {
+                // another instance is active: the shared ack floor is the projection's position
+                position = Math.max(position, info.getAckFloor().getStreamSequence());
+                sessionOpen = false;
+            }
+            pendingEvents = info.getNumPending();
+            boolean settled = info.getNumAckPending() == 0
+                    || (active && position >= info.getDelivered().getStreamSequence());
+            if (info.getNumPending() == 0 && !settled && (active || nobodyPinned)) {
+                // the rest was delivered to an instance that died (or lost its pin): the server would redeliver it
+                // only after the ack wait, so read it from the stream now
+                if (!sessionOpen && !beginSession()) {
+                    return false;
+                }
+                settled = fillTail();
+            }
+            if (info.getNumPending() == 0 && settled) {
+                markCaughtUp();
+                onProgress.run();
+            } else if (info.getNumPending() > 0) {
+                caughtUpNow = false;
+            }
+            if (info.getNumPending() > 0 && (active || nobodyPinned) && now - idleSinceNanos > STALL.toNanos()) {
+                LOG.warn(
+                        "projection '{}'{}: no delivery for {} s although the consumer reports {} pending events;"
+                                + " reopening it after sequence {}",
+                        s.name(),
+                        suffix(),
+                        STALL.toSeconds(),
+                        info.getNumPending(),
+                        position);
+                idleSinceNanos = 0;
+                caughtUpNow = false;
+                return true;
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix(), e.toString());
+        }
+        return false;
+    }
+
+    /**
+     * Reads and processes every matching event after the position up to the end of the stream: the events a dead
+     * instance received but never acknowledged, which the server would redeliver only after the ack wait. Returns true
+     * when the end was reached.
+     */
+    private boolean fillTail() {
+        long from = position + 1;
+        long[] filled = {0};
+        boolean[] complete = {true};
+        try {
+            gapReader.scanToEnd(s.filter().subjects(), from, msg -> {
+                long seq = msg.metaData().streamSequence();
+                if (stopRequested) {
+                    complete[0] = false;
+                    return false;
+                }
+                if (seq <= position) {
+                    return true;
+                }
+                Result r;
+                try {
+                    r = process(msg, false);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    complete[0] = false;
+                    return false;
+                }
+                if (r != Result.DONE) {
+                    complete[0] = false;
+                    if (r == Result.CHECKPOINT_MOVED) {
+                        sessionOpen = false; // the next delivery starts a session with a fresh checkpoint
+                    }
+                    return false;
+                }
+                filled[0]++;
+                return true;
+            });
+        } catch (RuntimeException e) {
+            if (e instanceof ProjectionHalted) {
+                throw e;
+            }
+            LOG.debug("projection '{}'{}: tail not read ({})", s.name(), suffix(), e.toString());
+            return false;
+        }
+        if (filled[0] > 0) {
+            gapsFilled++;
+            LOG.info(
+                    "projection '{}'{}: read {} event(s) after sequence {} that were delivered to another instance"
+                            + " and not acknowledged",
+                    s.name(),
+                    suffix(),
+                    filled[0],
+                    from - 1);
+            onProgress.run();
+        }
+        return complete[0];
+    }
+
+    private static boolean nobodyPinned(ConsumerInfo info) {
+        if (info.getPriorityGroupStates() == null) {
+            return true;
+        }
+        return info.getPriorityGroupStates().stream()
+                .noneMatch(g ->
+                        g.getPinnedClientId() != null && !g.getPinnedClientId().isEmpty());
+    }
+
+    private void markCaughtUp() {
+        caughtUpNow = true;
+        if (!caughtUp.isDone()) {
+            LOG.info("projection '{}'{} caught up at sequence {}", s.name(), suffix(), position);
+            caughtUp.complete(null);
+        }
+    }
+
+    private String suffix() {
+        return partition.isWhole() ? "" : " (" + partition + ")";
+    }
+}

@@ -1,0 +1,50 @@
+package dev.verdict.projection;
+
+import dev.verdict.store.EventCodec;
+import io.nats.client.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** What every partition worker of one runner shares: its configuration, fixed when the runner is built. */
+record RunnerSettings<E>(
+        Connection connection,
+        SubjectFilter filter,
+        EventCodec<E> codec,
+        EventMessageReader reader,
+        Projection<E> projection,
+        boolean shared,
+        int partitions,
+        RetryPolicy retryPolicy,
+        PoisonPolicy poisonPolicy,
+        int batchSize,
+        Duration ackWait,
+        Duration failoverAfter,
+        Clock clock,
+        Supplier<DeadLetterStore> deadLetters) {
+
+    String name() {
+        return projection.name();
+    }
+
+    /** The consumer of a partition: {@code verdict-<projection>} or {@code verdict-<projection>-<i>of<n>}. */
+    String consumerName(Partition partition) {
+        return "verdict-" + projection.name() + (partition.isWhole() ? "" : "-" + partition.suffix());
+    }
+
+    EventFeed feed(Partition partition) {
+        if (shared) {
+            return new SharedConsumerFeed(
+                    connection,
+                    filter.stream(),
+                    filter.subjects(),
+                    consumerName(partition),
+                    "Verdict projection " + projection.name() + (partition.isWhole() ? "" : ", " + partition),
+                    ackWait,
+                    failoverAfter,
+                    batchSize);
+        }
+        return new InstanceConsumerFeed(
+                connection, filter.stream(), filter.subjects(), consumerName(partition), batchSize);
+    }
+}
