@@ -5,13 +5,17 @@ import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.nats.NatsEventHeaders;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
+import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,10 @@ final class EventStreamFixture {
     private final CounterCodec codec = new CounterCodec();
 
     EventStreamFixture(Connection connection, String store) throws Exception {
+        this(connection, store, 1);
+    }
+
+    EventStreamFixture(Connection connection, String store, int replicas) throws Exception {
         this.connection = connection;
         this.store = store;
         JetStreamManagement jsm = connection.jetStreamManagement();
@@ -35,7 +43,31 @@ final class EventStreamFixture {
                 .name(store)
                 .subjects(store + ".>")
                 .storageType(StorageType.File)
+                .replicas(replicas)
                 .build());
+    }
+
+    /**
+     * Appends one event with a message id, re-sending until the server acknowledges it (a leader election, a lost
+     * node): the id makes a re-send of a stored message a duplicate, so it is stored once. Returns its sequence.
+     */
+    long appendPatiently(CounterEvent event, String messageId, Duration giveUpAfter) throws Exception {
+        long deadline = System.nanoTime() + giveUpAfter.toNanos();
+        while (true) {
+            try {
+                return connection
+                        .jetStream()
+                        .publish(
+                                message(event),
+                                PublishOptions.builder().messageId(messageId).build())
+                        .getSeqno();
+            } catch (IOException | JetStreamApiException | IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Appends the events (async publish, bounded window) and returns their sequences. */

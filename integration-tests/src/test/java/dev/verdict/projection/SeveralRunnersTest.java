@@ -2,7 +2,6 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServer;
@@ -34,7 +33,7 @@ class SeveralRunnersTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SeveralRunnersTest.class);
     private static final AtomicInteger STORES = new AtomicInteger();
-    private static final Duration FAILOVER = Duration.ofSeconds(3);
+    private static final Duration FAILOVER = ProjectionInstance.FAILOVER;
 
     @Test
     void threeInstancesOneKilledAbruptlyApplyEveryEventExactlyOnceAndFailOver() throws Exception {
@@ -44,18 +43,18 @@ class SeveralRunnersTest {
         DataSource db = database("several");
         CounterReadModel.createTables(db);
         Random random = new Random(42);
-        List<Instance> instances = new ArrayList<>();
+        List<ProjectionInstance> instances = new ArrayList<>();
         try (Connection admin = server.connect()) {
             EventStreamFixture stream = new EventStreamFixture(admin, store);
             List<CounterEvent> events = new ArrayList<>(JdbcProjectionContract.counterEvents(3_000, random));
             List<Long> sequences = new ArrayList<>(stream.append(events));
             for (int i = 0; i < 3; i++) {
-                instances.add(new Instance("i" + i, server.connect(), filter, db));
+                instances.add(new ProjectionInstance("i" + i, server.connect(), filter, db));
             }
-            instances.forEach(Instance::start);
+            instances.forEach(ProjectionInstance::start);
 
-            Instance first = awaitActive(instances, null);
-            assertThat(instances.stream().filter(Instance::active))
+            ProjectionInstance first = awaitActive(instances, null);
+            assertThat(instances.stream().filter(ProjectionInstance::active))
                     .as("one active instance")
                     .hasSize(1);
             awaitApplied(first, 200);
@@ -66,7 +65,7 @@ class SeveralRunnersTest {
             List<CounterEvent> more = JdbcProjectionContract.counterEvents(3_000, random);
             events.addAll(more);
             sequences.addAll(stream.append(more));
-            Instance second = awaitActive(instances, first);
+            ProjectionInstance second = awaitActive(instances, first);
             Duration takeOver = Duration.ofNanos(System.nanoTime() - killedAt);
             LOG.info(
                     "take-over after an abrupt kill: {} ms (failoverAfter {} s)",
@@ -78,7 +77,7 @@ class SeveralRunnersTest {
             assertThat(CounterReadModel.snapshot(db)).isEqualTo(CounterReadModel.expected(events, sequences));
 
             // the killed instance comes back as a standby; the active one stops gracefully and hands over at once
-            Instance restarted = new Instance("i0-restarted", server.connect(), filter, db);
+            ProjectionInstance restarted = new ProjectionInstance("i0-restarted", server.connect(), filter, db);
             instances.add(restarted);
             restarted.start();
             long stoppedAt = System.nanoTime();
@@ -86,7 +85,7 @@ class SeveralRunnersTest {
             List<CounterEvent> third = JdbcProjectionContract.counterEvents(1_000, random);
             events.addAll(third);
             sequences.addAll(stream.append(third));
-            Instance next = awaitActive(instances, second);
+            ProjectionInstance next = awaitActive(instances, second);
             LOG.info(
                     "hand-over after a graceful stop: {} ms",
                     Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis());
@@ -101,7 +100,7 @@ class SeveralRunnersTest {
                     .sum();
             assertThat(applied).as("applied effects across instances").isGreaterThanOrEqualTo(events.size());
         } finally {
-            instances.forEach(Instance::stop);
+            instances.forEach(ProjectionInstance::stop);
         }
     }
 
@@ -112,21 +111,21 @@ class SeveralRunnersTest {
         SubjectFilter filter = SubjectFilter.category(StoreName.of(store), Category.of("counter"));
         DataSource db = database("partitioned");
         CounterReadModel.createTables(db);
-        List<Instance> instances = new ArrayList<>();
+        List<ProjectionInstance> instances = new ArrayList<>();
         try (Connection admin = server.connect()) {
             EventStreamFixture stream = new EventStreamFixture(admin, store);
             List<CounterEvent> events = JdbcProjectionContract.counterEvents(100_000, new Random(5));
             List<Long> sequences = stream.append(events);
             long last = sequences.get(sequences.size() - 1);
             for (int i = 0; i < 2; i++) {
-                instances.add(new Instance("p" + i, server.connect(), filter, db, 2));
+                instances.add(new ProjectionInstance("p" + i, server.connect(), filter, db, 2));
             }
             long start = System.nanoTime();
-            instances.forEach(Instance::start);
+            instances.forEach(ProjectionInstance::start);
             Map<Integer, List<String>> activeSeen = new TreeMap<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
             while (!instances.stream().allMatch(i -> i.positionsAtLeast(last))) {
-                for (Instance instance : instances) {
+                for (ProjectionInstance instance : instances) {
                     for (PartitionStatus p : instance.runner.status().partitions()) {
                         if (p.active()) {
                             List<String> seen =
@@ -164,14 +163,15 @@ class SeveralRunnersTest {
                     .isEqualTo(100_000);
             assertThat(CounterReadModel.snapshot(db)).isEqualTo(CounterReadModel.expected(events, sequences));
         } finally {
-            instances.forEach(Instance::stop);
+            instances.forEach(ProjectionInstance::stop);
         }
     }
 
-    private static Instance awaitActive(List<Instance> instances, Instance not) throws InterruptedException {
+    static ProjectionInstance awaitActive(List<ProjectionInstance> instances, ProjectionInstance not)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            for (Instance i : instances) {
+            for (ProjectionInstance i : instances) {
                 if (i != not && i.active()) {
                     return i;
                 }
@@ -181,7 +181,7 @@ class SeveralRunnersTest {
         }
     }
 
-    private static void awaitApplied(Instance instance, long events) throws InterruptedException {
+    static void awaitApplied(ProjectionInstance instance, long events) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (instance.runner.status().applied() < events) {
             assertThat(System.nanoTime()).as("%s applies events", instance.name).isLessThan(deadline);
@@ -189,61 +189,9 @@ class SeveralRunnersTest {
         }
     }
 
-    private static DataSource database(String name) {
+    static DataSource database(String name) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + name + System.nanoTime() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         return ds;
-    }
-
-    /** One instance of the service: its own connection, projection object and runner. */
-    private static final class Instance {
-        final String name;
-        final Connection connection;
-        final JdbcProjection<CounterEvent> projection;
-        final ProjectionRunner<CounterEvent> runner;
-        volatile boolean dead;
-
-        Instance(String name, Connection connection, SubjectFilter filter, DataSource db) {
-            this(name, connection, filter, db, 1);
-        }
-
-        Instance(String name, Connection connection, SubjectFilter filter, DataSource db, int partitions) {
-            this.name = name;
-            this.connection = connection;
-            this.projection = JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
-            this.runner = ProjectionRunner.builder(connection, filter, new CounterCodec(), projection)
-                    .partitions(partitions)
-                    .failoverAfter(FAILOVER)
-                    .batchSize(100)
-                    .build();
-        }
-
-        void start() {
-            runner.start();
-        }
-
-        boolean active() {
-            return !dead && runner.status().active() && runner.status().state() == RunnerState.RUNNING;
-        }
-
-        boolean positionsAtLeast(long sequence) {
-            return runner.status().partitions().stream().allMatch(p -> p.position() >= sequence);
-        }
-
-        /** Like a SIGKILL seen from NATS: the connection goes away without a goodbye. */
-        void kill() throws InterruptedException {
-            dead = true;
-            connection.close();
-        }
-
-        void stop() {
-            runner.stop();
-            projection.closeConnection();
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Routes jnats' error callbacks to SLF4J instead of standard error, so test output stays readable. */
-final class QuietErrorListener implements ErrorListener {
+public final class QuietErrorListener implements ErrorListener {
     private static final Logger LOG = LoggerFactory.getLogger(QuietErrorListener.class);
 
     @Override
