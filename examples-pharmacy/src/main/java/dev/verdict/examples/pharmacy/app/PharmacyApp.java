@@ -126,7 +126,10 @@ public final class PharmacyApp implements AutoCloseable {
 
     private static PharmacyApp start(PharmacySettings settings, Connection nats) {
         StoreName storeName = StoreName.of(settings.storeName());
-        NatsEventStoreConfig config = NatsEventStoreConfig.of(settings.storeName());
+        NatsEventStoreConfig config = NatsEventStoreConfig.builder()
+                .storeName(storeName)
+                .replicas(settings.replicas())
+                .build();
         NatsEventStore store = NatsEventStore.create(nats, config);
         NatsSnapshotStore snapshots = NatsSnapshotStore.create(nats, config);
         CommandRuntime runtime =

@@ -18,6 +18,8 @@ import java.util.Optional;
  *   <tr><td>{@code JDBC_URL}</td><td>H2 file {@code DATA_DIR/readmodel/pharmacy}</td><td>the read model's
  *       database, e.g. {@code jdbc:postgresql://127.0.0.1:5432/pharmacy}</td></tr>
  *   <tr><td>{@code JDBC_USER}, {@code JDBC_PASSWORD}</td><td>none</td><td>credentials for {@code JDBC_URL}</td></tr>
+ *   <tr><td>{@code NATS_REPLICAS}</td><td>{@code 1}</td><td>replicas of the event stream and its snapshot bucket
+ *       (3 on a 3-node cluster); every instance of the app must use the same value</td></tr>
  * </table>
  *
  * @param host the address to listen on
@@ -27,6 +29,7 @@ import java.util.Optional;
  * @param jdbcUser the database user, if any
  * @param jdbcPassword the database password, if any
  * @param storeName the event store's name (stream and first subject token)
+ * @param replicas replicas of the event stream and its snapshot bucket (1..5)
  */
 public record PharmacySettings(
         String host,
@@ -35,7 +38,8 @@ public record PharmacySettings(
         String jdbcUrl,
         Optional<String> jdbcUser,
         Optional<String> jdbcPassword,
-        String storeName) {
+        String storeName,
+        int replicas) {
 
     public PharmacySettings {
         Objects.requireNonNull(host, "host");
@@ -47,6 +51,21 @@ public record PharmacySettings(
         Objects.requireNonNull(jdbcUser, "jdbcUser");
         Objects.requireNonNull(jdbcPassword, "jdbcPassword");
         Objects.requireNonNull(storeName, "storeName");
+        if (replicas < 1 || replicas > 5) {
+            throw new IllegalArgumentException("replicas must be 1-5, was " + replicas);
+        }
+    }
+
+    /** Settings for a single-node nats-server (stream and snapshot bucket with one replica). */
+    public PharmacySettings(
+            String host,
+            int port,
+            String natsUrl,
+            String jdbcUrl,
+            Optional<String> jdbcUser,
+            Optional<String> jdbcPassword,
+            String storeName) {
+        this(host, port, natsUrl, jdbcUrl, jdbcUser, jdbcPassword, storeName, 1);
     }
 
     /** The settings with every credential masked ({@link Redaction}): safe to log. */
@@ -67,6 +86,13 @@ public record PharmacySettings(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("PORT must be a number, was '" + portText + "'");
         }
+        String replicasText = env.getOrDefault("NATS_REPLICAS", "1").trim();
+        int replicas;
+        try {
+            replicas = Integer.parseInt(replicasText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("NATS_REPLICAS must be a number, was '" + replicasText + "'");
+        }
         Path dataDir = Path.of(env.getOrDefault("DATA_DIR", "data"));
         return new PharmacySettings(
                 "127.0.0.1",
@@ -77,7 +103,8 @@ public record PharmacySettings(
                         .orElseGet(() -> h2File(dataDir)),
                 Optional.ofNullable(env.get("JDBC_USER")).filter(s -> !s.isBlank()),
                 Optional.ofNullable(env.get("JDBC_PASSWORD")),
-                "pharmacy");
+                "pharmacy",
+                replicas);
     }
 
     /** Settings for tests: a free port, the given NATS, an H2 file in the given directory. */
