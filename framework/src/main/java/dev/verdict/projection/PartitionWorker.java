@@ -64,7 +64,7 @@ final class PartitionWorker<E> {
     private final EventFeed feed;
     private final ConsumerReader gapReader;
     private final Runnable onProgress;
-    private final java.util.function.Predicate<PartitionWorker<E>> mayHoldMore;
+    private final PartitionShare share;
 
     private final Object lifecycle = new Object();
     private Thread thread;
@@ -95,13 +95,9 @@ final class PartitionWorker<E> {
     private boolean standBack;
     private boolean beyondShare;
 
-    PartitionWorker(
-            RunnerSettings<E> settings,
-            Partition partition,
-            Runnable onProgress,
-            java.util.function.Predicate<PartitionWorker<E>> mayHoldMore) {
+    PartitionWorker(RunnerSettings<E> settings, Partition partition, Runnable onProgress, PartitionShare share) {
         this.s = settings;
-        this.mayHoldMore = mayHoldMore;
+        this.share = share;
         this.partition = partition;
         this.feed = settings.feed(partition);
         this.gapReader = new ConsumerReader(settings.connection(), settings.filter().stream(), Duration.ofSeconds(10));
@@ -245,7 +241,7 @@ final class PartitionWorker<E> {
     private void work() {
         try {
             while (!stopRequested) {
-                if (!mayHoldMore.test(this) && !standBack()) {
+                if (!share.hasRoomFor(partition) && !standBack()) {
                     break;
                 }
                 if (!openPatiently()) {
@@ -258,6 +254,7 @@ final class PartitionWorker<E> {
                     standBack = false;
                     feed.release(true);
                     active = false;
+                    share.release(partition);
                     continue;
                 }
                 feed.close();
@@ -279,6 +276,7 @@ final class PartitionWorker<E> {
         } finally {
             feed.release(active);
             active = false;
+            share.release(partition);
             sessionOpen = false;
             if (!caughtUp.isDone() && state == RunnerState.STOPPED) {
                 caughtUp.completeExceptionally(
@@ -310,7 +308,7 @@ final class PartitionWorker<E> {
         beyondShare = false;
         long unattendedSince = 0;
         while (!stopRequested) {
-            if (mayHoldMore.test(this)) {
+            if (share.hasRoomFor(partition)) {
                 return true;
             }
             try {
@@ -336,6 +334,7 @@ final class PartitionWorker<E> {
                             suffix(),
                             s.failoverAfter().multipliedBy(2).toSeconds());
                     beyondShare = true;
+                    share.force(partition);
                     return true;
                 }
             } catch (JetStreamApiException e) {
@@ -441,7 +440,7 @@ final class PartitionWorker<E> {
             }
             active = true;
             pendingEvents = meta.pendingCount();
-            if (fresh && !beyondShare && !mayHoldMore.test(this)) {
+            if (fresh && !beyondShare && !share.claim(partition)) {
                 LOG.info(
                         "projection '{}'{}: this instance already holds its share of partitions; handing this one"
                                 + " to another instance",
@@ -854,6 +853,9 @@ final class PartitionWorker<E> {
         try {
             ConsumerInfo info = feed.info();
             active = feed.isActive(info, lastPinId);
+            if (!active) {
+                share.release(partition);
+            }
             boolean nobodyPinned = !feed.acknowledged() || nobodyPinned(info);
             if (!active && feed.acknowledged()) {
                 // another instance is active: the shared ack floor is the projection's position

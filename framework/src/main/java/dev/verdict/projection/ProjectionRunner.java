@@ -81,10 +81,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private volatile CompletableFuture<ProjectionStatus> caughtUp = new CompletableFuture<>();
     private volatile Rebuild rebuild;
     private volatile DeadLetterStore deadLetters;
-    private final int maxActivePartitions;
+    private final PartitionShare share;
 
     private ProjectionRunner(Builder<E> b) {
-        this.maxActivePartitions = Math.min(b.maxActivePartitions, b.partitions);
+        this.share = new PartitionShare(Math.min(b.maxActivePartitions, b.partitions));
         this.deadLetters = b.deadLetters;
         this.settings = new RunnerSettings<>(
                 b.connection,
@@ -103,8 +103,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 this::deadLetterStore);
         List<PartitionWorker<E>> list = new ArrayList<>();
         for (int i = 0; i < b.partitions; i++) {
-            list.add(new PartitionWorker<>(
-                    settings, new Partition(i, b.partitions), this::onProgress, this::mayHoldMore));
+            list.add(new PartitionWorker<>(settings, new Partition(i, b.partitions), this::onProgress, share));
         }
         this.workers = List.copyOf(list);
     }
@@ -396,15 +395,6 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    /** Whether this instance may take one more partition: it holds fewer than its share besides {@code worker}. */
-    private boolean mayHoldMore(PartitionWorker<E> worker) {
-        if (maxActivePartitions >= workers.size()) {
-            return true;
-        }
-        long others = workers.stream().filter(w -> w != worker && w.active()).count();
-        return others < maxActivePartitions;
-    }
 
     private void onProgress() {
         Rebuild r = rebuild;

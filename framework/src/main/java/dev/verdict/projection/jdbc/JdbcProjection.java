@@ -226,19 +226,46 @@ public final class JdbcProjection<E> implements Projection<E> {
         discardConnection();
     }
 
+    /**
+     * Creates the checkpoint table if missing. Several instances starting at once race on it: PostgreSQL's {@code CREATE
+     * TABLE IF NOT EXISTS} is not atomic against a concurrent one (a duplicate in its catalog, SQLState 23505 or
+     * 42P07/42710), so a failure is accepted when the table is there afterwards.
+     */
     private void initialize() {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                Connection c = connection();
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("CREATE TABLE IF NOT EXISTS " + CHECKPOINT_TABLE
+                            + " (projection VARCHAR(128) PRIMARY KEY, last_sequence BIGINT NOT NULL,"
+                            + " updated_at TIMESTAMP NOT NULL)");
+                }
+                c.commit();
+                return;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                last = e;
+                if (tableExists()) {
+                    return;
+                }
+                LOG.debug("creating {} failed (attempt {}): {}", CHECKPOINT_TABLE, attempt, e.toString());
+            }
+        }
+        throw failure("create the checkpoint table", last);
+    }
+
+    private boolean tableExists() {
         try {
             Connection c = connection();
             try (Statement st = c.createStatement()) {
-                st.executeUpdate("CREATE TABLE IF NOT EXISTS " + CHECKPOINT_TABLE
-                        + " (projection VARCHAR(128) PRIMARY KEY, last_sequence BIGINT NOT NULL,"
-                        + " updated_at TIMESTAMP NOT NULL)");
+                st.executeQuery("SELECT COUNT(*) FROM " + CHECKPOINT_TABLE).close();
             }
             c.commit();
-            c.commit();
+            return true;
         } catch (SQLException e) {
             rollbackQuietly();
-            throw failure("create the checkpoint table", e);
+            return false;
         }
     }
 

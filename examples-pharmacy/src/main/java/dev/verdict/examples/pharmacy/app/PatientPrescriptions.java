@@ -23,6 +23,12 @@ final class PatientPrescriptions {
         this.database = database;
         try (Connection c = database.getConnection()) {
             PatientPrescriptionsTable.create(c);
+        } catch (SQLException e) {
+            // several instances starting at once race on CREATE ... IF NOT EXISTS (not atomic on PostgreSQL): fine
+            // when the other instance's table is there now
+            try (Connection c = database.getConnection()) {
+                PatientPrescriptionsTable.create(c);
+            }
         }
     }
 
