@@ -157,7 +157,9 @@ public final class DeadLetterStore {
      * if (!recorded) { return; } // stopping: leave the event unacknowledged, it comes again
      * }</pre>
      *
-     * @return {@code true} once recorded; {@code false} if {@code stopped} returned {@code true} first
+     * @return {@code true} once recorded; {@code false} if {@code stopped} returned {@code true} first – then the
+     *     recording is not confirmed (a write sent while the server was unreachable may still be stored after the
+     *     client reconnects, from its reconnect buffer)
      * @throws InterruptedException when the calling thread is interrupted while waiting (nothing more is tried)
      */
     public boolean recordPatiently(DeadLetter letter, RetryPolicy backoff, BooleanSupplier stopped)
