@@ -10,7 +10,7 @@ import dev.verdict.store.EntityRef;
  * CommandContext#commandId()} – after a redelivery, or when two instances of a service apply the same event during a
  * take-over, the same command id is sent twice, possibly at the same time. The Verdict runtime is idempotent so: its
  * events carry {@code Nats-Msg-Id = <commandId>:<index>}, deduplicated by the server within the stream's duplicate
- * window, and a command id among the entity's most recent ones is answered as a duplicate after that.
+ * window, and the runtime also recognises a re-sent id among the entity's recent events it has folded.
  *
  * <pre>{@code
  * CommandSender<InventoryCommand> sender = CommandSender.via(stockHandle);    // a registered EntityHandle

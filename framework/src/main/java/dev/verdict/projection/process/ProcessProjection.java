@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  *       the id {@code <process>-<eventId>-<i>} (a SHA-256 form when longer than {@value CommandContext#MAX_ID_LENGTH}
  *       characters), is correlated with the event's correlation id and caused by the event id. A redelivered event, or
  *       the same event applied by another instance, produces the same ids, and the Verdict runtime stores a command id
- *       once: a second send is answered as a duplicate ({@code Nats-Msg-Id = <commandId>:<index>} within the target
- *       stream's duplicate window, and the entity's most recent command ids after it). A {@link CommandSender} of
- *       your own must be idempotent per command id in the same way.
+ *       once: a second send is answered as a duplicate ({@code Nats-Msg-Id = <commandId>:<index>}, deduplicated by
+ *       the server within the target stream's duplicate window; the runtime also recognises a re-sent id among the
+ *       entity's recent events it has folded). A {@link CommandSender} of your own must be idempotent per command id
+ *       in the same way.
  *   <li><b>Own checkpoint, written by compare-and-set.</b> After all commands of an event were sent, the process
  *       state and the event's sequence are written to the KV bucket {@value #BUCKET} under the process name (with the
  *       state codec's fingerprint) – with {@code update(key, value, revision)} on the revision read or written last
