@@ -258,10 +258,8 @@ public final class DeadLetterStore {
         Objects.requireNonNull(projection, "projection");
         String key = key(stream, projection, sequence);
         try {
-            KeyValueEntry entry = kv.get(key);
-            if (entry != null && entry.getOperation() == KeyValueOperation.PUT) {
-                kv.purge(key);
-            }
+            // unconditional: a read first could be answered by a lagging replica and miss the entry
+            kv.purge(key);
         } catch (IOException | JetStreamApiException e) {
             throw new ProjectionFailure("cannot remove dead letter " + key + ": " + e.getMessage(), e);
         }

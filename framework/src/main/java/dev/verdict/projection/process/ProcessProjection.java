@@ -19,12 +19,15 @@ import dev.verdict.store.StateCodec;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
+import io.nats.client.Message;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.MessageInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,6 +35,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +69,8 @@ import org.slf4j.LoggerFactory;
  *       send nothing. Only a crash (or a concurrent instance) between sending and checkpointing re-sends, and then
  *       with the same ids.
  *   <li><b>{@link #checkpoint()} reads the stored entry every time</b>, so an instance that becomes active resumes
- *       after what any instance stored.
+ *       after what any instance stored. The entry is read from the bucket stream's leader, never from a replica that
+ *       may lag (a KV {@code get} is a direct get, which any nearly current replica may answer).
  *   <li><b>Outages are retried, never dead-lettered.</b> A command that fails because the store is unavailable
  *       ({@link EventStoreUnavailable}: the outcome is unknown), because the runtime's conflict retries were exhausted
  *       ({@link ConflictRetriesExhausted}), or because the sender itself throws {@link ProjectionUnavailable}, and a
@@ -102,6 +110,10 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     private static final int WRONG_LAST_SEQUENCE = 10071;
     /** The same, as some clustered servers answer it. */
     private static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
+    /** A stream message get found nothing: the key was never written. */
+    private static final int NO_MESSAGE_FOUND = 10037;
+    /** The JetStream API prefix of the connection's default JetStream context (which {@code keyValue} uses too). */
+    private static final String JS_API = "$JS.API.";
     /** Applications of one event on a freshly read state before {@link #apply} hands the retry to the runner. */
     private static final int CAS_ATTEMPTS = 5;
 
@@ -111,6 +123,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     private final CommandRouter<C> router;
     private final CommandSender<C> sender;
     private final KeyValue kv;
+    private final Connection connection;
 
     /** The entry as this instance read or wrote it last; {@code null} until first read. */
     private Stored<S> stored;
@@ -129,8 +142,10 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             StateCodec<S> stateCodec,
             CommandRouter<C> router,
             CommandSender<C> sender,
+            Connection connection,
             KeyValue kv) {
         this.name = name;
+        this.connection = connection;
         this.process = process;
         this.stateCodec = stateCodec;
         this.router = router;
@@ -242,7 +257,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             } catch (IOException | JetStreamApiException e) {
                 throw new ProjectionFailure("cannot open the process state bucket: " + e.getMessage(), e);
             }
-            return new ProcessProjection<>(name, process, stateCodec, router, sender, kv);
+            return new ProcessProjection<>(name, process, stateCodec, router, sender, connection, kv);
         }
     }
 
@@ -442,13 +457,9 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         return entry;
     }
 
+    /** The entry as the stream leader has it (never a lagging replica's copy). */
     private Stored<S> read() {
-        KeyValueEntry entry;
-        try {
-            entry = kv.get(name);
-        } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionUnavailable("cannot read the state of process '" + name + "': " + e.getMessage(), e);
-        }
+        KeyValueEntry entry = readFromLeader();
         if (entry == null) {
             return new Stored<>(process.initialState(), 0, 0, 0);
         }
@@ -471,6 +482,40 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         S state = stateCodec.decode(Base64.getDecoder().decode(n.path("state").asText()));
         return new Stored<>(
                 state, n.path("sequence").asLong(), n.path("quietUntil").asLong(), entry.getRevision());
+    }
+
+    /**
+     * Reads the key's last entry with {@code $JS.API.STREAM.MSG.GET}, which the stream leader answers: a KV {@code
+     * get} is a direct get, which any replica that is nearly current may answer (not read-after-write on R3), and the
+     * state a process reacts on must be the latest written.
+     *
+     * @return the entry, or {@code null} when the key was never written
+     */
+    private KeyValueEntry readFromLeader() {
+        String stream = "KV_" + BUCKET;
+        byte[] request = ("{\"last_by_subj\":\"$KV." + BUCKET + "." + name + "\"}").getBytes(StandardCharsets.UTF_8);
+        Duration timeout = connection.getOptions().getConnectionTimeout();
+        Message reply;
+        try {
+            reply = connection
+                    .requestWithTimeout(JS_API + "STREAM.MSG.GET." + stream, request, timeout)
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
+            throw new ProjectionUnavailable("cannot read the state of process '" + name + "': " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProjectionUnavailable("interrupted while reading the state of process '" + name + "'", e);
+        }
+        MessageInfo info = new MessageInfo(reply, stream, false);
+        if (info.hasError()) {
+            if (info.getApiErrorCode() == NO_MESSAGE_FOUND) {
+                return null;
+            }
+            throw new ProjectionUnavailable(
+                    "cannot read the state of process '" + name + "': " + info.getError(),
+                    new JetStreamApiException(info));
+        }
+        return new KeyValueEntry(info);
     }
 
     /**
