@@ -605,6 +605,55 @@ class ProcessProjectionTest {
         }
     }
 
+    @Test
+    void anUnreachableStateBucketIsUnavailableNotAFailureOfTheEvent() throws Exception {
+        try (LocalNatsServer server = LocalNatsServer.launch();
+                Connection nc = server.connect()) {
+            String process = "reserve-kv-outage";
+            List<String> sent = new CopyOnWriteArrayList<>();
+            ProcessProjection<CounterEvent, Long, Reserve> host =
+                    host(nc, process, (target, command, context) -> sent.add(context.commandId()));
+            DeliveredEvent<CounterEvent> first = synthetic(new CounterEvent.Added("c-1", 2), 5, "event-5");
+            DeliveredEvent<CounterEvent> second = synthetic(new CounterEvent.Added("c-2", 2), 9, "event-9");
+            host.apply(first);
+            server.stop();
+
+            org.junit.jupiter.api.Assertions.assertThrows(ProjectionUnavailable.class, host::checkpoint);
+            org.junit.jupiter.api.Assertions.assertThrows(ProjectionUnavailable.class, () -> host.apply(second));
+
+            server.start();
+            host.apply(second); // the retry, with the same ids
+            assertThat(host.checkpoint()).hasValue(9);
+            assertThat(host.state()).isEqualTo(2L);
+            assertThat(sent.subList(0, 4))
+                    .containsExactly(
+                            "reserve-kv-outage-event-5-0",
+                            "reserve-kv-outage-event-5-1",
+                            "reserve-kv-outage-event-9-0",
+                            "reserve-kv-outage-event-9-1");
+            // the write that timed out may still have been stored from the client's reconnect buffer: then the retry
+            // finds the event applied and sends nothing; otherwise it sends again, with the same ids
+            assertThat(sent.subList(4, sent.size()))
+                    .isIn(List.of(), List.of("reserve-kv-outage-event-9-0", "reserve-kv-outage-event-9-1"));
+        }
+    }
+
+    private static DeliveredEvent<CounterEvent> synthetic(CounterEvent event, long sequence, String eventId) {
+        return new DeliveredEvent<>(
+                event,
+                new RecordedEvent(
+                        EntityRef.of("counter", event.counter()),
+                        sequence,
+                        java.time.Instant.EPOCH,
+                        eventId,
+                        java.time.Instant.EPOCH,
+                        new CounterCodec().encode(event),
+                        "cmd-" + eventId,
+                        "corr-" + eventId,
+                        java.util.Optional.empty(),
+                        Map.of()));
+    }
+
     /** Applies every event in order, retrying an event that is unavailable, as a runner would. */
     private static int applyAll(
             ProcessProjection<CounterEvent, Long, Reserve> host,

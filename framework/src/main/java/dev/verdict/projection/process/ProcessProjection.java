@@ -86,6 +86,10 @@ import org.slf4j.LoggerFactory;
  *       ({@link ProjectionUnavailable}) until the rebuilt checkpoint reaches its event, then skips it.
  * </ul>
  *
+ * <p>One checkpoint per process: the host assumes it sees the process's events in one stream order, so run it on one
+ * (failover) consumer, not split into partitions – a partition's checkpoint would make another partition skip its
+ * earlier events.
+ *
  * <pre>{@code
  * ProcessProjection<PrescriptionEvent, Set<String>, InventoryCommand> host = ProcessProjection.builder(
  *                 connection, "reserve-on-verify", reserveOnVerify, stateCodec,
