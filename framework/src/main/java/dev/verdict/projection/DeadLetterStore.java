@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * sequence} point at the event, which stays in the event stream.
  *
  * <p>Guarantees: recording is idempotent (the key is derived from the event), so an event dead-lettered again after
- * a crash, or by two instances, still appears once; entries stay until {@link #remove} (a successful replay, or a
- * later successful application of the event, removes them). The bucket takes the replica count it is opened with
+ * a crash, or by two instances, still appears once; entries stay until {@link #remove} (a successful replay removes
+ * them; {@link #sequences} lets a runner find, and remove, the dead letter of an event it applied after all). The bucket takes the replica count it is opened with
  * (the store's: 3 on an R3 cluster, see {@link #openForStream}). Inspect it with any NATS client: {@code nats kv ls
  * verdict-dead-letters}.
  *
