@@ -517,7 +517,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             }
             throw new ProjectionUnavailable(
                     "cannot read the state of process '" + name + "': " + info.getError(),
-                    new JetStreamApiException(info));
+                    new JetStreamApiException(info.getErrorObject()));
         }
         return new KeyValueEntry(info);
     }
