@@ -58,7 +58,7 @@ class DeadLetterStoreTest {
             server.stop();
 
             AtomicInteger checks = new AtomicInteger();
-            CountDownLatch triedForAWhile = new CountDownLatch(8);
+            CountDownLatch triedForAWhile = new CountDownLatch(5);
             CompletableFuture<Boolean> recorded = CompletableFuture.supplyAsync(() -> {
                 try {
                     return store.recordPatiently(letter, FAST, () -> {
