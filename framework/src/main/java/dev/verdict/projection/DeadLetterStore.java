@@ -3,21 +3,26 @@ package dev.verdict.projection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verdict.projection.internal.KvBuckets;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.StorageType;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where projections record the events they gave up on: a NATS KV bucket (default {@value #DEFAULT_BUCKET}), one
@@ -26,12 +31,15 @@ import java.util.Optional;
  * sequence} point at the event, which stays in the event stream.
  *
  * <p>Guarantees: recording is idempotent (the key is derived from the event), so an event dead-lettered again after
- * a crash still appears once; entries stay until {@link #remove} (a successful replay removes them). Inspect them
- * with any NATS client: {@code nats kv ls verdict-dead-letters}.
+ * a crash, or by two instances, still appears once; entries stay until {@link #remove} (a successful replay removes
+ * them; {@link #sequences} lets a runner find, and remove, the dead letter of an event it applied after all). The bucket takes the replica count it is opened with
+ * (the store's: 3 on an R3 cluster, see {@link #openForStream}). Inspect it with any NATS client: {@code nats kv ls
+ * verdict-dead-letters}.
  *
  * <pre>{@code
- * DeadLetterStore deadLetters = DeadLetterStore.open(connection);
+ * DeadLetterStore deadLetters = DeadLetterStore.openForStream(connection, "pharmacy");   // as many replicas as the stream
  * List<DeadLetter> letters = deadLetters.list("pharmacy", "prescription-list");
+ * SortedSet<Long> sequences = deadLetters.sequences("pharmacy", "prescription-list");   // keys only
  * runner.replayDeadLetters();   // after fixing the handler: re-apply, and remove those that now succeed
  * }</pre>
  */
@@ -40,6 +48,7 @@ public final class DeadLetterStore {
     public static final String DEFAULT_BUCKET = "verdict-dead-letters";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
 
     private final KeyValue kv;
     private final String bucket;
@@ -49,33 +58,65 @@ public final class DeadLetterStore {
         this.bucket = bucket;
     }
 
-    /** Opens (creating if needed) the default bucket. */
+    /**
+     * Opens (creating if needed) the default bucket with one replica, or uses it as it is. On a cluster, prefer
+     * {@link #open(Connection, int)} or {@link #openForStream(Connection, String)}.
+     */
     public static DeadLetterStore open(Connection connection) {
         return open(connection, DEFAULT_BUCKET);
     }
 
-    /** Opens (creating if needed) the named bucket, file storage, one value per key. */
+    /**
+     * Opens (creating if needed) the default bucket with {@code replicas} replicas – the replica count of the store it
+     * serves (3 on an R3 cluster). An existing bucket with fewer replicas is raised to {@code replicas} (if the server
+     * refuses, it is used as it is and a warning is logged).
+     *
+     * @throws IllegalArgumentException when {@code replicas} is not 1..5
+     * @throws ProjectionFailure when the bucket cannot be opened or created
+     */
+    public static DeadLetterStore open(Connection connection, int replicas) {
+        return open(connection, DEFAULT_BUCKET, replicas);
+    }
+
+    /**
+     * Opens (creating if needed) the default bucket with the replica count of the event stream {@code stream} (the
+     * store the projections read), so dead letters are as durable as the events they point at.
+     *
+     * @throws ProjectionFailure when the stream's configuration cannot be read or the bucket cannot be opened
+     */
+    public static DeadLetterStore openForStream(Connection connection, String stream) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(stream, "stream");
+        int replicas;
+        try {
+            replicas = KvBuckets.replicasOf(connection, stream);
+        } catch (IOException | JetStreamApiException e) {
+            throw new ProjectionFailure(
+                    "cannot read the replica count of stream '" + stream + "': " + e.getMessage(), e);
+        }
+        return open(connection, DEFAULT_BUCKET, replicas);
+    }
+
+    /** Opens (creating if needed) the named bucket, file storage, one value per key, one replica. */
     public static DeadLetterStore open(Connection connection, String bucket) {
+        return open(connection, bucket, 1);
+    }
+
+    /**
+     * Opens (creating if needed) the named bucket, file storage, one value per key, with {@code replicas} replicas
+     * (raised on an existing bucket that has fewer, see {@link #open(Connection, int)}).
+     *
+     * @throws IllegalArgumentException when {@code replicas} is not 1..5
+     * @throws ProjectionFailure when the bucket cannot be opened or created
+     */
+    public static DeadLetterStore open(Connection connection, String bucket, int replicas) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(bucket, "bucket");
+        KvBuckets.requireReplicas(replicas);
         try {
-            KeyValueManagement kvm = connection.keyValueManagement();
-            if (!kvm.getBucketNames().contains(bucket)) {
-                try {
-                    kvm.create(KeyValueConfiguration.builder()
-                            .name(bucket)
-                            .maxHistoryPerKey(1)
-                            .storageType(StorageType.File)
-                            .description("Verdict dead letters: events projections gave up on")
-                            .build());
-                } catch (JetStreamApiException e) {
-                    // created concurrently by another process: fine, use it
-                    if (!kvm.getBucketNames().contains(bucket)) {
-                        throw e;
-                    }
-                }
-            }
-            return new DeadLetterStore(connection.keyValue(bucket), bucket);
+            KeyValue kv =
+                    KvBuckets.open(connection, bucket, "Verdict dead letters: events projections gave up on", replicas);
+            return new DeadLetterStore(kv, bucket);
         } catch (IOException | JetStreamApiException e) {
             throw new ProjectionFailure("cannot open dead-letter bucket '" + bucket + "': " + e.getMessage(), e);
         }
@@ -86,16 +127,97 @@ public final class DeadLetterStore {
         return bucket;
     }
 
-    /** Records (or overwrites) the dead letter of one event and projection. */
+    /**
+     * Records (or overwrites) the dead letter of one event and projection, once.
+     *
+     * @throws ProjectionFailure when the write fails (the server is unreachable or refuses); see {@link
+     *     #recordPatiently} for a write that waits for the server
+     */
     public void record(DeadLetter letter) {
         try {
-            kv.put(key(letter.stream(), letter.projection(), letter.sequence()), toJson(letter));
+            write(letter);
         } catch (IOException | JetStreamApiException e) {
             throw new ProjectionFailure(
                     "cannot record dead letter of projection '" + letter.projection() + "' at sequence "
                             + letter.sequence() + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * Records the dead letter, retrying a failed write until it succeeds or {@code stopped} says to give up: a
+     * leader election or an unreachable server delays a dead letter instead of losing it or failing the runner. The
+     * pause after the n-th failure is {@code backoff.backoffAfter(n)} (its {@code maxAttempts} is ignored: attempts
+     * are unbounded); {@code stopped} is checked before each attempt and at least every 100 ms while waiting. Each
+     * failure is logged at WARN. Recording is idempotent, so a write that failed on the client side but reached the
+     * server does no harm when repeated.
+     *
+     * <pre>{@code
+     * boolean recorded = deadLetters.recordPatiently(letter, retryPolicy, () -> stopRequested);
+     * if (!recorded) { return; } // stopping: leave the event unacknowledged, it comes again
+     * }</pre>
+     *
+     * @return {@code true} once recorded; {@code false} if {@code stopped} returned {@code true} first – then the
+     *     recording is not confirmed (a write sent while the server was unreachable may still be stored after the
+     *     client reconnects, from its reconnect buffer)
+     * @throws InterruptedException when the calling thread is interrupted while waiting (nothing more is tried)
+     */
+    public boolean recordPatiently(DeadLetter letter, RetryPolicy backoff, BooleanSupplier stopped)
+            throws InterruptedException {
+        Objects.requireNonNull(letter, "letter");
+        Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(stopped, "stopped");
+        for (int failures = 1; ; failures++) {
+            if (stopped.getAsBoolean()) {
+                return false;
+            }
+            try {
+                write(letter);
+                if (failures > 1) {
+                    LOG.info(
+                            "dead letter of projection '{}' at {}#{} recorded after {} failed attempt(s)",
+                            letter.projection(),
+                            letter.stream(),
+                            letter.sequence(),
+                            failures - 1);
+                }
+                return true;
+            } catch (IOException | JetStreamApiException | IllegalStateException e) {
+                Duration pause = backoff.backoffAfter(failures);
+                LOG.warn(
+                        "cannot record dead letter of projection '{}' at {}#{} in '{}' (attempt {}): {}; retrying in {}"
+                                + " ms",
+                        letter.projection(),
+                        letter.stream(),
+                        letter.sequence(),
+                        bucket,
+                        failures,
+                        e.toString(),
+                        pause.toMillis());
+                if (!pause(pause, stopped)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Sleeps for the pause in steps of at most 100 ms; {@code false} as soon as {@code stopped} says so. */
+    private static boolean pause(Duration pause, BooleanSupplier stopped) throws InterruptedException {
+        long end = System.nanoTime() + pause.toNanos();
+        while (true) {
+            if (stopped.getAsBoolean()) {
+                return false;
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
+        }
+    }
+
+    private void write(DeadLetter letter) throws IOException, JetStreamApiException {
+        kv.put(key(letter.stream(), letter.projection(), letter.sequence()), toJson(letter));
     }
 
     /** The dead letters of one projection, by sequence. */
@@ -120,12 +242,56 @@ public final class DeadLetterStore {
         }
     }
 
-    /** Removes a dead letter (after it was replayed or judged harmless). */
+    /** Removes a dead letter (after it was replayed or judged harmless); see {@link #remove(String, String, long)}. */
     public void remove(DeadLetter letter) {
+        remove(letter.stream(), letter.projection(), letter.sequence());
+    }
+
+    /**
+     * Removes the dead letter of one event and projection, e.g. because the event was applied after all (a restart,
+     * a rebuild). Idempotent: removing a dead letter that is not (or no longer) recorded does nothing.
+     *
+     * @throws ProjectionFailure when the server cannot be reached
+     */
+    public void remove(String stream, String projection, long sequence) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(projection, "projection");
+        String key = key(stream, projection, sequence);
         try {
-            kv.purge(key(letter.stream(), letter.projection(), letter.sequence()));
+            // unconditional: a read first could be answered by a lagging replica and miss the entry
+            kv.purge(key);
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot remove dead letter: " + e.getMessage(), e);
+            throw new ProjectionFailure("cannot remove dead letter " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The stream sequences of one projection's dead letters, ascending – read from the keys only (no values), so a
+     * runner can cheaply check whether an event it applies had been dead-lettered (and then {@link #remove} it).
+     *
+     * @throws ProjectionFailure when the server cannot be reached
+     */
+    public SortedSet<Long> sequences(String stream, String projection) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(projection, "projection");
+        String prefix = stream + "." + projection + ".";
+        try {
+            TreeSet<Long> sequences = new TreeSet<>();
+            for (String key : kv.keys(prefix + "*")) {
+                if (key.startsWith(prefix)) {
+                    try {
+                        sequences.add(Long.parseLong(key.substring(prefix.length())));
+                    } catch (NumberFormatException e) {
+                        LOG.warn("dead-letter bucket '{}': ignoring key '{}' (not a sequence)", bucket, key);
+                    }
+                }
+            }
+            return Collections.unmodifiableSortedSet(sequences);
+        } catch (IOException | JetStreamApiException e) {
+            throw new ProjectionFailure("cannot list dead letters in '" + bucket + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProjectionFailure("interrupted while listing dead letters", e);
         }
     }
 

@@ -3,26 +3,31 @@ package dev.verdict.projection.process;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verdict.decider.DomainRejection;
 import dev.verdict.decider.Process;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionFailure;
 import dev.verdict.projection.ProjectionUnavailable;
+import dev.verdict.projection.internal.KvBuckets;
+import dev.verdict.runtime.ConflictRetriesExhausted;
 import dev.verdict.store.CommandContext;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StateCodec;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
-import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.Message;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.StorageType;
+import io.nats.client.api.MessageInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,32 +35,68 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hosts a pure {@link Process} (process manager, saga) as a {@link Projection}: run it with a durable {@link
- * ProjectionRunner} and it reacts to each event by sending commands through a {@link CommandSender}.
+ * dev.verdict.projection.ProjectionRunner} and it reacts to each event by sending commands through a {@link
+ * CommandSender}. Every instance of a service may host the same process: the instances share its state and
+ * checkpoint in NATS KV.
  *
  * <p>Guarantees:
  *
  * <ul>
  *   <li><b>Deterministic command ids.</b> The command at index {@code i} of the reaction to event {@code eventId} has
  *       the id {@code <process>-<eventId>-<i>} (a SHA-256 form when longer than {@value CommandContext#MAX_ID_LENGTH}
- *       characters), is correlated with the event's correlation id and caused by the event id. A redelivered event
- *       produces the same ids, so the runtime's deduplication ({@code Nats-Msg-Id = <commandId>:<index>}) stores its
- *       effect once within the stream's duplicate window.
- *   <li><b>Own checkpoint.</b> After all commands of an event were sent, the process state and the event's sequence
- *       are written to the KV bucket {@value #BUCKET} under the process name (with the state codec's fingerprint).
- *       Events at or below that checkpoint are skipped, so redeliveries older than the duplicate window do not send
- *       anything either. Only a crash between sending and checkpointing re-sends, and then with the same ids.
- *   <li><b>Safe rebuild.</b> {@link #reset()} keeps the old checkpoint as a "quiet" mark: during a rebuild, events up
- *       to it only evolve the state and send nothing again.
+ *       characters), is correlated with the event's correlation id and caused by the event id. A redelivered event, or
+ *       the same event applied by another instance, produces the same ids, and the Verdict runtime stores a command id
+ *       once: a second send is answered as a duplicate ({@code Nats-Msg-Id = <commandId>:<index>}, deduplicated by
+ *       the server within the target stream's duplicate window; the runtime also recognises a re-sent id among the
+ *       entity's recent events it has folded). A {@link CommandSender} of your own must be idempotent per command id
+ *       in the same way.
+ *   <li><b>Own checkpoint, written by compare-and-set.</b> After all commands of an event were sent, the process
+ *       state and the event's sequence are written to the KV bucket {@value #BUCKET} under the process name (with the
+ *       state codec's fingerprint) – with {@code update(key, value, revision)} on the revision read or written last
+ *       ({@code create} when the key was never written), never a blind put. When another instance wrote first, the
+ *       entry is read again: if its checkpoint is at or past the event, that instance applied it (and sent the same
+ *       command ids): {@link #apply} returns without a second effect; otherwise the event is applied again on the
+ *       state read. Events at or below the checkpoint are skipped, so redeliveries older than the duplicate window
+ *       send nothing. Only a crash (or a concurrent instance) between sending and checkpointing re-sends, and then
+ *       with the same ids.
+ *   <li><b>{@link #checkpoint()} reads the stored entry every time</b>, so an instance that becomes active resumes
+ *       after what any instance stored. The entry is read from the bucket stream's leader, never from a replica that
+ *       may lag (a KV {@code get} is a direct get, which any nearly current replica may answer).
+ *   <li><b>Outages are retried, never dead-lettered.</b> A command that fails because the store is unavailable
+ *       ({@link EventStoreUnavailable}: the outcome is unknown), because the runtime's conflict retries were exhausted
+ *       ({@link ConflictRetriesExhausted}), or because the sender itself throws {@link ProjectionUnavailable}, and a
+ *       KV read or write that fails, make {@link #apply} throw {@link ProjectionUnavailable}: the runner retries the
+ *       event until the store answers, with the same command ids. Any other exception of the sender is a failure of
+ *       the event (retried, then dead-lettered by the runner).
+ *   <li><b>Rejections are the process's business.</b> A {@link DomainRejection} thrown by the sender is the target's
+ *       answer, as is the runtime's {@link dev.verdict.runtime.Outcome.Rejected} (which {@link CommandSender#via}
+ *       reports by returning normally): it is logged at WARN and the reaction goes on; it is never retried.
+ *   <li><b>Safe rebuild.</b> {@link #reset()} keeps the old checkpoint as a "quiet" mark (written by compare-and-set
+ *       too): during a rebuild, events up to it only evolve the state and send nothing again. An instance that is
+ *       still applying events when another instance resets the process does not write over the rebuild: it waits
+ *       ({@link ProjectionUnavailable}) until the rebuilt checkpoint reaches its event, then skips it.
  * </ul>
  *
+ * <p>One checkpoint per process: the host assumes it sees the process's events in one stream order, so run it on one
+ * (failover) consumer, not split into partitions – a partition's checkpoint would make another partition skip its
+ * earlier events.
+ *
  * <pre>{@code
- * ProcessProjection<PrescriptionEvent, Set<String>, InventoryCommand> host = ProcessProjection.of(
- *         connection, "reserve-on-verify", reserveOnVerify, stateCodec,
- *         command -> EntityRef.of("stock", command.drug()),
- *         (target, command, context) -> inventory.handle(target, command, context));
+ * ProcessProjection<PrescriptionEvent, Set<String>, InventoryCommand> host = ProcessProjection.builder(
+ *                 connection, "reserve-on-verify", reserveOnVerify, stateCodec,
+ *                 command -> EntityRef.of("stock", command.drug()),
+ *                 CommandSender.via(stockHandle))
+ *         .replicas(3)                                // as many as the store's stream: R3 on a cluster
+ *         .build();
  * ProjectionRunner.builder(connection, filter, codec, reader, host).build().start();
  * }</pre>
  *
@@ -67,7 +108,18 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     /** The KV bucket holding every hosted process's state and checkpoint. */
     public static final String BUCKET = "verdict-process-state";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessProjection.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** KV {@code create}/{@code update} refused: the entry's revision is not the expected one. */
+    private static final int WRONG_LAST_SEQUENCE = 10071;
+    /** The same, as some clustered servers answer it. */
+    private static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
+    /** A stream message get found nothing: the key was never written. */
+    private static final int NO_MESSAGE_FOUND = 10037;
+    /** The JetStream API prefix of the connection's default JetStream context (which {@code keyValue} uses too). */
+    private static final String JS_API = "$JS.API.";
+    /** Applications of one event on a freshly read state before {@link #apply} hands the retry to the runner. */
+    private static final int CAS_ATTEMPTS = 5;
 
     private final String name;
     private final Process<E, S, C> process;
@@ -75,10 +127,18 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     private final CommandRouter<C> router;
     private final CommandSender<C> sender;
     private final KeyValue kv;
+    private final Connection connection;
 
-    private volatile S state;
-    private volatile long checkpoint = -1;
-    private long quietUntil;
+    /** The entry as this instance read or wrote it last; {@code null} until first read. */
+    private Stored<S> stored;
+    /**
+     * The highest checkpoint this instance has seen stored since it last took its position from storage ({@link
+     * #checkpoint()}) or reset the process: a stored checkpoint below it means another instance reset the process.
+     */
+    private long seenHigh;
+
+    /** One KV entry: the state after {@code sequence}, the quiet mark, and the entry's revision (0: never written). */
+    private record Stored<S>(S state, long sequence, long quietUntil, long revision) {}
 
     private ProcessProjection(
             String name,
@@ -86,8 +146,10 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             StateCodec<S> stateCodec,
             CommandRouter<C> router,
             CommandSender<C> sender,
+            Connection connection,
             KeyValue kv) {
         this.name = name;
+        this.connection = connection;
         this.process = process;
         this.stateCodec = stateCodec;
         this.router = router;
@@ -96,9 +158,11 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     }
 
     /**
-     * A host for the process, keeping its state in the {@value #BUCKET} bucket (created if missing).
+     * A host for the process, keeping its state in the {@value #BUCKET} bucket (created with one replica if missing;
+     * an existing bucket is used as it is). On a cluster use {@link #builder} with the store's replica count.
      *
      * @param name the process's name: one subject token; names its consumer and its KV key
+     * @throws ProjectionFailure when the bucket cannot be opened or created
      */
     public static <E, S, C> ProcessProjection<E, S, C> of(
             Connection connection,
@@ -107,12 +171,98 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             StateCodec<S> stateCodec,
             CommandRouter<C> router,
             CommandSender<C> sender) {
-        dev.verdict.store.EntityId.of(Objects.requireNonNull(name, "name"));
-        Objects.requireNonNull(process, "process");
-        Objects.requireNonNull(stateCodec, "stateCodec");
-        Objects.requireNonNull(router, "router");
-        Objects.requireNonNull(sender, "sender");
-        return new ProcessProjection<>(name, process, stateCodec, router, sender, bucket(connection));
+        return builder(connection, name, process, stateCodec, router, sender).build();
+    }
+
+    /**
+     * A builder of a host for the process; {@link Builder#build()} opens the bucket.
+     *
+     * @param name the process's name: one subject token; names its consumer and its KV key
+     * @throws dev.verdict.store.InvalidIdentifier when the name is not one subject token
+     */
+    public static <E, S, C> Builder<E, S, C> builder(
+            Connection connection,
+            String name,
+            Process<E, S, C> process,
+            StateCodec<S> stateCodec,
+            CommandRouter<C> router,
+            CommandSender<C> sender) {
+        return new Builder<>(connection, name, process, stateCodec, router, sender);
+    }
+
+    /**
+     * Options of a {@link ProcessProjection}.
+     *
+     * @param <E> the events it observes
+     * @param <S> its state
+     * @param <C> the commands it issues
+     */
+    public static final class Builder<E, S, C> {
+        private final Connection connection;
+        private final String name;
+        private final Process<E, S, C> process;
+        private final StateCodec<S> stateCodec;
+        private final CommandRouter<C> router;
+        private final CommandSender<C> sender;
+        private int replicas = 1;
+
+        private Builder(
+                Connection connection,
+                String name,
+                Process<E, S, C> process,
+                StateCodec<S> stateCodec,
+                CommandRouter<C> router,
+                CommandSender<C> sender) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+            dev.verdict.store.EntityId.of(Objects.requireNonNull(name, "name"));
+            this.name = name;
+            this.process = Objects.requireNonNull(process, "process");
+            this.stateCodec = Objects.requireNonNull(stateCodec, "stateCodec");
+            this.router = Objects.requireNonNull(router, "router");
+            this.sender = Objects.requireNonNull(sender, "sender");
+        }
+
+        /**
+         * Replicas of the {@value #BUCKET} bucket: the replica count of the store the process serves (3 on an R3
+         * cluster). Default 1. The bucket is created with it, or an existing bucket with fewer replicas is raised to
+         * it (if the server refuses, it is used as it is and a warning is logged).
+         *
+         * @throws IllegalArgumentException when not 1..5
+         */
+        public Builder<E, S, C> replicas(int replicas) {
+            this.replicas = KvBuckets.requireReplicas(replicas);
+            return this;
+        }
+
+        /**
+         * Replicas of the {@value #BUCKET} bucket: those of the event stream {@code stream}.
+         *
+         * @throws ProjectionFailure when the stream's configuration cannot be read
+         */
+        public Builder<E, S, C> replicasOfStream(String stream) {
+            Objects.requireNonNull(stream, "stream");
+            try {
+                return replicas(KvBuckets.replicasOf(connection, stream));
+            } catch (IOException | JetStreamApiException e) {
+                throw new ProjectionFailure(
+                        "cannot read the replica count of stream '" + stream + "': " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Opens (creating if needed) the bucket and returns the host.
+         *
+         * @throws ProjectionFailure when the bucket cannot be opened or created
+         */
+        public ProcessProjection<E, S, C> build() {
+            KeyValue kv;
+            try {
+                kv = KvBuckets.open(connection, BUCKET, "Verdict process managers: state and checkpoint", replicas);
+            } catch (IOException | JetStreamApiException e) {
+                throw new ProjectionFailure("cannot open the process state bucket: " + e.getMessage(), e);
+            }
+            return new ProcessProjection<>(name, process, stateCodec, router, sender, connection, kv);
+        }
     }
 
     @Override
@@ -120,60 +270,135 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         return name;
     }
 
-    /** The process's state after the last event it handled. */
+    /**
+     * The process's state after the last event it handled, as stored (read from the bucket).
+     *
+     * @throws ProjectionUnavailable when the bucket cannot be read
+     */
     public synchronized S state() {
-        load();
-        return state;
+        return observe(read()).state();
     }
 
+    /**
+     * The stored checkpoint, read from the bucket on every call (another instance may have moved it); this instance
+     * takes it as its position.
+     *
+     * @throws ProjectionUnavailable when the bucket cannot be read
+     */
     @Override
     public synchronized OptionalLong checkpoint() {
-        load();
-        return OptionalLong.of(checkpoint);
+        Stored<S> current = read();
+        stored = current;
+        seenHigh = current.sequence();
+        return OptionalLong.of(current.sequence());
     }
 
+    /**
+     * Reacts to the event (unless it is at or below the stored checkpoint, or at or below the quiet mark of a
+     * rebuild), then writes the evolved state and the event's sequence by compare-and-set. See the class comment for
+     * what happens when another instance applies the same event.
+     *
+     * @throws ProjectionUnavailable when the store or the bucket is unavailable, the runtime's conflict retries were
+     *     exhausted, or another instance is rebuilding the process: retry the same event later
+     */
     @Override
     public synchronized void apply(DeliveredEvent<E> delivered) {
-        load();
-        if (delivered.sequence() <= checkpoint) {
-            return;
-        }
-        E event = delivered.event();
-        if (delivered.sequence() > quietUntil) {
-            List<C> commands = process.react(state, event);
-            for (int i = 0; i < commands.size(); i++) {
-                C command = commands.get(i);
-                sender.send(router.target(command), command, contextFor(delivered.recorded(), i));
+        long sequence = delivered.sequence();
+        Stored<S> current = stored == null ? observe(read()) : stored;
+        for (int attempt = 1; ; attempt++) {
+            if (sequence <= current.sequence()) {
+                return; // applied already, by this instance or another one
+            }
+            if (current.sequence() < seenHigh) {
+                // the stored checkpoint went back: another instance reset the process and replays it; writing this
+                // event's effect over its early state would corrupt the rebuild: wait until the rebuild passes it
+                current = observe(read());
+                if (sequence <= current.sequence()) {
+                    return;
+                }
+                if (current.sequence() < seenHigh) {
+                    throw new ProjectionUnavailable(
+                            "process '" + name + "' is being rebuilt by another instance (stored checkpoint "
+                                    + current.sequence() + ", this instance had seen " + seenHigh
+                                    + "); waiting for the rebuild to pass sequence " + sequence,
+                            null);
+                }
+            }
+            if (sequence > current.quietUntil()) {
+                send(process.react(current.state(), delivered.event()), delivered.recorded());
+            }
+            S next = process.evolve(current.state(), delivered.event());
+            Optional<Stored<S>> written = write(current, next, sequence, current.quietUntil());
+            if (written.isPresent()) {
+                observe(written.get());
+                return;
+            }
+            // another instance wrote first: read what it wrote and decide again
+            current = observe(read());
+            if (sequence <= current.sequence()) {
+                LOG.debug("process '{}': sequence {} was applied by another instance", name, sequence);
+                return;
+            }
+            if (attempt >= CAS_ATTEMPTS) {
+                throw new ProjectionUnavailable(
+                        "process '" + name + "': the state was written concurrently " + attempt
+                                + " times while applying sequence " + sequence + "; retrying later",
+                        null);
             }
         }
-        S next = process.evolve(state, event);
-        store(next, delivered.sequence());
-        state = next;
-        checkpoint = delivered.sequence();
     }
 
-    /** Replaying a dead letter reacts to it (with its deterministic ids) without moving the checkpoint. */
+    /**
+     * Replaying a dead letter reacts to it (with its deterministic ids) and evolves the state without moving the
+     * checkpoint; the write is a compare-and-set like {@link #apply}'s.
+     *
+     * @throws ProjectionUnavailable as {@link #apply} does
+     */
     @Override
     public synchronized void applyOutOfOrder(DeliveredEvent<E> delivered) {
-        load();
-        List<C> commands = process.react(state, delivered.event());
-        for (int i = 0; i < commands.size(); i++) {
-            C command = commands.get(i);
-            sender.send(router.target(command), command, contextFor(delivered.recorded(), i));
+        Stored<S> current = observe(read());
+        for (int attempt = 1; ; attempt++) {
+            send(process.react(current.state(), delivered.event()), delivered.recorded());
+            S next = process.evolve(current.state(), delivered.event());
+            Optional<Stored<S>> written = write(current, next, current.sequence(), current.quietUntil());
+            if (written.isPresent()) {
+                observe(written.get());
+                return;
+            }
+            current = observe(read());
+            if (attempt >= CAS_ATTEMPTS) {
+                throw new ProjectionUnavailable(
+                        "process '" + name + "': the state was written concurrently " + attempt
+                                + " times while replaying sequence " + delivered.sequence() + "; retrying later",
+                        null);
+            }
         }
-        S next = process.evolve(state, delivered.event());
-        store(next, checkpoint);
-        state = next;
     }
 
-    /** Starts the state over; events up to the old checkpoint will evolve the state without sending commands. */
+    /**
+     * Starts the state over, by compare-and-set: the checkpoint goes back to 0 and the old checkpoint becomes the quiet
+     * mark (the higher of the two is kept), so events up to it will evolve the state without sending commands again.
+     *
+     * @throws ProjectionUnavailable when the bucket is unavailable or keeps being written concurrently
+     */
     @Override
     public synchronized void reset() {
-        load();
-        quietUntil = Math.max(quietUntil, checkpoint);
-        state = process.initialState();
-        checkpoint = 0;
-        store(state, 0);
+        for (int attempt = 1; ; attempt++) {
+            Stored<S> current = read();
+            long quiet = Math.max(current.quietUntil(), current.sequence());
+            Optional<Stored<S>> written = write(current, process.initialState(), 0, quiet);
+            if (written.isPresent()) {
+                stored = written.get();
+                seenHigh = 0;
+                return;
+            }
+            if (attempt >= CAS_ATTEMPTS) {
+                throw new ProjectionUnavailable(
+                        "process '" + name + "': the state was written concurrently " + attempt
+                                + " times while resetting it; retrying later",
+                        null);
+            }
+        }
     }
 
     /** The context of the command at {@code index} of the reaction to the event: ids derived from the event id. */
@@ -185,66 +410,149 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         return new CommandContext(id, trigger.correlationId(), Optional.of(trigger.eventId()), Map.of());
     }
 
-    private void load() {
-        if (checkpoint >= 0) {
-            return;
-        }
-        try {
-            KeyValueEntry entry = kv.get(name);
-            if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
-                state = process.initialState();
-                checkpoint = 0;
-                return;
+    private void send(List<C> commands, RecordedEvent trigger) {
+        for (int i = 0; i < commands.size(); i++) {
+            C command = commands.get(i);
+            EntityRef target = router.target(command);
+            CommandContext context = contextFor(trigger, i);
+            try {
+                sender.send(target, command, context);
+            } catch (DomainRejection rejection) {
+                LOG.warn(
+                        "process '{}': {} refused command {} ({}) in reaction to sequence {}: {} ({})",
+                        name,
+                        target,
+                        context.commandId(),
+                        command,
+                        trigger.sequence(),
+                        rejection.code(),
+                        rejection.getMessage());
+            } catch (ProjectionUnavailable e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (isOutage(e)) {
+                    throw new ProjectionUnavailable(
+                            "process '" + name + "': command " + context.commandId() + " to " + target
+                                    + " could not be stored now (" + e + "); the event will be retried with the same"
+                                    + " command ids",
+                            e);
+                }
+                throw e;
             }
-            JsonNode n = JSON.readTree(entry.getValue());
-            String fingerprint = n.path("fingerprint").asText();
-            if (!fingerprint.equals(stateCodec.fingerprint())) {
-                throw new ProjectionFailure("stored state of process '" + name + "' has fingerprint '" + fingerprint
-                        + "' but the state codec's is '" + stateCodec.fingerprint()
-                        + "': the state's shape changed; rebuild the process to recompute it");
-            }
-            state = stateCodec.decode(Base64.getDecoder().decode(n.path("state").asText()));
-            checkpoint = n.path("sequence").asLong();
-            quietUntil = n.path("quietUntil").asLong();
-        } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot load the state of process '" + name + "': " + e.getMessage(), e);
         }
     }
 
-    private void store(S newState, long sequence) {
+    /** An outage of the target store, or conflicts that outlasted the runtime's retries: not the event's fault. */
+    private static boolean isOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EventStoreUnavailable
+                    || t instanceof ConflictRetriesExhausted
+                    || t instanceof ProjectionUnavailable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Remembers the entry as the latest this instance knows, and its checkpoint as seen. */
+    private Stored<S> observe(Stored<S> entry) {
+        stored = entry;
+        seenHigh = Math.max(seenHigh, entry.sequence());
+        return entry;
+    }
+
+    /** The entry as the stream leader has it (never a lagging replica's copy). */
+    private Stored<S> read() {
+        KeyValueEntry entry = readFromLeader();
+        if (entry == null) {
+            return new Stored<>(process.initialState(), 0, 0, 0);
+        }
+        if (entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+            // deleted or purged: start from nothing, but write over that marker's revision
+            return new Stored<>(process.initialState(), 0, 0, entry.getRevision());
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(entry.getValue());
+        } catch (IOException e) {
+            throw new ProjectionFailure("stored state of process '" + name + "' is not readable: " + e.getMessage(), e);
+        }
+        String fingerprint = n.path("fingerprint").asText();
+        if (!fingerprint.equals(stateCodec.fingerprint())) {
+            throw new ProjectionFailure("stored state of process '" + name + "' has fingerprint '" + fingerprint
+                    + "' but the state codec's is '" + stateCodec.fingerprint()
+                    + "': the state's shape changed; rebuild the process to recompute it");
+        }
+        S state = stateCodec.decode(Base64.getDecoder().decode(n.path("state").asText()));
+        return new Stored<>(
+                state, n.path("sequence").asLong(), n.path("quietUntil").asLong(), entry.getRevision());
+    }
+
+    /**
+     * Reads the key's last entry with {@code $JS.API.STREAM.MSG.GET}, which the stream leader answers: a KV {@code
+     * get} is a direct get, which any replica that is nearly current may answer (not read-after-write on R3), and the
+     * state a process reacts on must be the latest written.
+     *
+     * @return the entry, or {@code null} when the key was never written
+     */
+    private KeyValueEntry readFromLeader() {
+        String stream = "KV_" + BUCKET;
+        byte[] request = ("{\"last_by_subj\":\"$KV." + BUCKET + "." + name + "\"}").getBytes(StandardCharsets.UTF_8);
+        Duration timeout = connection.getOptions().getConnectionTimeout();
+        Message reply;
+        try {
+            reply = connection
+                    .requestWithTimeout(JS_API + "STREAM.MSG.GET." + stream, request, timeout)
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
+            throw new ProjectionUnavailable("cannot read the state of process '" + name + "': " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProjectionUnavailable("interrupted while reading the state of process '" + name + "'", e);
+        }
+        MessageInfo info = new MessageInfo(reply, stream, false);
+        if (info.hasError()) {
+            if (info.getApiErrorCode() == NO_MESSAGE_FOUND) {
+                return null;
+            }
+            throw new ProjectionUnavailable(
+                    "cannot read the state of process '" + name + "': " + info.getError(),
+                    new JetStreamApiException(info.getErrorObject()));
+        }
+        return new KeyValueEntry(info);
+    }
+
+    /**
+     * Writes the entry if it is still at {@code base}'s revision; empty when another instance wrote first.
+     *
+     * @throws ProjectionUnavailable when the bucket does not answer
+     */
+    private Optional<Stored<S>> write(Stored<S> base, S newState, long sequence, long quietUntil) {
         ObjectNode n = JSON.createObjectNode();
         n.put("sequence", sequence);
         n.put("quietUntil", quietUntil);
         n.put("fingerprint", stateCodec.fingerprint());
         n.put("state", Base64.getEncoder().encodeToString(stateCodec.encode(newState)));
+        byte[] value;
         try {
-            kv.put(name, JSON.writeValueAsBytes(n));
-        } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionUnavailable(
-                    "cannot store the state of process '" + name + "' at sequence " + sequence, e);
+            value = JSON.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the state entry of process '" + name + "'", e);
         }
-    }
-
-    private static KeyValue bucket(Connection connection) {
         try {
-            KeyValueManagement kvm = connection.keyValueManagement();
-            if (!kvm.getBucketNames().contains(BUCKET)) {
-                try {
-                    kvm.create(KeyValueConfiguration.builder()
-                            .name(BUCKET)
-                            .maxHistoryPerKey(1)
-                            .storageType(StorageType.File)
-                            .description("Verdict process managers: state and checkpoint")
-                            .build());
-                } catch (JetStreamApiException e) {
-                    if (!kvm.getBucketNames().contains(BUCKET)) {
-                        throw e;
-                    }
-                }
+            long revision = base.revision() == 0 ? kv.create(name, value) : kv.update(name, value, base.revision());
+            return Optional.of(new Stored<>(newState, sequence, quietUntil, revision));
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE || e.getApiErrorCode() == WRONG_LAST_SEQUENCE_CLUSTERED) {
+                return Optional.empty();
             }
-            return connection.keyValue(BUCKET);
-        } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot open the process state bucket: " + e.getMessage(), e);
+            throw new ProjectionUnavailable(
+                    "cannot store the state of process '" + name + "' at sequence " + sequence + ": " + e.getMessage(),
+                    e);
+        } catch (IOException e) {
+            throw new ProjectionUnavailable(
+                    "cannot store the state of process '" + name + "' at sequence " + sequence + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -161,24 +161,28 @@ public final class PharmacyApp implements AutoCloseable {
         ProjectionRunner<PrescriptionEvent> readModelRunner = ProjectionRunner.builder(
                         nats, prescriptionEvents, prescriptionCodec, reader, readModel.projection())
                 .build();
+        // store outages and exhausted conflict retries of the inventory runtime are retried by the host (never
+        // dead-lettered); a rejection is the stock's answer: logged, and the process goes on
         ProcessProjection<PrescriptionEvent, PharmacyProcess.Stateless, InventoryCommand> process =
-                ProcessProjection.of(
-                        nats,
-                        PROCESS,
-                        new PharmacyProcess(),
-                        JsonStateCodec.of(PharmacyProcess.Stateless.class),
-                        command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
-                        (target, command, context) -> {
-                            Outcome<Inventory, InventoryEvent> outcome =
-                                    inventory.handle(target.id().value(), command, context);
-                            if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
-                                LOG.warn(
-                                        "stock-keeping: {} refused {}: {}",
-                                        target,
-                                        command,
-                                        rejected.rejection().getMessage());
-                            }
-                        });
+                ProcessProjection.builder(
+                                nats,
+                                PROCESS,
+                                new PharmacyProcess(),
+                                JsonStateCodec.of(PharmacyProcess.Stateless.class),
+                                command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
+                                (target, command, context) -> {
+                                    Outcome<Inventory, InventoryEvent> outcome =
+                                            inventory.handle(target.id().value(), command, context);
+                                    if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
+                                        LOG.warn(
+                                                "stock-keeping: {} refused {}: {}",
+                                                target,
+                                                command,
+                                                rejected.rejection().getMessage());
+                                    }
+                                })
+                        .replicas(config.replicas()) // the state bucket as durable as the store
+                        .build();
         ProjectionRunner<PrescriptionEvent> processRunner = ProjectionRunner.builder(
                         nats, prescriptionEvents, prescriptionCodec, reader, process)
                 .build();

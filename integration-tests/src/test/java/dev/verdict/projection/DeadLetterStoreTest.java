@@ -1,0 +1,122 @@
+package dev.verdict.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.testing.nats.LocalNatsServer;
+import dev.verdict.testing.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The dead-letter store's own guarantees: idempotent removal, a key-only listing, patient recording. */
+class DeadLetterStoreTest {
+    @RegisterExtension
+    static final NatsServerExtension NATS = NatsServerExtension.singleNode();
+
+    private static final RetryPolicy FAST = new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(200), 2.0);
+
+    @Test
+    void sequencesListOneProjectionsDeadLettersAndRemovalIsIdempotent() throws Exception {
+        try (Connection nc = NATS.server().connect()) {
+            DeadLetterStore store = DeadLetterStore.open(nc, "dl-sequences");
+            store.record(letter("orders", "list", 12));
+            store.record(letter("orders", "list", 3));
+            store.record(letter("orders", "list", 40));
+            store.record(letter("orders", "list-by-patient", 5));
+            store.record(letter("refills", "list", 7));
+            store.record(letter("orders", "list", 3)); // again: still one entry
+
+            assertThat(store.sequences("orders", "list")).containsExactly(3L, 12L, 40L);
+
+            store.remove("orders", "list", 12);
+            store.remove("orders", "list", 12); // idempotent
+            store.remove("orders", "list", 999); // never recorded: nothing happens
+
+            assertThat(store.sequences("orders", "list")).containsExactly(3L, 40L);
+            assertThat(store.find("orders", "list", 12)).isEmpty();
+            assertThat(store.sequences("orders", "list-by-patient")).containsExactly(5L);
+            assertThat(store.sequences("refills", "list")).containsExactly(7L);
+            assertThat(store.sequences("orders", "nothing")).isEmpty();
+            assertThat(store.listAll()).hasSize(4);
+        }
+    }
+
+    @Test
+    void aDeadLetterWrittenWhileTheServerIsDownIsRecordedOnceItIsBack() throws Exception {
+        try (LocalNatsServer server = LocalNatsServer.launch();
+                Connection nc = server.connect()) {
+            DeadLetterStore store = DeadLetterStore.open(nc, "dl-patient");
+            DeadLetter letter = letter("orders", "list", 42);
+            server.stop();
+
+            AtomicInteger checks = new AtomicInteger();
+            CountDownLatch triedForAWhile = new CountDownLatch(5);
+            CompletableFuture<Boolean> recorded = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return store.recordPatiently(letter, FAST, () -> {
+                        checks.incrementAndGet();
+                        triedForAWhile.countDown();
+                        return false;
+                    });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(triedForAWhile.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(recorded).as("still trying while the server is down").isNotDone();
+
+            server.start();
+            assertThat(recorded.get(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.find("orders", "list", 42)).contains(letter);
+            assertThat(store.sequences("orders", "list")).containsExactly(42L);
+        }
+    }
+
+    @Test
+    void patientRecordingGivesUpWhenItsRunnerStops() throws Exception {
+        try (LocalNatsServer server = LocalNatsServer.launch();
+                Connection nc = server.connect()) {
+            DeadLetterStore store = DeadLetterStore.open(nc, "dl-stopped");
+            server.stop();
+            AtomicBoolean stopping = new AtomicBoolean();
+            CountDownLatch tried = new CountDownLatch(3);
+            CompletableFuture<Boolean> recorded = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return store.recordPatiently(letter("orders", "list", 1), FAST, () -> {
+                        tried.countDown();
+                        return stopping.get();
+                    });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(tried.await(60, TimeUnit.SECONDS)).isTrue();
+            stopping.set(true);
+            // not confirmed (a write sent while the server was away may still be stored after a reconnect)
+            assertThat(recorded.get(60, TimeUnit.SECONDS)).isFalse();
+        }
+    }
+
+    private static DeadLetter letter(String stream, String projection, long sequence) {
+        return new DeadLetter(
+                projection,
+                stream,
+                sequence,
+                stream + ".counter.c-" + sequence,
+                Optional.of("Added"),
+                PoisonReason.HANDLER_FAILED,
+                "boom",
+                5,
+                Instant.parse("2026-11-30T12:00:00Z"));
+    }
+}
