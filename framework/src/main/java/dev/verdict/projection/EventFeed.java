@@ -41,6 +41,13 @@ interface EventFeed {
     /** Stops for good: an ephemeral consumer is deleted, a shared one released to the next instance. */
     void release(boolean wasActive);
 
+    /**
+     * Tells the server that every event up to {@code position} is processed, though some were delivered to an instance
+     * that never acknowledged them: their redeliveries are dropped and the acknowledgement floor moves to {@code
+     * position} at once instead of after the ack wait. Best effort (nats-server 2.14+; a no-op without acks).
+     */
+    void settleAt(long position);
+
     /** Deletes the consumer from the server (rebuilds); missing is fine. */
     void delete() throws IOException, JetStreamApiException;
 

@@ -77,6 +77,9 @@ final class InstanceConsumerFeed implements EventFeed {
     public void inProgress(Message m) {}
 
     @Override
+    public void settleAt(long position) {}
+
+    @Override
     public ConsumerInfo info() throws IOException, JetStreamApiException {
         return connection.jetStreamManagement().getConsumerInfo(stream, name);
     }

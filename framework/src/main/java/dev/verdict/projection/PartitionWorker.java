@@ -91,6 +91,7 @@ final class PartitionWorker<E> {
     private String lastPinId;
     private long idleSinceNanos;
     private long lastIdleCheckNanos;
+    private long lastSettleNanos;
     private Set<Long> deadLetterSequences = Set.of();
     private boolean standBack;
     private boolean beyondShare;
@@ -725,38 +726,18 @@ final class PartitionWorker<E> {
 
     /** Records a dead letter, retrying while its bucket cannot be written: the event is never passed over unrecorded. */
     private void recordDeadLetter(DeadLetter letter) {
-        long backoffMillis = 100;
-        while (true) {
-            try {
-                s.deadLetters().get().record(letter);
-                return;
-            } catch (RuntimeException e) {
-                if (stopRequested) {
-                    throw new ProjectionFailure(
-                            "projection '" + s.name() + "' stopped before dead letter " + letter.stream() + "#"
-                                    + letter.sequence() + " could be recorded: " + e.getMessage(),
-                            e);
-                }
-                LOG.warn(
-                        "projection '{}': cannot record dead letter {}#{} ({}); retrying in {} ms",
-                        s.name(),
-                        letter.stream(),
-                        letter.sequence(),
-                        e.toString(),
-                        backoffMillis);
-                try {
-                    if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
-                        throw new ProjectionFailure(
-                                "projection '" + s.name() + "' stopped before dead letter " + letter.stream() + "#"
-                                        + letter.sequence() + " could be recorded",
-                                e);
-                    }
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new ProjectionFailure("interrupted while recording a dead letter", ie);
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 5_000);
-            }
+        boolean recorded;
+        try {
+            recorded = s.deadLetters().get().recordPatiently(letter, s.retryPolicy(), () -> stopRequested);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            recorded = false;
+        }
+        if (!recorded) {
+            throw new ProjectionFailure(
+                    "projection '" + s.name() + "' stopped before dead letter " + letter.stream() + "#"
+                            + letter.sequence() + " was recorded; the event stays unacknowledged",
+                    null);
         }
     }
 
@@ -780,11 +761,7 @@ final class PartitionWorker<E> {
 
     private Set<Long> loadDeadLetterSequences() {
         try {
-            Set<Long> sequences = new HashSet<>();
-            for (DeadLetter letter : s.deadLetters().get().list(s.filter().stream(), s.name())) {
-                sequences.add(letter.sequence());
-            }
-            return sequences;
+            return new HashSet<>(s.deadLetters().get().sequences(s.filter().stream(), s.name()));
         } catch (RuntimeException e) {
             LOG.debug("projection '{}': dead letters not listed ({})", s.name(), e.toString());
             return Set.of();
@@ -797,20 +774,18 @@ final class PartitionWorker<E> {
             return;
         }
         try {
-            s.deadLetters().get().find(s.filter().stream(), s.name(), sequence).ifPresent(letter -> {
-                s.deadLetters().get().remove(letter);
-                LOG.info(
-                        "projection '{}': {}#{} applied now; its dead letter is removed",
-                        s.name(),
-                        letter.stream(),
-                        sequence);
-            });
+            s.deadLetters().get().remove(s.filter().stream(), s.name(), sequence);
+            LOG.info(
+                    "projection '{}': {}#{} applied now; its dead letter is removed",
+                    s.name(),
+                    s.filter().stream(),
+                    sequence);
             Set<Long> rest = new HashSet<>(deadLetterSequences);
             rest.remove(sequence);
             deadLetterSequences = rest;
         } catch (RuntimeException e) {
             LOG.warn(
-                    "projection '{}': dead letter {} not removed ({}); a replay would skip it as applied",
+                    "projection '{}': dead letter {} not removed ({}); replaying it would apply it again – remove it by hand",
                     s.name(),
                     sequence,
                     e.toString());
@@ -872,6 +847,16 @@ final class PartitionWorker<E> {
                     return false;
                 }
                 settled = fillTail();
+            }
+            if (info.getNumPending() == 0
+                    && settled
+                    && info.getNumAckPending() > 0
+                    && active
+                    && now - lastSettleNanos > STALL.toNanos()) {
+                // everything delivered is processed here; what is still unacknowledged was delivered to an
+                // instance that is gone or handed the partition over: drop those redeliveries now
+                lastSettleNanos = now;
+                feed.settleAt(position);
             }
             if (info.getNumPending() == 0 && settled) {
                 markCaughtUp();

@@ -462,7 +462,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private DeadLetterStore deadLetterStore() {
         DeadLetterStore store = deadLetters;
         if (store == null) {
-            store = DeadLetterStore.open(settings.connection());
+            store = DeadLetterStore.openForStream(settings.connection(), settings.filter().stream());
             deadLetters = store;
         }
         return store;
@@ -620,7 +620,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             return this;
         }
 
-        /** Where dead letters go; defaults to {@link DeadLetterStore#open(Connection)} on first use. */
+        /**
+         * Where dead letters go; defaults to {@link DeadLetterStore#openForStream(Connection, String)} (the bucket {@value
+         * DeadLetterStore#DEFAULT_BUCKET} with the stream's replica count) on first use.
+         */
         public Builder<E> deadLetters(DeadLetterStore deadLetters) {
             this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
             return this;

@@ -159,6 +159,17 @@ final class SharedConsumerFeed implements EventFeed {
         }
     }
 
+    /** A consumer reset (nats-server 2.14+) to {@code position + 1}: pending deliveries are forgotten. */
+    @Override
+    public void settleAt(long position) {
+        try {
+            connection.jetStreamManagement().resetConsumer(stream, name, position + 1);
+            LOG.debug("consumer '{}' settled at sequence {}", name, position);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("consumer '{}' not reset ({}); its redeliveries come after the ack wait", name, e.toString());
+        }
+    }
+
     @Override
     public ConsumerInfo info() throws IOException, JetStreamApiException {
         return connection.jetStreamManagement().getConsumerInfo(stream, name);

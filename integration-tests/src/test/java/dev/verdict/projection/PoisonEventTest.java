@@ -175,4 +175,31 @@ class PoisonEventTest {
                     .containsExactly(unknown);
         }
     }
+
+    @Test
+    void aDeadLetterWhoseEventIsAppliedInARebuildIsRemoved() throws Exception {
+        stream.append(new CounterEvent.Added("c-5", 1));
+        long bad = stream.append(new CounterEvent.Added("c-5", 666));
+        long last = stream.append(new CounterEvent.Added("c-5", 2));
+        AtomicBoolean fixed = new AtomicBoolean();
+        ViewProjection<Long, CounterEvent> view = sum(fixed);
+        try (ProjectionRunner<CounterEvent> runner = runner(view, PoisonPolicy.DEAD_LETTER_AND_SKIP)) {
+            runner.start();
+            assertThat(runner.awaitPosition(last, Duration.ofSeconds(20))).isTrue();
+            assertThat(deadLetters.list(store, "sum"))
+                    .extracting(DeadLetter::sequence)
+                    .containsExactly(bad);
+
+            fixed.set(true);
+            runner.rebuild(p -> {}).get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(view.state()).isEqualTo(1L + 666L + 2L);
+            assertThat(deadLetters.list(store, "sum"))
+                    .as("applied in the rebuild: a later replay must not apply it again")
+                    .isEmpty();
+            runner.stop();
+            assertThat(runner.replayDeadLetters()).isEmpty();
+            assertThat(view.state()).isEqualTo(1L + 666L + 2L);
+        }
+    }
 }
