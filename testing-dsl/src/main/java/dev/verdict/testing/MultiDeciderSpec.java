@@ -55,10 +55,14 @@ public final class MultiDeciderSpec<C, S, E> {
         return new MultiDeciderSpec<>(Objects.requireNonNull(decider, "decider"));
     }
 
-    /** Starts from these events of one entity (more entities with {@link Given#given}). */
+    /** Starts from these events of one entity (more entities with {@link Given#given(EntityKey, Object[])}). */
     @SafeVarargs
     public final Given<C, S, E> given(EntityKey entity, E... events) {
-        return givenNothing().given(entity, events);
+        List<E> list = new ArrayList<>(events.length);
+        for (E event : events) {
+            list.add(event);
+        }
+        return givenNothing().given(entity, list);
     }
 
     /** Starts with no entity having any events. */
@@ -85,16 +89,26 @@ public final class MultiDeciderSpec<C, S, E> {
         /** Adds these events to the entity's history. */
         @SafeVarargs
         public final Given<C, S, E> given(EntityKey entity, E... events) {
+            List<E> list = new ArrayList<>(events.length);
+            for (E event : events) {
+                list.add(event);
+            }
+            return given(entity, list);
+        }
+
+        /** Adds these events to the entity's history. */
+        public Given<C, S, E> given(EntityKey entity, List<? extends E> events) {
             Objects.requireNonNull(entity, "entity");
+            Objects.requireNonNull(events, "events");
             Map<EntityKey, List<E>> more = new LinkedHashMap<>(histories);
             List<E> history = new ArrayList<>(more.getOrDefault(entity, List.of()));
-            for (int i = 0; i < events.length; i++) {
-                if (events[i] == null) {
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i) == null) {
                     throw FailureReport.headline("Given event " + (i + 1) + " of " + entity
                                     + " is null; a history holds only events.")
                             .failure();
                 }
-                history.add(events[i]);
+                history.add(events.get(i));
             }
             more.put(entity, List.copyOf(history));
             return new Given<>(decider, Map.copyOf(more));
@@ -189,7 +203,10 @@ public final class MultiDeciderSpec<C, S, E> {
         @SafeVarargs
         public final Outcome<C, S, E> then(EntityKey entity, E... expected) {
             Objects.requireNonNull(entity, "entity");
-            List<E> expectedList = List.of(expected);
+            List<E> expectedList = new ArrayList<>(expected.length);
+            for (E event : expected) {
+                expectedList.add(Objects.requireNonNull(event, "an expected event is a value, not null"));
+            }
             requireDecided("events for " + entity);
             List<E> actual = step.eventsFor(entity);
             if (!actual.equals(expectedList)) {
