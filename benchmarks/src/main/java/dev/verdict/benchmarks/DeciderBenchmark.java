@@ -17,14 +17,15 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Scenario 7 (JMH): decide + evolve of the benchmark's prescription decider, called as plain static functions and
- * through Verdict's {@link Decider} (built with {@code Decider.of}) – the framework's part of a decision should cost
- * nothing measurable. Run by {@link DeciderOnly}; not meant to be started by hand.
+ * through Verdict's {@link Decider} (built with {@code Decider.of}, and with {@code Decider.builder}: one handler per
+ * sealed subtype, dispatched by class) – the framework's part of a decision should cost nothing measurable. Run by {@link DeciderOnly}; not meant to be started by hand.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class DeciderBenchmark {
     private Decider<PrescriptionCommand, Prescription, PrescriptionEvent> decider;
+    private Decider<PrescriptionCommand, Prescription, PrescriptionEvent> typed;
     private Prescription ordered;
     private PrescriptionCommand dispense;
     private PrescriptionCommand dispenseAndNotify;
@@ -32,6 +33,7 @@ public class DeciderBenchmark {
     @Setup
     public void setUp() {
         decider = Prescriptions.decider();
+        typed = Prescriptions.typedDecider();
         ordered = Prescriptions.evolve(
                 Prescription.NEW,
                 Prescriptions.decide(Prescriptions.order(Payloads.AT), Prescription.NEW)
@@ -71,5 +73,17 @@ public class DeciderBenchmark {
     @Benchmark
     public Prescription verdictDecideEvolve3() {
         return decider.fold(ordered, decider.decide(dispenseAndNotify, ordered));
+    }
+
+    /** One-event decision through a decider built with {@code Decider.builder} (dispatch by class). */
+    @Benchmark
+    public Prescription typedDecideEvolve1() {
+        return typed.fold(ordered, typed.decide(dispense, ordered));
+    }
+
+    /** Three-event decision through a decider built with {@code Decider.builder}. */
+    @Benchmark
+    public Prescription typedDecideEvolve3() {
+        return typed.fold(ordered, typed.decide(dispenseAndNotify, ordered));
     }
 }

@@ -37,7 +37,8 @@ final class DeciderOnly implements Scenario {
                 "JMH 1.37, 1 fork, " + WARMUPS + " warm-up + " + ITERATIONS + " measured iterations of 1 s, average "
                         + "time per call: decide + evolve of a 1-event and a 3-event decision on an ordered "
                         + "prescription, written as plain static functions and called through Verdict's `Decider` "
-                        + "(`Decider.of` + `fold`). Spread = min/median/max of the iterations. JMH's GC profiler adds the "
+                        + "(`Decider.of` + `fold`), and through a decider built with `Decider.builder` (one handler per sealed "
+                        + "subtype, dispatched by class). Spread = min/median/max of the iterations. JMH's GC profiler adds the "
                         + "bytes allocated per decision, which unlike nanoseconds does not depend on the machine's "
                         + "load: equal bytes mean the wrapper adds no allocation.");
         if (!ctx.settings.jmh()) {
@@ -107,6 +108,30 @@ final class DeciderOnly implements Scenario {
                             caseName,
                             "Verdict Decider / plain functions (ns, medians)",
                             verdict.median(),
+                            plain.median(),
+                            Target.none())
+                    .withNote("noisy on a shared machine"));
+            Spread typed = byName.get("typedDecideEvolve" + events);
+            double typedBytes = bytesPerOp.getOrDefault("typedDecideEvolve" + events, Double.NaN);
+            result.add(Measurement.single(
+                    id(),
+                    caseName,
+                    "Decider.builder",
+                    "ns/decision",
+                    typed,
+                    Map.of("allocated B/decision", typedBytes)));
+            result.add(Ratio.ofValues(
+                    id(),
+                    caseName,
+                    "Decider.builder / plain functions (allocated bytes per decision)",
+                    typedBytes,
+                    plainBytes,
+                    Target.atMost(1.01)));
+            result.add(Ratio.ofValues(
+                            id(),
+                            caseName,
+                            "Decider.builder / plain functions (ns, medians)",
+                            typed.median(),
                             plain.median(),
                             Target.none())
                     .withNote("noisy on a shared machine"));

@@ -27,7 +27,7 @@ public final class RxApp {
                     .snapshots(NatsSnapshotStore.create(nats, config))
                     .build()) {
                 EntityHandle<RxCommand, Rx, RxEvent> prescriptions =
-                        runtime.register(Registration.of("rx", new RxDecider(), JsonEventCodec.of(RxEvent.class))
+                        runtime.register(Registration.of("rx", RxDecider.DECIDER, JsonEventCodec.of(RxEvent.class))
                                 .withStateCodec(JsonStateCodec.of(Rx.class)));
 
                 prescriptions.handle("rx-1", new RxCommand.Prescribe("aspirin", 30, Instant.now()));

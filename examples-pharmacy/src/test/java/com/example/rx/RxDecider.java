@@ -3,38 +3,28 @@ package com.example.rx;
 import dev.verdict.decider.Decider;
 import java.util.List;
 
-public final class RxDecider implements Decider<RxCommand, Rx, RxEvent> {
+public final class RxDecider {
+    public static final Decider<RxCommand, Rx, RxEvent> DECIDER = Decider.builder(
+                    Rx.NONE, RxCommand.class, RxEvent.class)
+            .decide(
+                    RxCommand.Prescribe.class,
+                    (prescribe, rx) -> rx.equals(Rx.NONE)
+                            ? List.of(new RxEvent.Prescribed(prescribe.drug(), prescribe.quantity(), prescribe.at()))
+                            : List.of())
+            .decide(RxCommand.Dispense.class, (dispense, rx) -> {
+                if (rx.equals(Rx.NONE)) {
+                    throw new NotPrescribed();
+                }
+                if (dispense.quantity() > rx.remaining()) {
+                    throw new OverDispense(dispense.quantity(), rx.remaining());
+                }
+                return List.of(new RxEvent.Dispensed(dispense.quantity(), dispense.at()));
+            })
+            .evolve(RxEvent.Prescribed.class, (rx, prescribed) -> new Rx(prescribed.drug(), prescribed.quantity(), 0))
+            .evolve(
+                    RxEvent.Dispensed.class,
+                    (rx, dispensed) -> new Rx(rx.drug(), rx.prescribed(), rx.dispensed() + dispensed.quantity()))
+            .build();
 
-    @Override
-    public Rx initialState() {
-        return Rx.NONE;
-    }
-
-    @Override
-    public List<RxEvent> decide(RxCommand command, Rx rx) {
-        if (command instanceof RxCommand.Prescribe p) {
-            return rx.equals(Rx.NONE) ? List.of(new RxEvent.Prescribed(p.drug(), p.quantity(), p.at())) : List.of();
-        }
-        if (command instanceof RxCommand.Dispense d) {
-            if (rx.equals(Rx.NONE)) {
-                throw new NotPrescribed();
-            }
-            if (d.quantity() > rx.remaining()) {
-                throw new OverDispense(d.quantity(), rx.remaining());
-            }
-            return List.of(new RxEvent.Dispensed(d.quantity(), d.at()));
-        }
-        throw new IllegalArgumentException("unknown command " + command);
-    }
-
-    @Override
-    public Rx evolve(Rx rx, RxEvent event) {
-        if (event instanceof RxEvent.Prescribed p) {
-            return new Rx(p.drug(), p.quantity(), 0);
-        }
-        if (event instanceof RxEvent.Dispensed d) {
-            return new Rx(rx.drug(), rx.prescribed(), rx.dispensed() + d.quantity());
-        }
-        throw new IllegalArgumentException("unknown event " + event);
-    }
+    private RxDecider() {}
 }

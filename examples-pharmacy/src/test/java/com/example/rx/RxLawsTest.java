@@ -13,7 +13,7 @@ class RxLawsTest {
     static final Instant NOW = Instant.parse("2026-01-05T09:00:00Z");
 
     static final DeciderLaws<RxCommand, Rx, RxEvent> LAWS = DeciderLaws.of(
-                    new RxDecider(),
+                    RxDecider.DECIDER,
                     Arbitraries.oneOf(
                             Arbitraries.integers().between(1, 50).map(q -> new RxCommand.Prescribe("aspirin", q, NOW)),
                             Arbitraries.integers().between(1, 20).map(q -> new RxCommand.Dispense(q, NOW))))

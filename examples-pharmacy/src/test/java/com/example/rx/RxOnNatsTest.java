@@ -27,7 +27,7 @@ class RxOnNatsTest {
                                 NatsEventStore.create(nats, NatsEventStoreConfig.of("shop")))
                         .build()) {
             EntityHandle<RxCommand, Rx, RxEvent> prescriptions =
-                    runtime.register("rx", new RxDecider(), JsonEventCodec.of(RxEvent.class));
+                    runtime.register("rx", RxDecider.DECIDER, JsonEventCodec.of(RxEvent.class));
 
             prescriptions.handle("rx-1", new RxCommand.Prescribe("aspirin", 30, NOW));
             Outcome<Rx, RxEvent> dispensed = prescriptions.handle("rx-1", new RxCommand.Dispense(10, NOW));

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class RxSpec {
     static final Instant NOW = Instant.parse("2026-01-05T09:00:00Z");
-    final DeciderSpec<RxCommand, Rx, RxEvent> spec = DeciderSpec.of(new RxDecider());
+    final DeciderSpec<RxCommand, Rx, RxEvent> spec = DeciderSpec.of(RxDecider.DECIDER);
 
     @Test
     void prescribes() {

@@ -1,6 +1,11 @@
 package dev.verdict.decider;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * A pure process manager (saga): it keeps its own state, evolved by the events it observes, and reacts to each
@@ -8,13 +13,11 @@ import java.util.List;
  * ids derived from the triggering event so redelivery never issues a command twice) is the runtime's job.
  *
  * <pre>{@code
- * Process<PrescriptionEvent, Set<String>, InventoryCommand> reserveOnVerify = new Process<>() {
- *     public Set<String> initialState() { return Set.of(); }
- *     public Set<String> evolve(Set<String> seen, PrescriptionEvent e) { return seen; }
- *     public List<InventoryCommand> react(Set<String> seen, PrescriptionEvent e) {
- *         return e instanceof PrescriptionVerified v ? List.of(new Reserve(v.drug(), v.quantity())) : List.of();
- *     }
- * };
+ * Process<PrescriptionEvent, Set<String>, InventoryCommand> reserveOnVerify = Process.builder(
+ *                 Set.<String>of(), PrescriptionEvent.class)
+ *         .react(PrescriptionVerified.class, (seen, v) -> List.of(new Reserve(v.drug(), v.quantity())))
+ *         .ignore(PrescriptionOrdered.class, Dispensed.class)
+ *         .build();
  * }</pre>
  *
  * @param <E> the events it observes
@@ -34,4 +37,125 @@ public interface Process<E, S, C> {
      * reaction.
      */
     List<C> react(S state, E event);
+
+    /**
+     * A builder for a process over a sealed event type: per event type (a permitted subtype or a sealed group), a
+     * {@link Builder#react react} handler, an {@link Builder#evolve evolve} handler, both, or an explicit {@link
+     * Builder#ignore ignore}. An event without {@code react} issues no commands; without {@code evolve} it leaves the
+     * state unchanged. {@link Builder#build()} throws, naming them, when an event type is not mentioned at all, or
+     * when a sealed group and one of its members are both mentioned. Dispatch is by the event's class through a
+     * {@link ClassValue}.
+     *
+     * <pre>{@code
+     * Process<PrescriptionEvent, Set<String>, InventoryCommand> reserveOnVerify = Process.builder(
+     *                 Set.<String>of(), PrescriptionEvent.class)
+     *         .react(PrescriptionVerified.class, (seen, v) -> List.of(new Reserve(v.drug(), v.quantity())))
+     *         .ignore(PrescriptionOrdered.class, Dispensed.class)
+     *         .build();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code eventType} is not sealed
+     */
+    static <E, S, C> Builder<E, S, C> builder(S initialState, Class<E> eventType) {
+        return new Builder<>(initialState, eventType);
+    }
+
+    /**
+     * Collects the handlers of a typed process; see {@link Process#builder}.
+     *
+     * @param <E> the sealed event type
+     * @param <S> the process's state
+     * @param <C> the commands it issues
+     */
+    final class Builder<E, S, C> {
+        private final S initialState;
+        private final Class<E> eventType;
+        private final Map<Class<?>, BiFunction<S, Object, S>> evolvers = new LinkedHashMap<>();
+        private final Map<Class<?>, BiFunction<S, Object, List<C>>> reactions = new LinkedHashMap<>();
+        private final List<Class<?>> mentioned = new ArrayList<>();
+
+        private Builder(S initialState, Class<E> eventType) {
+            this.initialState = Objects.requireNonNull(initialState, "initialState must be a value, not null");
+            SealedHandlers.requireSealed(eventType, "event", "a Process implementation");
+            this.eventType = eventType;
+        }
+
+        /** The state after events of {@code type}. */
+        @SuppressWarnings("unchecked")
+        public <T extends E> Builder<E, S, C> evolve(Class<T> type, BiFunction<S, ? super T, S> handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (evolvers.putIfAbsent(mention(type), (BiFunction<S, Object, S>) handler) != null) {
+                throw new IllegalArgumentException("event " + SealedHandlers.name(type) + " has an evolve already");
+            }
+            return this;
+        }
+
+        /** The commands issued in reaction to events of {@code type}, given the state before the event. */
+        @SuppressWarnings("unchecked")
+        public <T extends E> Builder<E, S, C> react(Class<T> type, BiFunction<? super S, ? super T, List<C>> handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (reactions.putIfAbsent(mention(type), (BiFunction<S, Object, List<C>>) handler) != null) {
+                throw new IllegalArgumentException("event " + SealedHandlers.name(type) + " has a reaction already");
+            }
+            return this;
+        }
+
+        /** Events of these types change nothing and issue no commands. */
+        @SafeVarargs
+        public final Builder<E, S, C> ignore(Class<? extends E>... types) {
+            for (Class<? extends E> type : types) {
+                mention(type);
+            }
+            return this;
+        }
+
+        private Class<?> mention(Class<?> type) {
+            Objects.requireNonNull(type, "type");
+            if (!mentioned.contains(type)) {
+                mentioned.add(type);
+            }
+            return type;
+        }
+
+        /**
+         * The process.
+         *
+         * @throws IllegalStateException naming every event type that is not mentioned (or mentioned twice)
+         */
+        public Process<E, S, C> build() {
+            Map<Class<?>, Handling<S, C>> handling = new LinkedHashMap<>();
+            for (Class<?> type : mentioned) {
+                handling.put(
+                        type,
+                        new Handling<>(
+                                evolvers.getOrDefault(type, (state, event) -> state),
+                                reactions.getOrDefault(type, (state, event) -> List.of())));
+            }
+            List<String> problems = new ArrayList<>();
+            SealedHandlers<Handling<S, C>> handlers = SealedHandlers.of(eventType, "event", handling, problems);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("the process over " + SealedHandlers.name(eventType)
+                        + " is incomplete: " + String.join("; ", problems));
+            }
+            S initial = initialState;
+            return new Process<>() {
+                @Override
+                public S initialState() {
+                    return initial;
+                }
+
+                @Override
+                public S evolve(S state, E event) {
+                    return handlers.handlerFor(event).evolve().apply(state, event);
+                }
+
+                @Override
+                public List<C> react(S state, E event) {
+                    return handlers.handlerFor(event).react().apply(state, event);
+                }
+            };
+        }
+
+        private record Handling<S, C>(BiFunction<S, Object, S> evolve, BiFunction<S, Object, List<C>> react) {}
+    }
 }

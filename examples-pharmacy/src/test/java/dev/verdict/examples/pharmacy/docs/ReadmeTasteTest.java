@@ -25,14 +25,13 @@ class ReadmeTasteTest {
         }
     }
 
-    static final Decider<RxCommand, Rx, RxEvent> RX = Decider.of(
-            new Rx(30),
-            (command, rx) -> {
-                var dispense = (RxCommand.Dispense) command;
+    static final Decider<RxCommand, Rx, RxEvent> RX = Decider.builder(new Rx(30), RxCommand.class, RxEvent.class)
+            .decide(RxCommand.Dispense.class, (dispense, rx) -> {
                 if (dispense.quantity() > rx.remaining()) throw new OverDispense(dispense.quantity(), rx.remaining());
                 return List.of(new RxEvent.Dispensed(dispense.quantity()));
-            },
-            (rx, event) -> new Rx(rx.remaining() - ((RxEvent.Dispensed) event).quantity()));
+            })
+            .evolve(RxEvent.Dispensed.class, (rx, dispensed) -> new Rx(rx.remaining() - dispensed.quantity()))
+            .build();
 
     @Test
     void rejectsDispensingMoreThanRemains() {
