@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NatsSnapshotStore implements SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(NatsSnapshotStore.class);
-    private static final int BUCKET_NOT_FOUND = 10059;
-    private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final int SAVE_ATTEMPTS = 3;
     private static final int KNOWN_REVISIONS = 10_000;
 
@@ -84,7 +82,7 @@ public final class NatsSnapshotStore implements SnapshotStore {
             try {
                 kvm.getStatus(bucket);
             } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != BUCKET_NOT_FOUND) {
+                if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
                     throw new StoreMisconfigured(
                             "cannot read snapshot bucket '" + bucket + "': " + e.getErrorDescription(), e);
                 }
@@ -193,7 +191,7 @@ public final class NatsSnapshotStore implements SnapshotStore {
                     known.put(key, new Stored(kv.update(key, value, seen.revision()), snapshot.version()));
                     return;
                 } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                    if (!JetStreamErrors.isWrongLastSequence(e.getApiErrorCode())) {
                         throw e;
                     }
                     known.invalidate(key);

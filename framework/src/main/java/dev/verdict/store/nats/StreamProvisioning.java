@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
 final class StreamProvisioning {
     private static final Logger LOG = LoggerFactory.getLogger(StreamProvisioning.class);
     static final String MINIMUM_SERVER_VERSION = "2.12.0";
-    private static final int STREAM_NOT_FOUND = 10059;
-    private static final int STREAM_NAME_IN_USE = 10058;
 
     private StreamProvisioning() {}
 
@@ -85,7 +83,7 @@ final class StreamProvisioning {
                     requireKept(created.getConfiguration(), desired);
                     return created.getConfiguration();
                 } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
+                    if (e.getApiErrorCode() != JetStreamErrors.STREAM_NAME_IN_USE) {
                         throw new StoreMisconfigured(
                                 "cannot create stream '" + name + "': " + e.getErrorDescription(), e);
                     }
@@ -106,7 +104,7 @@ final class StreamProvisioning {
         try {
             return jsm.getStreamInfo(name);
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                 return null;
             }
             throw new StoreMisconfigured("cannot read stream '" + name + "': " + e.getErrorDescription(), e);
