@@ -36,7 +36,7 @@ class PureApiDependenciesTest {
                 .belongToAnyOf(View.class, Process.class)
                 .should()
                 .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.verdict.projection..");
+                .resideInAnyPackage("java..", "dev.verdict.decider..");
 
         rule.check(FRAMEWORK);
     }
