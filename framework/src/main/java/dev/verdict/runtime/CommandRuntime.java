@@ -60,7 +60,9 @@ public final class CommandRuntime implements AutoCloseable {
         this.store = builder.store;
         this.snapshotStore = builder.snapshotStore;
         this.commandIndex = builder.commandIndex;
-        this.cache = builder.cacheSize > 0 ? StateCache.bounded(builder.cacheSize) : StateCache.disabled();
+        this.cache = builder.cacheSize > 0
+                ? StateCache.bounded(builder.cacheSize, builder.store::streamIdentity)
+                : StateCache.disabled();
         this.locks = new EntityLocks(builder.lockStripes);
         this.retryPolicy = builder.retryPolicy;
         this.metrics = builder.metrics;

@@ -295,8 +295,8 @@ public final class EntityHandle<C, S, E> {
         for (Long sequence : result.sequences()) {
             recent = recent.including(context.commandId(), sequence);
         }
-        KnownState<S> next =
-                new KnownState<>(state, result.version(), known.eventsSinceSnapshot() + events.size(), recent);
+        KnownState<S> next = new KnownState<>(
+                state, result.version(), known.eventsSinceSnapshot() + events.size(), recent, known.streamIdentity());
         next = maybeSnapshot(entity, next);
         cache.remember(entity, next);
         record(new CommandRecord.Appended(
@@ -403,7 +403,7 @@ public final class EntityHandle<C, S, E> {
                 .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
             return next;
         }
-        snapshots.write(category, entity, stateCodec.get(), next.state(), next.version());
+        snapshots.write(category, entity, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
         return next.withEventsSinceSnapshot(0);
     }
 

@@ -19,6 +19,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -111,7 +114,15 @@ public final class NatsEventStore implements EventStore {
     private final ConsumerReader consumerReader;
     private final Clock clock;
 
-    private NatsEventStore(Connection connection, NatsEventStoreConfig config, Clock clock) throws IOException {
+    /** How often the stream's identity is re-read (on use, asynchronously): the delay to notice a recreation. */
+    static final Duration IDENTITY_REFRESH = Duration.ofSeconds(5);
+
+    private volatile String identity;
+    private volatile long identityReadAt;
+    private final AtomicBoolean identityRefreshing = new AtomicBoolean();
+
+    private NatsEventStore(Connection connection, NatsEventStoreConfig config, Clock clock, String identity)
+            throws IOException {
         this.connection = connection;
         this.config = config;
         this.name = config.storeName();
@@ -121,6 +132,8 @@ public final class NatsEventStore implements EventStore {
         this.leaderGetSubject = "$JS.API.STREAM.MSG.GET." + stream;
         this.consumerReader = new ConsumerReader(connection, stream, timeout);
         this.clock = clock;
+        this.identity = identity;
+        this.identityReadAt = System.nanoTime();
     }
 
     /**
@@ -133,9 +146,9 @@ public final class NatsEventStore implements EventStore {
     public static NatsEventStore create(Connection connection, NatsEventStoreConfig config) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(config, "config");
-        StreamProvisioning.ensure(connection, config);
+        StreamInfo info = StreamProvisioning.ensure(connection, config);
         try {
-            return new NatsEventStore(connection, config, Clock.systemUTC());
+            return new NatsEventStore(connection, config, Clock.systemUTC(), identityOf(info));
         } catch (IOException e) {
             throw new EventStoreUnavailable("cannot use JetStream: " + e.getMessage(), e);
         }
@@ -154,6 +167,60 @@ public final class NatsEventStore implements EventStore {
     /** The configuration this store was created with. */
     public NatsEventStoreConfig config() {
         return config;
+    }
+
+    /**
+     * The stream's creation time (RFC 3339, nanoseconds, UTC) as the server reports it. Read when the store is created
+     * and re-read asynchronously when a call finds it older than {@link #IDENTITY_REFRESH}: a recreated stream is
+     * noticed within that delay (plus the time to the next call). A restored stream keeps the creation time of its
+     * backup (nats-server restores it), so a restore is not told apart by the identity – the snapshot and cache checks
+     * against the entity's version still apply.
+     */
+    @Override
+    public String streamIdentity() {
+        if (System.nanoTime() - identityReadAt > IDENTITY_REFRESH.toNanos()
+                && identityRefreshing.compareAndSet(false, true)) {
+            refreshIdentity();
+        }
+        return identity;
+    }
+
+    private void refreshIdentity() {
+        try {
+            connection
+                    .requestWithTimeout("$JS.API.STREAM.INFO." + stream, new byte[0], timeout)
+                    .whenComplete((m, error) -> {
+                        try {
+                            if (error == null && m != null && !m.isStatusMessage()) {
+                                StreamInfo info = new StreamInfo(m);
+                                if (!info.hasError()) {
+                                    String now = identityOf(info);
+                                    if (!now.equals(identity)) {
+                                        LOG.warn(
+                                                "stream '{}' was recreated (created {}, before {}): states derived"
+                                                        + " from the old stream are discarded",
+                                                stream,
+                                                now,
+                                                identity);
+                                        identity = now;
+                                    }
+                                    identityReadAt = System.nanoTime();
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.debug("cannot re-read the identity of stream '{}': {}", stream, e.toString());
+                        } finally {
+                            identityRefreshing.set(false);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            identityRefreshing.set(false);
+            LOG.debug("cannot re-read the identity of stream '{}': {}", stream, e.toString());
+        }
+    }
+
+    private static String identityOf(StreamInfo info) {
+        return DateTimeFormatter.ISO_INSTANT.format(info.getCreateTime().toInstant());
     }
 
     @Override

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots in a NATS KV bucket, one key per entity: bucket {@code <store>-snapshots}, key {@code <category>.<id>},
- * value the JSON {@code {"version":N,"fingerprint":"…","state":<state JSON>}} (a state codec that does not write
- * JSON is stored as {@code "state_base64"}).
+ * value the JSON {@code {"version":N,"fingerprint":"…","stream":"<stream identity>","state":<state JSON>}} (a state
+ * codec that does not write JSON is stored as {@code "state_base64"}; {@code "stream"} is absent when unknown).
  *
  * <p>Guarantees: {@link #load} never throws for bad data – a corrupt value is logged, counted ({@link
  * #corruptSnapshots()}) and reported as empty; {@link #save} never throws and never replaces a snapshot with one of a
@@ -234,6 +234,9 @@ public final class NatsSnapshotStore implements SnapshotStore {
         ObjectNode node = json.createObjectNode();
         node.put("version", snapshot.version());
         node.put("fingerprint", snapshot.fingerprint());
+        if (!snapshot.streamIdentity().isEmpty()) {
+            node.put("stream", snapshot.streamIdentity());
+        }
         JsonNode state = readJson(snapshot.state());
         if (state != null) {
             node.set("state", state);
@@ -274,7 +277,11 @@ public final class NatsSnapshotStore implements SnapshotStore {
         } else {
             throw new IllegalArgumentException("'state' is missing");
         }
-        return new Snapshot(version.asLong(), fingerprint.asText(), state);
+        JsonNode stream = node.get("stream");
+        if (stream != null && !stream.isTextual()) {
+            throw new IllegalArgumentException("'stream' is not a string");
+        }
+        return new Snapshot(version.asLong(), fingerprint.asText(), state, stream == null ? "" : stream.asText());
     }
 
     private long versionOf(byte[] value) {

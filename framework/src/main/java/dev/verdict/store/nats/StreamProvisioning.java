@@ -64,8 +64,8 @@ final class StreamProvisioning {
                 .build();
     }
 
-    /** Ensures the stream exists with Verdict's settings and returns its configuration as the server reports it. */
-    static StreamConfiguration ensure(Connection connection, NatsEventStoreConfig config) {
+    /** Ensures the stream exists with Verdict's settings and returns its information as the server reports it. */
+    static StreamInfo ensure(Connection connection, NatsEventStoreConfig config) {
         requireServerVersion(connection);
         StreamConfiguration desired = desired(config);
         String name = desired.getName();
@@ -81,7 +81,7 @@ final class StreamProvisioning {
                     StreamInfo created = jsm.addStream(desired);
                     LOG.info("created stream '{}' for subjects {}", name, desired.getSubjects());
                     requireKept(created.getConfiguration(), desired);
-                    return created.getConfiguration();
+                    return created;
                 } catch (JetStreamApiException e) {
                     if (e.getApiErrorCode() != JetStreamErrors.STREAM_NAME_IN_USE) {
                         throw new StoreMisconfigured(
@@ -94,7 +94,7 @@ final class StreamProvisioning {
                 }
             }
             requireSame(existing.getConfiguration(), desired);
-            return existing.getConfiguration();
+            return existing;
         } catch (IOException e) {
             throw new EventStoreUnavailable("cannot provision stream '" + name + "': " + e.getMessage(), e);
         }
