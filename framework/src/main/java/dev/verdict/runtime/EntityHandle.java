@@ -192,7 +192,7 @@ public final class EntityHandle<C, S, E> {
         KnownState<S> known = cached.isPresent() ? cacheHit(cached.get()) : loadAndRemember(entity);
         if (recorded != null) {
             Optional<CommandRecord> earlier = join(recorded);
-            if (earlier.isPresent()) {
+            if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
                 return original(entity, known, earlier.get(), context);
             }
         }
@@ -233,10 +233,16 @@ public final class EntityHandle<C, S, E> {
                 }
                 if (rejection != null) {
                     record(new CommandRecord.Rejected(
-                            context.commandId(), entity, known.version(), rejection.code(), rejection.getMessage()));
+                            context.commandId(),
+                            entity,
+                            known.streamIdentity(),
+                            known.version(),
+                            rejection.code(),
+                            rejection.getMessage()));
                     return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
                 }
-                record(new CommandRecord.Unchanged(context.commandId(), entity, known.version()));
+                record(new CommandRecord.Unchanged(
+                        context.commandId(), entity, known.streamIdentity(), known.version()));
                 return new Outcome.Unchanged<>(entity, known.version(), known.state());
             }
             List<EncodedEvent> encoded = new ArrayList<>(events.size());
@@ -302,6 +308,7 @@ public final class EntityHandle<C, S, E> {
         record(new CommandRecord.Appended(
                 context.commandId(),
                 entity,
+                next.streamIdentity(),
                 result.sequences().get(0),
                 result.sequences().get(result.sequences().size() - 1)));
         return new Outcome.Accepted<>(entity, appended, next.version(), state, false);
@@ -340,6 +347,7 @@ public final class EntityHandle<C, S, E> {
         record(new CommandRecord.Appended(
                 ctx.commandId(),
                 entity,
+                known.streamIdentity(),
                 original.get(0).sequence(),
                 original.get(original.size() - 1).sequence()));
         return new Outcome.Accepted<>(entity, original, known.version(), known.state(), true);
@@ -374,6 +382,23 @@ public final class EntityHandle<C, S, E> {
                     known.state());
         }
         return new Outcome.Unchanged<>(entity, known.version(), known.state());
+    }
+
+    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
+    private boolean ofThisStream(EntityRef entity, CommandRecord earlier, KnownState<S> known) {
+        String then = earlier.streamIdentity();
+        String now = known.streamIdentity();
+        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
+            return true;
+        }
+        LOG.warn(
+                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
+                        + " again",
+                entity,
+                earlier.commandId(),
+                then,
+                now);
+        return false;
     }
 
     private void record(CommandRecord record) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.runtime.Counter.Add;
 import dev.verdict.runtime.Counter.Event;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.nats.NatsCommandIndex;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsSnapshotStore;
@@ -94,6 +96,29 @@ class StreamIdentityTest {
             assertThat(counters.load("c1").state().value()).isEqualTo(4);
             Outcome<Counter, Event> next = counters.handle("c1", new Add(1));
             assertThat(next.state().value()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aCommandIdRecordedOnTheDeletedStreamIsDecidedAgainOnTheNewOne() throws Exception {
+        NatsEventStoreConfig config = NatsEventStoreConfig.of("identity" + STORES.incrementAndGet());
+        CommandContext context = CommandContext.create();
+        try (CommandRuntime before = CommandRuntime.builder(NatsEventStore.create(nc, config))
+                .commandIndex(NatsCommandIndex.create(nc, config))
+                .build()) {
+            counters(before).handle("c1", new Add(5), context);
+        }
+        recreateWithOtherEvents(config);
+
+        try (CommandRuntime after = CommandRuntime.builder(NatsEventStore.create(nc, config))
+                .commandIndex(NatsCommandIndex.create(nc, config))
+                .build()) {
+            Outcome<Counter, Event> again = counters(after).handle("c1", new Add(5), context);
+
+            // the old record points at sequence 1 of the old stream, which is another command's event now
+            assertThat(again).isInstanceOf(Outcome.Accepted.class);
+            assertThat(((Outcome.Accepted<Counter, Event>) again).duplicate()).isFalse();
+            assertThat(again.state().value()).isEqualTo(9);
         }
     }
 

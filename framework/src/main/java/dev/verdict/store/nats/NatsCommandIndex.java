@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The command-id index in a NATS KV bucket next to the stream: bucket {@code <store>-commands} (configurable), one key
  * per command id ({@code c.<base64url(SHA-256(command id))>}, so any id fits the key alphabet), value the JSON of the
- * {@link CommandRecord}, e.g. {@code {"command":"cmd-7","category":"prescription","id":"rx-42","outcome":"appended",
- * "first":1042,"last":1043}}. The bucket keeps one revision per key, has the stream's replicas and a max age of {@link
+ * {@link CommandRecord}, e.g. {@code {"command":"cmd-7","category":"prescription","id":"rx-42",
+ * "stream":"2026-11-30T18:30:01.123456789Z","outcome":"appended","first":1042,"last":1043}}. The bucket keeps one revision per key, has the stream's replicas and a max age of {@link
  * NatsEventStoreConfig#commandRetention()} (7 days by default): the retention of idempotency.
  *
  * <p>Guarantees: {@link #find} asks the bucket's stream leader ({@code STREAM.MSG.GET}), never a possibly lagging
@@ -226,6 +226,7 @@ public final class NatsCommandIndex implements CommandIndex {
         node.put("command", record.commandId());
         node.put("category", record.entity().category().value());
         node.put("id", record.entity().id().value());
+        node.put("stream", record.streamIdentity());
         if (record instanceof CommandRecord.Appended appended) {
             node.put("outcome", "appended");
             node.put("first", appended.firstSequence());
@@ -246,15 +247,17 @@ public final class NatsCommandIndex implements CommandIndex {
         JsonNode node = json.readTree(value);
         String commandId = text(node, "command");
         EntityRef entity = EntityRef.of(text(node, "category"), text(node, "id"));
+        String stream = node.has("stream") ? text(node, "stream") : "";
         String outcome = text(node, "outcome");
         switch (outcome) {
             case "appended":
-                return new CommandRecord.Appended(commandId, entity, number(node, "first"), number(node, "last"));
+                return new CommandRecord.Appended(
+                        commandId, entity, stream, number(node, "first"), number(node, "last"));
             case "rejected":
                 return new CommandRecord.Rejected(
-                        commandId, entity, number(node, "version"), text(node, "code"), text(node, "message"));
+                        commandId, entity, stream, number(node, "version"), text(node, "code"), text(node, "message"));
             case "unchanged":
-                return new CommandRecord.Unchanged(commandId, entity, number(node, "version"));
+                return new CommandRecord.Unchanged(commandId, entity, stream, number(node, "version"));
             default:
                 throw new IllegalArgumentException("unknown outcome '" + outcome + "'");
         }
