@@ -17,6 +17,7 @@ import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.ReadRange;
+import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.codec.JsonStateCodec;
@@ -82,6 +83,10 @@ class AccessControlTest {
             "      { user: admin, password: admin-secret }",
             "      { user: app, password: app-secret, permissions: { " + APP_PERMISSIONS + " } }",
             "      { user: projector, password: projector-secret, permissions: { " + PROJECTOR_PERMISSIONS + " } }",
+            // the application user without direct gets: stands in for a replica that never answers them
+            "      { user: nodirect, password: nodirect-secret, permissions: { "
+                    + APP_PERMISSIONS.replace(" \"$JS.API.DIRECT.GET.bank\", \"$JS.API.DIRECT.GET.bank.>\",", "")
+                    + " } }",
             "    ]",
             "  }",
             "  OTHER {",
@@ -225,6 +230,27 @@ class AccessControlTest {
             Thread.sleep(100);
         }
         return Optional.empty();
+    }
+
+    @Test
+    void readsWhoseDirectGetsGetNoAnswerAreServedFromTheStreamLeader() throws Exception {
+        EntityRef entity = EntityRef.of("counter", "unanswered-1");
+        try (Connection app = connect("app", "app-secret", new ErrorLog());
+                Connection noDirect = connect("nodirect", "nodirect-secret", new ErrorLog())) {
+            NatsEventStore store = existingStore(app, "bank");
+            List<EncodedEvent> three = List.of(
+                    BoundedCounter.CODEC.encode(new BoundedCounter.Added(1)),
+                    BoundedCounter.CODEC.encode(new BoundedCounter.Added(2)),
+                    BoundedCounter.CODEC.encode(new BoundedCounter.Added(3)));
+            long version =
+                    store.append(entity, 0, three, CommandContext.create()).version();
+
+            NatsEventStore withoutDirectGets = existingStore(noDirect, "bank");
+            assertThat(withoutDirectGets.version(entity)).isEqualTo(version);
+            assertThat(withoutDirectGets.readAll(entity, ReadRange.all()))
+                    .extracting(RecordedEvent::sequence)
+                    .containsExactly(version - 2, version - 1, version);
+        }
     }
 
     @Test

@@ -114,6 +114,15 @@ public final class NatsEventStore implements EventStore {
     private final ConsumerReader consumerReader;
     private final Clock clock;
 
+    /**
+     * How long a read waits for a direct get before it reads on from the leader's side (a consumer): short, because
+     * any replica may answer a direct get and a stalled one would otherwise stall the read for the request timeout.
+     */
+    static Duration directGetTimeout(Duration requestTimeout) {
+        Duration limit = Duration.ofSeconds(2);
+        return requestTimeout.compareTo(limit) < 0 ? requestTimeout : limit;
+    }
+
     /** How often the stream's identity is re-read (on use, asynchronously): the delay to notice a recreation. */
     static final Duration IDENTITY_REFRESH = Duration.ofSeconds(5);
 
@@ -128,7 +137,7 @@ public final class NatsEventStore implements EventStore {
         this.name = config.storeName();
         this.stream = name.value();
         this.timeout = config.requestTimeout();
-        this.reader = new DirectBatchReader(connection, stream, timeout, DIRECT_READ_LIMIT);
+        this.reader = new DirectBatchReader(connection, stream, directGetTimeout(timeout), DIRECT_READ_LIMIT);
         this.leaderGetSubject = "$JS.API.STREAM.MSG.GET." + stream;
         this.consumerReader = new ConsumerReader(connection, stream, timeout);
         this.clock = clock;
@@ -510,15 +519,20 @@ public final class NatsEventStore implements EventStore {
         // a scan that may run to the end of the subject needs the leader's end: ask while the first page comes
         CompletableFuture<Long> leaderLast = upTo == Long.MAX_VALUE ? versionAsync(entity) : null;
         Scan scan = new Scan(subject, from - 1, upTo, visitor);
-        reader.scan(
-                subject,
-                from,
-                info -> scan.accept(
-                                info.getSeq(),
-                                info.getTime().toInstant(),
-                                info.getHeaders(),
-                                () -> NatsRecordedEvents.fromMessageInfo(name, entity, info))
-                        && scan.count < DIRECT_READ_LIMIT);
+        try {
+            reader.scan(
+                    subject,
+                    from,
+                    info -> scan.accept(
+                                    info.getSeq(),
+                                    info.getTime().toInstant(),
+                                    info.getHeaders(),
+                                    () -> NatsRecordedEvents.fromMessageInfo(name, entity, info))
+                            && scan.count < DIRECT_READ_LIMIT);
+        } catch (DirectBatchReader.Unanswered e) {
+            // a replica that serves direct gets hangs (or they are not permitted): read on from the leader's side
+            LOG.debug("{}; reading {} on from sequence {} without direct gets", e.getMessage(), subject, scan.last + 1);
+        }
         if (scan.stopped) {
             return;
         }
