@@ -11,6 +11,7 @@ import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
+import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.ReadRange;
@@ -111,6 +112,7 @@ class LaggingFollowerTest {
                     Future<List<RecordedEvent>> events;
                     Future<Outcome<Counter, Event>> decision;
                     Future<Outcome<Counter, Event>> duplicate;
+                    Future<AppendResult> appendedAgain;
                     Outcome.Accepted<Counter, Event> written;
                     Outcome.Accepted<Counter, Event> original;
                     // the writer knows the (empty) entities before: its appends then need no read, which a direct
@@ -139,6 +141,13 @@ class LaggingFollowerTest {
                         events = readers.submit(() -> readerStore.readAll(read, ReadRange.all()));
                         decision = readers.submit(() -> reads.handle(decideId, new Take(3)));
                         duplicate = readers.submit(() -> reads.handle(resendId, new Add(2), resent));
+                        // the store's own re-send with the expectation it had then (0): the server deduplicates it
+                        // (or, should it check the expectation first, the store finds the originals in the tail)
+                        appendedAgain = readers.submit(() -> readerStore.append(
+                                writes.category().entity(resendId),
+                                0,
+                                List.of(BoundedCounter.CODEC.encode(new BoundedCounter.Added(2))),
+                                resent));
                         Thread.sleep(300);
                     } finally {
                         follower.resume();
@@ -177,6 +186,12 @@ class LaggingFollowerTest {
                             .as("a re-sent command through the lagging replica")
                             .isTrue();
                     assertThat(again.events()).isEqualTo(original.events());
+                    AppendResult storeAgain = appendedAgain.get(30, TimeUnit.SECONDS);
+                    assertThat(storeAgain.duplicate())
+                            .as("an append re-sent through the lagging replica")
+                            .isTrue();
+                    assertThat(storeAgain.sequences())
+                            .containsExactly(original.events().get(0).sequence());
                 }
             }
         } finally {
