@@ -17,6 +17,8 @@ import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,6 +151,32 @@ class CommandIndexTest {
             assertThat(again.events()).isEqualTo(first.events());
             assertThat(again.state().value()).isEqualTo(5);
             assertThat(storedEventsOf(after, first.entity(), context)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCommandStoredWithoutItsRecordIsRecognisedOnceTheIndexIsRepairedFromTheStream() throws Exception {
+        NatsEventStoreConfig config = newConfig();
+        NatsEventStore store = NatsEventStore.create(nc, config);
+        NatsCommandIndex index = NatsCommandIndex.create(nc, config);
+        Instant crashedAround = Instant.now().minusSeconds(5);
+        CommandContext context = CommandContext.create();
+        EntityRef c1 = EntityRef.of("counter", "c1");
+        // appended, then the process died before it recorded the command: the store alone knows it
+        long sequence = store.append(c1, 0, List.of(Counter.EVENTS.encode(new Counter.Added(5))), context)
+                .version();
+        try (CommandRuntime runtime = runtime(config, false)) {
+            sixteenLaterCommands(counters(runtime), "c1");
+        }
+        pastTheDuplicateWindow();
+
+        assertThat(index.repair(store, crashedAround)).isEqualTo(1); // the later commands have their records
+
+        try (CommandRuntime after = runtime(config, false)) {
+            Outcome.Accepted<Counter, Event> again = accepted(counters(after).handle("c1", new Add(5), context));
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.events()).extracting(AppendedEvent::sequence).containsExactly(sequence);
+            assertThat(storedEventsOf(after, c1, context)).isEqualTo(1);
         }
     }
 

@@ -8,14 +8,20 @@ import dev.verdict.store.CommandRecord;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreMisconfigured;
 import io.nats.client.Connection;
+import io.nats.client.IterableConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
+import io.nats.client.OrderedConsumerContext;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.MessageInfo;
+import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StorageType;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
@@ -23,7 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -195,6 +205,101 @@ public final class NatsCommandIndex implements CommandIndex {
                 record.entity(),
                 bucket,
                 error.toString());
+    }
+
+    /**
+     * Writes the missing records of commands whose events were stored since {@code since}: the index is written after
+     * an append, so a process that dies in between leaves a command with events but no record. Reads the store's
+     * stream from {@code since} with an ordered consumer (every message, all entities – run it after a crash for the
+     * time around it, not routinely), groups events by command id and creates each command's {@code Appended} record
+     * only where none exists (an existing record, whatever it says, is kept). Messages that are not Verdict events
+     * are skipped.
+     *
+     * <pre>{@code
+     * long written = index.repair(store, crashedAt.minus(Duration.ofMinutes(5)));
+     * }</pre>
+     *
+     * @return how many records were written
+     * @throws EventStoreUnavailable when the stream or the bucket cannot be reached
+     */
+    public long repair(NatsEventStore store, Instant since) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(since, "since");
+        String stream = store.name().value();
+        String identity = store.streamIdentity();
+        Map<String, CommandRecord.Appended> found = new LinkedHashMap<>();
+        try {
+            long last = connection
+                    .jetStreamManagement()
+                    .getStreamInfo(stream)
+                    .getStreamState()
+                    .getLastSequence();
+            OrderedConsumerContext consumer = connection
+                    .getStreamContext(stream)
+                    .createOrderedConsumer(new OrderedConsumerConfiguration()
+                            .filterSubject(stream + ".>")
+                            .deliverPolicy(DeliverPolicy.ByStartTime)
+                            .startTime(since.atZone(ZoneOffset.UTC)));
+            try (IterableConsumer messages = consumer.iterate()) {
+                while (true) {
+                    Message m = messages.nextMessage(timeout);
+                    if (m == null) {
+                        break; // nothing (more) stored since then
+                    }
+                    long sequence = m.metaData().streamSequence();
+                    try {
+                        RecordedEvent event = NatsRecordedEvents.fromMessage(store.name(), m);
+                        found.merge(
+                                event.commandId(),
+                                new CommandRecord.Appended(
+                                        event.commandId(), event.entity(), identity, sequence, sequence),
+                                (first, next) -> new CommandRecord.Appended(
+                                        first.commandId(),
+                                        first.entity(),
+                                        identity,
+                                        first.firstSequence(),
+                                        next.lastSequence()));
+                    } catch (RuntimeException notAnEvent) {
+                        LOG.debug("repair of '{}' skips message {}: {}", bucket, sequence, notAnEvent.toString());
+                    }
+                    if (sequence >= last) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new EventStoreUnavailable("cannot read stream '" + stream + "' to repair '" + bucket + "': " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreUnavailable("interrupted while repairing '" + bucket + "'", e);
+        } catch (Exception e) {
+            throw new EventStoreUnavailable("cannot repair '" + bucket + "': " + e, e);
+        }
+        long written = 0;
+        PublishOptions absent =
+                PublishOptions.builder().expectedLastSubjectSequence(0).build();
+        for (CommandRecord.Appended record : found.values()) {
+            try {
+                jetStream.publish(subject(record.commandId()), serialize(record), absent);
+                written++;
+            } catch (JetStreamApiException e) {
+                if (!JetStreamErrors.isWrongLastSequence(e.getApiErrorCode())) {
+                    throw new EventStoreUnavailable(
+                            "cannot write the record of command '" + record.commandId() + "': " + e, e);
+                }
+                // recorded already
+            } catch (IOException e) {
+                throw new EventStoreUnavailable(
+                        "cannot write the record of command '" + record.commandId() + "': " + e, e);
+            }
+        }
+        LOG.info(
+                "repaired command index '{}' from {}: {} command(s) found, {} record(s) written",
+                bucket,
+                since,
+                found.size(),
+                written);
+        return written;
     }
 
     /** Records that could not be written since this index was created. */
