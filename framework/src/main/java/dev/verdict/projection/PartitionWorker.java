@@ -10,7 +10,9 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Applies the events of one partition (or of a whole unpartitioned projection) from one consumer, on one thread.
  *
  * <p>It never skips an event whose effect is not stored. A delivery is trusted to follow the previous one without a
- * gap only inside a <i>session</i>: consecutive consumer sequences, first deliveries, the same pin. Everything else –
+ * gap only inside a <i>session</i>: a first delivery right after another first delivery, with the next consumer
+ * sequence and the same pin (after a redelivery, the consumer's previous new delivery may have gone to an instance that
+ * died). Everything else –
  * the first delivery after the consumer was opened, a take-over from another instance, a jump in consumer sequences
  * (a delivery lost in transit), a redelivery – starts a new session or a check: the worker reads the projection's
  * checkpoint again and, if the delivered event is not the next one after it, reads the events in between from the
@@ -34,6 +38,9 @@ import org.slf4j.LoggerFactory;
 final class PartitionWorker<E> {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How long collecting a batch waits for the next buffered delivery. */
+    private static final Duration BATCH_POLL = Duration.ofMillis(1);
+
     private static final int STREAM_NOT_FOUND = 10059;
     /** Without a message for this long while the server reports deliverable events, the consumer is presumed stalled. */
     private static final Duration STALL = Duration.ofSeconds(5);
@@ -94,6 +101,8 @@ final class PartitionWorker<E> {
     private long lastSettleNanos;
     private Set<Long> deadLetterSequences = Set.of();
     private boolean deadLettersLoaded;
+    private Message held;
+    private boolean lastWasFirstDelivery;
     private boolean standBack;
     private boolean beyondShare;
 
@@ -437,7 +446,8 @@ final class PartitionWorker<E> {
         while (!stopRequested) {
             Message m;
             try {
-                m = feed.next(POLL);
+                m = held != null ? held : feed.next(POLL);
+                held = null;
             } catch (JetStreamStatusCheckedException e) {
                 LOG.warn(
                         "projection '{}'{}: consumer reported {}; reopening it after sequence {}",
@@ -475,7 +485,6 @@ final class PartitionWorker<E> {
             if (pin != null) {
                 lastPinId = pin;
             }
-            active = true;
             pendingEvents = meta.pendingCount();
             if (fresh && !beyondShare && !share.claim(partition)) {
                 LOG.info(
@@ -486,6 +495,7 @@ final class PartitionWorker<E> {
                 standBack = true;
                 return true; // the message stays unacknowledged: the next instance reads it
             }
+            active = true;
             try {
                 if (fresh) {
                     if (sessionOpen) {
@@ -501,9 +511,16 @@ final class PartitionWorker<E> {
                         return false;
                     }
                 }
-                if (handleDelivered(m, fresh || meta.deliveredCount() > 1) == Result.STOPPING) {
+                // only a first delivery right after another first delivery is known to follow it: after a
+                // redelivery, the consumer's previous new delivery may have gone to another (dead) instance
+                boolean check = fresh || meta.deliveredCount() > 1 || !lastWasFirstDelivery;
+                lastWasFirstDelivery = meta.deliveredCount() == 1;
+                List<Message> batch = check || meta.streamSequence() <= position ? List.of(m) : collectBatch(m);
+                Result result = batch.size() == 1 ? handleDelivered(m, check) : handleBatch(batch);
+                if (result == Result.STOPPING) {
                     return false;
                 }
+                meta = batch.get(batch.size() - 1).metaData();
             } catch (RuntimeException e) {
                 if (e instanceof ProjectionHalted) {
                     throw e;
@@ -524,6 +541,103 @@ final class PartitionWorker<E> {
             afterEvent(meta.pendingCount());
         }
         return false;
+    }
+
+    /**
+     * Collects consecutive first deliveries after {@code first}, while the projection applies batches, up to the batch
+     * size and latency. A delivery that does not follow (another consumer sequence, a redelivery, another pin) ends the
+     * batch and is kept for the next round, where it is checked as usual.
+     */
+    private List<Message> collectBatch(Message first) throws InterruptedException {
+        if (s.applyBatchSize() <= 1 || !s.projection().appliesBatches()) {
+            return List.of(first);
+        }
+        List<Message> batch = new ArrayList<>();
+        batch.add(first);
+        long deadline = System.nanoTime() + s.applyBatchLatency().toNanos();
+        while (batch.size() < s.applyBatchSize() && System.nanoTime() < deadline) {
+            Message next;
+            try {
+                next = feed.next(BATCH_POLL);
+            } catch (JetStreamStatusCheckedException | IllegalStateException e) {
+                break; // the next round meets the same condition and handles it
+            }
+            if (next == null) {
+                break;
+            }
+            if (!next.isJetStream()) {
+                continue;
+            }
+            NatsJetStreamMetaData meta = next.metaData();
+            String pin = next.hasHeaders() ? next.getHeaders().getFirst(PIN_HEADER) : null;
+            if (meta.consumerSequence() != lastConsumerSequence + 1
+                    || meta.deliveredCount() > 1
+                    || (pin != null && !pin.equals(lastPinId))) {
+                held = next;
+                break;
+            }
+            lastConsumerSequence = meta.consumerSequence();
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    /**
+     * Applies consecutive deliveries with one {@link Projection#applyBatch} call and acknowledges them after it; if
+     * anything fails (an unreadable event, the projection, a moved checkpoint), nothing of the batch was applied and
+     * the events go the one-by-one way, so a failing event is retried and dead-lettered alone.
+     */
+    private Result handleBatch(List<Message> batch) throws InterruptedException {
+        List<DeliveredEvent<E>> own = new ArrayList<>(batch.size());
+        long chain = expected;
+        for (Message m : batch) {
+            if (!partition.isWhole() && !partition.equals(partitionOf(m.getSubject()))) {
+                continue;
+            }
+            try {
+                RecordedEvent recorded = s.reader().read(m);
+                E event = s.codec().decode(recorded.event());
+                own.add(new DeliveredEvent<>(event, recorded, partition, chain));
+                if (chain >= 0) {
+                    chain = recorded.sequence();
+                }
+            } catch (RuntimeException e) {
+                return oneByOne(batch);
+            }
+        }
+        if (!own.isEmpty()) {
+            try {
+                s.projection().applyBatch(own);
+            } catch (RuntimeException e) {
+                LOG.debug(
+                        "projection '{}'{}: a batch of {} events failed ({}); applying them one by one",
+                        s.name(),
+                        suffix(),
+                        own.size(),
+                        e.toString());
+                return oneByOne(batch);
+            }
+        }
+        applied += own.size();
+        expected = chain;
+        for (Message m : batch) {
+            position = m.metaData().streamSequence();
+            feed.ack(m);
+        }
+        for (DeliveredEvent<E> event : own) {
+            forgetDeadLetter(event.sequence());
+        }
+        return Result.DONE;
+    }
+
+    private Result oneByOne(List<Message> batch) throws InterruptedException {
+        for (Message m : batch) {
+            Result r = handleDelivered(m, false);
+            if (r == Result.STOPPING) {
+                return r;
+            }
+        }
+        return Result.DONE;
     }
 
     /**
@@ -918,6 +1032,11 @@ final class PartitionWorker<E> {
                         position);
                 idleSinceNanos = 0;
                 caughtUpNow = false;
+                if (info.getNumAckPending() > 0) {
+                    // deliveries held by an instance that died may have used up max_ack_pending: nothing more is
+                    // delivered until their ack wait ends – restart delivery after what is applied instead
+                    feed.settleAt(position);
+                }
                 return true;
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {

@@ -58,6 +58,27 @@ public interface Projection<E> {
     void apply(DeliveredEvent<E> event);
 
     /**
+     * Whether {@link #applyBatch} is worth calling: a projection that stores a batch of events with one write (one
+     * transaction, one checkpoint) says yes, and the runner hands it consecutive events in batches. Defaults to false.
+     */
+    default boolean appliesBatches() {
+        return false;
+    }
+
+    /**
+     * Applies consecutive events of one partition, in stream order, all or none: a projection that stores a
+     * checkpoint writes the last event's sequence, on the condition that the stored checkpoint is the first event's
+     * {@link DeliveredEvent#expectedCheckpoint()} (as for {@link #apply}). Throwing anything means nothing was applied:
+     * the runner then applies the events one by one, so a failing event is retried and dead-lettered alone. The
+     * default applies them one by one.
+     */
+    default void applyBatch(java.util.List<DeliveredEvent<E>> events) {
+        for (DeliveredEvent<E> event : events) {
+            apply(event);
+        }
+    }
+
+    /**
      * Applies an event out of order: a dead letter being replayed, older than the checkpoint. The default calls
      * {@link #apply}; a checkpointed projection must apply it without moving its checkpoint back.
      */

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * ephemeral consumer of this instance, without acks, deleted on stop, starting after the projection's checkpoint.
  *
  * <p>Guarantees, in every mode and with any number of instances: an event is skipped only if its effect is already
- * stored. A delivery is trusted to follow the previous one only while consumer sequences are consecutive, under the
- * same pin; the first delivery after (re)opening, after a take-over, after a lost delivery or a redelivery makes the
+ * stored. A delivery is trusted to follow the previous one only when both are first deliveries with consecutive
+ * consumer sequences, under the same pin; the first delivery after (re)opening, after a take-over, after a lost delivery or a redelivery makes the
  * runner read the checkpoint again and read any events in between from the stream itself, applying them first, in
  * order. The effect is <b>exactly once</b> when the projection stores its checkpoint with its data atomically and on
  * the condition that it is still the expected one (see {@link Projection}; {@code JdbcProjection} and {@code
@@ -97,6 +97,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 b.retryPolicy,
                 b.poisonPolicy,
                 b.batchSize,
+                b.applyBatchSize,
+                b.applyBatchLatency,
                 b.ackWait,
                 b.failoverAfter,
                 b.clock,
@@ -530,6 +532,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private PoisonPolicy poisonPolicy = PoisonPolicy.DEAD_LETTER_AND_SKIP;
         private int batchSize = 256;
+        private int applyBatchSize = 200;
+        private Duration applyBatchLatency = Duration.ofMillis(20);
         private Duration ackWait = Duration.ofSeconds(30);
         private Duration failoverAfter = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
@@ -635,6 +639,24 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 throw new IllegalArgumentException("batchSize must be 1..10000, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * For a projection that {@linkplain Projection#appliesBatches() applies batches} (such as {@code
+         * JdbcProjection}): at most {@code maxEvents} consecutive events per batch (default 200), collected for at most
+         * {@code maxLatency} after the first (default 20 ms) – a live event waits no longer than that, a backlog is
+         * applied in full batches. {@code applyBatches(1, …)} applies event by event.
+         */
+        public Builder<E> applyBatches(int maxEvents, Duration maxLatency) {
+            if (maxEvents < 1 || maxEvents > 10_000) {
+                throw new IllegalArgumentException("maxEvents must be 1..10000, was " + maxEvents);
+            }
+            if (maxLatency.isNegative() || maxLatency.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("maxLatency must be 0..1 s, was " + maxLatency);
+            }
+            this.applyBatchSize = maxEvents;
+            this.applyBatchLatency = maxLatency;
             return this;
         }
 

@@ -18,6 +18,8 @@ record RunnerSettings<E>(
         RetryPolicy retryPolicy,
         PoisonPolicy poisonPolicy,
         int batchSize,
+        int applyBatchSize,
+        Duration applyBatchLatency,
         Duration ackWait,
         Duration failoverAfter,
         Clock clock,

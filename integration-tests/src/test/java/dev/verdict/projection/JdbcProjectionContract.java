@@ -142,6 +142,90 @@ abstract class JdbcProjectionContract {
         }
     }
 
+    @Test
+    void aFailingEventInABatchIsAppliedAloneAndDeadLetteredWhileTheOthersAreAppliedOnce() throws Exception {
+        NatsServer server = NATS.server();
+        try (Connection nc = server.connect()) {
+            String store = "batches" + STORES.incrementAndGet();
+            EventStreamFixture stream = new EventStreamFixture(nc, store);
+            List<CounterEvent> events = new ArrayList<>(counterEvents(3_000, new Random(3)));
+            List<Long> sequences = stream.append(events);
+            long poisoned = sequences.get(1_234);
+            DataSource db = newDatabase("batches");
+            CounterReadModel.createTables(db);
+            AtomicInteger batchCalls = new AtomicInteger();
+            JdbcProjection<CounterEvent> inner = JdbcProjection.of(
+                    "totals",
+                    db,
+                    (c, e) -> {
+                        if (e.sequence() == poisoned) {
+                            throw new IllegalStateException("refused " + e.sequence());
+                        }
+                        CounterReadModel.write(c, e);
+                    },
+                    CounterReadModel::clear);
+            Projection<CounterEvent> counting = new Projection<>() {
+                @Override
+                public String name() {
+                    return inner.name();
+                }
+
+                @Override
+                public java.util.OptionalLong checkpoint() {
+                    return inner.checkpoint();
+                }
+
+                @Override
+                public void apply(DeliveredEvent<CounterEvent> event) {
+                    inner.apply(event);
+                }
+
+                @Override
+                public boolean appliesBatches() {
+                    return true;
+                }
+
+                @Override
+                public void applyBatch(List<DeliveredEvent<CounterEvent>> batch) {
+                    batchCalls.incrementAndGet();
+                    inner.applyBatch(batch);
+                }
+
+                @Override
+                public void reset() {
+                    inner.reset();
+                }
+            };
+            DeadLetterStore deadLetters = DeadLetterStore.open(nc, "dl-" + store);
+            try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+                            nc,
+                            SubjectFilter.category(StoreName.of(store), Category.of("counter")),
+                            new CounterCodec(),
+                            counting)
+                    .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20), 2.0))
+                    .deadLetters(deadLetters)
+                    .build()) {
+                runner.start();
+                assertThat(runner.awaitPosition(sequences.get(sequences.size() - 1), Duration.ofSeconds(60)))
+                        .isTrue();
+                assertThat(runner.status().deadLettered()).isEqualTo(1);
+            } finally {
+                inner.closeConnection();
+            }
+            assertThat(batchCalls.get()).as("events were applied in batches").isLessThan(events.size() / 10);
+            assertThat(deadLetters.list(store, "totals"))
+                    .extracting(DeadLetter::sequence)
+                    .containsExactly(poisoned);
+            int index = sequences.indexOf(poisoned);
+            List<CounterEvent> withoutPoisoned = new ArrayList<>(events);
+            List<Long> sequencesWithoutPoisoned = new ArrayList<>(sequences);
+            withoutPoisoned.remove(index);
+            sequencesWithoutPoisoned.remove(index);
+            assertThat(CounterReadModel.snapshot(db))
+                    .isEqualTo(CounterReadModel.expected(withoutPoisoned, sequencesWithoutPoisoned));
+        }
+    }
+
     private static ProjectionRunner<CounterEvent> runner(
             Connection nc, SubjectFilter filter, Projection<CounterEvent> projection) {
         return ProjectionRunner.builder(nc, filter, new CounterCodec(), projection)

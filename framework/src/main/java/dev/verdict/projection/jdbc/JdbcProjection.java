@@ -182,6 +182,59 @@ public final class JdbcProjection<E> implements Projection<E> {
         }
     }
 
+    /** Yes: a batch of events is one transaction with one checkpoint write. */
+    @Override
+    public boolean appliesBatches() {
+        return true;
+    }
+
+    /**
+     * Applies consecutive events of one partition in one transaction: the checkpoint moves from the first event's
+     * {@link DeliveredEvent#expectedCheckpoint()} to the last event's sequence (conditional, as in {@link #apply}),
+     * then your handler runs for each event, then one commit. All or nothing: on any failure nothing is written and
+     * the runner applies the events one by one.
+     */
+    @Override
+    public synchronized void applyBatch(List<DeliveredEvent<E>> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        DeliveredEvent<E> first = events.get(0);
+        DeliveredEvent<E> last = events.get(events.size() - 1);
+        String key = key(first.partition());
+        long expected = first.expectedCheckpoint();
+        try {
+            Connection c = connection();
+            String sql = "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = ?, updated_at = ? WHERE projection = ?"
+                    + (expected >= 0 ? " AND last_sequence = ?" : " AND last_sequence < ?");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, last.sequence());
+                ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                ps.setString(3, key);
+                ps.setLong(4, expected >= 0 ? expected : first.sequence());
+                if (ps.executeUpdate() == 0) {
+                    c.rollback();
+                    long stored = readCheckpoint(c, key);
+                    c.commit();
+                    if (stored >= last.sequence()) {
+                        return; // all applied before
+                    }
+                    throw new CheckpointMoved(name, expected, stored);
+                }
+            }
+            for (DeliveredEvent<E> event : events) {
+                handler.apply(c, event);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("apply sequences " + first.sequence() + ".." + last.sequence(), e);
+        } catch (RuntimeException | Error e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
     /** Applies a replayed dead letter in its own transaction, leaving the checkpoint where it is. */
     @Override
     public synchronized void applyOutOfOrder(DeliveredEvent<E> event) {
