@@ -50,6 +50,7 @@ public final class BenchmarkRun {
                 new ColdCommand(),
                 new Contention(),
                 new ProjectionCatchUp(),
+                new JdbcReadModel(),
                 new DeciderOnly(),
                 new MemoryFootprint()));
         if (!only.isEmpty()) {

@@ -77,11 +77,11 @@ public final class JdbcProjection<E> implements Projection<E> {
 
     private final String name;
     private final DataSource dataSource;
-    private final JdbcEventHandler<E> handler;
+    private final JdbcBatchHandler<E> handler;
     private final JdbcDataReset reset;
     private Connection connection;
 
-    private JdbcProjection(String name, DataSource dataSource, JdbcEventHandler<E> handler, JdbcDataReset reset) {
+    private JdbcProjection(String name, DataSource dataSource, JdbcBatchHandler<E> handler, JdbcDataReset reset) {
         this.name = name;
         this.dataSource = dataSource;
         this.handler = handler;
@@ -96,6 +96,27 @@ public final class JdbcProjection<E> implements Projection<E> {
      */
     public static <E> JdbcProjection<E> of(
             String name, DataSource dataSource, JdbcEventHandler<E> handler, JdbcDataReset reset) {
+        Objects.requireNonNull(handler, "handler");
+        return ofBatches(
+                name,
+                dataSource,
+                (connection, events) -> {
+                    for (DeliveredEvent<E> event : events) {
+                        handler.apply(connection, event);
+                    }
+                },
+                reset);
+    }
+
+    /**
+     * A JDBC projection whose handler writes each batch of events at once (see {@link JdbcBatchHandler}); creates the
+     * checkpoint table and this projection's row if missing.
+     *
+     * @param name the projection's name (one subject token; also names its consumer)
+     * @throws ProjectionFailure when the database cannot be reached
+     */
+    public static <E> JdbcProjection<E> ofBatches(
+            String name, DataSource dataSource, JdbcBatchHandler<E> handler, JdbcDataReset reset) {
         dev.verdict.store.EntityId.of(Objects.requireNonNull(name, "name"));
         JdbcProjection<E> projection = new JdbcProjection<>(
                 name,
@@ -171,7 +192,7 @@ public final class JdbcProjection<E> implements Projection<E> {
                     throw new CheckpointMoved(name, expected, stored);
                 }
             }
-            handler.apply(c, event);
+            handler.apply(c, List.of(event));
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -222,9 +243,7 @@ public final class JdbcProjection<E> implements Projection<E> {
                     throw new CheckpointMoved(name, expected, stored);
                 }
             }
-            for (DeliveredEvent<E> event : events) {
-                handler.apply(c, event);
-            }
+            handler.apply(c, events);
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -240,7 +259,7 @@ public final class JdbcProjection<E> implements Projection<E> {
     public synchronized void applyOutOfOrder(DeliveredEvent<E> event) {
         try {
             Connection c = connection();
-            handler.apply(c, event);
+            handler.apply(c, List.of(event));
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
