@@ -359,6 +359,7 @@ final class PartitionWorker<E> {
         long backoffMillis = 100;
         while (!stopRequested) {
             try {
+                checkStreamIdentity();
                 OptionalLong checkpoint = s.projection().checkpoint(partition);
                 if (checkpoint.isPresent()) {
                     position = checkpoint.getAsLong();
@@ -394,6 +395,39 @@ final class PartitionWorker<E> {
             }
         }
         return false;
+    }
+
+    /**
+     * Compares the identity of the stream (its creation time) with the one the projection's checkpoints were made
+     * from: after the stream was deleted and created again, or restored from a backup of another incarnation, its
+     * sequences name other events, so the old data and checkpoints are discarded (with a warning) and the projection
+     * starts from the new stream's first event. Several instances may do this at once: the conditional checkpoint lets
+     * the last reset win and the others resume after it.
+     */
+    private void checkStreamIdentity() throws IOException, JetStreamApiException {
+        String current = s.connection()
+                .jetStreamManagement()
+                .getStreamInfo(s.filter().stream())
+                .getCreateTime()
+                .toInstant()
+                .toString();
+        Optional<String> stored = s.projection().streamIdentity();
+        if (stored.isPresent() && !stored.get().equals(current)) {
+            LOG.warn(
+                    "projection '{}': its checkpoints were made from stream '{}' created at {}, but the stream now was"
+                            + " created at {} (deleted and created again, or restored): discarding its data and"
+                            + " checkpoints and applying the stream from its first event",
+                    s.name(),
+                    s.filter().stream(),
+                    stored.get(),
+                    current);
+            s.projection().resetForNewStream();
+            position = 0;
+            expected = -1;
+        }
+        if (stored.isEmpty() || !stored.get().equals(current)) {
+            s.projection().recordStreamIdentity(current);
+        }
     }
 
     /** Returns true when the consumer must be reopened (lost delivery, stall, read failure). */

@@ -65,6 +65,28 @@ public interface Projection<E> {
         apply(event);
     }
 
+    /**
+     * The identity of the stream its checkpoints were made from (see {@link #recordStreamIdentity}), empty when none
+     * is recorded or the projection does not keep one. When the runner finds the stream's identity changed – the
+     * stream was deleted and created again, so sequences now name other events – it discards data and checkpoints
+     * with {@link #resetForNewStream()} and applies the new stream from its first event. The default keeps none.
+     */
+    default java.util.Optional<String> streamIdentity() {
+        return java.util.Optional.empty();
+    }
+
+    /** Records the identity of the stream the checkpoints refer to from now on. The default keeps none. */
+    default void recordStreamIdentity(String identity) {}
+
+    /**
+     * Discards data and checkpoints because the stream they were made from is gone (deleted and created again). The
+     * default is {@link #reset()}; a process manager overrides it so that the new stream's events are not mistaken for
+     * ones it already reacted to.
+     */
+    default void resetForNewStream() {
+        reset();
+    }
+
     /** Deletes the projection's data and its checkpoints (of every partition), so a rebuild starts from nothing. */
     void reset();
 }

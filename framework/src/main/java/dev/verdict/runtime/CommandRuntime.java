@@ -2,6 +2,7 @@ package dev.verdict.runtime;
 
 import dev.verdict.decider.Decider;
 import dev.verdict.store.Category;
+import dev.verdict.store.CommandIndex;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.SnapshotStore;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (CommandRuntime runtime = CommandRuntime.builder(eventStore)
  *         .snapshots(snapshotStore)          // optional
+ *         .commandIndex(commandIndex)        // optional: idempotency beyond the server's duplicate window
  *         .cacheSize(50_000)                 // default 10,000 entities; .withoutCache() to turn it off
  *         .retryPolicy(RetryPolicy.defaults().withMaxAttempts(5))
  *         .metrics(new MicrometerRuntimeMetrics(meterRegistry))
@@ -44,6 +46,7 @@ public final class CommandRuntime implements AutoCloseable {
 
     private final EventStore store;
     private final Optional<SnapshotStore> snapshotStore;
+    private final Optional<CommandIndex> commandIndex;
     private final StateCache cache;
     private final EntityLocks locks;
     private final RetryPolicy retryPolicy;
@@ -57,7 +60,10 @@ public final class CommandRuntime implements AutoCloseable {
     private CommandRuntime(Builder builder) {
         this.store = builder.store;
         this.snapshotStore = builder.snapshotStore;
-        this.cache = builder.cacheSize > 0 ? StateCache.bounded(builder.cacheSize) : StateCache.disabled();
+        this.commandIndex = builder.commandIndex;
+        this.cache = builder.cacheSize > 0
+                ? StateCache.bounded(builder.cacheSize, builder.store::streamIdentity)
+                : StateCache.disabled();
         this.locks = new EntityLocks(builder.lockStripes);
         this.retryPolicy = builder.retryPolicy;
         this.metrics = builder.metrics;
@@ -165,6 +171,10 @@ public final class CommandRuntime implements AutoCloseable {
         return snapshotStore;
     }
 
+    Optional<CommandIndex> commandIndex() {
+        return commandIndex;
+    }
+
     StateCache cache() {
         return cache;
     }
@@ -215,6 +225,7 @@ public final class CommandRuntime implements AutoCloseable {
 
         private final EventStore store;
         private Optional<SnapshotStore> snapshotStore = Optional.empty();
+        private Optional<CommandIndex> commandIndex = Optional.empty();
         private long cacheSize = DEFAULT_CACHE_SIZE;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private RuntimeMetrics metrics = RuntimeMetrics.none();
@@ -230,6 +241,19 @@ public final class CommandRuntime implements AutoCloseable {
         /** Reads and writes snapshots there (for registrations that have a state codec). */
         public Builder snapshots(SnapshotStore snapshots) {
             this.snapshotStore = Optional.of(Objects.requireNonNull(snapshots, "snapshots"));
+            return this;
+        }
+
+        /**
+         * Remembers every command's outcome there (e.g. {@code NatsCommandIndex}), so a command id re-sent after any
+         * delay within the index's retention, a restart or a snapshot load is answered with its original outcome and
+         * never stored twice. Without one, re-sends are recognised by the runtime's memory of the last commands per
+         * cached entity and by the server's duplicate window only. Costs one index lookup per command whose id the
+         * in-memory memory does not know (in parallel with a cold load; before the append on a warm one) and one
+         * asynchronous write per outcome. See docs/runtime.md, "Idempotency".
+         */
+        public Builder commandIndex(CommandIndex index) {
+            this.commandIndex = Optional.of(Objects.requireNonNull(index, "index"));
             return this;
         }
 

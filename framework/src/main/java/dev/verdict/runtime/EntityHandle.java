@@ -5,6 +5,8 @@ import dev.verdict.decider.DomainRejection;
 import dev.verdict.store.AppendResult;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
+import dev.verdict.store.CommandIndex;
+import dev.verdict.store.CommandRecord;
 import dev.verdict.store.ConcurrencyConflict;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -33,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * reads only the events it missed, decides again and re-appends, up to the {@link RetryPolicy}'s attempts; then it
  * throws {@link ConflictRetriesExhausted}. A {@link DomainRejection} becomes {@link Outcome.Rejected} and is never
  * retried; any other exception of the decider or the store propagates unchanged. Commands to one entity are
- * serialized inside this JVM.
+ * serialized inside this JVM. A re-sent command id is answered with its original outcome and never stored twice:
+ * within the server's duplicate window and the runtime's memory of each cached entity's last commands always, and
+ * within the retention of the {@link dev.verdict.store.CommandIndex} when the runtime has one (docs/runtime.md,
+ * "Idempotency").
  *
  * <pre>{@code
  * EntityHandle<RxCommand, Prescription, RxEvent> prescriptions = runtime.register(registration);
@@ -62,6 +68,7 @@ public final class EntityHandle<C, S, E> {
     private final RetryPolicy retry;
     private final RuntimeMetrics metrics;
     private final SnapshotWriter snapshots;
+    private final Optional<CommandIndex> commandIndex;
     private final Executor asyncExecutor;
 
     EntityHandle(Registration<C, S, E> registration, CommandRuntime runtime) {
@@ -76,6 +83,7 @@ public final class EntityHandle<C, S, E> {
         this.retry = runtime.retryPolicy();
         this.metrics = runtime.metrics();
         this.snapshots = runtime.snapshotWriter();
+        this.commandIndex = runtime.commandIndex();
         this.asyncExecutor = runtime.asyncExecutor();
     }
 
@@ -102,6 +110,8 @@ public final class EntityHandle<C, S, E> {
      * @param context command id (deduplication: re-sending the same id is safe), correlation, causation, metadata
      * @return {@link Outcome.Accepted}, {@link Outcome.Unchanged} or {@link Outcome.Rejected}
      * @throws ConflictRetriesExhausted when every attempt lost against another writer; nothing was stored
+     * @throws CommandIdReused when the runtime has a command index and the command id was used before for another
+     *     entity; nothing was decided or stored
      * @throws dev.verdict.store.InvalidIdentifier when the id is not a valid entity id
      * @throws dev.verdict.store.EventDecodingFailed when a stored event of the entity cannot be decoded
      * @throws dev.verdict.store.EventStoreUnavailable when the store did not answer: the command may or may not be
@@ -172,7 +182,20 @@ public final class EntityHandle<C, S, E> {
         // a cached state may be stale (another process appended): an append would reveal it, a rejection or a
         // no-op would not, so those are confirmed against the entity's version before they are reported
         boolean confirmed = cached.isEmpty();
+        // the in-memory memory knows the last commands of a cached entity; any other id may have been seen before
+        // (another process, a restart, a snapshot, long ago): ask the index, in parallel with a cold load
+        CompletableFuture<Optional<CommandRecord>> recorded = commandIndex.isPresent()
+                        && (cached.isEmpty()
+                                || cached.get().recent(context.commandId()).isEmpty())
+                ? commandIndex.get().find(context.commandId())
+                : null;
         KnownState<S> known = cached.isPresent() ? cacheHit(cached.get()) : loadAndRemember(entity);
+        if (recorded != null) {
+            Optional<CommandRecord> earlier = join(recorded);
+            if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
+                return original(entity, known, earlier.get(), context);
+            }
+        }
         List<Long> overtaken = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             Optional<KnownState.CommandSpan> earlier = known.recent(context.commandId());
@@ -208,9 +231,19 @@ public final class EntityHandle<C, S, E> {
                         continue;
                     }
                 }
-                return rejection != null
-                        ? new Outcome.Rejected<>(entity, rejection, known.version(), known.state())
-                        : new Outcome.Unchanged<>(entity, known.version(), known.state());
+                if (rejection != null) {
+                    record(new CommandRecord.Rejected(
+                            context.commandId(),
+                            entity,
+                            known.streamIdentity(),
+                            known.version(),
+                            rejection.code(),
+                            rejection.getMessage()));
+                    return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
+                }
+                record(new CommandRecord.Unchanged(
+                        context.commandId(), entity, known.streamIdentity(), known.version()));
+                return new Outcome.Unchanged<>(entity, known.version(), known.state());
             }
             List<EncodedEvent> encoded = new ArrayList<>(events.size());
             for (E event : events) {
@@ -268,10 +301,16 @@ public final class EntityHandle<C, S, E> {
         for (Long sequence : result.sequences()) {
             recent = recent.including(context.commandId(), sequence);
         }
-        KnownState<S> next =
-                new KnownState<>(state, result.version(), known.eventsSinceSnapshot() + events.size(), recent);
+        KnownState<S> next = new KnownState<>(
+                state, result.version(), known.eventsSinceSnapshot() + events.size(), recent, known.streamIdentity());
         next = maybeSnapshot(entity, next);
         cache.remember(entity, next);
+        record(new CommandRecord.Appended(
+                context.commandId(),
+                entity,
+                next.streamIdentity(),
+                result.sequences().get(0),
+                result.sequences().get(result.sequences().size() - 1)));
         return new Outcome.Accepted<>(entity, appended, next.version(), state, false);
     }
 
@@ -304,7 +343,78 @@ public final class EntityHandle<C, S, E> {
                     + ", but none of its events could be read back");
         }
         LOG.debug("{}: command {} was already appended at {}", entity, ctx.commandId(), original);
+        // (re)written: repairs the index when the process that appended died before it recorded the command
+        record(new CommandRecord.Appended(
+                ctx.commandId(),
+                entity,
+                known.streamIdentity(),
+                original.get(0).sequence(),
+                original.get(original.size() - 1).sequence()));
         return new Outcome.Accepted<>(entity, original, known.version(), known.state(), true);
+    }
+
+    /**
+     * A command the index remembers: answered with its original outcome, never decided again (today's state could give
+     * another answer, and deciding again could store its events twice once the server's duplicate window is over).
+     */
+    private Outcome<S, E> original(EntityRef entity, KnownState<S> known, CommandRecord earlier, CommandContext ctx) {
+        if (!earlier.entity().equals(entity)) {
+            throw new CommandIdReused(ctx.commandId(), entity, earlier.entity());
+        }
+        if (earlier instanceof CommandRecord.Appended appended) {
+            KnownState<S> current = known;
+            if (current.version() < appended.lastSequence()) {
+                current = loader.catchUp(entity, current, event -> {});
+                cache.remember(entity, current);
+            }
+            return resent(
+                    entity,
+                    current,
+                    new KnownState.CommandSpan(ctx.commandId(), appended.firstSequence(), appended.lastSequence()),
+                    ctx);
+        }
+        LOG.debug("{}: command {} was decided before: {}", entity, ctx.commandId(), earlier);
+        if (earlier instanceof CommandRecord.Rejected rejected) {
+            return new Outcome.Rejected<>(
+                    entity,
+                    new RememberedRejection(rejected.code(), rejected.message()),
+                    known.version(),
+                    known.state());
+        }
+        return new Outcome.Unchanged<>(entity, known.version(), known.state());
+    }
+
+    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
+    private boolean ofThisStream(EntityRef entity, CommandRecord earlier, KnownState<S> known) {
+        String then = earlier.streamIdentity();
+        String now = known.streamIdentity();
+        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
+            return true;
+        }
+        LOG.warn(
+                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
+                        + " again",
+                entity,
+                earlier.commandId(),
+                then,
+                now);
+        return false;
+    }
+
+    private void record(CommandRecord record) {
+        commandIndex.ifPresent(index -> index.record(record));
+    }
+
+    /** The index's answer, or what it failed with (an unanswered lookup fails the command: nothing was decided). */
+    private static Optional<CommandRecord> join(CompletableFuture<Optional<CommandRecord>> lookup) {
+        try {
+            return lookup.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     private KnownState<S> maybeSnapshot(EntityRef entity, KnownState<S> next) {
@@ -318,7 +428,7 @@ public final class EntityHandle<C, S, E> {
                 .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
             return next;
         }
-        snapshots.write(category, entity, stateCodec.get(), next.state(), next.version());
+        snapshots.write(category, entity, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
         return next.withEventsSinceSnapshot(0);
     }
 

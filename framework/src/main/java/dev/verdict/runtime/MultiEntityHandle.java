@@ -314,7 +314,7 @@ public final class MultiEntityHandle<C, S, E> {
 
     private void load(Part part) {
         if (!part.ownState) {
-            part.known = KnownState.initial(new ArrayList<>());
+            part.known = KnownState.initial(new ArrayList<>(), store.streamIdentity());
             foldEvents(part, ReadRange.all(), RuntimeMetrics.LoadSource.EVENTS);
             part.confirmed = true;
             return;
@@ -352,7 +352,7 @@ public final class MultiEntityHandle<C, S, E> {
             recent[0] = recent[0].including(recorded.commandId(), recorded.sequence());
         });
         metrics.loaded(part.ref.category(), source, read.eventsRead(), Duration.ofNanos(System.nanoTime() - start));
-        part.known = new KnownState<>(events, read.lastSequence(), 0, recent[0]);
+        part.known = new KnownState<>(events, read.lastSequence(), 0, recent[0], part.known.streamIdentity());
     }
 
     /**
@@ -460,7 +460,11 @@ public final class MultiEntityHandle<C, S, E> {
                 continue;
             }
             KnownState<Object> next = new KnownState<>(
-                    part.ownState ? state : appended, version, part.known.eventsSinceSnapshot() + count, recent);
+                    part.ownState ? state : appended,
+                    version,
+                    part.known.eventsSinceSnapshot() + count,
+                    recent,
+                    part.known.streamIdentity());
             if (part.ownState) {
                 next = maybeSnapshot(part, next);
                 cache.remember(part.ref, next);
@@ -481,7 +485,8 @@ public final class MultiEntityHandle<C, S, E> {
                 .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
             return next;
         }
-        snapshots.write(part.ref.category(), part.ref, stateCodec.get(), next.state(), next.version());
+        snapshots.write(
+                part.ref.category(), part.ref, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
         return next.withEventsSinceSnapshot(0);
     }
 

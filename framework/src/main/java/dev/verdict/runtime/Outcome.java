@@ -109,9 +109,11 @@ public sealed interface Outcome<S, E> permits Outcome.Accepted, Outcome.Unchange
      * rejection.
      *
      * @param entity the entity
-     * @param rejection the refusal, with its stable {@link DomainRejection#code()}
-     * @param version the version the command was decided on
-     * @param state the state the command was decided on
+     * @param rejection the refusal, with its stable {@link DomainRejection#code()}; for a re-sent command whose
+     *     rejection the command-id index remembers, a {@link RememberedRejection} with the original code and message
+     * @param version the version the command was decided on (for a remembered rejection: the entity's current
+     *     version)
+     * @param state the state the command was decided on (for a remembered rejection: the entity's current state)
      */
     record Rejected<S, E>(EntityRef entity, DomainRejection rejection, long version, S state) implements Outcome<S, E> {
         public Rejected {

@@ -47,21 +47,23 @@ final class SnapshotWriter implements AutoCloseable {
         return store.isPresent();
     }
 
-    <S> void write(Category category, EntityRef entity, StateCodec<S> codec, S state, long version) {
+    <S> void write(
+            Category category, EntityRef entity, StateCodec<S> codec, S state, long version, String streamIdentity) {
         if (executor == null) {
             return;
         }
         try {
-            executor.execute(() -> save(category, entity, codec, state, version));
+            executor.execute(() -> save(category, entity, codec, state, version, streamIdentity));
         } catch (RejectedExecutionException e) {
             LOG.debug("snapshot of {} at version {} dropped: the write queue is full or closed", entity, version);
             metrics.snapshotWrite(category, RuntimeMetrics.SnapshotWrite.DROPPED);
         }
     }
 
-    private <S> void save(Category category, EntityRef entity, StateCodec<S> codec, S state, long version) {
+    private <S> void save(
+            Category category, EntityRef entity, StateCodec<S> codec, S state, long version, String streamIdentity) {
         try {
-            Snapshot snapshot = new Snapshot(version, codec.fingerprint(), codec.encode(state));
+            Snapshot snapshot = new Snapshot(version, codec.fingerprint(), codec.encode(state), streamIdentity);
             store.orElseThrow().save(entity, snapshot);
             metrics.snapshotWrite(category, RuntimeMetrics.SnapshotWrite.WRITTEN);
             LOG.trace("snapshot of {} written at version {}", entity, version);

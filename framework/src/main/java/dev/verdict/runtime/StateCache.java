@@ -6,6 +6,9 @@ import dev.verdict.store.EntityRef;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime's memory of (state, version) per entity, bounded by entity count (Caffeine, W-TinyLFU eviction). A
@@ -16,22 +19,30 @@ import java.util.function.Function;
  * <p>Each entity has a slot that holds its latest known state; replacing the state is a compare-and-set on the slot,
  * not a write to the cache, so a command on a cached entity costs the cache one read. If the slot is evicted while a
  * command updates it, the update only lands in the evicted slot: the next command loads the entity again.
+ *
+ * <p>The cache is bound to the stream's identity: a state derived from another incarnation of the stream (deleted and
+ * recreated since) is never returned – it is dropped with a warning, and the entity is loaded from the new stream.
  */
 final class StateCache {
+    private static final Logger LOG = LoggerFactory.getLogger(StateCache.class);
     private static final Function<EntityRef, Slot> NEW_SLOT = entity -> new Slot();
 
     private final Cache<EntityRef, Slot> cache;
+    private final Supplier<String> streamIdentity;
+    private volatile String warnedAbout = "";
 
-    private StateCache(Cache<EntityRef, Slot> cache) {
+    private StateCache(Cache<EntityRef, Slot> cache, Supplier<String> streamIdentity) {
         this.cache = cache;
+        this.streamIdentity = streamIdentity;
     }
 
-    static StateCache bounded(long maxEntities) {
-        return new StateCache(Caffeine.newBuilder().maximumSize(maxEntities).build());
+    /** A cache of at most {@code maxEntities} states of the stream whose current identity {@code streamIdentity} tells. */
+    static StateCache bounded(long maxEntities, Supplier<String> streamIdentity) {
+        return new StateCache(Caffeine.newBuilder().maximumSize(maxEntities).build(), streamIdentity);
     }
 
     static StateCache disabled() {
-        return new StateCache(null);
+        return new StateCache(null, () -> "");
     }
 
     boolean enabled() {
@@ -44,7 +55,24 @@ final class StateCache {
             return Optional.empty();
         }
         Slot slot = cache.getIfPresent(entity);
-        return slot == null ? Optional.empty() : Optional.ofNullable((KnownState<S>) slot.get());
+        KnownState<S> known = slot == null ? null : (KnownState<S>) slot.get();
+        if (known == null) {
+            return Optional.empty();
+        }
+        String current = streamIdentity.get();
+        if (!known.streamIdentity().equals(current)) {
+            if (!current.equals(warnedAbout)) {
+                warnedAbout = current;
+                LOG.warn(
+                        "the stream was recreated (identity {}, cached states have {}): cached states are dropped"
+                                + " and entities loaded again",
+                        current,
+                        known.streamIdentity());
+            }
+            cache.asMap().remove(entity, slot);
+            return Optional.empty();
+        }
+        return Optional.of(known);
     }
 
     void remember(EntityRef entity, KnownState<?> state) {
@@ -67,10 +95,15 @@ final class StateCache {
     private static final class Slot extends AtomicReference<KnownState<?>> {
         private static final long serialVersionUID = 1L;
 
-        /** Keeps {@code state} unless the slot already holds a higher version. */
+        /**
+         * Keeps {@code state} unless the slot already holds a higher version of the same stream (versions of another
+         * incarnation of the stream do not compare; a stale one is dropped by {@link StateCache#get}).
+         */
         void offer(KnownState<?> state) {
             KnownState<?> current = get();
-            while (current == null || state.version() >= current.version()) {
+            while (current == null
+                    || !state.streamIdentity().equals(current.streamIdentity())
+                    || state.version() >= current.version()) {
                 if (compareAndSet(current, state)) {
                     return;
                 }

@@ -55,11 +55,13 @@ final class StateLoader<S, E> {
     /** The entity's latest state: from a valid snapshot and its tail, else from all events. */
     KnownState<S> load(EntityRef entity) {
         long start = System.nanoTime();
-        Optional<KnownState<S>> fromSnapshot = loadFromSnapshot(entity, start);
+        // the identity before the read: a recreation noticed during the load makes this state stale, not the next
+        String identity = store.streamIdentity();
+        Optional<KnownState<S>> fromSnapshot = loadFromSnapshot(entity, start, identity);
         if (fromSnapshot.isPresent()) {
             return fromSnapshot.get();
         }
-        Fold fold = fold(entity, ReadRange.all(), KnownState.initial(decider.initialState()), event -> {});
+        Fold fold = fold(entity, ReadRange.all(), KnownState.initial(decider.initialState(), identity), event -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.EVENTS, fold.eventsRead, elapsed(start));
         return fold.known(fold.eventsRead);
     }
@@ -79,12 +81,13 @@ final class StateLoader<S, E> {
     /** The state of the events inside the range, from the initial state; for "as of" queries. */
     EntityState<S> loadRange(EntityRef entity, ReadRange range) {
         long start = System.nanoTime();
-        Fold fold = fold(entity, range, KnownState.initial(decider.initialState()), event -> {});
+        Fold fold =
+                fold(entity, range, KnownState.initial(decider.initialState(), store.streamIdentity()), event -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.EVENTS, fold.eventsRead, elapsed(start));
         return new EntityState<>(entity, fold.state, fold.version);
     }
 
-    private Optional<KnownState<S>> loadFromSnapshot(EntityRef entity, long start) {
+    private Optional<KnownState<S>> loadFromSnapshot(EntityRef entity, long start, String identity) {
         if (snapshots.isEmpty()) {
             return Optional.empty();
         }
@@ -115,6 +118,17 @@ final class StateLoader<S, E> {
             metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.STALE);
             return Optional.empty();
         }
+        if (!snapshot.madeFromStream(identity)) {
+            LOG.warn(
+                    "snapshot of {} at version {} ignored: it was made from another incarnation of the stream"
+                            + " (stream identity {}, now {}: deleted and recreated); loading from events",
+                    entity,
+                    snapshot.version(),
+                    snapshot.streamIdentity(),
+                    identity);
+            metrics.snapshotLookup(category, RuntimeMetrics.SnapshotLookup.STALE);
+            return Optional.empty();
+        }
         S state;
         try {
             state = stateCodec.decode(snapshot.state());
@@ -138,9 +152,9 @@ final class StateLoader<S, E> {
         if (snapshot.version() == head || decider.isTerminal(state)) {
             // at the head, or absorbing: no event after it can matter for deciding
             metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, 0, elapsed(start));
-            return Optional.of(new KnownState<>(state, snapshot.version(), 0, RecentCommands.NONE));
+            return Optional.of(new KnownState<>(state, snapshot.version(), 0, RecentCommands.NONE, identity));
         }
-        KnownState<S> fromSnapshot = new KnownState<>(state, snapshot.version(), 0, RecentCommands.NONE);
+        KnownState<S> fromSnapshot = new KnownState<>(state, snapshot.version(), 0, RecentCommands.NONE, identity);
         Fold fold = fold(entity, ReadRange.after(snapshot.version()).upToSequence(head), fromSnapshot, event -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.SNAPSHOT, fold.eventsRead, elapsed(start));
         return Optional.of(fold.known(fold.eventsRead));
@@ -162,7 +176,7 @@ final class StateLoader<S, E> {
     }
 
     private Fold fold(EntityRef entity, ReadRange range, KnownState<S> from, Consumer<AppendedEvent<E>> observer) {
-        Fold fold = new Fold(from.state(), from.recentCommands());
+        Fold fold = new Fold(from.state(), from.recentCommands(), from.streamIdentity());
         ReadResult result = store.read(entity, range, recorded -> {
             E event = decode(recorded);
             fold.state = decider.evolve(fold.state, event);
@@ -189,14 +203,16 @@ final class StateLoader<S, E> {
         long version;
         long eventsRead;
         RecentCommands recent;
+        final String streamIdentity;
 
-        Fold(S state, RecentCommands recent) {
+        Fold(S state, RecentCommands recent, String streamIdentity) {
             this.state = state;
             this.recent = recent;
+            this.streamIdentity = streamIdentity;
         }
 
         KnownState<S> known(long eventsSinceSnapshot) {
-            return new KnownState<>(state, version, eventsSinceSnapshot, recent);
+            return new KnownState<>(state, version, eventsSinceSnapshot, recent, streamIdentity);
         }
     }
 }

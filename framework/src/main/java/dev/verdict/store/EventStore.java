@@ -106,6 +106,18 @@ public interface EventStore {
         }
     }
 
+    /**
+     * The identity of the stream (the incarnation of the store) the events live in: it changes when the stream is
+     * deleted and created again, so a state derived from the old stream (a snapshot, a cached state) can be told from
+     * one derived from the current stream and discarded. On NATS, the stream's creation time as the server reports it
+     * (what nats-server's own stream identity is a hash of); re-read at most every few seconds, so a recreation is
+     * noticed within that delay. Never empty for a store that can tell; this default ({@code ""}) means the store
+     * cannot, and states are then never discarded for it.
+     */
+    default String streamIdentity() {
+        return "";
+    }
+
     /** Reads the events inside the range into a list. Convenient for short histories and tests. */
     default List<RecordedEvent> readAll(EntityRef entity, ReadRange range) {
         List<RecordedEvent> events = new ArrayList<>();

@@ -5,16 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
+import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.Outcome;
+import dev.verdict.runtime.Registration;
+import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
+import dev.verdict.store.CommandRecord;
+import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.ReadRange;
+import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.store.nats.NatsCommandIndex;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
+import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -22,7 +33,9 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +52,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * direct gets, acks). {@code intruder} lives in another account.
  */
 class AccessControlTest {
+    /** What docs/operations.md documents for the application user: keep the two in step. */
     private static final String APP_PERMISSIONS = "publish: { allow: [\"bank.>\", \"$JS.API.INFO\","
             + " \"$JS.API.STREAM.INFO.bank\", \"$JS.API.DIRECT.GET.bank\", \"$JS.API.DIRECT.GET.bank.>\","
-            + " \"$JS.API.STREAM.MSG.GET.bank\"] }, subscribe: { allow: [\"_INBOX.>\"] }";
+            + " \"$JS.API.STREAM.MSG.GET.bank\","
+            // long histories and reads a lagging replica answered short continue on an ephemeral consumer
+            + " \"$JS.API.CONSUMER.CREATE.bank.>\", \"$JS.API.CONSUMER.INFO.bank.>\","
+            + " \"$JS.API.CONSUMER.DELETE.bank.>\", \"$JS.API.CONSUMER.MSG.NEXT.bank.>\","
+            // snapshots
+            + " \"$KV.bank-snapshots.>\", \"$JS.API.STREAM.INFO.KV_bank-snapshots\","
+            + " \"$JS.API.DIRECT.GET.KV_bank-snapshots.>\", \"$JS.API.STREAM.MSG.GET.KV_bank-snapshots\","
+            // the command-id index
+            + " \"$KV.bank-commands.>\", \"$JS.API.STREAM.INFO.KV_bank-commands\","
+            + " \"$JS.API.STREAM.MSG.GET.KV_bank-commands\"] },"
+            + " subscribe: { allow: [\"_INBOX.>\"] }";
+
     private static final String PROJECTOR_PERMISSIONS = "publish: { allow: [\"$JS.API.INFO\","
             + " \"$JS.API.STREAM.INFO.bank\", \"$JS.API.DIRECT.GET.bank\", \"$JS.API.DIRECT.GET.bank.>\","
             + " \"$JS.API.STREAM.MSG.GET.bank\", \"$JS.API.CONSUMER.CREATE.bank.>\","
@@ -58,6 +83,10 @@ class AccessControlTest {
             "      { user: admin, password: admin-secret }",
             "      { user: app, password: app-secret, permissions: { " + APP_PERMISSIONS + " } }",
             "      { user: projector, password: projector-secret, permissions: { " + PROJECTOR_PERMISSIONS + " } }",
+            // the application user without direct gets: stands in for a replica that never answers them
+            "      { user: nodirect, password: nodirect-secret, permissions: { "
+                    + APP_PERMISSIONS.replace(" \"$JS.API.DIRECT.GET.bank\", \"$JS.API.DIRECT.GET.bank.>\",", "")
+                    + " } }",
             "    ]",
             "  }",
             "  OTHER {",
@@ -73,6 +102,8 @@ class AccessControlTest {
     static void provision() throws Exception {
         admin = connect("admin", "admin-secret", new ErrorLog());
         NatsEventStore.create(admin, NatsEventStoreConfig.of("bank"));
+        NatsSnapshotStore.create(admin, NatsEventStoreConfig.of("bank"));
+        NatsCommandIndex.create(admin, NatsEventStoreConfig.of("bank"));
         NatsEventStore.create(admin, NatsEventStoreConfig.of("audit"));
     }
 
@@ -92,7 +123,8 @@ class AccessControlTest {
                 REFUSED.get(),
                 0,
                 0,
-                "app user: appends and reads its store, a publish to another store is refused (permissions"
+                "app user: appends and reads its store, runs the runtime on a 300-event history with snapshots and"
+                        + " the command-id index, a publish to another store is refused (permissions"
                         + " violation, nothing stored); read-only projector: append refused (EventStoreUnavailable +"
                         + " permissions violation naming the subject, nothing stored), reads and runs a durable"
                         + " projection; another account: stream not found (StoreMisconfigured), sees no messages."));
@@ -139,6 +171,85 @@ class AccessControlTest {
             ACCEPTED.incrementAndGet();
             assertThat(store.version(COUNTER)).isGreaterThan(before);
             assertThat(store.readAll(COUNTER, ReadRange.all())).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theApplicationUserRunsTheRuntimeOnALongHistoryWithSnapshotsAndTheCommandIndex() throws Exception {
+        ErrorLog errors = new ErrorLog();
+        EntityRef longOne = EntityRef.of("counter", "long-1");
+        try (Connection app = connect("app", "app-secret", errors)) {
+            NatsEventStore store = existingStore(app, "bank");
+            NatsEventStoreConfig existing = NatsEventStoreConfig.builder()
+                    .storeName(StoreName.of("bank"))
+                    .provision(false)
+                    .build();
+            // a history longer than one batch direct get (256 events): the rest is read through a consumer
+            List<EncodedEvent> history = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                history.add(BoundedCounter.CODEC.encode(new BoundedCounter.Added(1)));
+                history.add(BoundedCounter.CODEC.encode(new BoundedCounter.Taken(1)));
+            }
+            long version = store.append(longOne, store.version(longOne), history, CommandContext.create())
+                    .version();
+            NatsSnapshotStore snapshots = NatsSnapshotStore.create(app, existing);
+            NatsCommandIndex index = NatsCommandIndex.create(app, existing);
+            CommandContext command = CommandContext.create();
+            try (CommandRuntime runtime = CommandRuntime.builder(store)
+                    .snapshots(snapshots)
+                    .commandIndex(index)
+                    .build()) {
+                EntityHandle<BoundedCounter.Command, BoundedCounter.Counter, BoundedCounter.Event> counters =
+                        runtime.register(Registration.of("counter", BoundedCounter.decider(), BoundedCounter.CODEC)
+                                .withStateCodec(JsonStateCodec.of(BoundedCounter.Counter.class))
+                                .withSnapshotPolicy(SnapshotPolicy.everyEvents(1)));
+                SENT.incrementAndGet();
+                Outcome<BoundedCounter.Counter, BoundedCounter.Event> outcome =
+                        counters.handle("long-1", new BoundedCounter.Add(2), command);
+                assertThat(outcome).isInstanceOf(Outcome.Accepted.class);
+                ACCEPTED.incrementAndGet();
+                assertThat(outcome.state()).isEqualTo(new BoundedCounter.Counter(2, 301));
+            }
+            // closing wrote the snapshot; the command's record was published
+            assertThat(snapshots.load(longOne))
+                    .hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(version + 1));
+            assertThat(snapshots.failedSaves()).isZero();
+            assertThat(awaitRecord(index, command)).isPresent();
+            assertThat(index.failedRecords()).isZero();
+            assertThat(errors.poll()).as("permission errors").isEmpty();
+        }
+    }
+
+    private static Optional<CommandRecord> awaitRecord(NatsCommandIndex index, CommandContext command)
+            throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            Optional<CommandRecord> found = index.find(command.commandId()).join();
+            if (found.isPresent()) {
+                return found;
+            }
+            Thread.sleep(100);
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void readsWhoseDirectGetsGetNoAnswerAreServedFromTheStreamLeader() throws Exception {
+        EntityRef entity = EntityRef.of("counter", "unanswered-1");
+        try (Connection app = connect("app", "app-secret", new ErrorLog());
+                Connection noDirect = connect("nodirect", "nodirect-secret", new ErrorLog())) {
+            NatsEventStore store = existingStore(app, "bank");
+            List<EncodedEvent> three = List.of(
+                    BoundedCounter.CODEC.encode(new BoundedCounter.Added(1)),
+                    BoundedCounter.CODEC.encode(new BoundedCounter.Added(2)),
+                    BoundedCounter.CODEC.encode(new BoundedCounter.Added(3)));
+            long version =
+                    store.append(entity, 0, three, CommandContext.create()).version();
+
+            NatsEventStore withoutDirectGets = existingStore(noDirect, "bank");
+            assertThat(withoutDirectGets.version(entity)).isEqualTo(version);
+            assertThat(withoutDirectGets.readAll(entity, ReadRange.all()))
+                    .extracting(RecordedEvent::sequence)
+                    .containsExactly(version - 2, version - 1, version);
         }
     }
 
@@ -242,6 +353,11 @@ class AccessControlTest {
         @Override
         public void errorOccurred(Connection conn, String error) {
             errors.add(error);
+        }
+
+        /** An error reported so far, if any (without waiting). */
+        Optional<String> poll() {
+            return Optional.ofNullable(errors.poll());
         }
 
         String next() throws InterruptedException {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -242,17 +243,77 @@ public final class JdbcProjection<E> implements Projection<E> {
                             + " updated_at TIMESTAMP NOT NULL)");
                 }
                 c.commit();
+                addIdentityColumn();
                 return;
             } catch (SQLException e) {
                 rollbackQuietly();
                 last = e;
                 if (tableExists()) {
+                    addIdentityColumn();
                     return;
                 }
                 LOG.debug("creating {} failed (attempt {}): {}", CHECKPOINT_TABLE, attempt, e.toString());
             }
         }
         throw failure("create the checkpoint table", last);
+    }
+
+    /** The column of the stream identity, added to checkpoint tables of earlier versions. */
+    private void addIdentityColumn() {
+        try {
+            Connection c = connection();
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate(
+                        "ALTER TABLE " + CHECKPOINT_TABLE + " ADD COLUMN IF NOT EXISTS stream_identity VARCHAR(64)");
+            }
+            c.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            LOG.debug("adding stream_identity to {}: {}", CHECKPOINT_TABLE, e.toString());
+        }
+    }
+
+    /**
+     * The identity of the stream the checkpoints were made from, as recorded in the projection's own row ({@code
+     * stream_identity}); empty before the first record.
+     */
+    @Override
+    public synchronized Optional<String> streamIdentity() {
+        try {
+            Connection c = connection();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT stream_identity FROM " + CHECKPOINT_TABLE + " WHERE projection = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    Optional<String> identity = rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                    c.commit();
+                    return identity;
+                }
+            }
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("read the stream identity", e);
+        }
+    }
+
+    @Override
+    public synchronized void recordStreamIdentity(String identity) {
+        try {
+            Connection c = connection();
+            if (readCheckpoint(c, name) < 0) {
+                insertRow(c, name);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE " + CHECKPOINT_TABLE + " SET stream_identity = ? WHERE projection = ?")) {
+                ps.setString(1, identity);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("record the stream identity", e);
+        }
     }
 
     private boolean tableExists() {

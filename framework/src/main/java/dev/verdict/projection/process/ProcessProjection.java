@@ -108,6 +108,8 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     /** The KV bucket holding every hosted process's state and checkpoint. */
     public static final String BUCKET = "verdict-process-state";
 
+    private static final String IDENTITY_KEY = ".stream-identity";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProcessProjection.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** KV {@code create}/{@code update} refused: the entry's revision is not the expected one. */
@@ -398,6 +400,51 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                                 + " times while resetting it; retrying later",
                         null);
             }
+        }
+    }
+
+    /**
+     * Starts the state over for a stream that was deleted and created again: unlike {@link #reset()} there is no quiet
+     * mark – the new stream's events are new, so the process reacts to every one of them.
+     */
+    @Override
+    public synchronized void resetForNewStream() {
+        for (int attempt = 1; ; attempt++) {
+            Stored<S> current = read();
+            Optional<Stored<S>> written = write(current, process.initialState(), 0, 0);
+            if (written.isPresent()) {
+                stored = written.get();
+                seenHigh = 0;
+                return;
+            }
+            if (attempt >= CAS_ATTEMPTS) {
+                throw new ProjectionUnavailable(
+                        "process '" + name + "': the state was written concurrently " + attempt
+                                + " times while resetting it; retrying later",
+                        null);
+            }
+        }
+    }
+
+    /** The identity of the stream the state was made from, kept under the key {@code <name>.stream-identity}. */
+    @Override
+    public Optional<String> streamIdentity() {
+        try {
+            KeyValueEntry entry = kv.get(name + IDENTITY_KEY);
+            return entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null
+                    ? Optional.empty()
+                    : Optional.of(new String(entry.getValue(), StandardCharsets.UTF_8));
+        } catch (IOException | JetStreamApiException e) {
+            throw new ProjectionUnavailable("cannot read the stream identity of process '" + name + "'", e);
+        }
+    }
+
+    @Override
+    public void recordStreamIdentity(String identity) {
+        try {
+            kv.put(name + IDENTITY_KEY, identity.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | JetStreamApiException e) {
+            throw new ProjectionUnavailable("cannot record the stream identity of process '" + name + "'", e);
         }
     }
 

@@ -15,14 +15,28 @@ import java.util.function.Predicate;
  * {@code {"seq":S,"next_by_subj":subject,"batch":N}} to {@code $JS.API.DIRECT.GET.<stream>} is answered by up to N
  * messages and an end-of-batch status; the next page starts after the last sequence received. No consumer is
  * created, so nothing is left behind on the server.
+ *
+ * <p>Direct gets are answered by any replica that serves them; one that hangs (a stalled process) would stall the
+ * read for the whole request timeout. A page without an answer within the page timeout ends the scan with {@link
+ * Unanswered}, so the caller can read on another way (from the leader) instead of waiting.
  */
 final class DirectBatchReader {
+    /** No answer within the page timeout: the messages visited so far are valid, the rest must be read elsewhere. */
+    static final class Unanswered extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unanswered(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final Connection connection;
     private final String stream;
     private final String apiSubject;
     private final Duration timeout;
     private final int pageSize;
 
+    /** @param timeout how long to wait for each answer of a page before giving up with {@link Unanswered} */
     DirectBatchReader(Connection connection, String stream, Duration timeout, int pageSize) {
         this.connection = connection;
         this.stream = stream;
@@ -58,10 +72,8 @@ final class DirectBatchReader {
                 while (true) {
                     Message m = sub.nextMessage(timeout);
                     if (m == null) {
-                        throw new EventStoreUnavailable(
-                                "no answer within " + timeout + " to a direct get of '" + subject + "' from sequence "
-                                        + next + " on stream '" + stream + "'",
-                                null);
+                        throw new Unanswered("no answer within " + timeout + " to a direct get of '" + subject
+                                + "' from sequence " + next + " on stream '" + stream + "'");
                     }
                     if (m.isStatusMessage()) {
                         if (m.getStatus().isEob()) {

@@ -53,9 +53,6 @@ final class MultiSubjectBatch {
     private static final Logger LOG = LoggerFactory.getLogger(MultiSubjectBatch.class);
 
     static final String EXPECTED_LAST_SUBJECT_SEQUENCE_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject";
-    private static final int WRONG_LAST_SEQUENCE = 10071;
-    private static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
-    private static final int BATCH_DUPLICATE = 10201;
     private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
 
     private final NatsEventStore store;
@@ -108,12 +105,12 @@ final class MultiSubjectBatch {
             return send(messages, events, guards);
         } catch (JetStreamApiException e) {
             int code = e.getApiErrorCode();
-            if (code == WRONG_LAST_SEQUENCE || code == WRONG_LAST_SEQUENCE_CLUSTERED) {
+            if (JetStreamErrors.isWrongLastSequence(code)) {
                 Matcher m = ACTUAL_SEQUENCE.matcher(String.valueOf(e.getErrorDescription()));
                 throw new ConflictAcrossEntities(
                         guards, m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty());
             }
-            if (code == BATCH_DUPLICATE) {
+            if (code == JetStreamErrors.BATCH_DUPLICATE) {
                 return confirmDuplicate(versions, events, context, e);
             }
             throw new EventStoreException(

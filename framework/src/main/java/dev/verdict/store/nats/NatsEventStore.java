@@ -22,14 +22,15 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import io.nats.client.support.NatsJetStreamConstants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -65,8 +68,12 @@ import org.slf4j.LoggerFactory;
  *       is published: {@link EventTooLarge} means nothing was written;
  *   <li>no answer in time, a lost connection or no responders is {@link EventStoreUnavailable}: the outcome is
  *       unknown and re-sending with the same command id is safe;
- *   <li>reads use batch direct gets (no consumer is created, nothing is left behind) and fail with {@code
- *       EventDecodingFailed} on a message that is not a Verdict event.
+ *   <li>reads, {@link #version} and the searches for a re-sent command's original events are consistent with the
+ *       stream leader, also on a replicated stream whose replicas lag: the version comes from the leader ({@code
+ *       STREAM.MSG.GET}); events come from batch direct gets (any replica) for as long as those reach the
+ *       leader's last sequence of the subject, and from an ephemeral consumer for the rest (see
+ *       docs/nats-mapping.md, "Consistent reads");
+ *   <li>reads fail with {@code EventDecodingFailed} on a message that is not a Verdict event.
  * </ul>
  *
  * <p>Thread-safe: one instance serves all threads of an application (appends to different entities run in
@@ -94,9 +101,8 @@ public final class NatsEventStore implements EventStore {
     static final String BATCH_SEQUENCE = "Nats-Batch-Sequence";
     static final String BATCH_COMMIT = "Nats-Batch-Commit";
 
-    private static final int WRONG_LAST_SEQUENCE = 10071;
-    private static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
-    private static final int BATCH_DUPLICATE = 10201;
+    private static final Pattern LEADER_SEQUENCE = Pattern.compile("\"seq\":(\\d{1,19})");
+    private static final Pattern LEADER_ERROR_CODE = Pattern.compile("\"err_code\":(\\d{1,9})");
     private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
     /** Events read by one batch direct get before a read switches to a consumer (see docs/nats-mapping.md). */
     static final int DIRECT_READ_LIMIT = 256;
@@ -107,21 +113,40 @@ public final class NatsEventStore implements EventStore {
     private final String stream;
     private final Duration timeout;
     private final DirectBatchReader reader;
-    private final String directGetSubject;
+    private final String leaderGetSubject;
     private final ConsumerReader consumerReader;
     private final Clock clock;
     private final MultiSubjectBatch acrossEntities;
 
-    private NatsEventStore(Connection connection, NatsEventStoreConfig config, Clock clock) throws IOException {
+    /**
+     * How long a read waits for a direct get before it reads on from the leader's side (a consumer): short, because
+     * any replica may answer a direct get and a stalled one would otherwise stall the read for the request timeout.
+     */
+    static Duration directGetTimeout(Duration requestTimeout) {
+        Duration limit = Duration.ofSeconds(2);
+        return requestTimeout.compareTo(limit) < 0 ? requestTimeout : limit;
+    }
+
+    /** How often the stream's identity is re-read (on use, asynchronously): the delay to notice a recreation. */
+    static final Duration IDENTITY_REFRESH = Duration.ofSeconds(5);
+
+    private volatile String identity;
+    private volatile long identityReadAt;
+    private final AtomicBoolean identityRefreshing = new AtomicBoolean();
+
+    private NatsEventStore(Connection connection, NatsEventStoreConfig config, Clock clock, String identity)
+            throws IOException {
         this.connection = connection;
         this.config = config;
         this.name = config.storeName();
         this.stream = name.value();
         this.timeout = config.requestTimeout();
-        this.reader = new DirectBatchReader(connection, stream, timeout, DIRECT_READ_LIMIT);
-        this.directGetSubject = "$JS.API.DIRECT.GET." + stream;
+        this.reader = new DirectBatchReader(connection, stream, directGetTimeout(timeout), DIRECT_READ_LIMIT);
+        this.leaderGetSubject = "$JS.API.STREAM.MSG.GET." + stream;
         this.consumerReader = new ConsumerReader(connection, stream, timeout);
         this.clock = clock;
+        this.identity = identity;
+        this.identityReadAt = System.nanoTime();
         this.acrossEntities = new MultiSubjectBatch(this, connection, stream, timeout, clock);
     }
 
@@ -135,9 +160,9 @@ public final class NatsEventStore implements EventStore {
     public static NatsEventStore create(Connection connection, NatsEventStoreConfig config) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(config, "config");
-        StreamProvisioning.ensure(connection, config);
+        StreamInfo info = StreamProvisioning.ensure(connection, config);
         try {
-            return new NatsEventStore(connection, config, Clock.systemUTC());
+            return new NatsEventStore(connection, config, Clock.systemUTC(), identityOf(info));
         } catch (IOException e) {
             throw new EventStoreUnavailable("cannot use JetStream: " + e.getMessage(), e);
         }
@@ -156,6 +181,60 @@ public final class NatsEventStore implements EventStore {
     /** The configuration this store was created with. */
     public NatsEventStoreConfig config() {
         return config;
+    }
+
+    /**
+     * The stream's creation time (RFC 3339, nanoseconds, UTC) as the server reports it. Read when the store is created
+     * and re-read asynchronously when a call finds it older than {@link #IDENTITY_REFRESH}: a recreated stream is
+     * noticed within that delay (plus the time to the next call). A restored stream keeps the creation time of its
+     * backup (nats-server restores it), so a restore is not told apart by the identity – the snapshot and cache checks
+     * against the entity's version still apply.
+     */
+    @Override
+    public String streamIdentity() {
+        if (System.nanoTime() - identityReadAt > IDENTITY_REFRESH.toNanos()
+                && identityRefreshing.compareAndSet(false, true)) {
+            refreshIdentity();
+        }
+        return identity;
+    }
+
+    private void refreshIdentity() {
+        try {
+            connection
+                    .requestWithTimeout("$JS.API.STREAM.INFO." + stream, new byte[0], timeout)
+                    .whenComplete((m, error) -> {
+                        try {
+                            if (error == null && m != null && !m.isStatusMessage()) {
+                                StreamInfo info = new StreamInfo(m);
+                                if (!info.hasError()) {
+                                    String now = identityOf(info);
+                                    if (!now.equals(identity)) {
+                                        LOG.warn(
+                                                "stream '{}' was recreated (created {}, before {}): states derived"
+                                                        + " from the old stream are discarded",
+                                                stream,
+                                                now,
+                                                identity);
+                                        identity = now;
+                                    }
+                                    identityReadAt = System.nanoTime();
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.debug("cannot re-read the identity of stream '{}': {}", stream, e.toString());
+                        } finally {
+                            identityRefreshing.set(false);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            identityRefreshing.set(false);
+            LOG.debug("cannot re-read the identity of stream '{}': {}", stream, e.toString());
+        }
+    }
+
+    private static String identityOf(StreamInfo info) {
+        return DateTimeFormatter.ISO_INSTANT.format(info.getCreateTime().toInstant());
     }
 
     @Override
@@ -215,7 +294,7 @@ public final class NatsEventStore implements EventStore {
         }
         long[] found = new long[n];
         int[] count = {0};
-        scanForIds(entity.subject(stream), expectedVersion + 1, wanted, found, count);
+        scanForIds(entity, expectedVersion + 1, wanted, found, count);
         if (count[0] == 0) {
             return Optional.empty();
         }
@@ -288,7 +367,7 @@ public final class NatsEventStore implements EventStore {
         } catch (JetStreamApiException e) {
             throw failure(entity, expectedVersion, e);
         } catch (IOException e) {
-            throw new EventStoreException("unreadable acknowledgement for " + entity + ": " + e.getMessage(), e);
+            throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getMessage(), e);
         }
     }
 
@@ -306,8 +385,12 @@ public final class NatsEventStore implements EventStore {
             }
             PublishAck ack = new PublishAck(request(entity, messages.get(n - 1)));
             if (ack.getBatchSize() != n) {
-                throw new EventStoreException("the server acknowledged a batch of " + ack.getBatchSize()
-                        + " messages for " + entity + " but " + n + " were sent (is the stream's allow_atomic set?)");
+                // the server stored something, but not what was sent as one batch: what exactly is unknown
+                throw unknownOutcome(
+                        entity,
+                        "the server acknowledged a batch of " + ack.getBatchSize() + " messages but " + n
+                                + " were sent (is the stream's allow_atomic set?)",
+                        null);
             }
             List<Long> sequences = new ArrayList<>(n);
             for (long s = ack.getSeqno() - n + 1; s <= ack.getSeqno(); s++) {
@@ -315,12 +398,12 @@ public final class NatsEventStore implements EventStore {
             }
             return new AppendResult(entity, sequences, false);
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == BATCH_DUPLICATE) {
+            if (e.getApiErrorCode() == JetStreamErrors.BATCH_DUPLICATE) {
                 return confirmDuplicate(entity, expectedVersion, context, n, e);
             }
             throw failure(entity, expectedVersion, e);
         } catch (IOException e) {
-            throw new EventStoreException("unreadable acknowledgement for " + entity + ": " + e.getMessage(), e);
+            throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             throw new EventStoreUnavailable("cannot publish to " + entity + ": " + e.getMessage(), e);
         }
@@ -339,9 +422,9 @@ public final class NatsEventStore implements EventStore {
         long[] found = new long[n];
         int[] count = {0};
         String subject = entity.subject(stream);
-        scanForIds(subject, expectedVersion + 1, wanted, found, count);
+        scanForIds(entity, expectedVersion + 1, wanted, found, count);
         if (count[0] < n && expectedVersion > 0) {
-            scanForIds(subject, 1, wanted, found, count);
+            scanForIds(entity, 1, wanted, found, count);
         }
         if (count[0] < n) {
             throw new EventStoreException(
@@ -363,13 +446,12 @@ public final class NatsEventStore implements EventStore {
         return new AppendResult(entity, sequences, true);
     }
 
-    private void scanForIds(String subject, long from, Map<String, Integer> wanted, long[] found, int[] count) {
-        reader.scan(subject, from, info -> {
-            Headers h = info.getHeaders();
-            String id = h == null ? null : h.getFirst(NatsEventHeaders.MSG_ID);
+    private void scanForIds(EntityRef entity, long from, Map<String, Integer> wanted, long[] found, int[] count) {
+        scan(entity, from, Long.MAX_VALUE, (seq, storedAt, headers, event) -> {
+            String id = headers == null ? null : headers.getFirst(NatsEventHeaders.MSG_ID);
             Integer index = id == null ? null : wanted.get(id);
             if (index != null && found[index] == 0) {
-                found[index] = info.getSeq();
+                found[index] = seq;
                 count[0]++;
             }
             return count[0] < found.length;
@@ -378,7 +460,7 @@ public final class NatsEventStore implements EventStore {
 
     private EventStoreException failure(EntityRef entity, long expectedVersion, JetStreamApiException e) {
         int code = e.getApiErrorCode();
-        if (code == WRONG_LAST_SEQUENCE || code == WRONG_LAST_SEQUENCE_CLUSTERED) {
+        if (JetStreamErrors.isWrongLastSequence(code)) {
             Matcher m = ACTUAL_SEQUENCE.matcher(String.valueOf(e.getErrorDescription()));
             OptionalLong actual = m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
             return new ConcurrencyConflict(entity, expectedVersion, actual);
@@ -410,7 +492,7 @@ public final class NatsEventStore implements EventStore {
 
     private EventStoreUnavailable unknownOutcome(EntityRef entity, String what, Throwable cause) {
         return new EventStoreUnavailable(
-                "append to " + entity + " got no acknowledgement within " + timeout + " (" + what
+                "append to " + entity + " got no usable acknowledgement within " + timeout + " (" + what
                         + "); the events may or may not be stored – re-send with the same command id",
                 cause);
     }
@@ -423,79 +505,117 @@ public final class NatsEventStore implements EventStore {
         if (range.isEmpty()) {
             return new ReadResult(0, range.afterVersion());
         }
-        String subject = entity.subject(stream);
-        // A short tail comes in one batch direct get, which also tells where the subject ends: no version request.
-        Fold fold = new Fold(subject, range, range.upToSequence(), sink);
-        boolean exhausted = reader.scan(
-                subject,
-                range.afterVersion() + 1,
-                info -> fold.accept(
-                                info.getSeq(),
-                                info.getTime().toInstant(),
-                                () -> NatsRecordedEvents.fromMessageInfo(name, entity, info))
-                        && fold.count < DIRECT_READ_LIMIT);
-        if (!fold.done && !exhausted) {
-            // A long history continues on an ephemeral consumer, bounded by the last sequence as of now.
-            fold.end = Math.min(range.upToSequence(), version(entity));
-            if (fold.last < fold.end) {
-                consumerReader.scan(
-                        subject,
-                        fold.last + 1,
-                        fold.end,
-                        m -> fold.accept(
-                                m.metaData().streamSequence(),
-                                m.metaData().timestamp().toInstant(),
-                                () -> NatsRecordedEvents.fromMessage(name, entity, m)));
+        long[] count = {0};
+        long[] last = {range.afterVersion()};
+        scan(entity, range.afterVersion() + 1, range.upToSequence(), (seq, storedAt, headers, event) -> {
+            if (range.asOf().isPresent() && storedAt.isAfter(range.asOf().get())) {
+                return false;
             }
-        }
-        return new ReadResult(fold.count, fold.last);
+            sink.accept(event.get());
+            count[0]++;
+            last[0] = seq;
+            return true;
+        });
+        return new ReadResult(count[0], last[0]);
     }
 
-    /** Delivers events inside the range in order and says when to stop. */
-    private static final class Fold {
-        private final String subject;
-        private final ReadRange range;
-        private final Consumer<RecordedEvent> sink;
-        long end;
-        long count;
-        long last;
-        boolean done;
+    /** What a scan sees of one stored message; returns whether to continue. */
+    @FunctionalInterface
+    private interface StoredMessageVisitor {
+        boolean visit(long sequence, Instant storedAt, Headers headers, Supplier<RecordedEvent> event);
+    }
 
-        Fold(String subject, ReadRange range, long end, Consumer<RecordedEvent> sink) {
+    /**
+     * Visits the entity's messages with sequences in {@code [from, upTo]}, in order, until the visitor stops – and
+     * never stops short of the stream leader's state. The messages come from batch direct gets (fast, but answered by
+     * any replica that is current or nearly so: possibly a lagging one) as long as they go; when the direct gets run
+     * out (or after {@value #DIRECT_READ_LIMIT} messages) the scan ends only at the subject's last sequence as the
+     * leader reports it ({@code STREAM.MSG.GET}), and continues on an ephemeral consumer up to there if a replica
+     * answered short. A replica holds a prefix of the stream, so a short answer is detected by its end alone.
+     */
+    private void scan(EntityRef entity, long from, long upTo, StoredMessageVisitor visitor) {
+        String subject = entity.subject(stream);
+        // a scan that may run to the end of the subject needs the leader's end: ask while the first page comes
+        CompletableFuture<Long> leaderLast = upTo == Long.MAX_VALUE ? versionAsync(entity) : null;
+        Scan scan = new Scan(subject, from - 1, upTo, visitor);
+        try {
+            reader.scan(
+                    subject,
+                    from,
+                    info -> scan.accept(
+                                    info.getSeq(),
+                                    info.getTime().toInstant(),
+                                    info.getHeaders(),
+                                    () -> NatsRecordedEvents.fromMessageInfo(name, entity, info))
+                            && scan.count < DIRECT_READ_LIMIT);
+        } catch (DirectBatchReader.Unanswered e) {
+            // a replica that serves direct gets hangs (or they are not permitted): read on from the leader's side
+            LOG.debug("{}; reading {} on from sequence {} without direct gets", e.getMessage(), subject, scan.last + 1);
+        }
+        if (scan.stopped) {
+            return;
+        }
+        long end = Math.min(upTo, leaderLast != null ? join(entity, leaderLast) : version(entity));
+        if (scan.last >= end) {
+            return;
+        }
+        if (scan.count < DIRECT_READ_LIMIT) {
+            LOG.debug(
+                    "direct get of {} ended at sequence {}, the leader's last is {}: reading on from the stream",
+                    subject,
+                    scan.last,
+                    end);
+        }
+        consumerReader.scan(
+                subject,
+                scan.last + 1,
+                end,
+                m -> scan.accept(
+                        m.metaData().streamSequence(),
+                        m.metaData().timestamp().toInstant(),
+                        m.getHeaders(),
+                        () -> NatsRecordedEvents.fromMessage(name, entity, m)));
+    }
+
+    /** The progress of one {@link #scan}: delivers messages in order and remembers where it stopped. */
+    private static final class Scan {
+        private final String subject;
+        private final long upTo;
+        private final StoredMessageVisitor visitor;
+        long last;
+        long count;
+        boolean stopped;
+
+        Scan(String subject, long last, long upTo, StoredMessageVisitor visitor) {
             this.subject = subject;
-            this.range = range;
-            this.end = end;
-            this.sink = sink;
-            this.last = range.afterVersion();
+            this.last = last;
+            this.upTo = upTo;
+            this.visitor = visitor;
         }
 
         /** @return whether to continue */
-        boolean accept(long seq, Instant storedAt, java.util.function.Supplier<RecordedEvent> event) {
-            if (seq > end
-                    || (range.asOf().isPresent()
-                            && storedAt.isAfter(range.asOf().get()))) {
-                done = true;
+        boolean accept(long seq, Instant storedAt, Headers headers, Supplier<RecordedEvent> event) {
+            if (seq > upTo) {
+                stopped = true;
                 return false;
             }
             if (seq <= last) {
                 throw new EventStoreException(
                         "read of '" + subject + "' returned sequence " + seq + " after " + last + ": out of order");
             }
-            sink.accept(event.get());
-            count++;
             last = seq;
-            if (seq >= end) {
-                done = true;
+            count++;
+            if (!visitor.visit(seq, storedAt, headers, event) || seq >= upTo) {
+                stopped = true;
                 return false;
             }
             return true;
         }
     }
 
-    @Override
-    public long version(EntityRef entity) {
+    private long join(EntityRef entity, CompletableFuture<Long> version) {
         try {
-            return versionAsync(entity).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return version.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventStoreUnavailable("interrupted while reading the version of " + entity, e);
@@ -510,9 +630,15 @@ public final class NatsEventStore implements EventStore {
         }
     }
 
+    @Override
+    public long version(EntityRef entity) {
+        return join(entity, versionAsync(entity));
+    }
+
     /**
-     * The version with one direct get of the subject's last message ({@code last_by_subj}), sent at once: the
-     * future completes on the connection's thread when the server answers.
+     * The version as the stream leader knows it: one {@code $JS.API.STREAM.MSG.GET.<stream>} request for the subject's
+     * last message ({@code last_by_subj}), which only the leader answers – unlike a direct get, which a lagging
+     * replica may answer. Sent at once: the future completes on the connection's thread when the leader answers.
      */
     @Override
     public CompletableFuture<Long> versionAsync(EntityRef entity) {
@@ -520,7 +646,7 @@ public final class NatsEventStore implements EventStore {
         byte[] request = ("{\"last_by_subj\":\"" + entity.subject(stream) + "\"}").getBytes(StandardCharsets.US_ASCII);
         CompletableFuture<Message> reply;
         try {
-            reply = connection.requestWithTimeout(directGetSubject, request, timeout);
+            reply = connection.requestWithTimeout(leaderGetSubject, request, timeout);
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(
                     new EventStoreUnavailable("cannot read the version of " + entity + ": " + e.getMessage(), e));
@@ -542,9 +668,6 @@ public final class NatsEventStore implements EventStore {
         }
         if (m.isStatusMessage()) {
             int code = m.getStatus().getCode();
-            if (code == 404) {
-                return 0; // no message on the subject: a new entity
-            }
             if (code == 503 || code == 408) {
                 throw new EventStoreUnavailable(
                         "cannot read the version of " + entity + ": "
@@ -554,17 +677,24 @@ public final class NatsEventStore implements EventStore {
             throw new EventStoreException("cannot read the version of " + entity + ": "
                     + m.getStatus().getMessage() + " (status " + code + ")");
         }
-        Headers h = m.getHeaders();
-        String sequence = h == null ? null : h.getFirst(NatsJetStreamConstants.NATS_SEQUENCE);
-        if (sequence == null) {
-            throw new EventStoreException("cannot read the version of " + entity + ": the direct get answer has no "
-                    + NatsJetStreamConstants.NATS_SEQUENCE + " header");
+        // The answer is JSON: {"type":…,"message":{"subject":…,"seq":N,"hdrs":…,"data":…,"time":…}} or
+        // {"type":…,"error":{"code":…,"err_code":N,"description":…}}. Only the numbers are needed: subjects are
+        // validated tokens and hdrs/data base64, so neither can contain these keys – no JSON tree, no base64 decoding.
+        String answer = new String(m.getData() == null ? new byte[0] : m.getData(), StandardCharsets.UTF_8);
+        Matcher error = LEADER_ERROR_CODE.matcher(answer);
+        if (error.find()) {
+            if (Integer.parseInt(error.group(1)) == JetStreamErrors.NO_MESSAGE_FOUND) {
+                return 0; // no message on the subject: a new entity
+            }
+            throw new EventStoreException("cannot read the version of " + entity + ": the stream leader answered "
+                    + answer.substring(0, Math.min(answer.length(), 200)));
         }
-        try {
-            return Long.parseLong(sequence.trim());
-        } catch (NumberFormatException e) {
-            throw new EventStoreException(
-                    "cannot read the version of " + entity + ": malformed sequence '" + sequence + "'", e);
+        Matcher sequence = LEADER_SEQUENCE.matcher(answer);
+        if (!sequence.find()) {
+            throw new EventStoreException("cannot read the version of " + entity
+                    + ": the stream leader's answer has no sequence: "
+                    + answer.substring(0, Math.min(answer.length(), 200)));
         }
+        return Long.parseLong(sequence.group(1));
     }
 }

@@ -9,7 +9,8 @@ import org.immutables.value.Value;
  *
  * <p>Defaults: 1 replica, a 2-minute duplicate window (the time within which a re-sent command is recognised by its
  * message ids), delete and purge denied (events are forever), snapshot bucket {@code <store>-snapshots} with one
- * revision per key, 5 s request timeout.
+ * revision per key, command-id index bucket {@code <store>-commands} keeping each command's outcome for 7 days, 5 s
+ * request timeout.
  *
  * <pre>{@code
  * NatsEventStoreConfig config = NatsEventStoreConfig.builder()
@@ -93,6 +94,27 @@ public abstract class NatsEventStoreConfig {
         return -1;
     }
 
+    /** Name of the KV bucket of the command-id index ({@link NatsCommandIndex}). */
+    @Value.Default
+    public String commandBucket() {
+        return storeName().value() + "-commands";
+    }
+
+    /**
+     * How long the command-id index remembers a command's outcome (the bucket's max age): a command re-sent within it
+     * is answered with its original outcome and never stored twice. Default 7 days.
+     */
+    @Value.Default
+    public Duration commandRetention() {
+        return Duration.ofDays(7);
+    }
+
+    /** Replicas of the command-id index bucket; the stream's by default. */
+    @Value.Default
+    public int commandReplicas() {
+        return replicas();
+    }
+
     @Value.Check
     protected void check() {
         if (replicas() < 1 || replicas() > 5) {
@@ -106,6 +128,16 @@ public abstract class NatsEventStoreConfig {
         }
         if (requestTimeout().isNegative() || requestTimeout().isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout());
+        }
+        if (commandReplicas() < 1 || commandReplicas() > 5) {
+            throw new IllegalArgumentException("commandReplicas must be 1..5, was " + commandReplicas());
+        }
+        if (commandRetention().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("commandRetention must be at least 1 s, was " + commandRetention());
+        }
+        if (!commandBucket().matches("[A-Za-z0-9_-]{1,200}")) {
+            throw new IllegalArgumentException(
+                    "commandBucket '" + commandBucket() + "' may contain only letters, digits, '-' and '_'");
         }
         if (!snapshotBucket().matches("[A-Za-z0-9_-]{1,200}")) {
             throw new IllegalArgumentException(

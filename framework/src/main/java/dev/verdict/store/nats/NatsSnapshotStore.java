@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots in a NATS KV bucket, one key per entity: bucket {@code <store>-snapshots}, key {@code <category>.<id>},
- * value the JSON {@code {"version":N,"fingerprint":"…","state":<state JSON>}} (a state codec that does not write
- * JSON is stored as {@code "state_base64"}).
+ * value the JSON {@code {"version":N,"fingerprint":"…","stream":"<stream identity>","state":<state JSON>}} (a state
+ * codec that does not write JSON is stored as {@code "state_base64"}; {@code "stream"} is absent when unknown).
  *
  * <p>Guarantees: {@link #load} never throws for bad data – a corrupt value is logged, counted ({@link
  * #corruptSnapshots()}) and reported as empty; {@link #save} never throws and never replaces a snapshot with one of a
@@ -47,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NatsSnapshotStore implements SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(NatsSnapshotStore.class);
-    private static final int BUCKET_NOT_FOUND = 10059;
-    private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final int SAVE_ATTEMPTS = 3;
     private static final int KNOWN_REVISIONS = 10_000;
 
@@ -87,7 +85,7 @@ public final class NatsSnapshotStore implements SnapshotStore {
             try {
                 kvm.getStatus(bucket);
             } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != BUCKET_NOT_FOUND) {
+                if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
                     throw new StoreMisconfigured(
                             "cannot read snapshot bucket '" + bucket + "': " + e.getErrorDescription(), e);
                 }
@@ -196,7 +194,7 @@ public final class NatsSnapshotStore implements SnapshotStore {
                     known.put(key, new Stored(kv.update(key, value, seen.revision()), snapshot.version()));
                     return;
                 } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                    if (!JetStreamErrors.isWrongLastSequence(e.getApiErrorCode())) {
                         throw e;
                     }
                     known.invalidate(key);
@@ -239,6 +237,9 @@ public final class NatsSnapshotStore implements SnapshotStore {
         ObjectNode node = json.createObjectNode();
         node.put("version", snapshot.version());
         node.put("fingerprint", snapshot.fingerprint());
+        if (!snapshot.streamIdentity().isEmpty()) {
+            node.put("stream", snapshot.streamIdentity());
+        }
         JsonNode state = readJson(snapshot.state());
         if (state != null) {
             node.set("state", state);
@@ -279,7 +280,11 @@ public final class NatsSnapshotStore implements SnapshotStore {
         } else {
             throw new IllegalArgumentException("'state' is missing");
         }
-        return new Snapshot(version.asLong(), fingerprint.asText(), state);
+        JsonNode stream = node.get("stream");
+        if (stream != null && !stream.isTextual()) {
+            throw new IllegalArgumentException("'stream' is not a string");
+        }
+        return new Snapshot(version.asLong(), fingerprint.asText(), state, stream == null ? "" : stream.asText());
     }
 
     private long versionOf(byte[] value) {

@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
 final class StreamProvisioning {
     private static final Logger LOG = LoggerFactory.getLogger(StreamProvisioning.class);
     static final String MINIMUM_SERVER_VERSION = "2.12.0";
-    private static final int STREAM_NOT_FOUND = 10059;
-    private static final int STREAM_NAME_IN_USE = 10058;
 
     private StreamProvisioning() {}
 
@@ -66,8 +64,8 @@ final class StreamProvisioning {
                 .build();
     }
 
-    /** Ensures the stream exists with Verdict's settings and returns its configuration as the server reports it. */
-    static StreamConfiguration ensure(Connection connection, NatsEventStoreConfig config) {
+    /** Ensures the stream exists with Verdict's settings and returns its information as the server reports it. */
+    static StreamInfo ensure(Connection connection, NatsEventStoreConfig config) {
         requireServerVersion(connection);
         StreamConfiguration desired = desired(config);
         String name = desired.getName();
@@ -83,9 +81,9 @@ final class StreamProvisioning {
                     StreamInfo created = jsm.addStream(desired);
                     LOG.info("created stream '{}' for subjects {}", name, desired.getSubjects());
                     requireKept(created.getConfiguration(), desired);
-                    return created.getConfiguration();
+                    return created;
                 } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
+                    if (e.getApiErrorCode() != JetStreamErrors.STREAM_NAME_IN_USE) {
                         throw new StoreMisconfigured(
                                 "cannot create stream '" + name + "': " + e.getErrorDescription(), e);
                     }
@@ -96,7 +94,7 @@ final class StreamProvisioning {
                 }
             }
             requireSame(existing.getConfiguration(), desired);
-            return existing.getConfiguration();
+            return existing;
         } catch (IOException e) {
             throw new EventStoreUnavailable("cannot provision stream '" + name + "': " + e.getMessage(), e);
         }
@@ -106,7 +104,7 @@ final class StreamProvisioning {
         try {
             return jsm.getStreamInfo(name);
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                 return null;
             }
             throw new StoreMisconfigured("cannot read stream '" + name + "': " + e.getErrorDescription(), e);

@@ -5,6 +5,7 @@ import dev.verdict.testing.internal.TemporaryDirectories;
 import io.nats.NatsServerRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,6 +130,51 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             runner = null;
+        }
+    }
+
+    /**
+     * Suspends the server process (SIGSTOP) until {@link #resume()}: it keeps its connections and routes but
+     * processes nothing – on a cluster, a replica that falls behind while the others go on. For tests of lagging
+     * replicas; always resume in a {@code finally} (a suspended process is still killed when the JVM exits).
+     *
+     * @throws IllegalStateException when the server is not running or the signal cannot be sent (needs {@code kill},
+     *     so POSIX systems only)
+     */
+    public synchronized void suspend() {
+        signal("STOP");
+    }
+
+    /** Continues a {@link #suspend() suspended} server (SIGCONT); harmless on a running one. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        if (runner == null) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        String configFile = runner.getConfigFile();
+        long pid = ProcessHandle.current()
+                .children()
+                .filter(p ->
+                        p.info().commandLine().map(c -> c.contains(configFile)).orElse(false))
+                .map(ProcessHandle::pid)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no process of " + this + " found"));
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot send SIG" + signal + " to " + this + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + signal + " to " + this, e);
         }
     }
 

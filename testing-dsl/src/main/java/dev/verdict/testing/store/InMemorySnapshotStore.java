@@ -67,7 +67,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     }
 
     private static Snapshot copy(Snapshot s) {
-        return new Snapshot(s.version(), s.fingerprint(), s.state().clone());
+        return new Snapshot(s.version(), s.fingerprint(), s.state().clone(), s.streamIdentity());
     }
 
     @Override

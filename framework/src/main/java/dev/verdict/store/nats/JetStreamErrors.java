@@ -1,0 +1,27 @@
+package dev.verdict.store.nats;
+
+/**
+ * The JetStream API error codes ({@code err_code}) the store reacts to, in one place. The numbers are nats-server's
+ * ({@code server/errors.json}); a description may change between releases, a code does not.
+ */
+final class JetStreamErrors {
+    /** {@code JSStreamNotFoundErr}: no such stream (also: no such KV bucket). */
+    static final int STREAM_NOT_FOUND = 10059;
+    /** {@code JSStreamNameExistErr}: a stream of that name exists with another configuration. */
+    static final int STREAM_NAME_IN_USE = 10058;
+    /** {@code JSNoMessageFoundErr}: a message get found nothing (for {@code last_by_subj}: the subject is empty). */
+    static final int NO_MESSAGE_FOUND = 10037;
+    /** {@code JSStreamWrongLastSequenceErr}: an expected-last-sequence check failed ("wrong last sequence: N"). */
+    static final int WRONG_LAST_SEQUENCE = 10071;
+    /** {@code JSStreamWrongLastSequenceConstantErr}: the same check failing on a clustered stream (2.11+). */
+    static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
+    /** {@code JSAtomicPublishContainsDuplicateMessageErr}: a batch carries a message id the stream has seen. */
+    static final int BATCH_DUPLICATE = 10201;
+
+    private JetStreamErrors() {}
+
+    /** Whether the code means "the subject's last sequence is not the expected one" (a concurrency conflict). */
+    static boolean isWrongLastSequence(int code) {
+        return code == WRONG_LAST_SEQUENCE || code == WRONG_LAST_SEQUENCE_CLUSTERED;
+    }
+}
