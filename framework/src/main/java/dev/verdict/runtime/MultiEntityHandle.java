@@ -9,6 +9,8 @@ import dev.verdict.decider.Routed;
 import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
+import dev.verdict.store.CommandIndex;
+import dev.verdict.store.CommandRecord;
 import dev.verdict.store.ConflictAcrossEntities;
 import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityId;
@@ -85,6 +87,7 @@ public final class MultiEntityHandle<C, S, E> {
     private final RuntimeMetrics metrics;
     private final SnapshotWriter snapshots;
     private final Executor asyncExecutor;
+    private final Optional<CommandIndex> commandIndex;
     private final Map<Category, StateLoader<Object, Object>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
@@ -102,6 +105,7 @@ public final class MultiEntityHandle<C, S, E> {
         this.metrics = runtime.metrics();
         this.snapshots = runtime.snapshotWriter();
         this.asyncExecutor = runtime.asyncExecutor();
+        this.commandIndex = runtime.commandIndex();
     }
 
     /** The registration this handle was created from. */
@@ -232,8 +236,26 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     private MultiOutcome<S, E> decideAndAppend(C command, List<Part> parts, CommandContext context) {
+        // any command id the entities' memories do not know may have been decided before (another process, a
+        // restart, long ago): with a command index, ask it in parallel with the loads
+        CompletableFuture<Optional<CommandRecord>> recorded = null;
+        if (commandIndex.isPresent()) {
+            boolean known = false;
+            for (Part part : parts) {
+                Optional<KnownState<Object>> cached = part.ownState ? cache.get(part.ref) : Optional.empty();
+                known |= cached.isPresent()
+                        && cached.get().recent(context.commandId()).isPresent();
+            }
+            recorded = known ? null : commandIndex.get().find(context.commandId());
+        }
         for (Part part : parts) {
             load(part);
+        }
+        if (recorded != null) {
+            Optional<CommandRecord> earlier = joinRecord(recorded);
+            if (earlier.isPresent() && ofThisStream(earlier.get(), parts)) {
+                return original(parts, earlier.get(), context);
+            }
         }
         List<Long> overtaken = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
@@ -260,9 +282,20 @@ public final class MultiEntityHandle<C, S, E> {
                     attempt--;
                     continue; // a cached state was stale: decide on the current one
                 }
-                return rejection != null
-                        ? new MultiOutcome.Rejected<>(rejection, versions(parts), state)
-                        : new MultiOutcome.Unchanged<>(versions(parts), state);
+                Part first = parts.get(0);
+                if (rejection != null) {
+                    record(new CommandRecord.Rejected(
+                            context.commandId(),
+                            first.ref,
+                            first.known.streamIdentity(),
+                            first.known.version(),
+                            rejection.code(),
+                            rejection.getMessage()));
+                    return new MultiOutcome.Rejected<>(rejection, versions(parts), state);
+                }
+                record(new CommandRecord.Unchanged(
+                        context.commandId(), first.ref, first.known.streamIdentity(), first.known.version()));
+                return new MultiOutcome.Unchanged<>(versions(parts), state);
             }
             List<EntityEvent> events = encode(parts, routed);
             List<EntityVersion> guards = new ArrayList<>(parts.size());
@@ -471,7 +504,91 @@ public final class MultiEntityHandle<C, S, E> {
             }
             part.known = next;
         }
+        recordAppended(parts, stored, context);
         return new MultiOutcome.Accepted<>(stored, versions(parts), state(parts), false);
+    }
+
+    /**
+     * One record for the whole decision: the entity of its first event and the span of stream sequences its batch
+     * occupies (a batch is stored on contiguous sequences), so every entity's events of the command are found in it.
+     */
+    private void recordAppended(List<Part> parts, List<MultiOutcome.StoredEvent<E>> stored, CommandContext context) {
+        if (commandIndex.isEmpty() || stored.isEmpty()) {
+            return;
+        }
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (MultiOutcome.StoredEvent<E> e : stored) {
+            first = Math.min(first, e.sequence());
+            last = Math.max(last, e.sequence());
+        }
+        EntityKey firstKey = stored.get(0).entity();
+        Part written =
+                parts.stream().filter(p -> p.key.equals(firstKey)).findFirst().orElseThrow();
+        record(new CommandRecord.Appended(
+                context.commandId(), written.ref, written.known.streamIdentity(), first, last));
+    }
+
+    private void record(CommandRecord record) {
+        commandIndex.ifPresent(index -> index.record(record));
+    }
+
+    /**
+     * A command the index remembers: answered with its original outcome, never decided again (today's state could give
+     * another answer, and deciding again could store its events twice once the server's duplicate window is over).
+     */
+    private MultiOutcome<S, E> original(List<Part> parts, CommandRecord earlier, CommandContext context) {
+        Optional<Part> same =
+                parts.stream().filter(p -> p.ref.equals(earlier.entity())).findFirst();
+        if (same.isEmpty()) {
+            throw new CommandIdReused(context.commandId(), parts.get(0).ref, earlier.entity());
+        }
+        confirm(parts);
+        LOG.debug("{}: command {} was decided before: {}", name, context.commandId(), earlier);
+        if (earlier instanceof CommandRecord.Appended appended) {
+            List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
+            for (Part part : parts) {
+                readCommandEvents(
+                        part,
+                        ReadRange.after(appended.firstSequence() - 1).upToSequence(appended.lastSequence()),
+                        context,
+                        original);
+            }
+            return duplicateOutcome(parts, context, original);
+        }
+        if (earlier instanceof CommandRecord.Rejected rejected) {
+            return new MultiOutcome.Rejected<>(
+                    new RememberedRejection(rejected.code(), rejected.message()), versions(parts), state(parts));
+        }
+        return new MultiOutcome.Unchanged<>(versions(parts), state(parts));
+    }
+
+    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
+    private boolean ofThisStream(CommandRecord earlier, List<Part> parts) {
+        String then = earlier.streamIdentity();
+        String now = parts.get(0).known.streamIdentity();
+        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
+            return true;
+        }
+        LOG.warn(
+                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
+                        + " again",
+                name,
+                earlier.commandId(),
+                then,
+                now);
+        return false;
+    }
+
+    private static Optional<CommandRecord> joinRecord(CompletableFuture<Optional<CommandRecord>> lookup) {
+        try {
+            return lookup.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     private KnownState<Object> maybeSnapshot(Part part, KnownState<Object> next) {
@@ -545,6 +662,8 @@ public final class MultiEntityHandle<C, S, E> {
         }
         original.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
         LOG.debug("{}: command {} was already appended", name, context.commandId());
+        // (re)written: repairs the index when the process that appended died before it recorded the command
+        recordAppended(parts, original, context);
         return new MultiOutcome.Accepted<>(original, versions(parts), state(parts), true);
     }
 

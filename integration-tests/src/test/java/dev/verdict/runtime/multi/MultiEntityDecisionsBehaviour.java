@@ -33,6 +33,7 @@ import dev.verdict.store.EntityVersion;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsCommandIndex;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import io.nats.client.Connection;
@@ -98,12 +99,19 @@ abstract class MultiEntityDecisionsBehaviour {
         final MultiEntityHandle<NoteIfInStock, Dispensary.Seen, Object> notes;
 
         Instance() throws Exception {
+            this(false);
+        }
+
+        Instance(boolean withCommandIndex) throws Exception {
             Connection nc = connect();
             connections.add(nc);
             store = new CountingStore(NatsEventStore.create(nc, config));
-            runtime = CommandRuntime.builder(store)
-                    .retryPolicy(RetryPolicy.defaults().withMaxAttempts(50))
-                    .build();
+            CommandRuntime.Builder builder = CommandRuntime.builder(store)
+                    .retryPolicy(RetryPolicy.defaults().withMaxAttempts(50));
+            if (withCommandIndex) {
+                builder.commandIndex(NatsCommandIndex.create(nc, config));
+            }
+            runtime = builder.build();
             runtimes.add(runtime);
             prescriptions = runtime.register("prescription", Dispensary.RX, Dispensary.RX_EVENTS);
             inventory = runtime.register("inventory", Dispensary.STOCK, Dispensary.STOCK_EVENTS);
@@ -345,5 +353,28 @@ abstract class MultiEntityDecisionsBehaviour {
         assertThat(noted.isAccepted()).isTrue();
         assertThat(noted.state().rx().notes()).isEqualTo(2);
         assertThat(a.store.version(ASPIRIN)).isEqualTo(noted.versionOf(EntityKey.of("inventory", "aspirin")));
+    }
+
+    @Test
+    void withACommandIndexARefusedDecisionReSentAfterTheStockChangedIsRefusedAgain() throws Exception {
+        Instance a = new Instance(true);
+        a.prescriptions.handle("rx-1", new Prescribe(10));
+        a.inventory.handle("aspirin", new Receive(2));
+        CommandContext ctx = CommandContext.withCommandId("dispense-refused-once");
+        MultiOutcome<?, ?> refused = a.dispenses.handle(new Dispense("rx-1", "aspirin", 3), ctx);
+        assertThat(refused).isInstanceOf(MultiOutcome.Rejected.class);
+        a.inventory.handle("aspirin", new Receive(5));
+        Instance b = new Instance(true);
+        long stock = b.store.version(ASPIRIN);
+
+        MultiOutcome<?, ?> again = b.dispenses.handle(new Dispense("rx-1", "aspirin", 3), ctx);
+
+        assertThat(again).isInstanceOf(MultiOutcome.Rejected.class);
+        assertThat(((MultiOutcome.Rejected<?, ?>) again).rejection().code()).isEqualTo("inventory.insufficient-stock");
+        assertThat(b.store.version(ASPIRIN)).isEqualTo(stock);
+        assertThat(b.store.appendsAcross.get()).isZero();
+        // a new command id is decided on today's stock
+        assertThat(b.dispenses.handle(new Dispense("rx-1", "aspirin", 3)).isAccepted())
+                .isTrue();
     }
 }
