@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
@@ -53,4 +54,18 @@ interface EventFeed {
 
     /** Whether messages must be acknowledged and can be redelivered. */
     boolean acknowledged();
+
+    /** Stops and closes a pull subscription, if any; failures only matter to the debug log. */
+    static void stopQuietly(IterableConsumer iterable, String consumer) {
+        if (iterable == null) {
+            return;
+        }
+        try {
+            iterable.stop();
+            iterable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(EventFeed.class)
+                    .debug("closing consumer '{}': {}", consumer, e.toString());
+        }
+    }
 }

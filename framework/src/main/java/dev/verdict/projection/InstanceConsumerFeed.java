@@ -98,14 +98,7 @@ final class InstanceConsumerFeed implements EventFeed {
     public void close() {
         IterableConsumer it = iterable;
         iterable = null;
-        if (it != null) {
-            try {
-                it.stop();
-                it.close();
-            } catch (Exception e) {
-                LOG.debug("closing consumer '{}': {}", name, e.toString());
-            }
-        }
+        EventFeed.stopQuietly(it, name);
     }
 
     @Override

@@ -93,6 +93,7 @@ final class PartitionWorker<E> {
     private long lastIdleCheckNanos;
     private long lastSettleNanos;
     private Set<Long> deadLetterSequences = Set.of();
+    private boolean deadLettersLoaded;
     private boolean standBack;
     private boolean beyondShare;
 
@@ -123,6 +124,7 @@ final class PartitionWorker<E> {
             deadLettered = 0;
             stopRequested = false;
             stopSignal = new CountDownLatch(1);
+            deadLettersLoaded = false;
             state = RunnerState.RUNNING;
             thread = new Thread(this::work, "verdict-projection-" + s.name() + suffix());
             thread.setDaemon(true);
@@ -556,7 +558,11 @@ final class PartitionWorker<E> {
             }
         }
         sessionOpen = true;
-        deadLetterSequences = loadDeadLetterSequences();
+        if (!deadLettersLoaded) {
+            // once per start: a dead letter recorded since by another instance and applied here later stays listed
+            deadLetterSequences = loadDeadLetterSequences();
+            deadLettersLoaded = true;
+        }
         return true;
     }
 
@@ -738,6 +744,9 @@ final class PartitionWorker<E> {
     private void poison(Message m, Attempt outcome, int attempts, boolean fromConsumer) {
         DeadLetter letter = deadLetterOf(m, outcome, attempts);
         recordDeadLetter(letter);
+        Set<Long> known = new HashSet<>(deadLetterSequences);
+        known.add(letter.sequence());
+        deadLetterSequences = known;
         deadLettered++;
         if (s.poisonPolicy() == PoisonPolicy.STOP) {
             throw new ProjectionHalted(letter);

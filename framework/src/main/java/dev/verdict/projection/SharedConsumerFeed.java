@@ -197,14 +197,7 @@ final class SharedConsumerFeed implements EventFeed {
     public void close() {
         IterableConsumer it = iterable;
         iterable = null;
-        if (it != null) {
-            try {
-                it.stop();
-                it.close();
-            } catch (Exception e) {
-                LOG.debug("closing consumer '{}': {}", name, e.toString());
-            }
-        }
+        EventFeed.stopQuietly(it, name);
     }
 
     /** Hands the consumer over at once instead of after {@code failoverAfter}: rolling deploys lose no time. */

@@ -97,9 +97,13 @@ public final class EntityHandle<C, S, E> {
         return registration;
     }
 
-    /** Handles a command with a fresh {@link CommandContext} (a random command id). */
+    /**
+     * Handles a command with a fresh {@link CommandContext} (a random command id). Such an id cannot have been seen
+     * before, so the command index (if any) is not asked: the cost of idempotency is paid only by commands whose id
+     * the caller chose and may re-send.
+     */
     public Outcome<S, E> handle(String id, C command) {
-        return handle(id, command, CommandContext.create());
+        return handleCommand(id, command, CommandContext.create(), true);
     }
 
     /**
@@ -118,6 +122,10 @@ public final class EntityHandle<C, S, E> {
      *     stored; re-send it with the same context
      */
     public Outcome<S, E> handle(String id, C command, CommandContext context) {
+        return handleCommand(id, command, context, false);
+    }
+
+    private Outcome<S, E> handleCommand(String id, C command, CommandContext context, boolean newId) {
         EntityRef entity = category.entity(id);
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(context, "context");
@@ -125,7 +133,7 @@ public final class EntityHandle<C, S, E> {
         ReentrantLock lock = locks.lockFor(entity);
         lock.lock();
         try {
-            Outcome<S, E> outcome = decideAndAppend(entity, command, context);
+            Outcome<S, E> outcome = decideAndAppend(entity, command, context, newId);
             metrics.commandHandled(category, resultOf(outcome), elapsed(start));
             return outcome;
         } catch (ConflictRetriesExhausted e) {
@@ -141,7 +149,8 @@ public final class EntityHandle<C, S, E> {
 
     /** {@link #handle(String, Object)} on the runtime's executor. */
     public CompletableFuture<Outcome<S, E>> handleAsync(String id, C command) {
-        return handleAsync(id, command, CommandContext.create());
+        CommandContext context = CommandContext.create();
+        return CompletableFuture.supplyAsync(() -> handleCommand(id, command, context, true), asyncExecutor);
     }
 
     /**
@@ -177,7 +186,7 @@ public final class EntityHandle<C, S, E> {
         return loader.loadRange(category.entity(id), ReadRange.all().asOf(time));
     }
 
-    private Outcome<S, E> decideAndAppend(EntityRef entity, C command, CommandContext context) {
+    private Outcome<S, E> decideAndAppend(EntityRef entity, C command, CommandContext context, boolean newId) {
         Optional<KnownState<S>> cached = cache.get(entity);
         // a cached state may be stale (another process appended): an append would reveal it, a rejection or a
         // no-op would not, so those are confirmed against the entity's version before they are reported
@@ -185,6 +194,7 @@ public final class EntityHandle<C, S, E> {
         // the in-memory memory knows the last commands of a cached entity; any other id may have been seen before
         // (another process, a restart, a snapshot, long ago): ask the index, in parallel with a cold load
         CompletableFuture<Optional<CommandRecord>> recorded = commandIndex.isPresent()
+                        && !newId
                         && (cached.isEmpty()
                                 || cached.get().recent(context.commandId()).isEmpty())
                 ? commandIndex.get().find(context.commandId())

@@ -71,7 +71,9 @@ class AccessControlTest {
             + " \"$JS.API.STREAM.INFO.bank\", \"$JS.API.DIRECT.GET.bank\", \"$JS.API.DIRECT.GET.bank.>\","
             + " \"$JS.API.STREAM.MSG.GET.bank\", \"$JS.API.CONSUMER.CREATE.bank.>\","
             + " \"$JS.API.CONSUMER.DURABLE.CREATE.bank.>\", \"$JS.API.CONSUMER.INFO.bank.>\","
-            + " \"$JS.API.CONSUMER.DELETE.bank.>\", \"$JS.API.CONSUMER.MSG.NEXT.bank.>\", \"$JS.ACK.bank.>\"] },"
+            + " \"$JS.API.CONSUMER.DELETE.bank.>\", \"$JS.API.CONSUMER.MSG.NEXT.bank.>\", \"$JS.ACK.bank.>\","
+            // several instances: hand a consumer over at stop, settle one a dead instance held
+            + " \"$JS.API.CONSUMER.UNPIN.bank.>\", \"$JS.API.CONSUMER.RESET.bank.>\"] },"
             + " subscribe: { allow: [\"_INBOX.>\"] }";
 
     @RegisterExtension

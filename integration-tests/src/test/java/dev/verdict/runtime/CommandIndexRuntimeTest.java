@@ -46,6 +46,21 @@ class CommandIndexRuntimeTest {
     }
 
     @Test
+    void aCommandWithoutAContextIsNeverLookedUpButStillRecorded() {
+        try (CommandRuntime runtime = runtime()) {
+            EntityHandle<Counter.Command, Counter, Event> counters = counters(runtime);
+            counters.handle("c-9", new Add(1), CommandContext.create()); // cold, with a caller's id: looked up
+            long lookups = index.lookups();
+
+            counters.handle("c-9", new Add(1)); // the runtime draws the id: nobody can have sent it before
+            counters.handle("c-10", new Add(1));
+
+            assertThat(index.lookups()).isEqualTo(lookups);
+            assertThat(index.writes()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void everyOutcomeIsRecordedWithWhatAnswersARepeat() {
         try (CommandRuntime runtime = runtime()) {
             EntityHandle<Counter.Command, Counter, Event> counters = counters(runtime);

@@ -58,58 +58,7 @@ public final class ConsumerReader {
      * fromSequence} must exist (else the read ends with {@link EventStoreUnavailable} after the timeout).
      */
     public void scan(List<String> filterSubjects, long fromSequence, long lastSequence, Predicate<Message> visitor) {
-        String subject = String.join(",", filterSubjects);
-        String name = "verdict-read-" + NUID.nextGlobalSequence();
-        ConsumerConfiguration config = ConsumerConfiguration.builder()
-                .name(name)
-                .filterSubjects(filterSubjects)
-                .deliverPolicy(DeliverPolicy.ByStartSequence)
-                .startSequence(fromSequence)
-                .ackPolicy(AckPolicy.None)
-                .replayPolicy(ReplayPolicy.Instant)
-                .memStorage(true)
-                .numReplicas(1)
-                .inactiveThreshold(INACTIVE_THRESHOLD)
-                .build();
-        ConsumerContext consumer;
-        try {
-            consumer = streamContext().createOrUpdateConsumer(config);
-        } catch (IOException | IllegalStateException e) {
-            throw new EventStoreUnavailable("cannot create a consumer to read '" + subject + "': " + e.getMessage(), e);
-        } catch (JetStreamApiException e) {
-            throw new EventStoreException(
-                    "cannot create a consumer to read '" + subject + "': " + e.getErrorDescription(), e);
-        }
-        try (IterableConsumer it =
-                consumer.iterate(ConsumeOptions.builder().batchSize(1000).build())) {
-            while (true) {
-                Message m = it.nextMessage(timeout);
-                if (m == null) {
-                    throw new EventStoreUnavailable(
-                            "no message within " + timeout + " while reading '" + subject + "' up to sequence "
-                                    + lastSequence,
-                            null);
-                }
-                long seq = m.metaData().streamSequence();
-                if (!visitor.test(m) || seq >= lastSequence) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EventStoreUnavailable("interrupted while reading '" + subject + "'", e);
-        } catch (JetStreamApiException e) {
-            throw new EventStoreException("cannot read '" + subject + "': " + e.getErrorDescription(), e);
-        } catch (IOException | IllegalStateException e) {
-            throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getMessage(), e);
-        } catch (Exception e) {
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new EventStoreException("cannot read '" + subject + "': " + e, e);
-        } finally {
-            delete(name);
-        }
+        read(filterSubjects, fromSequence, lastSequence, visitor);
     }
 
     /**
@@ -118,6 +67,12 @@ public final class ConsumerReader {
      * when the read began.
      */
     public void scanToEnd(List<String> filterSubjects, long fromSequence, Predicate<Message> visitor) {
+        read(filterSubjects, fromSequence, -1, visitor);
+    }
+
+    /** Reads up to {@code lastSequence}, or, when it is -1, to the end of the stream as the new consumer saw it. */
+    private void read(List<String> filterSubjects, long fromSequence, long lastSequence, Predicate<Message> visitor) {
+        boolean toEnd = lastSequence < 0;
         String subject = String.join(",", filterSubjects);
         String name = "verdict-read-" + NUID.nextGlobalSequence();
         ConsumerConfiguration config = ConsumerConfiguration.builder()
@@ -131,24 +86,34 @@ public final class ConsumerReader {
                 .numReplicas(1)
                 .inactiveThreshold(INACTIVE_THRESHOLD)
                 .build();
+        ConsumerContext consumer;
         try {
-            long pending = connection
-                    .jetStreamManagement()
-                    .addOrUpdateConsumer(stream, config)
-                    .getNumPending();
-            if (pending == 0) {
+            consumer = streamContext().createOrUpdateConsumer(config);
+        } catch (IOException | IllegalStateException e) {
+            throw new EventStoreUnavailable("cannot create a consumer to read '" + subject + "': " + e.getMessage(), e);
+        } catch (JetStreamApiException e) {
+            delete(name);
+            throw new EventStoreException(
+                    "cannot create a consumer to read '" + subject + "': " + e.getErrorDescription(), e);
+        }
+        try {
+            if (toEnd && consumer.getCachedConsumerInfo().getNumPending() == 0) {
                 return;
             }
-            try (IterableConsumer it = streamContext()
-                    .getConsumerContext(name)
-                    .iterate(ConsumeOptions.builder().batchSize(1000).build())) {
+            try (IterableConsumer it =
+                    consumer.iterate(ConsumeOptions.builder().batchSize(1000).build())) {
                 while (true) {
                     Message m = it.nextMessage(timeout);
                     if (m == null) {
                         throw new EventStoreUnavailable(
-                                "no message within " + timeout + " while reading '" + subject + "'", null);
+                                "no message within " + timeout + " while reading '" + subject + "'"
+                                        + (toEnd ? "" : " up to sequence " + lastSequence),
+                                null);
                     }
-                    if (!visitor.test(m) || m.metaData().pendingCount() == 0) {
+                    boolean last = toEnd
+                            ? m.metaData().pendingCount() == 0
+                            : m.metaData().streamSequence() >= lastSequence;
+                    if (!visitor.test(m) || last) {
                         return;
                     }
                 }

@@ -32,6 +32,7 @@ import dev.verdict.store.EntityRef;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.store.nats.NatsCommandIndex;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
@@ -139,8 +140,12 @@ public final class PharmacyApp implements AutoCloseable {
                 .build();
         NatsEventStore store = NatsEventStore.create(nats, config);
         NatsSnapshotStore snapshots = NatsSnapshotStore.create(nats, config);
-        CommandRuntime runtime =
-                CommandRuntime.builder(store).snapshots(snapshots).build();
+        // the command-id index answers a command re-sent after the server's duplicate window (a client retrying the
+        // next day, a process manager's reaction re-sent after a crash) with its original outcome
+        CommandRuntime runtime = CommandRuntime.builder(store)
+                .snapshots(snapshots)
+                .commandIndex(NatsCommandIndex.create(nats, config))
+                .build();
 
         JsonEventCodec<PrescriptionEvent> prescriptionCodec = JsonEventCodec.of(PrescriptionEvent.class);
         JsonEventCodec<InventoryEvent> inventoryCodec = JsonEventCodec.of(InventoryEvent.class);
