@@ -113,9 +113,12 @@ public final class MultiEntityHandle<C, S, E> {
         return registration;
     }
 
-    /** Handles a command with a fresh {@link CommandContext} (a random command id). */
+    /**
+     * Handles a command with a fresh {@link CommandContext} (a random command id). Such an id cannot have been seen
+     * before, so the command index (if any) is not asked.
+     */
     public MultiOutcome<S, E> handle(C command) {
-        return handle(command, CommandContext.create());
+        return handleCommand(command, CommandContext.create(), true);
     }
 
     /**
@@ -132,6 +135,10 @@ public final class MultiEntityHandle<C, S, E> {
      *     stored; re-send it with the same context
      */
     public MultiOutcome<S, E> handle(C command, CommandContext context) {
+        return handleCommand(command, context, false);
+    }
+
+    private MultiOutcome<S, E> handleCommand(C command, CommandContext context, boolean newId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(context, "context");
         long start = System.nanoTime();
@@ -145,7 +152,7 @@ public final class MultiEntityHandle<C, S, E> {
             lock.lock();
         }
         try {
-            MultiOutcome<S, E> outcome = decideAndAppend(command, parts, context);
+            MultiOutcome<S, E> outcome = decideAndAppend(command, parts, context, newId);
             metrics.commandHandled(name, resultOf(outcome), Duration.ofNanos(System.nanoTime() - start));
             return outcome;
         } catch (ConflictRetriesExhausted e) {
@@ -165,7 +172,8 @@ public final class MultiEntityHandle<C, S, E> {
 
     /** {@link #handle(Object)} on the runtime's executor. */
     public CompletableFuture<MultiOutcome<S, E>> handleAsync(C command) {
-        return handleAsync(command, CommandContext.create());
+        CommandContext context = CommandContext.create();
+        return CompletableFuture.supplyAsync(() -> handleCommand(command, context, true), asyncExecutor);
     }
 
     /** {@link #handle(Object, CommandContext)} on the runtime's executor; the future fails with what it would throw. */
@@ -235,11 +243,11 @@ public final class MultiEntityHandle<C, S, E> {
         return parts;
     }
 
-    private MultiOutcome<S, E> decideAndAppend(C command, List<Part> parts, CommandContext context) {
+    private MultiOutcome<S, E> decideAndAppend(C command, List<Part> parts, CommandContext context, boolean newId) {
         // any command id the entities' memories do not know may have been decided before (another process, a
         // restart, long ago): with a command index, ask it in parallel with the loads
         CompletableFuture<Optional<CommandRecord>> recorded = null;
-        if (commandIndex.isPresent()) {
+        if (commandIndex.isPresent() && !newId) {
             boolean known = false;
             for (Part part : parts) {
                 Optional<KnownState<Object>> cached = part.ownState ? cache.get(part.ref) : Optional.empty();

@@ -93,10 +93,12 @@ final class Pharmacy {
         if (prescription.version() == 0 || prescription.state().drug().isEmpty()) {
             return prescriptionCommand(id, new DispenseDrug(quantity, issuedAt), commandId);
         }
-        CommandContext context = commandId.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
         EntityKey rx = EntityKey.of(PRESCRIPTION, id);
-        MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
-                dispenses.handle(new DispenseFill(id, prescription.state().drug(), quantity, issuedAt), context);
+        DispenseFill fill = new DispenseFill(id, prescription.state().drug(), quantity, issuedAt);
+        // without an idempotency key the runtime picks a fresh id, which needs no look-up in the command index
+        MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome = commandId.isPresent()
+                ? dispenses.handle(fill, CommandContext.withCommandId(commandId.get()))
+                : dispenses.handle(fill);
         if (outcome instanceof MultiOutcome.Accepted<CombinedState<Prescription, Inventory>, Object> accepted) {
             if (accepted.duplicate()) {
                 List<AppendedEvent<Object>> own = accepted.eventsOf(rx);
