@@ -8,6 +8,18 @@ import java.util.OptionalLong;
  * another writer appended first. Nothing of the append was stored. The server does not say which entity changed (on
  * NATS, error 10071 carries only that entity's current last sequence), so the runtime compares every guarded entity's
  * version, reads only the changed ones' new events and decides again.
+ *
+ * <pre>{@code
+ * try {
+ *     store.appendAcross(guards, events, context);
+ * } catch (ConflictAcrossEntities conflict) {
+ *     for (EntityVersion guard : conflict.guards()) {
+ *         if (store.version(guard.entity()) != guard.version()) {
+ *             // read store.read(guard.entity(), ReadRange.after(guard.version()), ...) and decide again
+ *         }
+ *     }
+ * }
+ * }</pre>
  */
 public final class ConflictAcrossEntities extends EventStoreException {
     private static final long serialVersionUID = 1L;
