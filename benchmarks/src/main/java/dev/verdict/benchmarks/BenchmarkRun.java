@@ -47,6 +47,7 @@ public final class BenchmarkRun {
                 new CommandThroughput(),
                 new ColdLoad(),
                 new MultiEventDecision(),
+                new MultiEntityDecision(),
                 new ColdCommand(),
                 new Contention(),
                 new ProjectionCatchUp(),

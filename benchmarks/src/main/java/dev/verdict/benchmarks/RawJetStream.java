@@ -132,6 +132,48 @@ final class RawJetStream {
     }
 
     /**
+     * An ADR-50 atomic batch of one message per subject (several entities), each message guarded by its subject's
+     * expected last sequence (the guard on the first message of each subject), the first sent as a request, the last
+     * with the commit. Returns the sequence of the last message (the others precede it contiguously).
+     */
+    long publishAtomicBatchAcross(List<String> subjects, List<byte[]> payloads, long[] expected, String batchId)
+            throws IOException, JetStreamApiException, InterruptedException {
+        int n = subjects.size();
+        for (int i = 0; i < n; i++) {
+            Headers h = new Headers();
+            h.put(NatsJetStreamConstants.NATS_BATCH_ID_HDR, batchId);
+            h.put(NatsJetStreamConstants.NATS_BATCH_SEQUENCE_HDR, Integer.toString(i + 1));
+            h.put(NatsJetStreamConstants.MSG_ID_HDR, batchId + ":" + i);
+            h.put(NatsJetStreamConstants.EXPECTED_LAST_SUB_SEQ_HDR, Long.toString(expected[i]));
+            if (i == n - 1) {
+                h.put(NatsJetStreamConstants.NATS_BATCH_COMMIT_HDR, "1");
+                Message reply = connection.request(subjects.get(i), h, payloads.get(i), TIMEOUT);
+                if (reply == null) {
+                    throw new IOException("no answer to the commit of batch " + batchId);
+                }
+                PublishAck ack = new PublishAck(reply);
+                if (ack.getBatchSize() != n) {
+                    throw new IllegalStateException(
+                            "batch " + batchId + " committed " + ack.getBatchSize() + " messages, sent " + n);
+                }
+                return ack.getSeqno();
+            }
+            if (i == 0) {
+                Message reply = connection.request(subjects.get(i), h, payloads.get(i), TIMEOUT);
+                if (reply == null) {
+                    throw new IOException("no answer to the first message of batch " + batchId);
+                }
+                if (reply.getData() != null && reply.getData().length > 0) {
+                    new PublishAck(reply); // throws the server's error; an empty answer means "staged"
+                }
+            } else {
+                connection.publish(subjects.get(i), h, payloads.get(i));
+            }
+        }
+        throw new IllegalArgumentException("a batch needs at least one message");
+    }
+
+    /**
      * Like {@link #publishAtomicBatch(String, List, long, String, String)}; with {@code firstAsRequest = false} the
      * first message is a plain publish too (allowed by ADR-50: one round trip less, but a refused batch start is only
      * reported at the commit).

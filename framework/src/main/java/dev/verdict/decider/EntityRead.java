@@ -49,6 +49,11 @@ public final class EntityRead<C, S, E> {
         return EntityKey.of(category, id.apply(command));
     }
 
+    /** The entity's own decider, whose {@code initialState} and {@code evolve} fold its events. */
+    public Decider<?, S, E> decider() {
+        return decider;
+    }
+
     /** The entity's state before its first event. */
     public S initialState() {
         return decider.initialState();

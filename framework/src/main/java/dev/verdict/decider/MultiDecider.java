@@ -158,7 +158,9 @@ public interface MultiDecider<C, S, E> {
     /**
      * A decision over two entities of different categories, each folded by its own decider into its part of a
      * {@link CombinedState}; {@code decide} sees both states and returns the events of each, which are routed to the
-     * first entity and then the second. A stored event evolves the part whose category it belongs to.
+     * first entity and then the second. A stored event evolves the part whose category it belongs to. The result is
+     * also an {@link EntityStates}: the runtime loads each entity as it does for the entity's own commands (cache,
+     * snapshot, tail) when the category is registered with the same decider.
      *
      * <pre>{@code
      * MultiDecider<DispenseFill, CombinedState<Prescription, Stock>, Object> dispense = MultiDecider.of(
@@ -183,7 +185,30 @@ public interface MultiDecider<C, S, E> {
                     + " evolve, decide) over a state keyed by id");
         }
         CombinedState<S1, S2> initial = new CombinedState<>(first.initialState(), second.initialState());
-        return new MultiDecider<>() {
+        abstract class TwoEntities
+                implements MultiDecider<C, CombinedState<S1, S2>, Object>, EntityStates<CombinedState<S1, S2>> {}
+        return new TwoEntities() {
+            @Override
+            public Decider<?, ?, ?> deciderOf(EntityKey entity) {
+                if (entity.category().equals(first.category())) {
+                    return first.decider();
+                }
+                if (entity.category().equals(second.category())) {
+                    return second.decider();
+                }
+                throw new IllegalArgumentException("a decision over '" + first.category() + "' and '"
+                        + second.category() + "' does not read " + entity);
+            }
+
+            @Override
+            public CombinedState<S1, S2> compose(List<?> entityStates) {
+                if (entityStates.size() != 2) {
+                    throw new IllegalArgumentException(
+                            "a decision over two entities composes two states, got " + entityStates.size());
+                }
+                return new CombinedState<>((S1) entityStates.get(0), (S2) entityStates.get(1));
+            }
+
             @Override
             public List<EntityKey> reads(C command) {
                 return List.of(first.keyOf(command), second.keyOf(command));

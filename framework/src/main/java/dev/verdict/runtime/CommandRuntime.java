@@ -55,6 +55,7 @@ public final class CommandRuntime implements AutoCloseable {
     private final Executor asyncExecutor;
     private final Optional<ExecutorService> ownedExecutor;
     private final ConcurrentMap<Category, EntityHandle<?, ?, ?>> handles = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Category, MultiEntityHandle<?, ?, ?>> multiHandles = new ConcurrentHashMap<>();
 
     private CommandRuntime(Builder builder) {
         this.store = builder.store;
@@ -99,6 +100,28 @@ public final class CommandRuntime implements AutoCloseable {
         if (previous != null) {
             throw new IllegalStateException(
                     "category '" + registration.category() + "' is already registered with this runtime");
+        }
+        return handle;
+    }
+
+    /**
+     * Serves a decision over several entities ({@link dev.verdict.decider.MultiDecider}): every command is decided on
+     * the states of the entities it reads and appended to all of them atomically, each guarded by its version (see
+     * {@link MultiEntityHandle}). Register the categories it reads as well – before its first command.
+     *
+     * <pre>{@code
+     * MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses =
+     *         runtime.register(MultiRegistration.of("dispense", Dispensing.DECIDER));
+     * }</pre>
+     *
+     * @throws IllegalStateException when a decision of that name is already registered
+     */
+    public <C, S, E> MultiEntityHandle<C, S, E> register(MultiRegistration<C, S, E> registration) {
+        Objects.requireNonNull(registration, "registration");
+        MultiEntityHandle<C, S, E> handle = new MultiEntityHandle<>(registration, this);
+        if (multiHandles.putIfAbsent(registration.name(), handle) != null) {
+            throw new IllegalStateException(
+                    "a decision named '" + registration.name() + "' is already registered with this runtime");
         }
         return handle;
     }

@@ -2,6 +2,7 @@ package dev.verdict.runtime;
 
 import dev.verdict.store.ConcurrencyConflict;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventStoreException;
 import java.util.List;
 
 /**
@@ -40,7 +41,20 @@ public final class ConflictRetriesExhausted extends RuntimeException {
         this.expectedVersions = List.copyOf(expectedVersions);
     }
 
-    /** The entity the command was for. */
+    /** A decision over several entities: {@code entity} is the first one read, the message names them all. */
+    ConflictRetriesExhausted(
+            List<EntityRef> entities, int attempts, List<Long> expectedVersions, EventStoreException last) {
+        super(
+                "gave up on " + entities + " after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
+                        + ": each append was overtaken by another writer of one of them (expected versions of "
+                        + entities.get(0) + ": " + expectedVersions + "); nothing was stored",
+                last);
+        this.entity = entities.get(0);
+        this.attempts = attempts;
+        this.expectedVersions = List.copyOf(expectedVersions);
+    }
+
+    /** The entity the command was for (the first entity read, for a decision over several). */
     public EntityRef entity() {
         return entity;
     }

@@ -22,8 +22,28 @@ final class EntityLocks {
     }
 
     ReentrantLock lockFor(EntityRef entity) {
+        return stripes[stripeOf(entity)];
+    }
+
+    /**
+     * The locks of several entities, each once, in stripe order: taking them in this order everywhere means two
+     * commands over overlapping entities never wait for each other in a cycle.
+     */
+    java.util.List<ReentrantLock> locksFor(java.util.Collection<EntityRef> entities) {
+        java.util.TreeSet<Integer> indices = new java.util.TreeSet<>();
+        for (EntityRef entity : entities) {
+            indices.add(stripeOf(entity));
+        }
+        java.util.List<ReentrantLock> locks = new java.util.ArrayList<>(indices.size());
+        for (int index : indices) {
+            locks.add(stripes[index]);
+        }
+        return locks;
+    }
+
+    private int stripeOf(EntityRef entity) {
         int h = entity.hashCode();
         h ^= (h >>> 16);
-        return stripes[(h * 0x9E3779B9) >>> 16 & mask];
+        return (h * 0x9E3779B9) >>> 16 & mask;
     }
 }

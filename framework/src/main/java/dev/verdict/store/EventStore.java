@@ -47,6 +47,36 @@ public interface EventStore {
     AppendResult append(EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context);
 
     /**
+     * Appends events to several entities atomically – all of them or none – if every entity in {@code guards} still
+     * has the version it was read at: the append of a decision over several entities ({@code MultiDecider}).
+     *
+     * <p>Guarantees: every event is stored, in the given order, or none is; nothing is stored when any guarded entity
+     * (written or only read) has another version, and then {@link ConflictAcrossEntities} is thrown; the event at index
+     * {@code i} carries the message id {@code context.messageId(i)}, so a re-sent command stores nothing new and
+     * returns the original sequences with {@code duplicate = true}. With one guard this is {@link #append}.
+     *
+     * <pre>{@code
+     * EntityRef rx = EntityRef.of("prescription", "rx-1"), stock = EntityRef.of("inventory", "aspirin");
+     * AppendAcrossResult r = store.appendAcross(
+     *         List.of(new EntityVersion(rx, 12), new EntityVersion(stock, 17)),
+     *         List.of(new EntityEvent(rx, dispensed), new EntityEvent(stock, deducted)),
+     *         CommandContext.withCommandId("dispense-1"));
+     * }</pre>
+     *
+     * @param guards every entity the decision read, each with the version it was read at; at least one, none twice
+     * @param events one or more events, each to an entity of {@code guards}, in the order they are appended
+     * @throws ConflictAcrossEntities when a guarded entity moved on; nothing was stored
+     * @throws IllegalArgumentException when the append cannot carry all guards (on NATS: more entities read than
+     *     events; see docs/nats-mapping.md), an event goes to an entity not guarded, or an entity is guarded twice
+     * @throws EventStoreUnavailable when the outcome is unknown (retry with the same command id)
+     * @throws UnsupportedOperationException when this store cannot append across entities
+     */
+    default AppendAcrossResult appendAcross(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot append across entities");
+    }
+
+    /**
      * Streams an entity's events inside the range to the sink, in order, without holding them in memory.
      *
      * @throws EventDecodingFailed when a message on the entity's subject is not a readable event

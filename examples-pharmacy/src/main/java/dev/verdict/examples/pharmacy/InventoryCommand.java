@@ -30,4 +30,10 @@ public sealed interface InventoryCommand {
     /** Hand out reserved units: they leave the shelf and the reservation. */
     record DispenseFromReservation(String drug, String reservationId, int quantity, Instant issuedAt)
             implements InventoryCommand {}
+
+    /**
+     * Ask the supplier for {@code quantity} units if fewer than {@code threshold} are on hand; nothing happens when
+     * the stock is at or above it (so a repeated request after a delivery is harmless).
+     */
+    record RequestReorder(String drug, int threshold, int quantity, Instant issuedAt) implements InventoryCommand {}
 }

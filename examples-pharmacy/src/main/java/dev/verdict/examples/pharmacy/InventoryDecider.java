@@ -4,16 +4,20 @@ import dev.verdict.decider.Decider;
 import dev.verdict.examples.pharmacy.InventoryCommand.DispenseFromReservation;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReceiveStock;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReleaseReservation;
+import dev.verdict.examples.pharmacy.InventoryCommand.RequestReorder;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReserveStock;
+import dev.verdict.examples.pharmacy.InventoryEvent.ReorderRequested;
 import dev.verdict.examples.pharmacy.InventoryEvent.ReservationReleased;
+import dev.verdict.examples.pharmacy.InventoryEvent.StockDeducted;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockDispensed;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockReceived;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockReserved;
 import java.util.List;
 
 /**
- * The stock of one drug, as a pure decider: receive, reserve for a prescription, release a reservation, dispense
- * from a reservation.
+ * The stock of one drug, as a pure decider: receive, request a reorder below a threshold, reserve for a prescription,
+ * release a reservation, dispense from a reservation. A dispense of a prescription deducts its units through {@link
+ * #deduct}, decided together with the prescription by {@link Dispensing} and stored in the same atomic append.
  *
  * <p>Guarantees (checked by {@code InventoryLawsTest} over random command sequences, quantities from the whole
  * {@code int} range): stock on hand is never negative and never more than {@link Inventory#MAX_ON_HAND}
@@ -73,7 +77,32 @@ public final class InventoryDecider implements Decider<InventoryCommand, Invento
             return List.of(new StockDispensed(
                     dispense.drug(), dispense.reservationId(), dispense.quantity(), dispense.issuedAt()));
         }
+        if (command instanceof RequestReorder reorder) {
+            requirePositive(reorder.quantity());
+            if (state.onHand() >= reorder.threshold()) {
+                return List.of();
+            }
+            return List.of(
+                    new ReorderRequested(reorder.drug(), reorder.quantity(), state.onHand(), reorder.issuedAt()));
+        }
         throw new IllegalArgumentException("unknown inventory command " + command);
+    }
+
+    /**
+     * The stock's part of a dispense (see {@link Dispensing}): {@code quantity} units leave the shelf, refused with
+     * {@code inventory.insufficient-stock} when fewer are on hand and not reserved. Never makes the stock negative.
+     *
+     * <pre>{@code
+     * StockDeducted deducted = InventoryDecider.deduct("amoxicillin-500mg", "rx-42", 2, stock, now);
+     * }</pre>
+     */
+    public static StockDeducted deduct(
+            String drug, String prescriptionId, int quantity, Inventory state, java.time.Instant issuedAt) {
+        requirePositive(quantity);
+        if (quantity > state.available()) {
+            throw new InventoryRejection.InsufficientStock(drug, quantity, state.available());
+        }
+        return new StockDeducted(drug, prescriptionId, quantity, state.onHand() - quantity, issuedAt);
     }
 
     private static void requirePositive(int quantity) {
@@ -99,6 +128,12 @@ public final class InventoryDecider implements Decider<InventoryCommand, Invento
                     Math.subtractExact(state.onHand(), d.quantity()),
                     d.reservationId(),
                     Math.subtractExact(state.reservedFor(d.reservationId()), d.quantity()));
+        }
+        if (event instanceof StockDeducted d) {
+            return new Inventory(d.drug(), Math.subtractExact(state.onHand(), d.quantity()), state.reservations());
+        }
+        if (event instanceof ReorderRequested) {
+            return state;
         }
         throw new IllegalArgumentException("unknown inventory event " + event);
     }

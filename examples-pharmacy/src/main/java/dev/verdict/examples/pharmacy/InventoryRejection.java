@@ -41,7 +41,7 @@ public abstract sealed class InventoryRejection extends DomainRejection {
         public InsufficientStock(String drug, int requested, int available) {
             super(
                     "inventory.insufficient-stock",
-                    "cannot reserve " + requested + " of " + drug + ", only " + available + " available");
+                    "cannot take " + requested + " of " + drug + ", only " + available + " available");
         }
     }
 

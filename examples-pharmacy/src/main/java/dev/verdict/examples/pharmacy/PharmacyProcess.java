@@ -1,35 +1,55 @@
 package dev.verdict.examples.pharmacy;
 
 import dev.verdict.decider.Process;
-import dev.verdict.examples.pharmacy.InventoryCommand.DispenseFromReservation;
-import dev.verdict.examples.pharmacy.InventoryCommand.ReleaseReservation;
-import dev.verdict.examples.pharmacy.InventoryCommand.ReserveStock;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionRefilled;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionVerified;
+import dev.verdict.examples.pharmacy.InventoryCommand.RequestReorder;
+import dev.verdict.examples.pharmacy.InventoryEvent.StockDeducted;
 import java.util.List;
 
 /**
- * Keeps the stock in step with prescriptions: a verified prescription (or a started refill) reserves its fill's
- * quantity, a dispense takes units out of that reservation, a cancellation releases what is left of it.
+ * Reorders stock: when a dispense takes a drug's stock from at or above the threshold to below it, the process asks
+ * for a reorder ({@link RequestReorder}) – something that may well happen a moment later, so it runs asynchronously on
+ * the inventory's events. Dispensing itself does not go through this process: a dispense deducts its stock in the
+ * same atomic append as the prescription's fill ({@link Dispensing}).
  *
- * <p>The reservation id is the prescription id, and every command's timestamp is the triggering event's, so the
- * reaction to an event is always the same commands: together with command ids derived from the triggering event
- * (the host's job), a redelivered event never changes stock twice.
- *
- * <p>Stateless: every event carries what the reaction needs, so nothing must survive a restart.
+ * <p>The command's timestamp is the triggering event's, so the reaction to an event is always the same command:
+ * together with command ids derived from the triggering event (the host's job), a redelivered event never asks twice.
+ * Stateless: every {@code StockDeducted} carries the stock that remains, which tells whether it crossed the threshold.
  *
  * <pre>{@code
- * List<InventoryCommand> commands = new PharmacyProcess().react(PharmacyProcess.Stateless.INSTANCE, verified);
- * // [ReserveStock[drug=amoxicillin-500mg, reservationId=rx-42, quantity=30, ...]]
+ * PharmacyProcess reorders = new PharmacyProcess(10, 100);   // below 10 on hand: reorder 100
+ * reorders.react(PharmacyProcess.Stateless.INSTANCE, new StockDeducted("aspirin", "rx-1", 3, 8, now));
+ * // [RequestReorder[drug=aspirin, threshold=10, quantity=100, ...]]
  * }</pre>
  */
-public final class PharmacyProcess implements Process<PrescriptionEvent, PharmacyProcess.Stateless, InventoryCommand> {
+public final class PharmacyProcess implements Process<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> {
+
+    /** Units on hand below which a reorder is requested, unless configured. */
+    public static final int DEFAULT_THRESHOLD = 10;
+
+    /** Units a reorder asks for, unless configured. */
+    public static final int DEFAULT_QUANTITY = 100;
 
     /** The process keeps no state of its own. */
     public enum Stateless {
         INSTANCE
+    }
+
+    private final int threshold;
+    private final int quantity;
+
+    /** Reorders {@value #DEFAULT_QUANTITY} units below {@value #DEFAULT_THRESHOLD} on hand. */
+    public PharmacyProcess() {
+        this(DEFAULT_THRESHOLD, DEFAULT_QUANTITY);
+    }
+
+    /** Reorders {@code quantity} units when the stock falls below {@code threshold}. */
+    public PharmacyProcess(int threshold, int quantity) {
+        if (threshold < 1 || quantity < 1) {
+            throw new IllegalArgumentException(
+                    "threshold and quantity must be at least 1, were " + threshold + " and " + quantity);
+        }
+        this.threshold = threshold;
+        this.quantity = quantity;
     }
 
     @Override
@@ -38,23 +58,16 @@ public final class PharmacyProcess implements Process<PrescriptionEvent, Pharmac
     }
 
     @Override
-    public Stateless evolve(Stateless state, PrescriptionEvent event) {
+    public Stateless evolve(Stateless state, InventoryEvent event) {
         return state;
     }
 
     @Override
-    public List<InventoryCommand> react(Stateless state, PrescriptionEvent event) {
-        if (event instanceof PrescriptionVerified v) {
-            return List.of(new ReserveStock(v.drug(), v.prescriptionId(), v.quantity(), v.occurredAt()));
-        }
-        if (event instanceof PrescriptionRefilled r) {
-            return List.of(new ReserveStock(r.drug(), r.prescriptionId(), r.quantity(), r.occurredAt()));
-        }
-        if (event instanceof DrugDispensed d) {
-            return List.of(new DispenseFromReservation(d.drug(), d.prescriptionId(), d.quantity(), d.occurredAt()));
-        }
-        if (event instanceof PrescriptionCancelled c && c.undispensed() > 0) {
-            return List.of(new ReleaseReservation(c.drug(), c.prescriptionId(), c.occurredAt()));
+    public List<InventoryCommand> react(Stateless state, InventoryEvent event) {
+        if (event instanceof StockDeducted d
+                && d.remaining() < threshold
+                && (long) d.remaining() + d.quantity() >= threshold) {
+            return List.of(new RequestReorder(d.drug(), threshold, quantity, d.occurredAt()));
         }
         return List.of();
     }

@@ -130,4 +130,26 @@ class InventorySpec {
                 .when(new DispenseFromReservation(DRUG, "rx-42", 0, T))
                 .thenRejected(InventoryRejection.InvalidQuantity.class);
     }
+
+    @Test
+    void requestsAReorderBelowTheThreshold() {
+        spec().given(new StockReceived(DRUG, 5, T))
+                .when(new InventoryCommand.RequestReorder(DRUG, 10, 100, T))
+                .then(new InventoryEvent.ReorderRequested(DRUG, 100, 5, T))
+                .thenState(stock -> assertThat(stock.onHand()).isEqualTo(5));
+    }
+
+    @Test
+    void aReorderAtOrAboveTheThresholdChangesNothing() {
+        spec().given(new StockReceived(DRUG, 10, T))
+                .when(new InventoryCommand.RequestReorder(DRUG, 10, 100, T))
+                .thenNothingHappened();
+    }
+
+    @Test
+    void aDeductionLowersTheStockOnHand() {
+        spec().given(RECEIVED, new InventoryEvent.StockDeducted(DRUG, "rx-42", 30, 70, T))
+                .when(new ReceiveStock(DRUG, 1, T))
+                .thenState(stock -> assertThat(stock.onHand()).isEqualTo(71));
+    }
 }

@@ -1,10 +1,13 @@
 package dev.verdict.store.nats;
 
+import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;
 import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EntityVersion;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
@@ -113,6 +116,7 @@ public final class NatsEventStore implements EventStore {
     private final String leaderGetSubject;
     private final ConsumerReader consumerReader;
     private final Clock clock;
+    private final MultiSubjectBatch acrossEntities;
 
     /**
      * How long a read waits for a direct get before it reads on from the leader's side (a consumer): short, because
@@ -143,6 +147,7 @@ public final class NatsEventStore implements EventStore {
         this.clock = clock;
         this.identity = identity;
         this.identityReadAt = System.nanoTime();
+        this.acrossEntities = new MultiSubjectBatch(this, connection, stream, timeout, clock);
     }
 
     /**
@@ -265,6 +270,20 @@ public final class NatsEventStore implements EventStore {
             }
             throw conflict;
         }
+    }
+
+    /**
+     * One ADR-50 atomic batch over the entities' subjects: each written entity's first message carries {@code
+     * Nats-Expected-Last-Subject-Sequence}, each entity only read is guarded with {@code
+     * Nats-Expected-Last-Subject-Sequence-Subject} on a later message (one guard per message: at most as many entities
+     * as events); 10071/10164 become {@link dev.verdict.store.ConflictAcrossEntities}, 10201 is confirmed as a
+     * duplicate by reading the original events back. With one entity this is {@link #append}: one event is a plain
+     * publish.
+     */
+    @Override
+    public AppendAcrossResult appendAcross(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
+        return acrossEntities.append(guards, events, context);
     }
 
     private Optional<AppendResult> findOriginal(

@@ -1,10 +1,14 @@
 package dev.verdict.testing.store;
 
+import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;
+import dev.verdict.store.ConflictAcrossEntities;
 import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EntityVersion;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
@@ -172,6 +176,85 @@ public final class InMemoryEventStore implements EventStore {
                     "acknowledgement of the append to " + entity + " was lost (injected by the test); the events "
                             + result.sequences() + " are stored",
                     new java.util.concurrent.TimeoutException("no acknowledgement"));
+        }
+        return result;
+    }
+
+    /**
+     * Appends to several entities atomically, if every guarded entity still has its version – with the NATS store's
+     * rules: one guard per event at most (more entities than events is refused before anything is stored), every event
+     * to a guarded entity, message ids {@code <commandId>:<index>} deduplicated before the guards are checked. A
+     * concurrent write registered with {@link #beforeNextAppend} for any guarded entity runs first; a lost
+     * acknowledgement registered for any written entity is simulated after storing.
+     */
+    @Override
+    public AppendAcrossResult appendAcross(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
+        Objects.requireNonNull(guards, "guards");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(context, "context");
+        Map<EntityRef, Long> versions = new LinkedHashMap<>();
+        for (EntityVersion guard : guards) {
+            if (versions.put(Objects.requireNonNull(guard, "guard").entity(), guard.version()) != null) {
+                throw new IllegalArgumentException(guard.entity() + " is guarded twice");
+            }
+        }
+        if (versions.isEmpty() || events.isEmpty()) {
+            throw new IllegalArgumentException("an append across entities guards at least one entity and appends at"
+                    + " least one event; decide nothing means write nothing");
+        }
+        for (EntityEvent event : events) {
+            if (!versions.containsKey(Objects.requireNonNull(event, "event").entity())) {
+                throw new IllegalArgumentException(
+                        "an event goes to " + event.entity() + ", which is not guarded (" + versions.keySet() + ")");
+            }
+            if (event.event().payload().length > maxEventBytes) {
+                throw new EventTooLarge("event " + event.event().type() + " of " + event.entity() + " has "
+                        + event.event().payload().length + " bytes; the maximum is " + maxEventBytes);
+            }
+        }
+        if (versions.size() > 1 && versions.size() > events.size()) {
+            throw new IllegalArgumentException("a decision that reads " + versions.size() + " entities and appends "
+                    + events.size() + " events cannot guard them all: an atomic batch of n events guards at most n"
+                    + " entities; nothing was stored");
+        }
+        appendCalls.incrementAndGet();
+        for (EntityRef entity : versions.keySet()) {
+            runConcurrentWrite(entity);
+        }
+        AppendAcrossResult result;
+        synchronized (lock) {
+            Instant now = clock.instant();
+            StoredAppend original = findDuplicate(context, events.size(), now);
+            if (original != null) {
+                result = new AppendAcrossResult(events, original.sequences(), true);
+            } else {
+                for (Map.Entry<EntityRef, Long> guard : versions.entrySet()) {
+                    long actual = currentVersion(guard.getKey());
+                    if (actual != guard.getValue()) {
+                        throw new ConflictAcrossEntities(guards, OptionalLong.of(actual));
+                    }
+                }
+                List<Long> sequences = new ArrayList<>(events.size());
+                for (EntityEvent event : events) {
+                    sequences.add(store(event.entity(), List.of(event.event()), context, now)
+                            .sequences()
+                            .get(0));
+                }
+                StoredAppend stored = new StoredAppend(List.copyOf(sequences), now);
+                for (int i = 0; i < events.size(); i++) {
+                    appendsByMessageId.put(context.messageId(i), stored);
+                }
+                result = new AppendAcrossResult(events, sequences, false);
+            }
+        }
+        for (EntityEvent event : events) {
+            if (loseAcknowledgement(event.entity())) {
+                throw new EventStoreUnavailable(
+                        "acknowledgement of the append across " + versions.keySet()
+                                + " was lost (injected by the test); the events " + result.sequences() + " are stored",
+                        new java.util.concurrent.TimeoutException("no acknowledgement"));
+            }
         }
         return result;
     }

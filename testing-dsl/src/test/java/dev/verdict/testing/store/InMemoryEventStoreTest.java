@@ -306,4 +306,63 @@ class InMemoryEventStoreTest {
         assertThat(store.allEvents()).extracting(RecordedEvent::entity).containsExactly(A, B);
         assertThat(store.entities()).containsExactly(A, B);
     }
+
+    // --- appends across entities ---
+
+    @Test
+    void appendsAcrossEntitiesAllOrNothingWithEveryEntityGuarded() {
+        InMemoryEventStore store = InMemoryEventStore.create();
+        EntityRef c = EntityRef.of("account", "c-3");
+        store.append(A, 0, List.of(event("a")), CommandContext.create());
+        store.append(c, 0, List.of(event("c")), CommandContext.create());
+        long a = store.version(A);
+        long stale = store.version(c);
+        store.append(c, stale, List.of(event("c again")), CommandContext.create());
+
+        // c is only read: its stale guard refuses the whole append
+        assertThatThrownBy(() -> store.appendAcross(
+                        List.of(
+                                new dev.verdict.store.EntityVersion(A, a),
+                                new dev.verdict.store.EntityVersion(B, 0),
+                                new dev.verdict.store.EntityVersion(c, stale)),
+                        List.of(
+                                new dev.verdict.store.EntityEvent(A, event("x")),
+                                new dev.verdict.store.EntityEvent(B, event("y")),
+                                new dev.verdict.store.EntityEvent(B, event("z"))),
+                        CommandContext.create()))
+                .isInstanceOf(dev.verdict.store.ConflictAcrossEntities.class);
+        assertThat(store.version(A)).isEqualTo(a);
+        assertThat(store.version(B)).isZero();
+
+        CommandContext ctx = CommandContext.withCommandId("across-1");
+        List<dev.verdict.store.EntityVersion> guards = List.of(
+                new dev.verdict.store.EntityVersion(A, a),
+                new dev.verdict.store.EntityVersion(B, 0),
+                new dev.verdict.store.EntityVersion(c, store.version(c)));
+        List<dev.verdict.store.EntityEvent> events = List.of(
+                new dev.verdict.store.EntityEvent(A, event("x")),
+                new dev.verdict.store.EntityEvent(B, event("y")),
+                new dev.verdict.store.EntityEvent(B, event("z")));
+        dev.verdict.store.AppendAcrossResult first = store.appendAcross(guards, events, ctx);
+        dev.verdict.store.AppendAcrossResult again = store.appendAcross(guards, events, ctx);
+
+        assertThat(first.duplicate()).isFalse();
+        assertThat(first.versionOf(B)).hasValue(first.sequences().get(2));
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.sequences()).isEqualTo(first.sequences());
+        assertThat(store.readAll(B, ReadRange.all())).hasSize(2);
+    }
+
+    @Test
+    void refusesMoreEntitiesThanEventsBeforeStoringAnything() {
+        InMemoryEventStore store = InMemoryEventStore.create();
+
+        assertThatThrownBy(() -> store.appendAcross(
+                        List.of(new dev.verdict.store.EntityVersion(A, 0), new dev.verdict.store.EntityVersion(B, 0)),
+                        List.of(new dev.verdict.store.EntityEvent(A, event("x"))),
+                        CommandContext.create()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("guards at most n entities");
+        assertThat(store.version(A)).isZero();
+    }
 }

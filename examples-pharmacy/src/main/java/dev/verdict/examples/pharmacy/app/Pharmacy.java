@@ -2,16 +2,23 @@ package dev.verdict.examples.pharmacy.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.DomainRejection;
+import dev.verdict.decider.EntityKey;
+import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
 import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
+import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
+import dev.verdict.runtime.AppendedEvent;
 import dev.verdict.runtime.ConflictRetriesExhausted;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.EntityState;
+import dev.verdict.runtime.MultiEntityHandle;
+import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
@@ -22,6 +29,7 @@ import dev.verdict.store.RecordedEvent;
 import io.nats.client.Connection;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +50,7 @@ final class Pharmacy {
 
     private final EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions;
     private final EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory;
+    private final MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses;
     private final EventStore store;
     private final Connection nats;
     private final PatientPrescriptions readModel;
@@ -50,12 +59,14 @@ final class Pharmacy {
     Pharmacy(
             EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
             EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
+            MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses,
             EventStore store,
             Connection nats,
             PatientPrescriptions readModel,
             ObjectMapper json) {
         this.prescriptions = prescriptions;
         this.inventory = inventory;
+        this.dispenses = dispenses;
         this.store = store;
         this.nats = nats;
         this.readModel = readModel;
@@ -68,6 +79,37 @@ final class Pharmacy {
      */
     Versioned<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
         return handle(prescriptions, id, command, commandId);
+    }
+
+    /**
+     * Dispenses from a prescription and deducts the drug's stock in one atomic decision ({@link
+     * dev.verdict.examples.pharmacy.Dispensing}); throws the {@link DomainRejection} when refused – by the
+     * prescription's rules, or {@code inventory.insufficient-stock} – and then nothing is stored on either entity.
+     * Returns the prescription after the dispense; the stock's new state is cached, so {@link #inventory} shows it.
+     */
+    Versioned<Prescription> dispense(String id, int quantity, Instant issuedAt, Optional<String> commandId) {
+        // the prescription names the drug (fixed when ordered); an unknown prescription is refused by its own rules
+        EntityState<Prescription> prescription = prescriptions.load(id);
+        if (prescription.version() == 0 || prescription.state().drug().isEmpty()) {
+            return prescriptionCommand(id, new DispenseDrug(quantity, issuedAt), commandId);
+        }
+        EntityKey rx = EntityKey.of(PRESCRIPTION, id);
+        DispenseFill fill = new DispenseFill(id, prescription.state().drug(), quantity, issuedAt);
+        // without an idempotency key the runtime picks a fresh id, which needs no look-up in the command index
+        MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome = commandId.isPresent()
+                ? dispenses.handle(fill, CommandContext.withCommandId(commandId.get()))
+                : dispenses.handle(fill);
+        if (outcome instanceof MultiOutcome.Accepted<CombinedState<Prescription, Inventory>, Object> accepted) {
+            if (accepted.duplicate()) {
+                List<AppendedEvent<Object>> own = accepted.eventsOf(rx);
+                return asOf(prescriptions.loadAsOf(id, own.get(own.size() - 1).sequence()));
+            }
+            return new Versioned<>(accepted.state().first(), accepted.versionOf(rx));
+        }
+        if (outcome instanceof MultiOutcome.Rejected<CombinedState<Prescription, Inventory>, Object> rejected) {
+            throw rejected.rejection();
+        }
+        return new Versioned<>(outcome.state().first(), outcome.versionOf(rx));
     }
 
     /** Handles an inventory command, like {@link #prescriptionCommand}. */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpServer;
+import dev.verdict.decider.CombinedState;
+import dev.verdict.examples.pharmacy.Dispensing;
+import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
 import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand;
 import dev.verdict.examples.pharmacy.InventoryDecider;
@@ -19,6 +22,8 @@ import dev.verdict.projection.SubjectFilter;
 import dev.verdict.projection.process.ProcessProjection;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.MultiEntityHandle;
+import dev.verdict.runtime.MultiRegistration;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import dev.verdict.runtime.SnapshotPolicy;
@@ -60,10 +65,12 @@ import org.slf4j.LoggerFactory;
  *   <li>a NATS connection (reconnecting forever) and the event store {@code pharmacy} – one JetStream stream, one
  *       subject per entity – with its snapshot bucket;
  *   <li>the command runtime with two registrations: {@code prescription} ({@link PrescriptionDecider}) and {@code
- *       inventory} ({@link InventoryDecider}), both snapshotted;
+ *       inventory} ({@link InventoryDecider}), both snapshotted, and the decision over both, {@code dispense} ({@link
+ *       Dispensing}): a dispense and its stock deduction are one atomic append;
  *   <li>the read model {@link PatientPrescriptions} on a durable consumer (H2 file or PostgreSQL);
- *   <li>the process manager {@link PharmacyProcess} on another durable consumer, sending inventory commands with ids
- *       derived from the triggering event;
+ *   <li>the process manager {@link PharmacyProcess} on a durable consumer of the inventory's events, requesting a
+ *       reorder when a dispense takes a drug's stock below the threshold (command ids derived from the triggering
+ *       event);
  *   <li>the HTTP API ({@link PharmacyHttpApi}) on {@code 127.0.0.1:PORT}.
  * </ol>
  *
@@ -75,14 +82,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class PharmacyApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PharmacyApp.class);
-    static final String PROCESS = "stock-keeping";
+    static final String PROCESS = "stock-reorder";
 
     private final Connection nats;
     private final CommandRuntime runtime;
     private final HttpServer server;
     private final ExecutorService executor;
     private final ProjectionRunner<PrescriptionEvent> readModelRunner;
-    private final ProjectionRunner<PrescriptionEvent> processRunner;
+    private final ProjectionRunner<InventoryEvent> processRunner;
     private final URI url;
 
     private PharmacyApp(
@@ -91,7 +98,7 @@ public final class PharmacyApp implements AutoCloseable {
             HttpServer server,
             ExecutorService executor,
             ProjectionRunner<PrescriptionEvent> readModelRunner,
-            ProjectionRunner<PrescriptionEvent> processRunner) {
+            ProjectionRunner<InventoryEvent> processRunner) {
         this.nats = nats;
         this.runtime = runtime;
         this.server = server;
@@ -141,14 +148,20 @@ public final class PharmacyApp implements AutoCloseable {
                 .build();
 
         JsonEventCodec<PrescriptionEvent> prescriptionCodec = JsonEventCodec.of(PrescriptionEvent.class);
+        JsonEventCodec<InventoryEvent> inventoryCodec = JsonEventCodec.of(InventoryEvent.class);
+        PrescriptionDecider prescriptionDecider = new PrescriptionDecider();
+        InventoryDecider inventoryDecider = new InventoryDecider();
         EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions =
-                runtime.register(Registration.of(Pharmacy.PRESCRIPTION, new PrescriptionDecider(), prescriptionCodec)
+                runtime.register(Registration.of(Pharmacy.PRESCRIPTION, prescriptionDecider, prescriptionCodec)
                         .withStateCodec(JsonStateCodec.of(Prescription.class))
                         .withSnapshotPolicy(SnapshotPolicy.everyEvents(10)));
-        EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory = runtime.register(
-                Registration.of(Pharmacy.INVENTORY, new InventoryDecider(), JsonEventCodec.of(InventoryEvent.class))
+        EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory =
+                runtime.register(Registration.of(Pharmacy.INVENTORY, inventoryDecider, inventoryCodec)
                         .withStateCodec(JsonStateCodec.of(Inventory.class))
                         .withSnapshotPolicy(SnapshotPolicy.everyEvents(50)));
+        // the same decider instances: the dispense shares the entities' cached states and snapshots
+        MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses = runtime.register(
+                MultiRegistration.of("dispense", new Dispensing(prescriptionDecider, inventoryDecider).decider()));
 
         JdbcDatabase database = new JdbcDatabase(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
         PatientPrescriptions readModel;
@@ -168,7 +181,8 @@ public final class PharmacyApp implements AutoCloseable {
                 .build();
         // store outages and exhausted conflict retries of the inventory runtime are retried by the host (never
         // dead-lettered); a rejection is the stock's answer: logged, and the process goes on
-        ProcessProjection<PrescriptionEvent, PharmacyProcess.Stateless, InventoryCommand> process =
+        SubjectFilter inventoryEvents = SubjectFilter.category(storeName, Category.of(Pharmacy.INVENTORY));
+        ProcessProjection<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> process =
                 ProcessProjection.builder(
                                 nats,
                                 PROCESS,
@@ -180,7 +194,7 @@ public final class PharmacyApp implements AutoCloseable {
                                             inventory.handle(target.id().value(), command, context);
                                     if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
                                         LOG.warn(
-                                                "stock-keeping: {} refused {}: {}",
+                                                "stock reorder: {} refused {}: {}",
                                                 target,
                                                 command,
                                                 rejected.rejection().getMessage());
@@ -188,14 +202,14 @@ public final class PharmacyApp implements AutoCloseable {
                                 })
                         .replicas(config.replicas()) // the state bucket as durable as the store
                         .build();
-        ProjectionRunner<PrescriptionEvent> processRunner = ProjectionRunner.builder(
-                        nats, prescriptionEvents, prescriptionCodec, reader, process)
+        ProjectionRunner<InventoryEvent> processRunner = ProjectionRunner.builder(
+                        nats, inventoryEvents, inventoryCodec, reader, process)
                 .build();
         readModelRunner.start();
         processRunner.start();
 
         ObjectMapper json = objectMapper();
-        Pharmacy pharmacy = new Pharmacy(prescriptions, inventory, store, nats, readModel, json);
+        Pharmacy pharmacy = new Pharmacy(prescriptions, inventory, dispenses, store, nats, readModel, json);
         IdempotencyRecords idempotency;
         try {
             idempotency = IdempotencyRecords.open(

@@ -96,16 +96,18 @@ public final class PharmacyDemo {
                 "/prescriptions/" + rx + "/verify",
                 body("pharmacistId", "pharmacist-ana"),
                 200);
-        poll(
-                "The process manager reserved the fill in the stock",
-                "/inventory/" + drug,
-                body -> body.path("reserved").asInt() >= 30);
+        JsonNode stockBefore = call("The stock before dispensing", "GET", "/inventory/" + drug, null, 200);
         JsonNode first = call(
-                "Dispense 10 (a partial fill)",
+                "Dispense 10 (a partial fill): the prescription and the stock change in one atomic append",
                 "POST",
                 "/prescriptions/" + rx + "/dispense",
                 body("quantity", 10),
                 200);
+        JsonNode stockAfter = call("The stock right after: 10 fewer on hand", "GET", "/inventory/" + drug, null, 200);
+        if (stockAfter.path("onHand").asInt() > stockBefore.path("onHand").asInt() - 10) {
+            throw new DemoFailed(
+                    "the stock did not go down by 10 with the dispense: " + stockBefore + " -> " + stockAfter);
+        }
         long afterFirstDispense = first.path("version").asLong();
         Instant between = Instant.now();
         Thread.sleep(20);

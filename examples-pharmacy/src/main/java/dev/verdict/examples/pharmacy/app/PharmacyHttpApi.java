@@ -208,6 +208,13 @@ final class PharmacyHttpApi implements HttpHandler {
         if (path.size() == 3) {
             requireMethod(method, "POST");
             PostBody body = body(exchange);
+            if (path.get(2).equals("dispense")) {
+                int quantity = body.fields().integer("quantity", 1);
+                return command(exchange, body, commandId -> {
+                    Versioned<Prescription> result = pharmacy.dispense(id, quantity, clock.instant(), commandId);
+                    return new Reply(200, PrescriptionResource.of(result.state(), result.version()));
+                });
+            }
             PrescriptionCommand command = prescriptionCommand(path.get(2), body.fields());
             return command(exchange, body, commandId -> {
                 Versioned<Prescription> result = pharmacy.prescriptionCommand(id, command, commandId);

@@ -44,6 +44,7 @@ class IdempotencyAcrossInstancesTest {
             HttpClientForTests toB = new HttpClientForTests(b.url());
             toA.post("/prescriptions", order("rx-crash", "patient-crash", "aspirin", 10, 0));
             toA.post("/prescriptions/rx-crash/verify", "{\"pharmacistId\":\"ana\"}");
+            toA.post("/inventory/aspirin/receive", "{\"quantity\":50}"); // a dispense takes stock
             String path = "/prescriptions/rx-crash/dispense";
             String body = "{\"quantity\":4}";
             Reply first = toA.post(path, body, "crash-key");
@@ -80,6 +81,7 @@ class IdempotencyAcrossInstancesTest {
             HttpClientForTests toB = new HttpClientForTests(b.url());
             toA.post("/prescriptions", order("rx-shared", "patient-shared", "aspirin", 10, 0));
             toA.post("/prescriptions/rx-shared/verify", "{\"pharmacistId\":\"ana\"}");
+            toA.post("/inventory/aspirin/receive", "{\"quantity\":50}"); // a dispense takes stock
 
             Reply first = toA.post("/prescriptions/rx-shared/dispense", "{\"quantity\":4}", "shared-key");
             toA.post("/prescriptions/rx-shared/dispense", "{\"quantity\":1}");

@@ -66,7 +66,16 @@ class PharmacyHttpApiTest {
         return rx;
     }
 
+    /** Receives {@code quantity} units of the drug and returns its stock on hand afterwards. */
+    static int stocked(String drug, int quantity) {
+        Reply reply = http.post("/inventory/" + drug + "/receive", "{\"quantity\":" + quantity + "}");
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+        return reply.body().path("onHand").asInt();
+    }
+
+    /** A verified prescription (see {@link #ordered}) whose drug has 1,000 more units in stock. */
     static String verified(String drug) {
+        stocked(drug, 1000);
         String rx = ordered(drug);
         assertThat(http.post("/prescriptions/" + rx + "/verify", "{\"pharmacistId\":\"ana\"}")
                         .status())
@@ -87,6 +96,18 @@ class PharmacyHttpApiTest {
                     .sum();
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /** Waits up to 15 s until the entity's subject holds {@code count} events. */
+    static void awaitEvents(String category, String id, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (events(category, id) != count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(category + "/" + id + " holds " + events(category, id) + " events, not "
+                        + count + " after 15 s");
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -269,6 +290,7 @@ class PharmacyHttpApiTest {
         http.post("/prescriptions", order(rx1, patient, "ibuprofen", 10, 0));
         http.post("/prescriptions", order(rx2, patient, "paracetamol", 20, 1));
         http.post("/prescriptions/" + rx2 + "/verify", "{\"pharmacistId\":\"ana\"}");
+        stocked("paracetamol", 1000);
         Reply dispensed = http.post("/prescriptions/" + rx2 + "/dispense", "{\"quantity\":5}");
 
         Reply list = http.await(
@@ -323,7 +345,7 @@ class PharmacyHttpApiTest {
 
         Reply reply = http.post("/inventory/" + drug + "/receive", "{\"quantity\":2147483648}");
         Reply dispense =
-                http.post("/prescriptions/" + verified(drug) + "/dispense", "{\"quantity\":99999999999999999999}");
+                http.post("/prescriptions/" + ordered(drug) + "/dispense", "{\"quantity\":99999999999999999999}");
 
         assertThat(reply.status()).as(reply.raw()).isEqualTo(400);
         assertThat(reply.body().path("message").asText()).contains("quantity", "2147483647");
@@ -340,22 +362,107 @@ class PharmacyHttpApiTest {
     }
 
     @Test
-    void verificationReservesStockDispensingTakesItAndCancellationReleasesTheRest() {
+    void aDispenseDeductsTheStockInTheSameAppendAndTheStockShowsItAtOnce() {
         String drug = newId("drug");
-        http.post("/inventory/" + drug + "/receive", "{\"quantity\":100}");
         String rx = verified(drug);
+        int before = http.get("/inventory/" + drug).body().path("onHand").asInt();
 
-        http.await("/inventory/" + drug, r -> r.body().path("reserved").asInt() == 30);
-        http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":10}");
-        http.await(
-                "/inventory/" + drug,
-                r -> r.body().path("onHand").asInt() == 90
-                        && r.body().path("reserved").asInt() == 20);
-        http.post("/prescriptions/" + rx + "/cancel", "{\"reason\":\"allergy\"}");
+        Reply dispensed = http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":10}");
 
-        Reply stock =
-                http.await("/inventory/" + drug, r -> r.body().path("reserved").asInt() == 0);
-        assertThat(stock.body().path("onHand").asInt()).isEqualTo(90);
+        assertThat(dispensed.status()).as(dispensed.raw()).isEqualTo(200);
+        // read-your-writes: no waiting for a process manager
+        Reply stock = http.get("/inventory/" + drug);
+        assertThat(stock.body().path("onHand").asInt()).isEqualTo(before - 10);
+        assertThat(stock.body().path("reserved").asInt()).isZero();
+        assertThat(events("inventory", drug)).isEqualTo(2);
+    }
+
+    @Test
+    void aDispenseBeyondTheStockOnHandIsRefusedWith409AndStoresNothing() {
+        String drug = newId("drug");
+        String rx = ordered(drug);
+        http.post("/prescriptions/" + rx + "/verify", "{\"pharmacistId\":\"ana\"}");
+        stocked(drug, 4);
+        long rxEvents = events("prescription", rx);
+
+        Reply refused = http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":5}");
+
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(409);
+        assertThat(refused.error()).isEqualTo("inventory.insufficient-stock");
+        assertThat(refused.body().path("message").asText()).contains(drug);
+        assertThat(events("prescription", rx)).isEqualTo(rxEvents);
+        assertThat(events("inventory", drug)).isEqualTo(1);
+        assertThat(http.get("/inventory/" + drug).body().path("onHand").asInt()).isEqualTo(4);
+        assertThat(http.get("/prescriptions/" + rx).body().path("dispensed").asInt())
+                .isZero();
+
+        Reply exact = http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":4}");
+        assertThat(exact.status()).as(exact.raw()).isEqualTo(200);
+        assertThat(http.get("/inventory/" + drug).body().path("onHand").asInt()).isZero();
+    }
+
+    @Test
+    void aDispenseWithoutAnyStockOfTheDrugIsRefused() {
+        String drug = newId("drug");
+        String rx = ordered(drug);
+        http.post("/prescriptions/" + rx + "/verify", "{\"pharmacistId\":\"ana\"}");
+
+        Reply refused = http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":1}");
+
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(409);
+        assertThat(refused.error()).isEqualTo("inventory.insufficient-stock");
+        assertThat(events("inventory", drug)).isZero();
+        assertThat(dispensedEvents(rx)).isZero();
+    }
+
+    @Test
+    void concurrentDispensesNeverTakeTheStockBelowZero() throws Exception {
+        String drug = newId("drug");
+        List<String> prescriptions = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String rx = ordered(drug);
+            http.post("/prescriptions/" + rx + "/verify", "{\"pharmacistId\":\"ana\"}");
+            prescriptions.add(rx);
+        }
+        stocked(drug, 20);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Reply>> replies = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                String rx = prescriptions.get(i % 10);
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return http.post("/prescriptions/" + rx + "/dispense", "{\"quantity\":1}");
+                }));
+            }
+            start.countDown();
+            int ok = 0;
+            for (Future<Reply> reply : replies) {
+                Reply r = reply.get();
+                if (r.status() == 200) {
+                    ok++;
+                } else {
+                    assertThat(r.status()).as(r.raw()).isEqualTo(409);
+                    assertThat(r.error()).isEqualTo("inventory.insufficient-stock");
+                }
+            }
+            assertThat(ok).isEqualTo(20);
+            assertThat(http.get("/inventory/" + drug).body().path("onHand").asInt())
+                    .isZero();
+            long dispensed = 0;
+            for (String rx : prescriptions) {
+                dispensed += dispensedEvents(rx);
+            }
+            assertThat(dispensed).isEqualTo(ok);
+            // the receipt, one deduction per dispense, and – asynchronously, from the process manager – the one
+            // reorder requested when the stock fell below the threshold of 10
+            awaitEvents("inventory", drug, 1 + ok + 1);
+            Thread.sleep(300);
+            assertThat(events("inventory", drug)).isEqualTo(1 + ok + 1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     // --- Idempotency ---

@@ -47,6 +47,7 @@ class PharmacyOnPostgresTest {
             HttpClientForTests http = new HttpClientForTests(app.url());
             http.post("/prescriptions", order("rx-pg", "patient-pg", "aspirin", 12, 0));
             http.post("/prescriptions/rx-pg/verify", "{\"pharmacistId\":\"ana\"}");
+            http.post("/inventory/aspirin/receive", "{\"quantity\":50}"); // a dispense takes stock
             dispensed = http.post("/prescriptions/rx-pg/dispense", "{\"quantity\":5}")
                     .body();
             http.await(

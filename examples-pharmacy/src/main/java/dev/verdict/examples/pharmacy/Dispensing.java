@@ -1,0 +1,69 @@
+package dev.verdict.examples.pharmacy;
+
+import dev.verdict.decider.CombinedState;
+import dev.verdict.decider.EntityRead;
+import dev.verdict.decider.MultiDecider;
+import dev.verdict.examples.pharmacy.InventoryEvent.StockDeducted;
+import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A dispense as one decision over two entities: the prescription (its fill) and the drug's stock. Both change in one
+ * atomic append – the prescription's {@code DrugDispensed} (and {@code PrescriptionCompleted} after the last fill)
+ * and the stock's {@code StockDeducted} – guarded by both entities' versions, so the stock never goes negative and the
+ * two never disagree, whatever runs concurrently.
+ *
+ * <p>Rules: the prescription decides first, exactly as for its own {@code DispenseDrug} command (not verified,
+ * over-dispense, … are its rejections); then the stock must have the units on hand and unreserved, else {@code
+ * inventory.insufficient-stock} and nothing is stored on either entity.
+ *
+ * <pre>{@code
+ * Dispensing dispensing = new Dispensing(prescriptionDecider, inventoryDecider);   // the deciders you register
+ * List<Routed<Object>> events = dispensing.decider().decide(
+ *         new DispenseFill("rx-42", "amoxicillin-500mg", 2, now), new CombinedState<>(prescription, stock));
+ * }</pre>
+ */
+public final class Dispensing {
+
+    /**
+     * Dispense {@code quantity} units of {@code drug} for prescription {@code prescriptionId}. The drug is the
+     * prescription's (fixed when it was ordered): the application reads it from the prescription first.
+     */
+    public record DispenseFill(String prescriptionId, String drug, int quantity, Instant issuedAt) {
+        public DispenseFill {
+            Objects.requireNonNull(prescriptionId, "prescriptionId");
+            Objects.requireNonNull(drug, "drug");
+            Objects.requireNonNull(issuedAt, "issuedAt");
+        }
+    }
+
+    private final MultiDecider<DispenseFill, CombinedState<Prescription, Inventory>, Object> decider;
+
+    /**
+     * The dispense over these deciders: pass the instances you register with the runtime, so the runtime shares each
+     * entity's cached state and snapshots with the dispense.
+     */
+    public Dispensing(PrescriptionDecider prescriptions, InventoryDecider inventory) {
+        this.decider = MultiDecider.of(
+                EntityRead.of("prescription", DispenseFill::prescriptionId, prescriptions),
+                EntityRead.of("inventory", DispenseFill::drug, inventory),
+                (fill, prescription, stock) -> {
+                    List<PrescriptionEvent> dispensed =
+                            prescriptions.decide(new DispenseDrug(fill.quantity(), fill.issuedAt()), prescription);
+                    if (!prescription.drug().equals(fill.drug())) {
+                        throw new IllegalArgumentException("prescription " + fill.prescriptionId() + " is for "
+                                + prescription.drug() + ", not " + fill.drug());
+                    }
+                    StockDeducted deducted = InventoryDecider.deduct(
+                            fill.drug(), fill.prescriptionId(), fill.quantity(), stock, fill.issuedAt());
+                    return new MultiDecider.Events2<PrescriptionEvent, InventoryEvent>(dispensed, List.of(deducted));
+                });
+    }
+
+    /** The multi-entity decider of a dispense. */
+    public MultiDecider<DispenseFill, CombinedState<Prescription, Inventory>, Object> decider() {
+        return decider;
+    }
+}

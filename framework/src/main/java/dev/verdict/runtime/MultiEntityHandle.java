@@ -1,0 +1,727 @@
+package dev.verdict.runtime;
+
+import dev.verdict.decider.Decider;
+import dev.verdict.decider.DomainRejection;
+import dev.verdict.decider.EntityKey;
+import dev.verdict.decider.EntityStates;
+import dev.verdict.decider.MultiDecider;
+import dev.verdict.decider.Routed;
+import dev.verdict.store.AppendAcrossResult;
+import dev.verdict.store.Category;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.CommandIndex;
+import dev.verdict.store.CommandRecord;
+import dev.verdict.store.ConflictAcrossEntities;
+import dev.verdict.store.EntityEvent;
+import dev.verdict.store.EntityId;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EntityVersion;
+import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventDecoding;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.ReadRange;
+import dev.verdict.store.ReadResult;
+import dev.verdict.store.StateCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles commands whose decision spans several entities – a {@link MultiDecider} – with the guarantees of {@link
+ * EntityHandle} for each of them. Obtained from {@link CommandRuntime#register(MultiRegistration)}; thread-safe.
+ *
+ * <p>{@link #handle} asks the decider which entities the command {@linkplain MultiDecider#reads reads}, loads each one
+ * (for a decider built by {@link MultiDecider#of(dev.verdict.decider.EntityRead, dev.verdict.decider.EntityRead,
+ * MultiDecider.Decide2)} over the registered deciders: from the same cache, snapshot and tail as the entity's own
+ * commands; otherwise from its events), decides on the combined state and appends every routed event in <b>one atomic
+ * append</b> ({@link EventStore#appendAcross}: on NATS one ADR-50 batch over the entities' subjects) in which every
+ * entity read is guarded by the version it was read at – written or only read. So either all events are stored and no
+ * entity read changed in between, or nothing is stored. A decision that reads one entity is appended like {@link
+ * EntityHandle#handle} (one event: a plain publish).
+ *
+ * <p>On a conflict the runtime asks every entity read for its version, reads only the tails of those that moved,
+ * decides again and re-appends, up to the {@link RetryPolicy}'s attempts; then {@link ConflictRetriesExhausted}. A
+ * {@link DomainRejection} is {@link MultiOutcome.Rejected}; no events is {@link MultiOutcome.Unchanged}; neither
+ * writes anything. A re-sent command id is answered with the original events ({@code duplicate = true}). After an
+ * accepted command the states of the written entities are cached, so the entities' own commands and queries see it.
+ * Commands over overlapping entities are serialized inside this JVM.
+ *
+ * <p>Limits: an atomic append guards at most as many entities as it has events (docs/runtime.md, "Limits"): a decision
+ * that reads more entities than it appends events fails with {@link IllegalArgumentException}, nothing stored.
+ *
+ * <pre>{@code
+ * MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses =
+ *         runtime.register(MultiRegistration.of("dispense", Dispensing.DECIDER));
+ * MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
+ *         dispenses.handle(new DispenseFill("rx-1", "aspirin", 5), CommandContext.withCommandId(idempotencyKey));
+ * }</pre>
+ *
+ * @param <C> the command type
+ * @param <S> the combined state
+ * @param <E> the event type
+ */
+public final class MultiEntityHandle<C, S, E> {
+    private static final Logger LOG = LoggerFactory.getLogger(MultiEntityHandle.class);
+
+    private final MultiRegistration<C, S, E> registration;
+    private final Category name;
+    private final MultiDecider<C, S, E> decider;
+    private final Optional<EntityStates<S>> entityStates;
+    private final CommandRuntime runtime;
+    private final EventStore store;
+    private final StateCache cache;
+    private final EntityLocks locks;
+    private final RetryPolicy retry;
+    private final RuntimeMetrics metrics;
+    private final SnapshotWriter snapshots;
+    private final Executor asyncExecutor;
+    private final Optional<CommandIndex> commandIndex;
+    private final Map<Category, StateLoader<Object, Object>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    MultiEntityHandle(MultiRegistration<C, S, E> registration, CommandRuntime runtime) {
+        this.registration = registration;
+        this.name = registration.name();
+        this.decider = registration.decider();
+        this.entityStates =
+                decider instanceof EntityStates<?> states ? Optional.of((EntityStates<S>) states) : Optional.empty();
+        this.runtime = runtime;
+        this.store = runtime.store();
+        this.cache = runtime.cache();
+        this.locks = runtime.locks();
+        this.retry = runtime.retryPolicy();
+        this.metrics = runtime.metrics();
+        this.snapshots = runtime.snapshotWriter();
+        this.asyncExecutor = runtime.asyncExecutor();
+        this.commandIndex = runtime.commandIndex();
+    }
+
+    /** The registration this handle was created from. */
+    public MultiRegistration<C, S, E> registration() {
+        return registration;
+    }
+
+    /**
+     * Handles a command with a fresh {@link CommandContext} (a random command id). Such an id cannot have been seen
+     * before, so the command index (if any) is not asked.
+     */
+    public MultiOutcome<S, E> handle(C command) {
+        return handleCommand(command, CommandContext.create(), true);
+    }
+
+    /**
+     * Handles a command over several entities: load each, decide, append atomically with every entity guarded, retry
+     * on conflict.
+     *
+     * @return {@link MultiOutcome.Accepted}, {@link MultiOutcome.Unchanged} or {@link MultiOutcome.Rejected}
+     * @throws ConflictRetriesExhausted when every attempt lost against another writer; nothing was stored
+     * @throws IllegalStateException when a category read is not registered with the runtime, or the decider breaks
+     *     its contract (no entity, an entity twice, an event routed to an entity not read)
+     * @throws IllegalArgumentException when the decision reads more entities than it appends events (see above)
+     * @throws dev.verdict.store.InvalidIdentifier when an entity's category or id is not valid for the store
+     * @throws dev.verdict.store.EventStoreUnavailable when the store did not answer: the command may or may not be
+     *     stored; re-send it with the same context
+     */
+    public MultiOutcome<S, E> handle(C command, CommandContext context) {
+        return handleCommand(command, context, false);
+    }
+
+    private MultiOutcome<S, E> handleCommand(C command, CommandContext context, boolean newId) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(context, "context");
+        long start = System.nanoTime();
+        List<Part> parts = parts(command);
+        List<EntityRef> refs = new ArrayList<>(parts.size());
+        for (Part part : parts) {
+            refs.add(part.ref);
+        }
+        List<ReentrantLock> held = locks.locksFor(refs);
+        for (ReentrantLock lock : held) {
+            lock.lock();
+        }
+        try {
+            MultiOutcome<S, E> outcome = decideAndAppend(command, parts, context, newId);
+            metrics.commandHandled(name, resultOf(outcome), Duration.ofNanos(System.nanoTime() - start));
+            return outcome;
+        } catch (ConflictRetriesExhausted e) {
+            metrics.commandHandled(
+                    name, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, Duration.ofNanos(System.nanoTime() - start));
+            throw e;
+        } catch (RuntimeException | Error e) {
+            metrics.commandHandled(
+                    name, RuntimeMetrics.CommandResult.FAILED, Duration.ofNanos(System.nanoTime() - start));
+            throw e;
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
+            }
+        }
+    }
+
+    /** {@link #handle(Object)} on the runtime's executor. */
+    public CompletableFuture<MultiOutcome<S, E>> handleAsync(C command) {
+        CommandContext context = CommandContext.create();
+        return CompletableFuture.supplyAsync(() -> handleCommand(command, context, true), asyncExecutor);
+    }
+
+    /** {@link #handle(Object, CommandContext)} on the runtime's executor; the future fails with what it would throw. */
+    public CompletableFuture<MultiOutcome<S, E>> handleAsync(C command, CommandContext context) {
+        return CompletableFuture.supplyAsync(() -> handle(command, context), asyncExecutor);
+    }
+
+    /** One entity the command reads, and what the runtime knows of it. */
+    private final class Part {
+        final EntityKey key;
+        final EntityRef ref;
+        final Registration<?, Object, Object> entityRegistration;
+        /** Folded by the entity's own decider (shared with its cache), or else a list of its decoded events. */
+        final boolean ownState;
+
+        KnownState<Object> known;
+        boolean confirmed;
+
+        Part(EntityKey key, EntityRef ref, Registration<?, Object, Object> entityRegistration, boolean ownState) {
+            this.key = key;
+            this.ref = ref;
+            this.entityRegistration = entityRegistration;
+            this.ownState = ownState;
+        }
+
+        EventCodec<Object> codec() {
+            return entityRegistration.eventCodec();
+        }
+
+        Decider<?, Object, Object> entityDecider() {
+            return entityRegistration.decider();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Part> parts(C command) {
+        List<EntityKey> keys = Objects.requireNonNull(
+                decider.reads(command), () -> "the multi-entity decider '" + name + "' returned null reads");
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("the multi-entity decider '" + name + "' reads no entity for " + command);
+        }
+        Set<EntityKey> seen = new HashSet<>();
+        List<Part> parts = new ArrayList<>(keys.size());
+        boolean allOwn = entityStates.isPresent();
+        List<Registration<?, Object, Object>> registrations = new ArrayList<>(keys.size());
+        for (EntityKey key : keys) {
+            if (!seen.add(key)) {
+                throw new IllegalStateException("the multi-entity decider '" + name + "' reads " + key + " twice");
+            }
+            Category category = Category.of(key.category());
+            EntityHandle<?, ?, ?> handle = runtime.handleFor(category)
+                    .orElseThrow(() -> new IllegalStateException("the decision '" + name + "' reads " + key
+                            + ", but category '" + key.category() + "' is not registered with the runtime: register"
+                            + " it (its codec and decider) before handling commands over several entities"));
+            Registration<?, Object, Object> entityRegistration =
+                    (Registration<?, Object, Object>) handle.registration();
+            registrations.add(entityRegistration);
+            if (allOwn && entityStates.get().deciderOf(key) != entityRegistration.decider()) {
+                allOwn = false;
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            EntityKey key = keys.get(i);
+            EntityRef ref = new EntityRef(Category.of(key.category()), EntityId.of(key.id()));
+            parts.add(new Part(key, ref, registrations.get(i), allOwn));
+        }
+        return parts;
+    }
+
+    private MultiOutcome<S, E> decideAndAppend(C command, List<Part> parts, CommandContext context, boolean newId) {
+        // any command id the entities' memories do not know may have been decided before (another process, a
+        // restart, long ago): with a command index, ask it in parallel with the loads
+        CompletableFuture<Optional<CommandRecord>> recorded = null;
+        if (commandIndex.isPresent() && !newId) {
+            boolean known = false;
+            for (Part part : parts) {
+                Optional<KnownState<Object>> cached = part.ownState ? cache.get(part.ref) : Optional.empty();
+                known |= cached.isPresent()
+                        && cached.get().recent(context.commandId()).isPresent();
+            }
+            recorded = known ? null : commandIndex.get().find(context.commandId());
+        }
+        for (Part part : parts) {
+            load(part);
+        }
+        if (recorded != null) {
+            Optional<CommandRecord> earlier = joinRecord(recorded);
+            if (earlier.isPresent() && ofThisStream(earlier.get(), parts)) {
+                return original(parts, earlier.get(), context);
+            }
+        }
+        List<Long> overtaken = new ArrayList<>();
+        for (int attempt = 1; ; attempt++) {
+            Optional<Part> knowsCommand = parts.stream()
+                    .filter(p -> p.known.recent(context.commandId()).isPresent())
+                    .findFirst();
+            if (knowsCommand.isPresent()) {
+                confirm(parts);
+                return resent(parts, context);
+            }
+            S state = state(parts);
+            List<Routed<E>> routed;
+            DomainRejection rejection = null;
+            try {
+                routed = Objects.requireNonNull(
+                        decider.decide(command, state),
+                        () -> "the multi-entity decider '" + name + "' returned null instead of a list of events");
+            } catch (DomainRejection r) {
+                rejection = r;
+                routed = List.of();
+            }
+            if (routed.isEmpty()) {
+                if (confirm(parts)) {
+                    attempt--;
+                    continue; // a cached state was stale: decide on the current one
+                }
+                Part first = parts.get(0);
+                if (rejection != null) {
+                    record(new CommandRecord.Rejected(
+                            context.commandId(),
+                            first.ref,
+                            first.known.streamIdentity(),
+                            first.known.version(),
+                            rejection.code(),
+                            rejection.getMessage()));
+                    return new MultiOutcome.Rejected<>(rejection, versions(parts), state);
+                }
+                record(new CommandRecord.Unchanged(
+                        context.commandId(), first.ref, first.known.streamIdentity(), first.known.version()));
+                return new MultiOutcome.Unchanged<>(versions(parts), state);
+            }
+            List<EntityEvent> events = encode(parts, routed);
+            List<EntityVersion> guards = new ArrayList<>(parts.size());
+            for (Part part : parts) {
+                guards.add(new EntityVersion(part.ref, part.known.version()));
+            }
+            AppendAcrossResult result;
+            try {
+                result = store.appendAcross(guards, events, context);
+            } catch (ConflictAcrossEntities conflict) {
+                metrics.conflict(name);
+                overtaken.add(parts.get(0).known.version());
+                if (attempt >= retry.maxAttempts()) {
+                    throw new ConflictRetriesExhausted(refs(parts), attempt, overtaken, conflict);
+                }
+                LOG.debug("{}: attempt {} over {} overtaken, catching up", name, attempt, guards);
+                backOff(parts, attempt, overtaken, conflict);
+                metrics.retry(name);
+                catchUpChanged(parts);
+                continue;
+            }
+            if (result.duplicate()) {
+                for (Part part : parts) {
+                    catchUp(part);
+                }
+                return readBack(parts, context, result);
+            }
+            return accepted(parts, routed, result, context);
+        }
+    }
+
+    private List<EntityEvent> encode(List<Part> parts, List<Routed<E>> routed) {
+        Map<EntityKey, Part> byKey = new LinkedHashMap<>();
+        for (Part part : parts) {
+            byKey.put(part.key, part);
+        }
+        List<EntityEvent> events = new ArrayList<>(routed.size());
+        for (Routed<E> r : routed) {
+            Part part = byKey.get(Objects.requireNonNull(r, "routed event").entity());
+            if (part == null) {
+                throw new IllegalStateException("the multi-entity decider '" + name + "' routed " + r.event() + " to "
+                        + r.entity() + ", which the command does not read (" + byKey.keySet()
+                        + "): read every entity you write");
+            }
+            events.add(new EntityEvent(part.ref, part.codec().encode(r.event())));
+        }
+        return events;
+    }
+
+    private void load(Part part) {
+        if (!part.ownState) {
+            part.known = KnownState.initial(new ArrayList<>(), store.streamIdentity());
+            foldEvents(part, ReadRange.all(), RuntimeMetrics.LoadSource.EVENTS);
+            part.confirmed = true;
+            return;
+        }
+        Optional<KnownState<Object>> cached = cache.get(part.ref);
+        if (cached.isPresent()) {
+            metrics.loaded(part.ref.category(), RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
+            part.known = cached.get();
+            part.confirmed = false;
+        } else {
+            part.known = loader(part).load(part.ref);
+            cache.remember(part.ref, part.known);
+            part.confirmed = true;
+        }
+    }
+
+    /** Reads the events after the part's version: into its own state (and cache), or onto its event list. */
+    private void catchUp(Part part) {
+        if (part.ownState) {
+            part.known = loader(part).catchUp(part.ref, part.known, event -> {});
+            cache.remember(part.ref, part.known);
+        } else {
+            foldEvents(part, ReadRange.after(part.known.version()), RuntimeMetrics.LoadSource.CATCH_UP);
+        }
+        part.confirmed = true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void foldEvents(Part part, ReadRange range, RuntimeMetrics.LoadSource source) {
+        long start = System.nanoTime();
+        List<Object> events = new ArrayList<>((List<Object>) part.known.state());
+        RecentCommands[] recent = {part.known.recentCommands()};
+        ReadResult read = store.read(part.ref, range, recorded -> {
+            events.add(EventDecoding.decode(store.name(), recorded, part.codec()));
+            recent[0] = recent[0].including(recorded.commandId(), recorded.sequence());
+        });
+        metrics.loaded(part.ref.category(), source, read.eventsRead(), Duration.ofNanos(System.nanoTime() - start));
+        part.known = new KnownState<>(events, read.lastSequence(), 0, recent[0], part.known.streamIdentity());
+    }
+
+    /**
+     * Checks the versions of the parts not yet confirmed against the store (in parallel) and catches up those that
+     * moved. Returns whether any did.
+     */
+    private boolean confirm(List<Part> parts) {
+        List<Part> unconfirmed = new ArrayList<>();
+        for (Part part : parts) {
+            if (!part.confirmed) {
+                unconfirmed.add(part);
+            }
+        }
+        if (unconfirmed.isEmpty()) {
+            return false;
+        }
+        return catchUpMoved(unconfirmed);
+    }
+
+    /** After a conflict: asks every part's version, reads only the tails of the parts that moved. */
+    private void catchUpChanged(List<Part> parts) {
+        if (!catchUpMoved(parts)) {
+            LOG.debug("{}: conflict, but no entity read has moved any more; deciding again", name);
+        }
+    }
+
+    private boolean catchUpMoved(List<Part> parts) {
+        List<CompletableFuture<Long>> versions = new ArrayList<>(parts.size());
+        for (Part part : parts) {
+            versions.add(store.versionAsync(part.ref));
+        }
+        boolean moved = false;
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            long version = join(versions.get(i));
+            if (version != part.known.version()) {
+                catchUp(part);
+                moved = true;
+            } else {
+                part.confirmed = true;
+            }
+        }
+        return moved;
+    }
+
+    private static long join(CompletableFuture<Long> version) {
+        try {
+            return version.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private S state(List<Part> parts) {
+        List<Object> states = new ArrayList<>(parts.size());
+        if (parts.get(0).ownState) {
+            for (Part part : parts) {
+                states.add(part.known.state());
+            }
+            return entityStates.orElseThrow().compose(states);
+        }
+        S state = decider.initialState();
+        for (Part part : parts) {
+            for (Object event : (List<Object>) part.known.state()) {
+                state = decider.evolve(state, part.key, (E) event);
+            }
+        }
+        return state;
+    }
+
+    private MultiOutcome<S, E> accepted(
+            List<Part> parts, List<Routed<E>> routed, AppendAcrossResult result, CommandContext context) {
+        List<MultiOutcome.StoredEvent<E>> stored = new ArrayList<>(routed.size());
+        for (int i = 0; i < routed.size(); i++) {
+            stored.add(new MultiOutcome.StoredEvent<>(
+                    routed.get(i).entity(),
+                    result.sequences().get(i),
+                    routed.get(i).event()));
+        }
+        for (Part part : parts) {
+            // the append succeeded with every part at its version: folding our own events is exact
+            Object state = part.known.state();
+            List<Object> appended = part.ownState ? null : new ArrayList<>((List<Object>) state);
+            RecentCommands recent = part.known.recentCommands();
+            long version = part.known.version();
+            int count = 0;
+            for (MultiOutcome.StoredEvent<E> event : stored) {
+                if (!event.entity().equals(part.key)) {
+                    continue;
+                }
+                if (part.ownState) {
+                    state = part.entityDecider().evolve(state, event.event());
+                } else {
+                    appended.add(event.event());
+                }
+                recent = recent.including(context.commandId(), event.sequence());
+                version = event.sequence();
+                count++;
+            }
+            if (count == 0) {
+                continue;
+            }
+            KnownState<Object> next = new KnownState<>(
+                    part.ownState ? state : appended,
+                    version,
+                    part.known.eventsSinceSnapshot() + count,
+                    recent,
+                    part.known.streamIdentity());
+            if (part.ownState) {
+                next = maybeSnapshot(part, next);
+                cache.remember(part.ref, next);
+            }
+            part.known = next;
+        }
+        recordAppended(parts, stored, context);
+        return new MultiOutcome.Accepted<>(stored, versions(parts), state(parts), false);
+    }
+
+    /**
+     * One record for the whole decision: the entity of its first event and the span of stream sequences its batch
+     * occupies (a batch is stored on contiguous sequences), so every entity's events of the command are found in it.
+     */
+    private void recordAppended(List<Part> parts, List<MultiOutcome.StoredEvent<E>> stored, CommandContext context) {
+        if (commandIndex.isEmpty() || stored.isEmpty()) {
+            return;
+        }
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (MultiOutcome.StoredEvent<E> e : stored) {
+            first = Math.min(first, e.sequence());
+            last = Math.max(last, e.sequence());
+        }
+        EntityKey firstKey = stored.get(0).entity();
+        Part written =
+                parts.stream().filter(p -> p.key.equals(firstKey)).findFirst().orElseThrow();
+        record(new CommandRecord.Appended(
+                context.commandId(), written.ref, written.known.streamIdentity(), first, last));
+    }
+
+    private void record(CommandRecord record) {
+        commandIndex.ifPresent(index -> index.record(record));
+    }
+
+    /**
+     * A command the index remembers: answered with its original outcome, never decided again (today's state could give
+     * another answer, and deciding again could store its events twice once the server's duplicate window is over).
+     */
+    private MultiOutcome<S, E> original(List<Part> parts, CommandRecord earlier, CommandContext context) {
+        Optional<Part> same =
+                parts.stream().filter(p -> p.ref.equals(earlier.entity())).findFirst();
+        if (same.isEmpty()) {
+            throw new CommandIdReused(context.commandId(), parts.get(0).ref, earlier.entity());
+        }
+        confirm(parts);
+        LOG.debug("{}: command {} was decided before: {}", name, context.commandId(), earlier);
+        if (earlier instanceof CommandRecord.Appended appended) {
+            List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
+            for (Part part : parts) {
+                readCommandEvents(
+                        part,
+                        ReadRange.after(appended.firstSequence() - 1).upToSequence(appended.lastSequence()),
+                        context,
+                        original);
+            }
+            return duplicateOutcome(parts, context, original);
+        }
+        if (earlier instanceof CommandRecord.Rejected rejected) {
+            return new MultiOutcome.Rejected<>(
+                    new RememberedRejection(rejected.code(), rejected.message()), versions(parts), state(parts));
+        }
+        return new MultiOutcome.Unchanged<>(versions(parts), state(parts));
+    }
+
+    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
+    private boolean ofThisStream(CommandRecord earlier, List<Part> parts) {
+        String then = earlier.streamIdentity();
+        String now = parts.get(0).known.streamIdentity();
+        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
+            return true;
+        }
+        LOG.warn(
+                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
+                        + " again",
+                name,
+                earlier.commandId(),
+                then,
+                now);
+        return false;
+    }
+
+    private static Optional<CommandRecord> joinRecord(CompletableFuture<Optional<CommandRecord>> lookup) {
+        try {
+            return lookup.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    private KnownState<Object> maybeSnapshot(Part part, KnownState<Object> next) {
+        Optional<StateCodec<Object>> stateCodec = part.entityRegistration.stateCodec();
+        if (stateCodec.isEmpty() || !snapshots.enabled()) {
+            return next;
+        }
+        boolean terminal = part.entityDecider().isTerminal(next.state());
+        if (!part.entityRegistration
+                .snapshotPolicy()
+                .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
+            return next;
+        }
+        snapshots.write(
+                part.ref.category(), part.ref, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
+        return next.withEventsSinceSnapshot(0);
+    }
+
+    /** A re-sent command the runtime's memory knows: its original events, read back from each entity. */
+    private MultiOutcome<S, E> resent(List<Part> parts, CommandContext context) {
+        List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
+        for (Part part : parts) {
+            Optional<KnownState.CommandSpan> span = part.known.recent(context.commandId());
+            if (span.isPresent()) {
+                readCommandEvents(
+                        part,
+                        ReadRange.after(span.get().firstSequence() - 1)
+                                .upToSequence(span.get().lastSequence()),
+                        context,
+                        original);
+            }
+        }
+        return duplicateOutcome(parts, context, original);
+    }
+
+    /** The store recognised the command id: read its original events back at the sequences it reported. */
+    private MultiOutcome<S, E> readBack(List<Part> parts, CommandContext context, AppendAcrossResult result) {
+        List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
+        for (Part part : parts) {
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            for (int i = 0; i < result.events().size(); i++) {
+                if (result.events().get(i).entity().equals(part.ref)) {
+                    first = Math.min(first, result.sequences().get(i));
+                    last = Math.max(last, result.sequences().get(i));
+                }
+            }
+            if (last > 0) {
+                readCommandEvents(part, ReadRange.after(first - 1).upToSequence(last), context, original);
+            }
+        }
+        return duplicateOutcome(parts, context, original);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void readCommandEvents(
+            Part part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
+        store.read(part.ref, range, recorded -> {
+            if (recorded.commandId().equals(context.commandId())) {
+                into.add(new MultiOutcome.StoredEvent<>(
+                        part.key, recorded.sequence(), (E) EventDecoding.decode(store.name(), recorded, part.codec())));
+            }
+        });
+    }
+
+    private MultiOutcome<S, E> duplicateOutcome(
+            List<Part> parts, CommandContext context, List<MultiOutcome.StoredEvent<E>> original) {
+        if (original.isEmpty()) {
+            throw new IllegalStateException("command '" + context.commandId() + "' over " + refs(parts)
+                    + " was stored before, but none of its events could be read back");
+        }
+        original.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
+        LOG.debug("{}: command {} was already appended", name, context.commandId());
+        // (re)written: repairs the index when the process that appended died before it recorded the command
+        recordAppended(parts, original, context);
+        return new MultiOutcome.Accepted<>(original, versions(parts), state(parts), true);
+    }
+
+    private void backOff(List<Part> parts, int attempt, List<Long> overtaken, ConflictAcrossEntities conflict) {
+        Duration wait = retry.backoffBefore(attempt);
+        try {
+            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConflictRetriesExhausted(refs(parts), attempt, overtaken, conflict);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private StateLoader<Object, Object> loader(Part part) {
+        return loaders.computeIfAbsent(
+                part.ref.category(),
+                category ->
+                        new StateLoader<>(part.entityRegistration, store, runtime.snapshotStore(), runtime.metrics()));
+    }
+
+    private Map<EntityKey, Long> versions(List<Part> parts) {
+        Map<EntityKey, Long> versions = new LinkedHashMap<>();
+        for (Part part : parts) {
+            versions.put(part.key, part.known.version());
+        }
+        return versions;
+    }
+
+    private List<EntityRef> refs(List<Part> parts) {
+        List<EntityRef> refs = new ArrayList<>(parts.size());
+        for (Part part : parts) {
+            refs.add(part.ref);
+        }
+        return refs;
+    }
+
+    private static RuntimeMetrics.CommandResult resultOf(MultiOutcome<?, ?> outcome) {
+        if (outcome instanceof MultiOutcome.Accepted<?, ?> accepted) {
+            return accepted.duplicate()
+                    ? RuntimeMetrics.CommandResult.DUPLICATE
+                    : RuntimeMetrics.CommandResult.ACCEPTED;
+        }
+        return outcome instanceof MultiOutcome.Unchanged
+                ? RuntimeMetrics.CommandResult.UNCHANGED
+                : RuntimeMetrics.CommandResult.REJECTED;
+    }
+
+    @Override
+    public String toString() {
+        return "MultiEntityHandle[" + name + "]";
+    }
+}

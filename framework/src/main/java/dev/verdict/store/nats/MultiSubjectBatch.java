@@ -1,0 +1,306 @@
+package dev.verdict.store.nats;
+
+import dev.verdict.store.AppendAcrossResult;
+import dev.verdict.store.AppendResult;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.ConcurrencyConflict;
+import dev.verdict.store.ConflictAcrossEntities;
+import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityEvent;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EntityVersion;
+import dev.verdict.store.EventStoreException;
+import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.EventTooLarge;
+import dev.verdict.store.ReadRange;
+import dev.verdict.store.internal.EventIds;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append of a decision over several entities: one ADR-50 atomic batch over several subjects, every entity read
+ * guarded by its version (docs/nats-mapping.md, "Several entities in one atomic batch").
+ *
+ * <p>Guards: each written entity's first message carries {@code Nats-Expected-Last-Subject-Sequence} = its version;
+ * each entity only read is guarded by {@code Nats-Expected-Last-Subject-Sequence-Subject} = its subject (with its
+ * version) on one of the remaining messages, in order. A message carries at most one guard, so a batch of n messages
+ * guards at most n entities: more is refused before anything is sent.
+ */
+final class MultiSubjectBatch {
+    private static final Logger LOG = LoggerFactory.getLogger(MultiSubjectBatch.class);
+
+    static final String EXPECTED_LAST_SUBJECT_SEQUENCE_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject";
+    private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
+
+    private final NatsEventStore store;
+    private final Connection connection;
+    private final String stream;
+    private final Duration timeout;
+    private final Clock clock;
+
+    MultiSubjectBatch(NatsEventStore store, Connection connection, String stream, Duration timeout, Clock clock) {
+        this.store = store;
+        this.connection = connection;
+        this.stream = stream;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    AppendAcrossResult append(List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
+        Objects.requireNonNull(guards, "guards");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(context, "context");
+        Map<EntityRef, Long> versions = new LinkedHashMap<>();
+        for (EntityVersion guard : guards) {
+            Objects.requireNonNull(guard, "guards must not contain null");
+            if (versions.put(guard.entity(), guard.version()) != null) {
+                throw new IllegalArgumentException(guard.entity() + " is guarded twice");
+            }
+        }
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("an append across entities guards at least one entity");
+        }
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("an append needs at least one event");
+        }
+        if (events.size() > NatsEventStore.MAX_EVENTS_PER_APPEND) {
+            throw new IllegalArgumentException("an append may carry at most " + NatsEventStore.MAX_EVENTS_PER_APPEND
+                    + " events (the server's atomic batch limit), got " + events.size());
+        }
+        for (EntityEvent event : events) {
+            Objects.requireNonNull(event, "events must not contain null");
+            if (!versions.containsKey(event.entity())) {
+                throw new IllegalArgumentException("an event goes to " + event.entity()
+                        + ", which is not guarded: guard every entity written (" + versions.keySet() + ")");
+            }
+        }
+        if (versions.size() == 1) {
+            return appendToOne(guards.get(0), events, context);
+        }
+        List<Message> messages = messages(versions, events, context);
+        try {
+            return send(messages, events, guards);
+        } catch (JetStreamApiException e) {
+            int code = e.getApiErrorCode();
+            if (JetStreamErrors.isWrongLastSequence(code)) {
+                Matcher m = ACTUAL_SEQUENCE.matcher(String.valueOf(e.getErrorDescription()));
+                throw new ConflictAcrossEntities(
+                        guards, m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty());
+            }
+            if (code == JetStreamErrors.BATCH_DUPLICATE) {
+                return confirmDuplicate(versions, events, context, e);
+            }
+            throw new EventStoreException(
+                    "the server refused the append to " + versions.keySet() + ": " + e.getErrorDescription()
+                            + " (error " + code + ")",
+                    e);
+        } catch (IOException e) {
+            throw new EventStoreException(
+                    "unreadable acknowledgement for " + versions.keySet() + ": " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new EventStoreUnavailable("cannot publish to " + versions.keySet() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One entity: the store's ordinary append (one event is a plain publish, no batch). */
+    private AppendAcrossResult appendToOne(EntityVersion guard, List<EntityEvent> events, CommandContext context) {
+        List<EncodedEvent> encoded = new ArrayList<>(events.size());
+        for (EntityEvent event : events) {
+            encoded.add(event.event());
+        }
+        try {
+            AppendResult result = store.append(guard.entity(), guard.version(), encoded, context);
+            return new AppendAcrossResult(events, result.sequences(), result.duplicate());
+        } catch (ConcurrencyConflict conflict) {
+            ConflictAcrossEntities across = new ConflictAcrossEntities(List.of(guard), conflict.actualVersion());
+            across.initCause(conflict);
+            throw across;
+        }
+    }
+
+    private List<Message> messages(Map<EntityRef, Long> versions, List<EntityEvent> events, CommandContext context) {
+        Instant now = clock.instant();
+        String batchId = EventIds.next();
+        Set<EntityRef> written = new HashSet<>();
+        List<Message> messages = new ArrayList<>(events.size());
+        List<Headers> free = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            EntityEvent event = events.get(i);
+            Headers h = NatsEventHeaders.of(event.event(), i, EventIds.next(), now, context);
+            if (i == 0) {
+                h.put(NatsEventStore.EXPECTED_STREAM, stream);
+            }
+            if (written.add(event.entity())) {
+                h.put(NatsEventStore.EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(versions.get(event.entity())));
+            } else {
+                free.add(h);
+            }
+            h.put(NatsEventStore.BATCH_ID, batchId);
+            h.put(NatsEventStore.BATCH_SEQUENCE, Integer.toString(i + 1));
+            if (i == events.size() - 1) {
+                h.put(NatsEventStore.BATCH_COMMIT, "1");
+            }
+            messages.add(NatsMessage.builder()
+                    .subject(event.entity().subject(stream))
+                    .headers(h)
+                    .data(event.event().payload())
+                    .build());
+        }
+        int slot = 0;
+        for (Map.Entry<EntityRef, Long> guard : versions.entrySet()) {
+            if (written.contains(guard.getKey())) {
+                continue;
+            }
+            if (slot == free.size()) {
+                throw new IllegalArgumentException("a decision that reads " + versions.size() + " entities ("
+                        + versions.keySet() + ") and appends " + events.size() + " events to " + written.size()
+                        + " of them cannot guard them all: each message carries one guard, so an atomic batch of n"
+                        + " events guards at most n entities (see docs/runtime.md, 'Limits'); nothing was stored");
+            }
+            Headers h = free.get(slot++);
+            h.put(EXPECTED_LAST_SUBJECT_SEQUENCE_SUBJECT, guard.getKey().subject(stream));
+            h.put(NatsEventStore.EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(guard.getValue()));
+        }
+        long max = connection.getMaxPayload();
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            long size = (long) m.getHeaders().serializedLength() + m.getData().length;
+            if (max > 0 && size > max) {
+                throw new EventTooLarge(
+                        "event " + i + " (" + events.get(i).event().type() + ") of "
+                                + events.get(i).entity() + " is " + size
+                                + " bytes with headers, more than the server's maximum payload of " + max
+                                + " bytes; nothing was stored");
+            }
+        }
+        return messages;
+    }
+
+    private AppendAcrossResult send(List<Message> messages, List<EntityEvent> events, List<EntityVersion> guards)
+            throws JetStreamApiException, IOException {
+        int n = messages.size();
+        Message first = request(guards, messages.get(0));
+        if (first.getData() != null && first.getData().length > 0) {
+            PublishAck ignored = new PublishAck(first); // throws on an error answer
+            LOG.trace("first message of a batch across {} answered {}", guards, ignored);
+        }
+        for (int i = 1; i < n - 1; i++) {
+            connection.publish(messages.get(i));
+        }
+        PublishAck ack = new PublishAck(request(guards, messages.get(n - 1)));
+        if (ack.getBatchSize() != n) {
+            throw new EventStoreException("the server acknowledged a batch of " + ack.getBatchSize()
+                    + " messages across " + guards + " but " + n + " were sent (is the stream's allow_atomic set?)");
+        }
+        List<Long> sequences = new ArrayList<>(n);
+        for (long s = ack.getSeqno() - n + 1; s <= ack.getSeqno(); s++) {
+            sequences.add(s);
+        }
+        return new AppendAcrossResult(events, sequences, false);
+    }
+
+    /**
+     * The server refused the batch because one of its message ids was seen: the command was appended before. Read the
+     * original events back from each written entity (the events of this command id, in order); never append twice.
+     */
+    private AppendAcrossResult confirmDuplicate(
+            Map<EntityRef, Long> versions,
+            List<EntityEvent> events,
+            CommandContext context,
+            JetStreamApiException cause) {
+        Map<EntityRef, List<Integer>> indices = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            indices.computeIfAbsent(events.get(i).entity(), e -> new ArrayList<>())
+                    .add(i);
+        }
+        Long[] sequences = new Long[events.size()];
+        for (Map.Entry<EntityRef, List<Integer>> entry : indices.entrySet()) {
+            EntityRef entity = entry.getKey();
+            List<Long> found = originalSequences(entity, versions.get(entity), context);
+            if (found.size() != entry.getValue().size()) {
+                throw new EventStoreException(
+                        "the server rejected the append across " + versions.keySet() + " as a duplicate of command '"
+                                + context.commandId() + "', but " + entity + " holds " + found.size()
+                                + " of its events where the decision has "
+                                + entry.getValue().size()
+                                + ": was the command id reused for a different decision?",
+                        cause);
+            }
+            for (int k = 0; k < found.size(); k++) {
+                sequences[entry.getValue().get(k)] = found.get(k);
+            }
+        }
+        LOG.debug("batch across {} of command {} was a duplicate", versions.keySet(), context.commandId());
+        return new AppendAcrossResult(events, List.of(sequences), true);
+    }
+
+    private List<Long> originalSequences(EntityRef entity, long version, CommandContext context) {
+        List<Long> found = new ArrayList<>();
+        // the original append came after the version read now only if this decision was made on an older state
+        store.read(entity, ReadRange.after(version), e -> {
+            if (e.commandId().equals(context.commandId())) {
+                found.add(e.sequence());
+            }
+        });
+        if (found.isEmpty() && version > 0) {
+            store.read(entity, ReadRange.all().upToSequence(version), e -> {
+                if (e.commandId().equals(context.commandId())) {
+                    found.add(e.sequence());
+                }
+            });
+        }
+        return found;
+    }
+
+    private Message request(List<EntityVersion> guards, Message message) {
+        try {
+            Message reply = connection
+                    .requestWithTimeout(message, timeout)
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            if (reply == null) {
+                throw unknownOutcome(guards, "no answer", null);
+            }
+            if (reply.isStatusMessage()) {
+                throw unknownOutcome(guards, "status " + reply.getStatus(), null);
+            }
+            return reply;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unknownOutcome(guards, "interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unknownOutcome(guards, e.toString(), e);
+        }
+    }
+
+    private EventStoreUnavailable unknownOutcome(List<EntityVersion> guards, String what, Throwable cause) {
+        List<EntityRef> entities = new ArrayList<>();
+        guards.forEach(g -> entities.add(g.entity()));
+        return new EventStoreUnavailable(
+                "append across " + entities + " got no acknowledgement within " + timeout + " (" + what
+                        + "); the events may or may not be stored – re-send with the same command id",
+                cause);
+    }
+}
