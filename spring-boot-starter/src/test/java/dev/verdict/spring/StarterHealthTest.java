@@ -132,6 +132,21 @@ class StarterHealthTest {
     }
 
     @Test
+    void aStreamEditedToRefuseAtomicBatchesMakesNatsDown() {
+        runner("atomic").run(context -> {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            StreamConfiguration current = jsm.getStreamInfo("atomic").getConfiguration();
+            jsm.updateStream(StreamConfiguration.builder(current)
+                    .allowAtomicPublish(false)
+                    .build());
+
+            IndicatedHealthDescriptor nats = health(context.getBean(HealthEndpoint.class), "verdict", "nats");
+            assertThat(nats.getStatus()).isEqualTo(Status.DOWN);
+            assertThat((String) nats.getDetails().get("reason")).contains("allow_atomic is false but must be true");
+        });
+    }
+
+    @Test
     void aDeletedStreamMakesNatsDown() {
         runner("deleted").run(context -> {
             nc.jetStreamManagement().deleteStream("deleted");
