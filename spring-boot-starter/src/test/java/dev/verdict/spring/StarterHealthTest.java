@@ -8,8 +8,12 @@ import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.RetryPolicy;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.projection.ViewProjection;
+import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.Registration;
 import dev.verdict.spring.docs.DispensingService;
 import dev.verdict.spring.docs.PharmacyConfiguration;
+import dev.verdict.spring.docs.Rx;
+import dev.verdict.spring.docs.Rx.RxCommand;
 import dev.verdict.spring.docs.Rx.RxEvent;
 import dev.verdict.spring.health.VerdictHealthAutoConfiguration;
 import dev.verdict.store.Category;
@@ -176,6 +180,55 @@ class StarterHealthTest {
                     assertThat(health.getDetails()).containsEntry("state", "FAILED");
                     assertThat((String) health.getDetails().get("reason")).contains("broken read model");
                 });
+    }
+
+    @Test
+    void withTwoInstancesOneProjectionIsActiveAndTheOtherStandsBy() {
+        ApplicationContextRunner instance = runner("shared").withUserConfiguration(SharedProjection.class);
+        instance.run(first -> {
+            ProjectionRunner<?> firstRunner = first.getBean(ProjectionRunners.class)
+                    .runner("shared-total")
+                    .orElseThrow();
+            @SuppressWarnings("unchecked")
+            EntityHandle<RxCommand, Rx, RxEvent> prescriptions =
+                    first.getBean("prescriptionsHandle", EntityHandle.class);
+            long version =
+                    prescriptions.handle("rx-1", new RxCommand.Dispense(1)).version();
+            assertThat(firstRunner.awaitPosition(version, Duration.ofSeconds(20)))
+                    .isTrue();
+            instance.run(second -> {
+                ProjectionRunner<?> secondRunner = second.getBean(ProjectionRunners.class)
+                        .runner("shared-total")
+                        .orElseThrow();
+                secondRunner.caughtUp().get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+                IndicatedHealthDescriptor active =
+                        health(first.getBean(HealthEndpoint.class), "verdict", "projections", "shared-total");
+                IndicatedHealthDescriptor standby =
+                        health(second.getBean(HealthEndpoint.class), "verdict", "projections", "shared-total");
+                assertThat(active.getStatus()).isEqualTo(Status.UP);
+                assertThat(standby.getStatus()).isEqualTo(Status.UP);
+                assertThat(active.getDetails()).containsEntry("active", true);
+                assertThat(standby.getDetails()).containsEntry("active", false);
+            });
+        });
+    }
+
+    /** A projection in the default failover mode: one instance applies, the others stand by. */
+    @Configuration(proxyBeanMethods = false)
+    static class SharedProjection {
+        @Bean
+        Registration<RxCommand, Rx, RxEvent> prescriptions() {
+            return Registration.of("prescription", Rx.DECIDER, JsonEventCodec.of(RxEvent.class));
+        }
+
+        @Bean
+        VerdictProjection<RxEvent> sharedTotal() {
+            return VerdictProjection.of(
+                    ViewProjection.of("shared-total", View.<Integer, RxEvent>of(0, (total, e) -> total + 1)),
+                    SubjectFilter.category(StoreName.of("shared"), Category.of("prescription")),
+                    JsonEventCodec.of(RxEvent.class));
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
