@@ -127,7 +127,8 @@ public class VerdictAutoConfiguration {
     }
 
     /**
-     * The command runtime over the event store, with the snapshot store, command-id index and metrics when present.
+     * The command runtime over the event store (wrapped by the {@link EventStoreDecorator} beans, e.g. the store
+     * meters), with the snapshot store, command-id index and metrics when present.
      * Closed with the context, after the projection runners stopped: queued snapshots are written and commands running
      * on its async executor finish.
      */
@@ -138,9 +139,14 @@ public class VerdictAutoConfiguration {
             ObjectProvider<SnapshotStore> snapshots,
             ObjectProvider<CommandIndex> commandIndex,
             ObjectProvider<RuntimeMetrics> metrics,
+            ObjectProvider<EventStoreDecorator> decorators,
             VerdictProperties properties) {
         VerdictProperties.Runtime runtime = properties.getRuntime();
-        CommandRuntime.Builder builder = CommandRuntime.builder(store)
+        EventStore decorated = store;
+        for (EventStoreDecorator decorator : decorators.orderedStream().collect(Collectors.toList())) {
+            decorated = java.util.Objects.requireNonNull(decorator.decorate(decorated), "decorated store");
+        }
+        CommandRuntime.Builder builder = CommandRuntime.builder(decorated)
                 .asyncThreads(runtime.getAsyncThreads())
                 .retryPolicy(RetryPolicy.defaults().withMaxAttempts(runtime.getMaxAttempts()));
         if (runtime.isCache()) {

@@ -3,11 +3,15 @@ package dev.verdict.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.projection.ProjectionRunner;
+import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.MicrometerRuntimeMetrics;
 import dev.verdict.runtime.RuntimeMetrics;
 import dev.verdict.spring.docs.DispensingService;
 import dev.verdict.spring.docs.PharmacyConfiguration;
+import dev.verdict.spring.metrics.MeteredEventStore;
 import dev.verdict.spring.metrics.VerdictMetricsAutoConfiguration;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -88,6 +92,20 @@ class StarterMetricsTest {
                                     .functionCounter()
                                     .count())
                             .isEqualTo(1);
+                    assertThat(registry.get("verdict.store.append")
+                                    .tag("store", "pharmacy")
+                                    .tag("result", "ok")
+                                    .timer()
+                                    .count())
+                            .isEqualTo(1);
+                    assertThat(registry.get("verdict.store.append.events")
+                                    .tag("store", "pharmacy")
+                                    .summary()
+                                    .totalAmount())
+                            .isEqualTo(1);
+                    // the runtime writes through the metered store; the store bean stays the NATS store
+                    assertThat(context.getBean(CommandRuntime.class).store()).isInstanceOf(MeteredEventStore.class);
+                    assertThat(context.getBean(EventStore.class)).isInstanceOf(NatsEventStore.class);
                     assertThat(registry.find("verdict.projection.pending").gauges())
                             .hasSize(1);
                 });
