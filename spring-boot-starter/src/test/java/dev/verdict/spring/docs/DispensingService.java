@@ -1,0 +1,24 @@
+package dev.verdict.spring.docs;
+
+import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.Outcome;
+import dev.verdict.spring.docs.Rx.RxCommand;
+import dev.verdict.spring.docs.Rx.RxEvent;
+import dev.verdict.store.CommandContext;
+import org.springframework.stereotype.Service;
+
+// docs/spring-boot.md, "Send commands" – keep the two in step
+@Service
+public class DispensingService {
+    private final EntityHandle<RxCommand, Rx, RxEvent> prescriptions;
+
+    public DispensingService(EntityHandle<RxCommand, Rx, RxEvent> prescriptions) {
+        this.prescriptions = prescriptions;
+    }
+
+    /** Dispenses; the idempotency key makes a re-sent request safe. */
+    public Outcome<Rx, RxEvent> dispense(String rxId, int quantity, String idempotencyKey) {
+        return prescriptions.handle(
+                rxId, new RxCommand.Dispense(quantity), CommandContext.withCommandId(idempotencyKey));
+    }
+}
