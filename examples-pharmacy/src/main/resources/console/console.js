@@ -158,6 +158,10 @@ async function openPrescription(id) {
     view.travelIndex = null;
     view.drug = null;
     $("#timeline").replaceChildren();
+    $$("#actions form[data-action]").forEach((form) => (form.hidden = true));
+    $("#no-actions").hidden = true;
+    $("#as-of").hidden = true;
+    $("#stock").hidden = true;
     clearRefusal($("#refusal"));
   }
   $("#rx-id").textContent = id;
@@ -311,13 +315,30 @@ async function refreshStock() {
 function connectLive() {
   const status = $("#live-status");
   const source = new EventSource("/events/stream");
+  let opened = false;
   source.onopen = () => {
     status.dataset.state = "connected";
     status.textContent = "Live updates: on";
+    if (opened) {
+      // back after a break: read again what may have changed meanwhile
+      refreshPatients();
+      refreshPrescription();
+      refreshStock();
+    }
+    opened = true;
   };
   source.onerror = () => {
     status.dataset.state = "connecting";
     status.textContent = "Live updates: reconnecting…";
+    if (source.readyState === EventSource.CLOSED) {
+      // the browser gives up on an answer other than 200 (e.g. 503: too many streams); try again later
+      setTimeout(() => {
+        connectLive();
+        refreshPatients();
+        refreshPrescription();
+        refreshStock();
+      }, 5000);
+    }
   };
   source.onmessage = (message) => {
     let event;

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <store>.>}, starting with the next event), so it sees exactly what was stored, in order, with its stream sequence –
  * never a publish the stream refused. Each event is one SSE message, {@code id:} its stream sequence and {@code data:}
  * {@code {"sequence","type","time","category","id","data"}}; a browser that reconnects sends {@code Last-Event-ID}
- * and continues after that sequence, missing nothing. A comment every 15 s keeps the connection open and finds a
+ * and continues after that sequence, missing nothing. A comment every 5 s keeps the connection open and finds a
  * closed one; the consumer is deleted when the client goes away or the app stops.
  *
  * <p>Bounded: at most {@link #MAX_STREAMS} streams at once (each holds one of the server's threads); beyond that a
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 final class LiveEvents implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
     static final int MAX_STREAMS = 8;
-    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
     private final Connection nats;
     private final StoreName store;

@@ -19,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What the console needs from the app, without a browser: its static files with their content types, {@code GET
  * /patients} from the read model, and the live events as server-sent events (with {@code Last-Event-ID} resumption).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleServingTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
@@ -36,8 +40,10 @@ class ConsoleServingTest {
 
     static PharmacyApp app;
     static HttpClientForTests http;
-    static final HttpClient RAW =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient RAW = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @BeforeAll
     static void start() {
@@ -137,6 +143,44 @@ class ConsoleServingTest {
             assertThat(next.path("type").asText()).isEqualTo("PrescriptionVerified");
             assertThat(next.path("sequence").asLong()).isGreaterThan(first);
         }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: the slots of the closed streams are freed a few seconds later
+    void refusesMoreStreamsThanTheLimitAndFreesTheSlotsOfClosedOnes() throws Exception {
+        List<InputStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < LiveEvents.MAX_STREAMS; i++) {
+                HttpResponse<InputStream> stream = openStream();
+                open.add(stream.body());
+                assertThat(stream.statusCode()).isEqualTo(200);
+            }
+            HttpResponse<String> refused = get("/events/stream");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(new ObjectMapper().readTree(refused.body()).path("error").asText())
+                    .isEqualTo("unavailable");
+        } finally {
+            for (InputStream in : open) {
+                in.close();
+            }
+        }
+        // a closed stream is noticed at its next keep-alive (every 5 s); its consumer and slot are released
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<InputStream> again = openStream();
+            again.body().close();
+            if (again.statusCode() == 200) {
+                break;
+            }
+            assertThat(System.nanoTime()).as("a slot is freed within 30 s").isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+
+    private static HttpResponse<InputStream> openStream() throws Exception {
+        return RAW.send(
+                HttpRequest.newBuilder(app.url().resolve("/events/stream")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /** The next SSE message's data (skipping comments), checking that its id is its stream sequence. */
