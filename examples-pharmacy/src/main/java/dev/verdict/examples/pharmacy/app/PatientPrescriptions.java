@@ -51,6 +51,15 @@ final class PatientPrescriptions {
         }
     }
 
+    /** The patients with at least one prescription and how many they have, ordered by id, at most {@code limit}. */
+    List<PatientResource> patients(int limit) {
+        try (Connection c = database.getConnection()) {
+            return PatientPrescriptionsTable.patients(c, limit);
+        } catch (SQLException e) {
+            throw new ReadModelUnavailable("cannot read the patients: " + e.getMessage(), e);
+        }
+    }
+
     /** The read model's database could not answer. The API answers 503. */
     static final class ReadModelUnavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -127,4 +127,19 @@ final class PatientPrescriptionsTable {
         }
         return rows;
     }
+
+    /** The patients with their number of prescriptions, ordered by id, at most {@code limit}. */
+    static List<PatientResource> patients(Connection connection, int limit) throws SQLException {
+        List<PatientResource> rows = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT patient_id, COUNT(*) AS prescriptions FROM "
+                + TABLE + " GROUP BY patient_id ORDER BY patient_id LIMIT ?")) {
+            s.setInt(1, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new PatientResource(r.getString("patient_id"), r.getInt("prescriptions")));
+                }
+            }
+        }
+        return rows;
+    }
 }

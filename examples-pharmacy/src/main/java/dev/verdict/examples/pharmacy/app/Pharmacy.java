@@ -182,6 +182,13 @@ final class Pharmacy {
         return readModel.ofPatient(patientId);
     }
 
+    /** The patients in the read model (eventually consistent), ordered by id, at most {@link #MAX_PATIENTS}. */
+    List<PatientResource> patients() {
+        return readModel.patients(MAX_PATIENTS);
+    }
+
+    static final int MAX_PATIENTS = 500;
+
     boolean isConnected() {
         return nats.getStatus() == Connection.Status.CONNECTED;
     }

@@ -71,7 +71,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the process manager {@link PharmacyProcess} on a durable consumer of the inventory's events, requesting a
  *       reorder when a dispense takes a drug's stock below the threshold (command ids derived from the triggering
  *       event);
- *   <li>the HTTP API ({@link PharmacyHttpApi}) on {@code 127.0.0.1:PORT}.
+ *   <li>the HTTP API ({@link PharmacyHttpApi}) on {@code 127.0.0.1:PORT}, and the console: its static files at
+ *       {@code /} ({@link ConsoleFiles}) and its live events at {@code /events/stream} ({@link LiveEvents}).
  * </ol>
  *
  * <pre>{@code
@@ -243,7 +244,18 @@ public final class PharmacyApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/", new PharmacyHttpApi(pharmacy, idempotency, json, Clock.systemUTC()));
+        PharmacyHttpApi api = new PharmacyHttpApi(pharmacy, idempotency, json, Clock.systemUTC());
+        ConsoleFiles console = new ConsoleFiles();
+        // the console's page at "/", its files under /console/, its live events; every other path is the API
+        server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getRawPath().equals("/")) {
+                console.handle(exchange);
+            } else {
+                api.handle(exchange);
+            }
+        });
+        server.createContext("/console/", console);
+        server.createContext("/events/stream", new LiveEvents(nats, storeName, json));
         server.setExecutor(executor);
         server.start();
         PharmacyApp app = new PharmacyApp(nats, runtime, server, executor, readModelRunner, processRunner);
@@ -321,6 +333,8 @@ public final class PharmacyApp implements AutoCloseable {
         String u = app.url().toString();
         System.out.println();
         System.out.println("Verdict pharmacy is running on " + u + "  (Ctrl-C to stop)");
+        System.out.println();
+        System.out.println("Console: open " + u + "/ in a browser (two windows show each other's commands live)");
         System.out.println();
         System.out.println("Try:");
         System.out.println("  curl -s -X POST " + u + "/prescriptions -H 'Content-Type: application/json' \\");

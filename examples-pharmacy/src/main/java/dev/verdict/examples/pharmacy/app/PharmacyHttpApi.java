@@ -133,6 +133,10 @@ final class PharmacyHttpApi implements HttpHandler {
         if (path.size() >= 1 && path.get(0).equals("prescriptions")) {
             return prescriptions(exchange, method, path, query);
         }
+        if (path.equals(List.of("patients"))) {
+            requireMethod(method, "GET");
+            return serialize(new Reply(200, pharmacy.patients()));
+        }
         if (path.size() == 3 && path.get(0).equals("patients") && path.get(2).equals("prescriptions")) {
             requireMethod(method, "GET");
             String patientId = JsonRequest.requireToken("patient id", path.get(1));
