@@ -33,8 +33,8 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>Beans: {@link Connection} (closed with the context, only when the starter opened it), {@link NatsEventStoreConfig},
  * {@link NatsEventStore} (as {@link EventStore}), {@link NatsSnapshotStore} (as {@link SnapshotStore}, unless {@code
- * verdict.store.snapshots=false}), {@link NatsCommandIndex} (as {@link CommandIndex}, when {@code
- * verdict.command-index.enabled=true}), {@link CommandRuntime} (closed with the context), {@link ProjectionRunners}.
+ * verdict.store.snapshots=false}), {@link NatsCommandIndex} (as {@link CommandIndex}, unless {@code
+ * verdict.command-index.enabled=false}), {@link CommandRuntime} (closed with the context), {@link ProjectionRunners}.
  */
 @AutoConfiguration
 @ConditionalOnClass({CommandRuntime.class, Connection.class})
@@ -118,10 +118,10 @@ public class VerdictAutoConfiguration {
         return NatsSnapshotStore.create(connection, config);
     }
 
-    /** The command-id index (KV bucket {@code <store>-commands}), when {@code verdict.command-index.enabled=true}. */
+    /** The command-id index (KV bucket {@code <store>-commands}), unless {@code verdict.command-index.enabled=false}. */
     @Bean
     @ConditionalOnMissingBean(CommandIndex.class)
-    @ConditionalOnProperty(prefix = "verdict.command-index", name = "enabled")
+    @ConditionalOnProperty(prefix = "verdict.command-index", name = "enabled", matchIfMissing = true)
     public NatsCommandIndex verdictCommandIndex(Connection connection, NatsEventStoreConfig config) {
         return NatsCommandIndex.create(connection, config);
     }

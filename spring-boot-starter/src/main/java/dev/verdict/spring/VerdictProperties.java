@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * verdict.nats.url=nats://nats-1:4222,nats://nats-2:4222
  * verdict.store.name=pharmacy
  * verdict.store.replicas=3
- * verdict.command-index.enabled=true
+ * verdict.command-index.retention=30d
  * }</pre>
  */
 @ConfigurationProperties("verdict")
@@ -258,13 +258,17 @@ public class VerdictProperties {
         }
     }
 
-    /** {@code verdict.command-index.*}: the command-id index ({@code NatsCommandIndex}), off by default. */
+    /**
+     * {@code verdict.command-index.*}: the command-id index ({@code NatsCommandIndex}), on by default – a command
+     * re-sent after the server's duplicate window must not be stored twice.
+     */
     public static class CommandIndex {
         /**
          * Whether commands are looked up in and recorded to the command-id index, so a command re-sent after the
-         * duplicate window is answered with its original outcome (costs a lookup and a KV write per command).
+         * duplicate window is answered with its original outcome (costs a lookup per command whose id the caller
+         * chose, and a KV write per command).
          */
-        private boolean enabled = false;
+        private boolean enabled = true;
 
         /** How long the index remembers a command's outcome. */
         private Duration retention = Duration.ofDays(7);

@@ -67,7 +67,7 @@ class StarterAutoConfigurationTest {
                     assertThat(context).hasSingleBean(Connection.class);
                     assertThat(context).getBean(EventStore.class).isInstanceOf(NatsEventStore.class);
                     assertThat(context).getBean(SnapshotStore.class).isInstanceOf(NatsSnapshotStore.class);
-                    assertThat(context).doesNotHaveBean(CommandIndex.class);
+                    assertThat(context).getBean(CommandIndex.class).isInstanceOf(NatsCommandIndex.class);
                     assertThat(context).hasSingleBean(CommandRuntime.class);
                     assertThat(context).hasSingleBean(ProjectionRunners.class);
                     NatsEventStoreConfig config = context.getBean(NatsEventStoreConfig.class);
@@ -82,7 +82,13 @@ class StarterAutoConfigurationTest {
     }
 
     @Test
-    void theCommandIndexIsOptIn() {
+    void theCommandIndexCanBeSwitchedOff() {
+        runner().withPropertyValues("verdict.store.name=unindexed", "verdict.command-index.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(CommandIndex.class));
+    }
+
+    @Test
+    void theCommandIndexTakesItsRetention() {
         runner().withPropertyValues(
                         "verdict.store.name=indexed",
                         "verdict.command-index.enabled=true",
