@@ -342,6 +342,8 @@ public final class PharmacyApp implements AutoCloseable {
                 "       -d '{\"prescriptionId\":\"rx-1\",\"patientId\":\"patient-1\",\"drug\":\"amoxicillin\","
                         + "\"quantity\":30,\"unit\":\"tablet\",\"refills\":1,\"prescriberId\":\"dr-house\"}'");
         System.out.println("  curl -s -X POST " + u + "/prescriptions/rx-1/verify -d '{\"pharmacistId\":\"ana\"}'");
+        System.out.println("  curl -s -X POST " + u + "/inventory/amoxicillin/receive -d '{\"quantity\":100}'"
+                + "   # a dispense takes its units from the stock");
         System.out.println("  curl -s -X POST " + u + "/prescriptions/rx-1/dispense -H 'Idempotency-Key: k-1'"
                 + " -d '{\"quantity\":10}'");
         System.out.println();
