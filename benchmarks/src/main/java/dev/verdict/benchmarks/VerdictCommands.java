@@ -56,6 +56,19 @@ final class VerdictCommands implements AutoCloseable {
         });
     }
 
+    /**
+     * Scenario 11: {@code window} lanes, each with one {@code handleAsync} in flight, each lane owning its entities
+     * (round-robin over them), so per entity nothing queues and nothing conflicts.
+     */
+    Trial asyncWindow(int window) {
+        int perLane = Math.max(1, ids.length / window);
+        PrescriptionCommand dispense = Prescriptions.dispense(Payloads.AT);
+        return Load.asyncWindow(window, ctx.settings.window(), (lane, i) -> {
+            int e = lane + window * (int) (i % perLane);
+            return handle.handleAsync(ids[e], dispense).thenAccept(VerdictCommands::accepted);
+        });
+    }
+
     /** Scenario 3: {@code count} decisions of 1 or 3 events on one thread, round-robin over the entities. */
     Trial decisions(int eventsPerDecision, int count) {
         PrescriptionCommand command = eventsPerDecision == 3
