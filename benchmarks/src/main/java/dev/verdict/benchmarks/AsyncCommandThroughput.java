@@ -33,21 +33,42 @@ final class AsyncCommandThroughput implements Scenario {
                         + " `JetStream.publishAsync` of the same event JSON (encoded once up front) with"
                         + " `expectedLastSubjectSequence` + `messageId`, the sequence tracked in an array. "
                         + s.warmups() + " warm-up + " + s.repeats() + " measured repeats of "
-                        + s.window().toMillis() + " ms per variant, interleaved.");
+                        + s.window().toMillis()
+                        + " ms per variant, interleaved. A third variant runs `handleAsync` on a"
+                        + " runtime built with `completeInline()` (futures completed on the NATS thread; callbacks must"
+                        + " not block) to show what handing the completion to a pool thread costs; a fourth runs the blocking `handle` on 16 pool"
+                        + " threads – what `handleAsync` did before it became non-blocking.");
         CommandThroughput.RawEntities raw = new CommandThroughput.RawEntities(ctx, "rxa", s.entities());
         raw.create();
         VerdictCommands verdict = VerdictCommands.open(ctx, "rxa", s.entities());
+        // the same with completeInline(): the future completed on the NATS thread, not handed to a pool thread
+        VerdictCommands inline = VerdictCommands.openCompletingInline(ctx, "rxi", s.entities());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "bench-blocking-handle");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             for (int window : IN_FLIGHT) {
                 String caseName = window + " in flight";
                 Map<String, Supplier<Trial>> variants = Pairs.variants();
                 variants.put("verdict", () -> verdict.asyncWindow(window));
                 variants.put("raw async", () -> raw.asyncTrial(window));
+                variants.put("inline", () -> inline.asyncWindow(window));
+                variants.put("blocking", () -> verdict.blockingOnPool(window, pool));
                 Map<String, List<Trial>> r = Pairs.run(s, variants);
                 result.add(
                         Measurement.throughput(id(), caseName, "Verdict handleAsync", "commands/s", r.get("verdict")));
                 result.add(
                         Measurement.throughput(id(), caseName, "raw publishAsync", "commands/s", r.get("raw async")));
+                result.add(Measurement.throughput(
+                        id(), caseName, "Verdict handleAsync, completeInline()", "commands/s", r.get("inline")));
+                result.add(Measurement.throughput(
+                        id(),
+                        caseName,
+                        "blocking handle on 16 pool threads (handleAsync before)",
+                        "commands/s",
+                        r.get("blocking")));
                 result.add(Ratio.of(
                         id(),
                         caseName,
@@ -56,9 +77,27 @@ final class AsyncCommandThroughput implements Scenario {
                         r.get("raw async"),
                         Trial::throughput,
                         Target.atLeast(0.85)));
+                result.add(Ratio.of(
+                        id(),
+                        caseName,
+                        "Verdict handleAsync, completeInline() / raw publishAsync (commands/s)",
+                        r.get("inline"),
+                        r.get("raw async"),
+                        Trial::throughput,
+                        Target.none()));
+                result.add(Ratio.of(
+                        id(),
+                        caseName,
+                        "blocking handle on 16 pool threads / raw publishAsync (commands/s): handleAsync before",
+                        r.get("blocking"),
+                        r.get("raw async"),
+                        Trial::throughput,
+                        Target.none()));
             }
         } finally {
+            pool.shutdownNow();
             verdict.close();
+            inline.close();
         }
         return result;
     }

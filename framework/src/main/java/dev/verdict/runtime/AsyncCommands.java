@@ -25,10 +25,12 @@ final class AsyncCommands implements AutoCloseable {
     private final ConcurrentMap<EntityRef, CompletableFuture<Void>> turns = new ConcurrentHashMap<>();
     private final Executor executor;
     private final ScheduledThreadPoolExecutor timer;
+    private final boolean completeInline;
 
-    AsyncCommands(int maxInFlight, Executor executor) {
+    AsyncCommands(int maxInFlight, Executor executor, boolean completeInline) {
         this.maxInFlight = maxInFlight;
         this.executor = executor;
+        this.completeInline = completeInline;
         String name = "verdict-backoff-" + RUNTIMES.incrementAndGet();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
@@ -129,7 +131,10 @@ final class AsyncCommands implements AutoCloseable {
         return result;
     }
 
-    /** Hands a finished command's outcome to the caller's future on the executor, never on a NATS thread. */
+    /**
+     * Hands a finished command's outcome to the caller's future: on the executor, never on a NATS thread – unless
+     * the runtime was built to complete inline (then on the thread that finished the command).
+     */
     <T> void deliver(CompletableFuture<T> target, T value, Throwable error) {
         Runnable complete = () -> {
             if (error != null) {
@@ -138,6 +143,10 @@ final class AsyncCommands implements AutoCloseable {
                 target.complete(value);
             }
         };
+        if (completeInline) {
+            complete.run();
+            return;
+        }
         try {
             executor.execute(complete);
         } catch (RejectedExecutionException e) {

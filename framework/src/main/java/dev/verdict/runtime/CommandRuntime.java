@@ -77,7 +77,7 @@ public final class CommandRuntime implements AutoCloseable {
             this.asyncExecutor = pool;
             this.ownedExecutor = Optional.of(pool);
         }
-        this.asyncCommands = new AsyncCommands(builder.maxInFlight, asyncExecutor);
+        this.asyncCommands = new AsyncCommands(builder.maxInFlight, asyncExecutor, builder.completeInline);
     }
 
     /** A builder for a runtime over the given event store. */
@@ -246,6 +246,7 @@ public final class CommandRuntime implements AutoCloseable {
         private Optional<Executor> asyncExecutor = Optional.empty();
         private int asyncThreads = DEFAULT_ASYNC_THREADS;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private boolean completeInline;
         private int lockStripes = 4096; // 64 threads in flight share a stripe with another entity ~1.5% of the time
         private int snapshotQueueCapacity = 1024;
 
@@ -338,6 +339,27 @@ public final class CommandRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("max in flight must be >= 1, was " + commands);
             }
             this.maxInFlight = commands;
+            return this;
+        }
+
+        /**
+         * Completes the futures of {@code handleAsync} on the thread that finished the command – usually the NATS
+         * connection's thread that received the acknowledgement – instead of handing them to the executor. Saves a
+         * thread hand-off per command (measured at 64 in flight: 0.64–0.73 → 0.84 × raw {@code publishAsync}, see
+         * docs/benchmarks.md, scenario 11), at a price: callbacks attached with {@code thenApply}, {@code
+         * whenComplete}, ... then run on that thread and <b>must not block</b> (no {@code handle}, no {@code join} on
+         * another command, no I/O) – while they run, the connection delivers nothing else, and a blocking wait for a
+         * NATS answer there waits for its own timeout. The same contract as jnats' own {@code publishAsync} futures.
+         * Use the {@code ...Async} variants of the callbacks to run blocking work elsewhere. The blocking parts of a
+         * command (cold loads, catch-up reads, batches) still run on the executor. Off by default.
+         *
+         * <pre>{@code
+         * CommandRuntime runtime = CommandRuntime.builder(store).completeInline().build();
+         * prescriptions.handleAsync("rx-42", command).thenAccept(outcome -> metrics.count(outcome)); // non-blocking
+         * }</pre>
+         */
+        public Builder completeInline() {
+            this.completeInline = true;
             return this;
         }
 

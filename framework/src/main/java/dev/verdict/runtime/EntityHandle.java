@@ -287,10 +287,10 @@ public final class EntityHandle<C, S, E> {
                     return async.onExecutor(
                             () -> CompletableFuture.completedFuture(original(entity, known, earlier.get(), context)));
                 }
-                return attemptAsync(entity, command, context, known, false, 1, new ArrayList<>());
+                return attemptAsync(entity, command, context, newId, known, false, 1, new ArrayList<>());
             });
         }
-        return attemptAsync(entity, command, context, known, false, 1, new ArrayList<>());
+        return attemptAsync(entity, command, context, newId, known, false, 1, new ArrayList<>());
     }
 
     /** One attempt of {@link #loop}, asynchronously: decide, then append, confirm or retry without blocking. */
@@ -298,11 +298,13 @@ public final class EntityHandle<C, S, E> {
             EntityRef entity,
             C command,
             CommandContext context,
+            boolean newId,
             KnownState<S> known,
             boolean confirmed,
             int attempt,
             List<Long> overtaken) {
-        if (known.recent(context.commandId()).isPresent()) {
+        // an id the runtime drew itself cannot be among the folded commands: skip the lookup (its hash, a scan)
+        if (!newId && known.recent(context.commandId()).isPresent()) {
             // a re-send whose events are folded in: confirming it and reading its events back block (rare)
             return async.onExecutor(() -> CompletableFuture.completedFuture(
                     loop(entity, command, context, known, confirmed, attempt, overtaken)));
@@ -331,7 +333,7 @@ public final class EntityHandle<C, S, E> {
                 return async.onExecutor(() -> {
                     KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
                     cache.remember(entity, caughtUp);
-                    return attemptAsync(entity, command, context, caughtUp, true, attempt, overtaken);
+                    return attemptAsync(entity, command, context, newId, caughtUp, true, attempt, overtaken);
                 });
             });
         }
@@ -365,7 +367,7 @@ public final class EntityHandle<C, S, E> {
                         metrics.retry(category);
                         KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
                         cache.remember(entity, caughtUp);
-                        return attemptAsync(entity, command, context, caughtUp, true, attempt + 1, overtaken);
+                        return attemptAsync(entity, command, context, newId, caughtUp, true, attempt + 1, overtaken);
                     });
                 })
                 .thenCompose(next -> next);

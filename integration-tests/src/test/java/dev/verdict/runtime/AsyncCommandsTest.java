@@ -79,7 +79,8 @@ class AsyncCommandsTest {
 
     /**
      * 1,000 appends to 10 entities from 8 threads, in two runtimes over one store (two processes: their commands to
-     * one entity conflict, so the asynchronous retry – scheduled backoff, catch-up, decide again – runs too). Each
+     * one entity conflict, so the asynchronous retry – scheduled backoff, catch-up, decide again – runs too; one of
+     * them completes its futures inline). Each
      * entity's events are in submission order per submitting thread, each accepted command is stored exactly once,
      * the versions one thread sees for one entity strictly increase, and a command whose retries ran out stored
      * nothing.
@@ -94,10 +95,13 @@ class AsyncCommandsTest {
         List<EntityHandle<Counter.Command, Counter, Event>> handles = new ArrayList<>();
         RecordingMetrics metrics = new RecordingMetrics();
         for (int r = 0; r < 2; r++) {
-            CommandRuntime runtime = CommandRuntime.builder(store)
+            CommandRuntime.Builder builder = CommandRuntime.builder(store)
                     .metrics(metrics)
-                    .retryPolicy(RetryPolicy.defaults().withMaxAttempts(20))
-                    .build();
+                    .retryPolicy(RetryPolicy.defaults().withMaxAttempts(20));
+            if (r == 1) {
+                builder.completeInline(); // one runtime completes its futures on the NATS thread
+            }
+            CommandRuntime runtime = builder.build();
             runtimes.add(runtime);
             handles.add(runtime.register("counter", Counter.DECIDER, Counter.EVENTS));
         }
