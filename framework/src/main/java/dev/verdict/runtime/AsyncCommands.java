@@ -19,6 +19,10 @@ import java.util.function.Supplier;
  */
 final class AsyncCommands implements AutoCloseable {
     private static final AtomicInteger RUNTIMES = new AtomicInteger();
+    /** Turns started inside each other on one thread (commands that finish at once start the next) at most. */
+    static final int MAX_NESTED_TURNS = 32;
+
+    private static final ThreadLocal<int[]> NESTED_TURNS = ThreadLocal.withInitial(() -> new int[1]);
 
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -77,6 +81,29 @@ final class AsyncCommands implements AutoCloseable {
             return turn;
         });
         return previous[0];
+    }
+
+    /**
+     * Starts a command's turn on this thread – unless turns already nest deeply here (a chain of commands for one
+     * entity that each finished at once, e.g. cancelled while waiting), then on the executor, so a long chain never
+     * overflows the stack.
+     */
+    void startTurn(Runnable turn) {
+        int[] nested = NESTED_TURNS.get();
+        if (nested[0] >= MAX_NESTED_TURNS) {
+            try {
+                executor.execute(turn);
+                return;
+            } catch (RejectedExecutionException e) {
+                // closing: run it here (it fails fast on the closed executor itself)
+            }
+        }
+        nested[0]++;
+        try {
+            turn.run();
+        } finally {
+            nested[0]--;
+        }
     }
 
     /** Ends a turn: forgets it if it is still the entity's last (so the map holds only entities in flight). */

@@ -227,7 +227,8 @@ public final class EntityHandle<C, S, E> {
         if (previous == null || previous.isDone()) {
             begin(entity, command, context, newId, start, result, turn);
         } else {
-            previous.whenComplete((ignored, error) -> begin(entity, command, context, newId, start, result, turn));
+            previous.whenComplete((ignored, error) ->
+                    async.startTurn(() -> begin(entity, command, context, newId, start, result, turn)));
         }
         return result;
     }
@@ -242,7 +243,7 @@ public final class EntityHandle<C, S, E> {
             CompletableFuture<Outcome<S, E>> result,
             CompletableFuture<Void> turn) {
         if (result.isDone()) {
-            // cancelled while waiting for its turn: never decided, nothing stored
+            // cancelled (or completed by the caller) while waiting for its turn: never decided, nothing stored
             async.leave();
             async.done(entity, turn);
             return;
@@ -255,16 +256,22 @@ public final class EntityHandle<C, S, E> {
         }
         work.whenComplete((outcome, error) -> {
             Throwable failure = error == null ? null : AsyncCommands.unwrap(error);
-            if (failure == null) {
-                metrics.commandHandled(category, resultOf(outcome), elapsed(start));
-            } else if (failure instanceof ConflictRetriesExhausted) {
-                metrics.commandHandled(category, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, elapsed(start));
-            } else {
-                metrics.commandHandled(category, RuntimeMetrics.CommandResult.FAILED, elapsed(start));
+            try {
+                if (failure == null) {
+                    metrics.commandHandled(category, resultOf(outcome), elapsed(start));
+                } else if (failure instanceof ConflictRetriesExhausted) {
+                    metrics.commandHandled(category, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, elapsed(start));
+                } else {
+                    metrics.commandHandled(category, RuntimeMetrics.CommandResult.FAILED, elapsed(start));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("metrics failed for a command on {} (the command is unaffected)", entity, e);
+            } finally {
+                // whatever happened above: free the place, answer the caller, let the entity's next command go
+                async.leave();
+                async.deliver(result, outcome, failure);
+                async.done(entity, turn);
             }
-            async.leave();
-            async.deliver(result, outcome, failure);
-            async.done(entity, turn);
         });
     }
 

@@ -360,6 +360,41 @@ class AsyncCommandsTest {
     }
 
     /**
+     * A long queue of one entity's commands that finish at once (here: cancelled while waiting) never nests turns
+     * deeply enough to overflow the stack; the last command still runs, after all of them.
+     */
+    @Test
+    void aLongChainOfCommandsThatFinishAtOnceDoesNotOverflowTheStack() throws Exception {
+        NatsEventStore store = newStore(nc);
+        GatedExecutor executor = new GatedExecutor();
+        try (CommandRuntime runtime = CommandRuntime.builder(store)
+                .asyncExecutor(executor)
+                .maxInFlight(50_000)
+                .build()) {
+            EntityHandle<Counter.Command, Counter, Event> counters =
+                    runtime.register("counter", Counter.DECIDER, Counter.EVENTS);
+            CompletableFuture<Outcome<Counter, Event>> first = counters.handleAsync("long", new Add(1));
+            List<CompletableFuture<Outcome<Counter, Event>>> cancelled = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                CompletableFuture<Outcome<Counter, Event>> f = counters.handleAsync("long", new Add(1));
+                f.cancel(false);
+                cancelled.add(f);
+            }
+            CompletableFuture<Outcome<Counter, Event>> last = counters.handleAsync("long", new Add(1));
+            executor.open();
+            assertThat(first.get(AWAIT.toSeconds(), TimeUnit.SECONDS).state().value())
+                    .isEqualTo(1);
+            assertThat(last.get(AWAIT.toSeconds(), TimeUnit.SECONDS).state().value())
+                    .isEqualTo(2);
+            assertThat(cancelled).allMatch(CompletableFuture::isCancelled);
+            awaitNoneInFlight(runtime);
+            assertThat(commandIds(store, "long")).hasSize(2);
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    /**
      * The server stops while commands are in flight: every future completes – accepted, or failed with {@link
      * EventStoreUnavailable} (outcome unknown), never silently lost – and after the restart each failed command
      * re-sent with the same context is stored exactly once.
