@@ -345,8 +345,8 @@ public final class CommandRuntime implements AutoCloseable {
         /**
          * Completes the futures of {@code handleAsync} on the thread that finished the command – usually the NATS
          * connection's thread that received the acknowledgement – instead of handing them to the executor. Saves a
-         * thread hand-off per command (measured at 64 in flight: 0.64–0.73 → 0.84 × raw {@code publishAsync}, see
-         * docs/benchmarks.md, scenario 11), at a price: callbacks attached with {@code thenApply}, {@code
+         * thread hand-off per command (worth 0.1–0.2 × raw {@code publishAsync} in two of three benchmark runs on a shared
+         * 2-core machine, nothing in the third: docs/benchmarks.md, scenario 11), at a price: callbacks attached with {@code thenApply}, {@code
          * whenComplete}, ... then run on that thread and <b>must not block</b> (no {@code handle}, no {@code join} on
          * another command, no I/O) – while they run, the connection delivers nothing else, and a blocking wait for a
          * NATS answer there waits for its own timeout. The same contract as jnats' own {@code publishAsync} futures.
