@@ -45,6 +45,7 @@ public final class BenchmarkRun {
         }
         List<Scenario> scenarios = new ArrayList<>(List.of(
                 new CommandThroughput(),
+                new AsyncCommandThroughput(),
                 new ColdLoad(),
                 new MultiEventDecision(),
                 new MultiEntityDecision(),

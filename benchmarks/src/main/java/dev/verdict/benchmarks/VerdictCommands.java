@@ -20,8 +20,14 @@ final class VerdictCommands implements AutoCloseable {
     private final String[] ids;
 
     private VerdictCommands(BenchmarkContext ctx, String category, int entities) {
+        this(ctx, category, entities, false);
+    }
+
+    private VerdictCommands(BenchmarkContext ctx, String category, int entities, boolean completeInline) {
         this.ctx = ctx;
-        this.runtime = ctx.verdict.runtime(Math.max(10_000, 2L * entities), false);
+        this.runtime = completeInline
+                ? ctx.verdict.runtimeCompletingInline(Math.max(10_000, 2L * entities))
+                : ctx.verdict.runtime(Math.max(10_000, 2L * entities), false);
         this.handle = ctx.verdict.register(runtime, category, Optional.empty());
         this.ids = new String[entities];
         for (int i = 0; i < entities; i++) {
@@ -36,6 +42,11 @@ final class VerdictCommands implements AutoCloseable {
 
     static VerdictCommands open(BenchmarkContext ctx, String category, int entities) {
         return new VerdictCommands(ctx, category, entities);
+    }
+
+    /** A runtime built with {@code completeInline()}: futures completed on the thread that finished the command. */
+    static VerdictCommands openCompletingInline(BenchmarkContext ctx, String category, int entities) {
+        return new VerdictCommands(ctx, category, entities, true);
     }
 
     boolean available() {
@@ -53,6 +64,33 @@ final class VerdictCommands implements AutoCloseable {
         return Load.closedLoop(concurrency, ctx.settings.window(), (w, i) -> {
             int e = w + concurrency * (int) (i % perWorker);
             accepted(handle.handle(ids[e], dispense));
+        });
+    }
+
+    /**
+     * Scenario 11: {@code window} lanes, each with one {@code handleAsync} in flight, each lane owning its entities
+     * (round-robin over them), so per entity nothing queues and nothing conflicts.
+     */
+    Trial asyncWindow(int window) {
+        int perLane = Math.max(1, ids.length / window);
+        PrescriptionCommand dispense = Prescriptions.dispense(Payloads.AT);
+        return Load.asyncWindow(window, ctx.settings.window(), (lane, i) -> {
+            int e = lane + window * (int) (i % perLane);
+            return handle.handleAsync(ids[e], dispense).thenAccept(VerdictCommands::accepted);
+        });
+    }
+
+    /**
+     * Scenario 11, for comparison: what {@code handleAsync} was before it became non-blocking – the blocking {@code
+     * handle} run on a pool of {@code threads} threads.
+     */
+    Trial blockingOnPool(int window, java.util.concurrent.Executor pool) {
+        int perLane = Math.max(1, ids.length / window);
+        PrescriptionCommand dispense = Prescriptions.dispense(Payloads.AT);
+        return Load.asyncWindow(window, ctx.settings.window(), (lane, i) -> {
+            int e = lane + window * (int) (i % perLane);
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> handle.handle(ids[e], dispense), pool)
+                    .thenAccept(VerdictCommands::accepted);
         });
     }
 

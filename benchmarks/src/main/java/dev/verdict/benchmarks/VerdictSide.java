@@ -79,6 +79,15 @@ final class VerdictSide {
         return runtime(cacheSize, withSnapshots, metrics, 1024);
     }
 
+    /** A runtime with a cache whose {@code handleAsync} completes its futures inline (scenario 11). */
+    CommandRuntime runtimeCompletingInline(long cacheSize) {
+        return CommandRuntime.builder(store)
+                .metrics(new CountingMetrics())
+                .cacheSize(cacheSize)
+                .completeInline()
+                .build();
+    }
+
     /** As above, with room for {@code snapshotQueue} pending snapshot writes (setup writes many at once). */
     CommandRuntime runtime(long cacheSize, boolean withSnapshots, CountingMetrics metrics, int snapshotQueue) {
         CommandRuntime.Builder b =

@@ -54,6 +54,7 @@ public final class CommandRuntime implements AutoCloseable {
     private final SnapshotWriter snapshotWriter;
     private final Executor asyncExecutor;
     private final Optional<ExecutorService> ownedExecutor;
+    private final AsyncCommands asyncCommands;
     private final ConcurrentMap<Category, EntityHandle<?, ?, ?>> handles = new ConcurrentHashMap<>();
     private final ConcurrentMap<Category, MultiEntityHandle<?, ?, ?>> multiHandles = new ConcurrentHashMap<>();
 
@@ -76,6 +77,7 @@ public final class CommandRuntime implements AutoCloseable {
             this.asyncExecutor = pool;
             this.ownedExecutor = Optional.of(pool);
         }
+        this.asyncCommands = new AsyncCommands(builder.maxInFlight, asyncExecutor, builder.completeInline);
     }
 
     /** A builder for a runtime over the given event store. */
@@ -153,6 +155,7 @@ public final class CommandRuntime implements AutoCloseable {
      */
     @Override
     public void close() {
+        asyncCommands.close();
         snapshotWriter.close();
         ownedExecutor.ifPresent(pool -> {
             pool.shutdown();
@@ -199,6 +202,15 @@ public final class CommandRuntime implements AutoCloseable {
         return asyncExecutor;
     }
 
+    AsyncCommands asyncCommands() {
+        return asyncCommands;
+    }
+
+    /** Asynchronous commands accepted by {@code handleAsync} and not finished yet (for monitoring). */
+    public int commandsInFlight() {
+        return asyncCommands.inFlight();
+    }
+
     private static ExecutorService commandPool(int threads) {
         String prefix = "verdict-commands-" + RUNTIMES.incrementAndGet() + "-";
         AtomicInteger counter = new AtomicInteger();
@@ -222,6 +234,8 @@ public final class CommandRuntime implements AutoCloseable {
         public static final long DEFAULT_CACHE_SIZE = 10_000;
         /** Threads of the runtime's own executor for {@code handleAsync} unless configured. */
         public static final int DEFAULT_ASYNC_THREADS = 16;
+        /** Asynchronous commands in flight at most unless configured. */
+        public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
 
         private final EventStore store;
         private Optional<SnapshotStore> snapshotStore = Optional.empty();
@@ -231,6 +245,8 @@ public final class CommandRuntime implements AutoCloseable {
         private RuntimeMetrics metrics = RuntimeMetrics.none();
         private Optional<Executor> asyncExecutor = Optional.empty();
         private int asyncThreads = DEFAULT_ASYNC_THREADS;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private boolean completeInline;
         private int lockStripes = 4096; // 64 threads in flight share a stripe with another entity ~1.5% of the time
         private int snapshotQueueCapacity = 1024;
 
@@ -285,18 +301,65 @@ public final class CommandRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Runs {@code handleAsync} on your executor (the runtime will not shut it down). */
+        /**
+         * Runs the blocking parts of {@code handleAsync} (cold loads, catch-up reads, multi-event appends) and the
+         * completion of its futures on your executor (the runtime will not shut it down).
+         */
         public Builder asyncExecutor(Executor executor) {
             this.asyncExecutor = Optional.of(Objects.requireNonNull(executor, "executor"));
             return this;
         }
 
-        /** Threads of the runtime's own {@code handleAsync} executor (when none is supplied). */
+        /**
+         * Threads of the runtime's own {@code handleAsync} executor (when none is supplied): they run the blocking
+         * parts (cold loads, catch-up reads, multi-event appends) and complete the futures; no thread waits for a
+         * one-event append.
+         */
         public Builder asyncThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("async threads must be >= 1, was " + threads);
             }
             this.asyncThreads = threads;
+            return this;
+        }
+
+        /**
+         * Asynchronous commands ({@code handleAsync}) in flight at most on this runtime: accepted and not finished,
+         * whether waiting for their entity's earlier commands, for the store or for a backoff (default {@value
+         * #DEFAULT_MAX_IN_FLIGHT}). Beyond it {@code handleAsync} returns a future already failed with {@link
+         * CommandsInFlightExceeded} – nothing is queued, decided or stored – so memory stays bounded under any load.
+         * Blocking {@code handle} calls are not counted (each holds its caller's thread).
+         *
+         * <pre>{@code
+         * CommandRuntime.builder(store).maxInFlight(256).build();
+         * }</pre>
+         */
+        public Builder maxInFlight(int commands) {
+            if (commands < 1) {
+                throw new IllegalArgumentException("max in flight must be >= 1, was " + commands);
+            }
+            this.maxInFlight = commands;
+            return this;
+        }
+
+        /**
+         * Completes the futures of {@code handleAsync} on the thread that finished the command – usually the NATS
+         * connection's thread that received the acknowledgement – instead of handing them to the executor. Saves a
+         * thread hand-off per command (worth 0.1–0.2 × raw {@code publishAsync} in two of three benchmark runs on a shared
+         * 2-core machine, nothing in the third: docs/benchmarks.md, scenario 11), at a price: callbacks attached with {@code thenApply}, {@code
+         * whenComplete}, ... then run on that thread and <b>must not block</b> (no {@code handle}, no {@code join} on
+         * another command, no I/O) – while they run, the connection delivers nothing else, and a blocking wait for a
+         * NATS answer there waits for its own timeout. The same contract as jnats' own {@code publishAsync} futures.
+         * Use the {@code ...Async} variants of the callbacks to run blocking work elsewhere. The blocking parts of a
+         * command (cold loads, catch-up reads, batches) still run on the executor. Off by default.
+         *
+         * <pre>{@code
+         * CommandRuntime runtime = CommandRuntime.builder(store).completeInline().build();
+         * prescriptions.handleAsync("rx-42", command).thenAccept(outcome -> metrics.count(outcome)); // non-blocking
+         * }</pre>
+         */
+        public Builder completeInline() {
+            this.completeInline = true;
             return this;
         }
 

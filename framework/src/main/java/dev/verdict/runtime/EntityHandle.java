@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +68,7 @@ public final class EntityHandle<C, S, E> {
     private final RuntimeMetrics metrics;
     private final SnapshotWriter snapshots;
     private final Optional<CommandIndex> commandIndex;
-    private final Executor asyncExecutor;
+    private final AsyncCommands async;
 
     EntityHandle(Registration<C, S, E> registration, CommandRuntime runtime) {
         this.registration = registration;
@@ -84,7 +83,7 @@ public final class EntityHandle<C, S, E> {
         this.metrics = runtime.metrics();
         this.snapshots = runtime.snapshotWriter();
         this.commandIndex = runtime.commandIndex();
-        this.asyncExecutor = runtime.asyncExecutor();
+        this.async = runtime.asyncCommands();
     }
 
     /** The category this handle serves. */
@@ -147,18 +146,255 @@ public final class EntityHandle<C, S, E> {
         }
     }
 
-    /** {@link #handle(String, Object)} on the runtime's executor. */
+    /**
+     * {@link #handle(String, Object)} without blocking the caller: see {@link #handleAsync(String, Object,
+     * CommandContext)}. A fresh command id is drawn, so the command index (if any) is not asked.
+     */
     public CompletableFuture<Outcome<S, E>> handleAsync(String id, C command) {
-        CommandContext context = CommandContext.create();
-        return CompletableFuture.supplyAsync(() -> handleCommand(id, command, context, true), asyncExecutor);
+        return submit(id, command, CommandContext.create(), true);
     }
 
     /**
-     * {@link #handle(String, Object, CommandContext)} on the runtime's executor; the future fails with what {@code
-     * handle} would throw.
+     * Handles a command like {@link #handle(String, Object, CommandContext)} – the same outcomes, idempotency,
+     * caching, snapshots and metrics – without blocking the caller and without parking a thread while NATS answers.
+     *
+     * <p>Guarantees:
+     *
+     * <ul>
+     *   <li><b>Non-blocking</b>: returns at once. A command on a cached entity is decided on the calling thread (or on
+     *       the thread that finished the entity's previous command) and its one event is appended by an asynchronous
+     *       publish; no thread waits for the acknowledgement. What blocks runs on the runtime's executor ({@link
+     *       CommandRuntime.Builder#asyncExecutor}): a cold load, a catch-up read after a conflict or a stale cache, a
+     *       multi-event append (an atomic batch) and the read-back of a re-sent command's original events. Backoffs
+     *       after a conflict are scheduled on a timer; no thread sleeps. The future is completed on the executor,
+     *       never on a NATS connection thread, so a callback may block (e.g. call {@code handle}).
+     *   <li><b>Ordered per entity</b>: commands for one entity are decided one after another, in the order {@code
+     *       handleAsync} was called (per calling thread; across threads in the order the calls reached the runtime),
+     *       each on the state the previous one left. Commands for different entities run concurrently.
+     *   <li><b>Bounded</b>: at most {@link CommandRuntime.Builder#maxInFlight} asynchronous commands are in flight
+     *       per runtime; beyond, the returned future is already failed with {@link CommandsInFlightExceeded} and
+     *       nothing is queued, decided or stored.
+     *   <li><b>Never lost</b>: every returned future completes – with the outcome, or with what {@code handle} would
+     *       throw ({@link ConflictRetriesExhausted}, {@link dev.verdict.store.EventStoreUnavailable} when the store
+     *       did not answer in time: the outcome is unknown, re-send with the same context; ...).
+     *   <li><b>Cancellation</b> of the returned future does not stop a command that has started: it is stored once
+     *       or not at all, exactly as if nobody had cancelled, and the entity's next command waits for it. A command
+     *       cancelled while it waits for its turn is never decided.
+     * </ul>
+     *
+     * <p>Blocking {@code handle} and {@code handleAsync} on the same entity in one process are not queued behind each
+     * other (the one holds a lock, the other a turn); they are still correct – an append made on an outdated state
+     * conflicts and is retried on the caught-up state – but they may cost retries. Keep one entity on one of them.
+     *
+     * <pre>{@code
+     * CommandContext context = CommandContext.withCommandId(idempotencyKey);
+     * prescriptions.handleAsync("rx-42", new Dispense(2), context).whenComplete((outcome, error) -> {
+     *     if (error instanceof CommandsInFlightExceeded) {
+     *         respond(503);                                // overloaded: nothing stored, send again later
+     *     } else if (error instanceof EventStoreUnavailable) {
+     *         respond(503);                                // unknown outcome: re-send with the same context
+     *     } else if (error != null) {
+     *         respond(500);
+     *     } else {
+     *         respond(outcome.<Integer>map(accepted -> 201, unchanged -> 200, rejected -> 409));
+     *     }
+     * });
+     * }</pre>
+     *
+     * @return a future of {@link Outcome.Accepted}, {@link Outcome.Unchanged} or {@link Outcome.Rejected}, failed with
+     *     the exception itself (not wrapped) when the command fails
      */
     public CompletableFuture<Outcome<S, E>> handleAsync(String id, C command, CommandContext context) {
-        return CompletableFuture.supplyAsync(() -> handle(id, command, context), asyncExecutor);
+        return submit(id, command, context, false);
+    }
+
+    private CompletableFuture<Outcome<S, E>> submit(String id, C command, CommandContext context, boolean newId) {
+        EntityRef entity;
+        try {
+            entity = category.entity(id);
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(context, "context");
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!async.tryEnter()) {
+            return CompletableFuture.failedFuture(new CommandsInFlightExceeded(async.maxInFlight()));
+        }
+        long start = System.nanoTime();
+        CompletableFuture<Outcome<S, E>> result = new CompletableFuture<>();
+        CompletableFuture<Void> turn = new CompletableFuture<>();
+        CompletableFuture<Void> previous = async.queue(entity, turn);
+        if (previous == null || previous.isDone()) {
+            begin(entity, command, context, newId, start, result, turn);
+        } else {
+            previous.whenComplete((ignored, error) ->
+                    async.startTurn(() -> begin(entity, command, context, newId, start, result, turn)));
+        }
+        return result;
+    }
+
+    /** The command's turn has come (its entity's previous command has finished). */
+    private void begin(
+            EntityRef entity,
+            C command,
+            CommandContext context,
+            boolean newId,
+            long start,
+            CompletableFuture<Outcome<S, E>> result,
+            CompletableFuture<Void> turn) {
+        if (result.isDone()) {
+            // cancelled (or completed by the caller) while waiting for its turn: never decided, nothing stored
+            async.leave();
+            async.done(entity, turn);
+            return;
+        }
+        CompletableFuture<Outcome<S, E>> work;
+        try {
+            work = decideAndAppendAsync(entity, command, context, newId);
+        } catch (RuntimeException | Error e) {
+            work = CompletableFuture.failedFuture(e);
+        }
+        work.whenComplete((outcome, error) -> {
+            Throwable failure = error == null ? null : AsyncCommands.unwrap(error);
+            try {
+                if (failure == null) {
+                    metrics.commandHandled(category, resultOf(outcome), elapsed(start));
+                } else if (failure instanceof ConflictRetriesExhausted) {
+                    metrics.commandHandled(category, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, elapsed(start));
+                } else {
+                    metrics.commandHandled(category, RuntimeMetrics.CommandResult.FAILED, elapsed(start));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("metrics failed for a command on {} (the command is unaffected)", entity, e);
+            } finally {
+                // whatever happened above: free the place, answer the caller, let the entity's next command go
+                async.leave();
+                async.deliver(result, outcome, failure);
+                async.done(entity, turn);
+            }
+        });
+    }
+
+    /** {@link #decideAndAppend} without blocking where it can; what blocks runs on the executor. */
+    private CompletableFuture<Outcome<S, E>> decideAndAppendAsync(
+            EntityRef entity, C command, CommandContext context, boolean newId) {
+        Optional<KnownState<S>> cached = cache.get(entity);
+        if (cached.isEmpty()) {
+            // a cold load (snapshot and tail, or all events) reads with blocking calls: the command runs on the
+            // executor
+            return async.onExecutor(
+                    () -> CompletableFuture.completedFuture(decideAndAppend(entity, command, context, newId)));
+        }
+        KnownState<S> known = cacheHit(cached.get());
+        if (commandIndex.isPresent()
+                && !newId
+                && known.recent(context.commandId()).isEmpty()) {
+            return commandIndex.get().find(context.commandId()).thenCompose(earlier -> {
+                if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
+                    return async.onExecutor(
+                            () -> CompletableFuture.completedFuture(original(entity, known, earlier.get(), context)));
+                }
+                return attemptAsync(entity, command, context, newId, known, false, 1, new ArrayList<>());
+            });
+        }
+        return attemptAsync(entity, command, context, newId, known, false, 1, new ArrayList<>());
+    }
+
+    /** One attempt of {@link #loop}, asynchronously: decide, then append, confirm or retry without blocking. */
+    private CompletableFuture<Outcome<S, E>> attemptAsync(
+            EntityRef entity,
+            C command,
+            CommandContext context,
+            boolean newId,
+            KnownState<S> known,
+            boolean confirmed,
+            int attempt,
+            List<Long> overtaken) {
+        // an id the runtime drew itself cannot be among the folded commands: skip the lookup (its hash, a scan)
+        if (!newId && known.recent(context.commandId()).isPresent()) {
+            // a re-send whose events are folded in: confirming it and reading its events back block (rare)
+            return async.onExecutor(() -> CompletableFuture.completedFuture(
+                    loop(entity, command, context, known, confirmed, attempt, overtaken)));
+        }
+        List<E> events;
+        DomainRejection rejection = null;
+        try {
+            events = Objects.requireNonNull(
+                    decider.decide(command, known.state()),
+                    () -> "the decider of '" + category + "' returned null instead of a list of events");
+        } catch (DomainRejection r) {
+            rejection = r;
+            events = List.of();
+        }
+        if (events.isEmpty()) {
+            DomainRejection rejected = rejection;
+            if (confirmed) {
+                return CompletableFuture.completedFuture(noEvents(entity, known, context, rejected));
+            }
+            // decided on a cached state: confirm the version before reporting (no append would reveal a stale cache)
+            return store.versionAsync(entity).thenCompose(version -> {
+                if (version == known.version()) {
+                    return CompletableFuture.completedFuture(noEvents(entity, known, context, rejected));
+                }
+                LOG.debug("{}: cached version {} is stale, catching up", entity, known.version());
+                return async.onExecutor(() -> {
+                    KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
+                    cache.remember(entity, caughtUp);
+                    return attemptAsync(entity, command, context, newId, caughtUp, true, attempt, overtaken);
+                });
+            });
+        }
+        List<EncodedEvent> encoded = new ArrayList<>(events.size());
+        for (E event : events) {
+            encoded.add(codec.encode(event));
+        }
+        List<E> decided = events;
+        return store.appendAsync(entity, known.version(), encoded, context, async.executor())
+                .handle((result, error) -> {
+                    if (error == null) {
+                        if (result.duplicate()) {
+                            return async.onExecutor(
+                                    () -> CompletableFuture.completedFuture(duplicate(entity, known, result, context)));
+                        }
+                        return CompletableFuture.completedFuture(accepted(entity, known, decided, result, context));
+                    }
+                    Throwable failure = AsyncCommands.unwrap(error);
+                    if (!(failure instanceof ConcurrencyConflict)) {
+                        return CompletableFuture.<Outcome<S, E>>failedFuture(failure);
+                    }
+                    ConcurrencyConflict conflict = (ConcurrencyConflict) failure;
+                    metrics.conflict(category);
+                    overtaken.add(known.version());
+                    if (attempt >= retry.maxAttempts()) {
+                        return CompletableFuture.<Outcome<S, E>>failedFuture(
+                                new ConflictRetriesExhausted(entity, attempt, overtaken, conflict));
+                    }
+                    LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
+                    return async.after(retry.backoffBefore(attempt), () -> {
+                        metrics.retry(category);
+                        KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
+                        cache.remember(entity, caughtUp);
+                        return attemptAsync(entity, command, context, newId, caughtUp, true, attempt + 1, overtaken);
+                    });
+                })
+                .thenCompose(next -> next);
+    }
+
+    /** A decision without events on a confirmed state: recorded, and reported as rejected or unchanged. */
+    private Outcome<S, E> noEvents(
+            EntityRef entity, KnownState<S> known, CommandContext context, DomainRejection rejection) {
+        if (rejection != null) {
+            record(new CommandRecord.Rejected(
+                    context.commandId(),
+                    entity,
+                    known.streamIdentity(),
+                    known.version(),
+                    rejection.code(),
+                    rejection.getMessage()));
+            return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
+        }
+        record(new CommandRecord.Unchanged(context.commandId(), entity, known.streamIdentity(), known.version()));
+        return new Outcome.Unchanged<>(entity, known.version(), known.state());
     }
 
     /**
@@ -206,8 +442,22 @@ public final class EntityHandle<C, S, E> {
                 return original(entity, known, earlier.get(), context);
             }
         }
-        List<Long> overtaken = new ArrayList<>();
-        for (int attempt = 1; ; attempt++) {
+        return loop(entity, command, context, known, confirmed, 1, new ArrayList<>());
+    }
+
+    /**
+     * The decide–append loop of {@link #handle} from attempt {@code firstAttempt} on, for a known state (which {@code
+     * confirmed} says was checked against the entity's version or read from the store).
+     */
+    private Outcome<S, E> loop(
+            EntityRef entity,
+            C command,
+            CommandContext context,
+            KnownState<S> known,
+            boolean confirmed,
+            int firstAttempt,
+            List<Long> overtaken) {
+        for (int attempt = firstAttempt; ; attempt++) {
             Optional<KnownState.CommandSpan> earlier = known.recent(context.commandId());
             if (earlier.isPresent()) {
                 // this command id's events are already folded in: a re-send, whatever deciding again would say
@@ -241,19 +491,7 @@ public final class EntityHandle<C, S, E> {
                         continue;
                     }
                 }
-                if (rejection != null) {
-                    record(new CommandRecord.Rejected(
-                            context.commandId(),
-                            entity,
-                            known.streamIdentity(),
-                            known.version(),
-                            rejection.code(),
-                            rejection.getMessage()));
-                    return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
-                }
-                record(new CommandRecord.Unchanged(
-                        context.commandId(), entity, known.streamIdentity(), known.version()));
-                return new Outcome.Unchanged<>(entity, known.version(), known.state());
+                return noEvents(entity, known, context, rejection);
             }
             List<EncodedEvent> encoded = new ArrayList<>(events.size());
             for (E event : events) {

@@ -47,6 +47,37 @@ public interface EventStore {
     AppendResult append(EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context);
 
     /**
+     * {@link #append} without waiting for the store: the future completes with the same {@link AppendResult} or fails
+     * with the same exception ({@link ConcurrencyConflict}, {@link EventTooLarge}, {@link EventStoreUnavailable}, ...)
+     * that {@code append} would throw. Same guarantees as {@code append} (all events or none, deduplication by message
+     * id). The runtime's {@code EntityHandle.handleAsync} appends through it.
+     *
+     * <p>What a store cannot do without blocking a thread it runs on {@code blocking}; this default runs the whole
+     * {@code append} there. The NATS store publishes a one-event append asynchronously (no thread waits for the
+     * acknowledgement) and uses {@code blocking} only for multi-event batches and for the read that tells a re-sent
+     * command from a conflict.
+     *
+     * <pre>{@code
+     * store.appendAsync(rx, version, List.of(encoded), CommandContext.withCommandId(key), executor)
+     *         .thenAccept(result -> System.out.println("stored at " + result.version()));
+     * }</pre>
+     *
+     * @param blocking runs the parts that block (a failure to accept the task fails the future)
+     */
+    default CompletableFuture<AppendResult> appendAsync(
+            EntityRef entity,
+            long expectedVersion,
+            List<EncodedEvent> events,
+            CommandContext context,
+            java.util.concurrent.Executor blocking) {
+        try {
+            return CompletableFuture.supplyAsync(() -> append(entity, expectedVersion, events, context), blocking);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Appends events to several entities atomically – all of them or none – if every entity in {@code guards} still
      * has the version it was read at: the append of a decision over several entities ({@code MultiDecider}).
      *

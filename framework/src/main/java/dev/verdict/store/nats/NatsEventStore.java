@@ -41,6 +41,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -240,6 +242,26 @@ public final class NatsEventStore implements EventStore {
     @Override
     public AppendResult append(
             EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
+        List<Message> messages = prepare(entity, expectedVersion, events, context);
+        try {
+            if (messages.size() == 1) {
+                return appendOne(entity, expectedVersion, messages.get(0));
+            }
+            return appendBatch(entity, expectedVersion, messages, context);
+        } catch (ConcurrencyConflict conflict) {
+            // The server may check the expectation before deduplicating: a re-sent command whose original append
+            // succeeded then looks like a conflict. Its events, if stored, are in the tail after expectedVersion.
+            Optional<AppendResult> original = findOriginal(entity, expectedVersion, context, events.size(), conflict);
+            if (original.isPresent()) {
+                return original.get();
+            }
+            throw conflict;
+        }
+    }
+
+    /** Validates an append and builds its messages (size-checked): what {@link #append} and {@link #appendAsync} send. */
+    private List<Message> prepare(
+            EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(context, "context");
@@ -256,19 +278,93 @@ public final class NatsEventStore implements EventStore {
         String subject = entity.subject(stream);
         List<Message> messages = messages(subject, expectedVersion, events, context);
         requireSizes(entity, events, messages);
+        return messages;
+    }
+
+    /**
+     * {@link #append} without waiting: a one-event append is one asynchronous publish request with the same headers
+     * ({@code Nats-Expected-Last-Subject-Sequence}, {@code Nats-Msg-Id}) – no thread waits for the acknowledgement; the
+     * future completes on the connection's thread when the server answers, or fails with {@link
+     * EventStoreUnavailable} when no answer comes within the request timeout (plus one second). Runs on {@code
+     * blocking}: a multi-event append (an atomic batch: its first message is a request whose answer must be awaited
+     * before the rest is sent), and, after a conflict, the read of the entity's tail that tells a re-sent command (its
+     * original events found: returned with {@code duplicate = true}) from a real conflict. Validation failures
+     * ({@link EventTooLarge}, {@code IllegalArgumentException}) fail the future; nothing was sent.
+     */
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(
+            EntityRef entity,
+            long expectedVersion,
+            List<EncodedEvent> events,
+            CommandContext context,
+            Executor blocking) {
+        Objects.requireNonNull(blocking, "blocking");
+        List<Message> messages;
         try {
-            if (messages.size() == 1) {
-                return appendOne(entity, expectedVersion, messages.get(0));
-            }
-            return appendBatch(entity, expectedVersion, messages, context);
-        } catch (ConcurrencyConflict conflict) {
-            // The server may check the expectation before deduplicating: a re-sent command whose original append
-            // succeeded then looks like a conflict. Its events, if stored, are in the tail after expectedVersion.
-            Optional<AppendResult> original = findOriginal(entity, expectedVersion, context, events.size(), conflict);
-            if (original.isPresent()) {
-                return original.get();
-            }
-            throw conflict;
+            messages = prepare(entity, expectedVersion, events, context);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (messages.size() != 1) {
+            return onExecutor(blocking, () -> append(entity, expectedVersion, events, context));
+        }
+        CompletableFuture<Message> reply;
+        try {
+            reply = connection.requestWithTimeout(messages.get(0), timeout);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(unknownOutcome(entity, e.toString(), e));
+        }
+        return reply.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .handle((m, error) -> acknowledged(entity, expectedVersion, m, error))
+                .exceptionallyCompose(error -> {
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof ConcurrencyConflict conflict) {
+                        // as in append: a re-sent command whose original append succeeded may look like a conflict
+                        return onExecutor(
+                                blocking,
+                                () -> findOriginal(entity, expectedVersion, context, events.size(), conflict)
+                                        .orElseThrow(() -> conflict));
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                });
+    }
+
+    /** The result of a one-event publish request, or what {@link #appendOne} would have thrown. */
+    private AppendResult acknowledged(EntityRef entity, long expectedVersion, Message reply, Throwable error) {
+        if (error != null) {
+            Throwable cause = unwrap(error);
+            throw unknownOutcome(entity, cause.toString(), cause);
+        }
+        if (reply == null) {
+            throw unknownOutcome(entity, "no answer", null);
+        }
+        if (reply.isStatusMessage()) {
+            throw unknownOutcome(entity, "status " + reply.getStatus(), null);
+        }
+        try {
+            PublishAck ack = new PublishAck(reply);
+            return new AppendResult(entity, List.of(ack.getSeqno()), ack.isDuplicate());
+        } catch (JetStreamApiException e) {
+            throw failure(entity, expectedVersion, e);
+        } catch (IOException e) {
+            throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getMessage(), e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static <T> CompletableFuture<T> onExecutor(Executor executor, Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
