@@ -14,7 +14,6 @@ import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.PublishOptions;
@@ -93,37 +92,20 @@ public final class NatsCommandIndex implements CommandIndex {
         Objects.requireNonNull(config, "config");
         StreamProvisioning.requireServerVersion(connection);
         String bucket = config.commandBucket();
+        StreamProvisioning.ensureBucket(
+                connection,
+                config,
+                "command index bucket",
+                KeyValueConfiguration.builder()
+                        .name(bucket)
+                        .description("Verdict command ids of store " + config.storeName())
+                        .storageType(StorageType.File)
+                        .maxHistoryPerKey(1)
+                        .ttl(config.commandRetention())
+                        .replicas(config.commandReplicas())
+                        .build());
         try {
-            KeyValueManagement kvm = connection.keyValueManagement();
-            try {
-                kvm.getStatus(bucket);
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
-                    throw new StoreMisconfigured(
-                            "cannot read command index bucket '" + bucket + "': " + e.getErrorDescription(), e);
-                }
-                if (!config.provision()) {
-                    throw new StoreMisconfigured("command index bucket '" + bucket
-                            + "' does not exist and provisioning is switched off (NatsEventStoreConfig.provision)");
-                }
-                try {
-                    kvm.create(KeyValueConfiguration.builder()
-                            .name(bucket)
-                            .description("Verdict command ids of store " + config.storeName())
-                            .storageType(StorageType.File)
-                            .maxHistoryPerKey(1)
-                            .ttl(config.commandRetention())
-                            .replicas(config.commandReplicas())
-                            .build());
-                    LOG.info("created command index bucket '{}' (retention {})", bucket, config.commandRetention());
-                } catch (JetStreamApiException created) {
-                    kvm.getStatus(bucket); // created concurrently? then this succeeds
-                }
-            }
             return new NatsCommandIndex(connection, bucket, config.requestTimeout());
-        } catch (JetStreamApiException e) {
-            throw new StoreMisconfigured(
-                    "cannot create command index bucket '" + bucket + "': " + e.getErrorDescription(), e);
         } catch (IOException e) {
             throw new EventStoreUnavailable(
                     "cannot provision command index bucket '" + bucket + "': " + e.getMessage(), e);

@@ -175,6 +175,19 @@ public final class NatsEventStore implements EventStore {
         return StreamProvisioning.desired(config);
     }
 
+    /**
+     * The settings Verdict relies on in which an existing stream differs from what this configuration provisions, one
+     * sentence each ({@code "allow_atomic is false but must be true"}); empty when the stream is as {@code create}
+     * requires it.
+     *
+     * <pre>{@code
+     * List<String> wrong = NatsEventStore.streamDifferences(jsm.getStreamInfo("pharmacy").getConfiguration(), config);
+     * }</pre>
+     */
+    public static List<String> streamDifferences(StreamConfiguration actual, NatsEventStoreConfig config) {
+        return StreamProvisioning.differences(actual, StreamProvisioning.desired(config));
+    }
+
     @Override
     public StoreName name() {
         return name;

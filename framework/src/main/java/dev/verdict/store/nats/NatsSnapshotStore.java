@@ -14,7 +14,6 @@ import dev.verdict.store.codec.VerdictObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
@@ -80,42 +79,21 @@ public final class NatsSnapshotStore implements SnapshotStore {
         Objects.requireNonNull(config, "config");
         StreamProvisioning.requireServerVersion(connection);
         String bucket = config.snapshotBucket();
+        KeyValueConfiguration.Builder b = KeyValueConfiguration.builder()
+                .name(bucket)
+                .description("Verdict snapshots of store " + config.storeName())
+                .storageType(StorageType.File)
+                .maxHistoryPerKey(1)
+                .replicas(config.snapshotReplicas());
+        if (config.snapshotMaxValueSize() > 0) {
+            b.maximumValueSize(config.snapshotMaxValueSize());
+        }
+        StreamProvisioning.ensureBucket(connection, config, "snapshot bucket", b.build());
         try {
-            KeyValueManagement kvm = connection.keyValueManagement();
-            try {
-                kvm.getStatus(bucket);
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
-                    throw new StoreMisconfigured(
-                            "cannot read snapshot bucket '" + bucket + "': " + e.getErrorDescription(), e);
-                }
-                if (!config.provision()) {
-                    throw new StoreMisconfigured("snapshot bucket '" + bucket
-                            + "' does not exist and provisioning is switched off (NatsEventStoreConfig.provision)");
-                }
-                KeyValueConfiguration.Builder b = KeyValueConfiguration.builder()
-                        .name(bucket)
-                        .description("Verdict snapshots of store " + config.storeName())
-                        .storageType(StorageType.File)
-                        .maxHistoryPerKey(1)
-                        .replicas(config.snapshotReplicas());
-                if (config.snapshotMaxValueSize() > 0) {
-                    b.maximumValueSize(config.snapshotMaxValueSize());
-                }
-                try {
-                    kvm.create(b.build());
-                    LOG.info("created snapshot bucket '{}'", bucket);
-                } catch (JetStreamApiException created) {
-                    kvm.getStatus(bucket); // created concurrently? then this succeeds
-                }
-            }
             int limit = config.snapshotMaxValueSize() > 0
                     ? config.snapshotMaxValueSize()
                     : (int) Math.min(Integer.MAX_VALUE, connection.getMaxPayload() - 1024);
             return new NatsSnapshotStore(connection.keyValue(bucket), bucket, limit);
-        } catch (JetStreamApiException e) {
-            throw new StoreMisconfigured(
-                    "cannot create snapshot bucket '" + bucket + "': " + e.getErrorDescription(), e);
         } catch (IOException e) {
             throw new EventStoreUnavailable("cannot provision snapshot bucket '" + bucket + "': " + e.getMessage(), e);
         }

@@ -5,7 +5,9 @@ import dev.verdict.store.StoreMisconfigured;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValueManagement;
 import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StorageType;
@@ -133,8 +135,57 @@ final class StreamProvisioning {
         }
     }
 
+    /**
+     * Creates a KV bucket of the store if it is missing (unless provisioning is off) and leaves an existing one as it
+     * is; a bucket created concurrently by another instance is fine.
+     *
+     * @param what what the bucket holds, for messages ({@code "snapshot bucket"})
+     * @throws StoreMisconfigured when the bucket is missing and provisioning is off, or cannot be read or created
+     * @throws EventStoreUnavailable when the server cannot be reached
+     */
+    static void ensureBucket(
+            Connection connection, NatsEventStoreConfig config, String what, KeyValueConfiguration bucket) {
+        String name = bucket.getBucketName();
+        try {
+            KeyValueManagement kvm = connection.keyValueManagement();
+            try {
+                kvm.getStatus(name);
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
+                    throw new StoreMisconfigured(
+                            "cannot read " + what + " '" + name + "': " + e.getErrorDescription(), e);
+                }
+                if (!config.provision()) {
+                    throw new StoreMisconfigured(what + " '" + name
+                            + "' does not exist and provisioning is switched off (NatsEventStoreConfig.provision)");
+                }
+                try {
+                    kvm.create(bucket);
+                    LOG.info("created {} '{}'", what, name);
+                } catch (JetStreamApiException created) {
+                    kvm.getStatus(name); // created concurrently? then this succeeds
+                }
+            }
+        } catch (JetStreamApiException e) {
+            throw new StoreMisconfigured("cannot create " + what + " '" + name + "': " + e.getErrorDescription(), e);
+        } catch (IOException e) {
+            throw new EventStoreUnavailable("cannot provision " + what + " '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
     /** An existing stream must match the desired one in every setting Verdict relies on. */
     static void requireSame(StreamConfiguration actual, StreamConfiguration desired) {
+        List<String> diffs = differences(actual, desired);
+        if (!diffs.isEmpty()) {
+            throw new StoreMisconfigured("stream '" + desired.getName()
+                    + "' exists with a configuration that differs from this store's: " + String.join("; ", diffs)
+                    + ". Verdict never changes an existing stream: align the store configuration, or edit the stream"
+                    + " yourself (nats stream edit " + desired.getName() + ").");
+        }
+    }
+
+    /** The settings Verdict relies on in which {@code actual} differs from {@code desired}, one sentence each. */
+    static List<String> differences(StreamConfiguration actual, StreamConfiguration desired) {
         List<String> diffs = new ArrayList<>();
         compare(diffs, "subjects", desired.getSubjects(), actual.getSubjects());
         compare(diffs, "storage", desired.getStorageType(), actual.getStorageType());
@@ -151,12 +202,7 @@ final class StreamProvisioning {
         compare(diffs, "deny_delete", desired.getDenyDelete(), actual.getDenyDelete());
         compare(diffs, "deny_purge", desired.getDenyPurge(), actual.getDenyPurge());
         compare(diffs, "sealed", false, actual.getSealed());
-        if (!diffs.isEmpty()) {
-            throw new StoreMisconfigured("stream '" + desired.getName()
-                    + "' exists with a configuration that differs from this store's: " + String.join("; ", diffs)
-                    + ". Verdict never changes an existing stream: align the store configuration, or edit the stream"
-                    + " yourself (nats stream edit " + desired.getName() + ").");
-        }
+        return diffs;
     }
 
     private static void compare(List<String> diffs, String setting, Object expected, Object actual) {

@@ -6,9 +6,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ServerInfo;
-import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.boot.health.contributor.Health;
@@ -82,7 +80,7 @@ public final class NatsStoreHealthIndicator implements HealthIndicator {
                     .withDetail("reason", "JetStream does not answer: " + e.getMessage())
                     .build();
         }
-        List<String> differences = differences(info.getConfiguration(), NatsEventStore.streamConfiguration(config));
+        List<String> differences = NatsEventStore.streamDifferences(info.getConfiguration(), config);
         health.withDetail("stream", stream);
         if (!differences.isEmpty()) {
             return Health.down()
@@ -101,32 +99,5 @@ public final class NatsStoreHealthIndicator implements HealthIndicator {
             health.withDetail("leader", info.getClusterInfo().getLeader());
         }
         return health.build();
-    }
-
-    /** The settings of {@code actual} that differ from {@code desired}, as {@code "<setting> is X but must be Y"}. */
-    static List<String> differences(StreamConfiguration actual, StreamConfiguration desired) {
-        List<String> diffs = new ArrayList<>();
-        compare(diffs, "subjects", desired.getSubjects(), actual.getSubjects());
-        compare(diffs, "storage", desired.getStorageType(), actual.getStorageType());
-        compare(diffs, "retention", desired.getRetentionPolicy(), actual.getRetentionPolicy());
-        compare(diffs, "max_msgs", desired.getMaxMsgs(), actual.getMaxMsgs());
-        compare(diffs, "max_bytes", desired.getMaxBytes(), actual.getMaxBytes());
-        compare(diffs, "max_age", desired.getMaxAge(), actual.getMaxAge());
-        compare(diffs, "max_msgs_per_subject", desired.getMaxMsgsPerSubject(), actual.getMaxMsgsPerSubject());
-        compare(diffs, "max_msg_size", (long) desired.getMaximumMessageSize(), (long) actual.getMaximumMessageSize());
-        compare(diffs, "num_replicas", desired.getReplicas(), actual.getReplicas());
-        compare(diffs, "duplicate_window", desired.getDuplicateWindow(), actual.getDuplicateWindow());
-        compare(diffs, "allow_direct", desired.getAllowDirect(), actual.getAllowDirect());
-        compare(diffs, "allow_atomic", desired.getAllowAtomicPublish(), actual.getAllowAtomicPublish());
-        compare(diffs, "deny_delete", desired.getDenyDelete(), actual.getDenyDelete());
-        compare(diffs, "deny_purge", desired.getDenyPurge(), actual.getDenyPurge());
-        compare(diffs, "sealed", false, actual.getSealed());
-        return diffs;
-    }
-
-    private static void compare(List<String> diffs, String setting, Object expected, Object actual) {
-        if (!Objects.equals(expected, actual)) {
-            diffs.add(setting + " is " + actual + " but must be " + expected);
-        }
     }
 }
