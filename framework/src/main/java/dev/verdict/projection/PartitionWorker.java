@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +55,6 @@ final class PartitionWorker<E> {
         DONE,
         CHECKPOINT_MOVED,
         STOPPING
-    }
-
-    private static final class CheckpointMovedDuringGap extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CheckpointMovedDuringGap() {
-            super(null, null, false, false);
-        }
     }
 
     record Attempt(PoisonReason reason, RuntimeException failure, Optional<String> eventType) {}
@@ -689,11 +682,11 @@ final class PartitionWorker<E> {
                 return Result.DONE;
             }
             if (check && sequence > position + 1) {
-                try {
-                    if (!fillGap(sequence)) {
-                        return Result.STOPPING;
-                    }
-                } catch (CheckpointMovedDuringGap moved) {
+                Result gap = readFromStream(sequence - 1);
+                if (gap == Result.STOPPING) {
+                    return gap;
+                }
+                if (gap == Result.CHECKPOINT_MOVED) {
                     if (!beginSession()) {
                         return Result.STOPPING;
                     }
@@ -712,15 +705,22 @@ final class PartitionWorker<E> {
     }
 
     /**
-     * Reads and processes the matching events after the position and before {@code sequence} straight from the stream.
-     * Returns false when stopped before the gap was closed (the delivered message must then stay unprocessed).
+     * Reads the matching events after the position straight from the stream and processes them, in order, up to
+     * {@code last} (inclusive) or, when {@code last} is -1, to the end of the stream: the events the consumer did not
+     * deliver here (a gap before a delivery, or a tail delivered to an instance that died). Returns {@link
+     * Result#DONE} when the range was processed, else why it stopped.
      */
-    private boolean fillGap(long sequence) {
+    private Result readFromStream(long last) {
         long from = position + 1;
-        long[] filled = {0};
-        gapReader.scan(s.filter().subjects(), from, sequence - 1, msg -> {
+        long[] read = {0};
+        Result[] outcome = {Result.DONE};
+        Predicate<Message> visitor = msg -> {
             long seq = msg.metaData().streamSequence();
-            if (seq >= sequence || stopRequested) {
+            if (last >= 0 && seq > last) {
+                return false;
+            }
+            if (stopRequested) {
+                outcome[0] = Result.STOPPING;
                 return false;
             }
             if (seq <= position) {
@@ -731,26 +731,32 @@ final class PartitionWorker<E> {
                 r = process(msg, false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                r = Result.STOPPING;
+            }
+            if (r != Result.DONE) {
+                outcome[0] = r;
                 return false;
             }
-            if (r == Result.CHECKPOINT_MOVED) {
-                throw new CheckpointMovedDuringGap();
-            }
-            filled[0]++;
-            return r == Result.DONE && seq < sequence - 1;
-        });
-        if (filled[0] > 0) {
+            read[0]++;
+            return true;
+        };
+        if (last >= 0) {
+            gapReader.scan(s.filter().subjects(), from, last, visitor);
+        } else {
+            gapReader.scanToEnd(s.filter().subjects(), from, visitor);
+        }
+        if (read[0] > 0) {
             gapsFilled++;
             LOG.info(
-                    "projection '{}'{}: read {} event(s) between sequence {} and {} that the consumer had not"
-                            + " delivered here",
+                    "projection '{}'{}: read {} event(s) from sequence {} that were not delivered here{}",
                     s.name(),
                     suffix(),
-                    filled[0],
+                    read[0],
                     from,
-                    sequence - 1);
+                    last >= 0 ? " (up to " + last + ")" : " (delivered to another instance, not acknowledged)");
+            onProgress.run();
         }
-        return !stopRequested && !Thread.currentThread().isInterrupted();
+        return outcome[0] == Result.DONE && stopRequested ? Result.STOPPING : outcome[0];
     }
 
     /** Applies one message of this partition (or passes over another partition's), with retries and dead letters. */
@@ -1051,37 +1057,9 @@ final class PartitionWorker<E> {
      * when the end was reached.
      */
     private boolean fillTail() {
-        long from = position + 1;
-        long[] filled = {0};
-        boolean[] complete = {true};
+        Result r;
         try {
-            gapReader.scanToEnd(s.filter().subjects(), from, msg -> {
-                long seq = msg.metaData().streamSequence();
-                if (stopRequested) {
-                    complete[0] = false;
-                    return false;
-                }
-                if (seq <= position) {
-                    return true;
-                }
-                Result r;
-                try {
-                    r = process(msg, false);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    complete[0] = false;
-                    return false;
-                }
-                if (r != Result.DONE) {
-                    complete[0] = false;
-                    if (r == Result.CHECKPOINT_MOVED) {
-                        sessionOpen = false; // the next delivery starts a session with a fresh checkpoint
-                    }
-                    return false;
-                }
-                filled[0]++;
-                return true;
-            });
+            r = readFromStream(-1);
         } catch (RuntimeException e) {
             if (e instanceof ProjectionHalted) {
                 throw e;
@@ -1089,18 +1067,10 @@ final class PartitionWorker<E> {
             LOG.debug("projection '{}'{}: tail not read ({})", s.name(), suffix(), e.toString());
             return false;
         }
-        if (filled[0] > 0) {
-            gapsFilled++;
-            LOG.info(
-                    "projection '{}'{}: read {} event(s) after sequence {} that were delivered to another instance"
-                            + " and not acknowledged",
-                    s.name(),
-                    suffix(),
-                    filled[0],
-                    from - 1);
-            onProgress.run();
+        if (r == Result.CHECKPOINT_MOVED) {
+            sessionOpen = false; // the next delivery starts a session with a fresh checkpoint
         }
-        return complete[0];
+        return r == Result.DONE;
     }
 
     private static boolean nobodyPinned(ConsumerInfo info) {

@@ -169,38 +169,8 @@ public final class JdbcProjection<E> implements Projection<E> {
      * other difference throws {@link CheckpointMoved}.
      */
     @Override
-    public synchronized void apply(DeliveredEvent<E> event) {
-        String key = key(event.partition());
-        long expected = event.expectedCheckpoint();
-        try {
-            Connection c = connection();
-            String sql = "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = ?, updated_at = ? WHERE projection = ?"
-                    + (expected >= 0 ? " AND last_sequence = ?" : " AND last_sequence < ?");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, event.sequence());
-                ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                ps.setString(3, key);
-                ps.setLong(4, expected >= 0 ? expected : event.sequence());
-                if (ps.executeUpdate() == 0) {
-                    c.rollback();
-                    long stored = readCheckpoint(c, key);
-                    c.commit();
-                    if (stored >= event.sequence()) {
-                        LOG.debug("projection '{}' skips sequence {}: already applied", name, event.sequence());
-                        return;
-                    }
-                    throw new CheckpointMoved(name, expected, stored);
-                }
-            }
-            handler.apply(c, List.of(event));
-            c.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw failure("apply sequence " + event.sequence(), e);
-        } catch (RuntimeException | Error e) {
-            rollbackQuietly();
-            throw e;
-        }
+    public void apply(DeliveredEvent<E> event) {
+        applyBatch(List.of(event));
     }
 
     /** Yes: a batch of events is one transaction with one checkpoint write. */
@@ -238,7 +208,12 @@ public final class JdbcProjection<E> implements Projection<E> {
                     long stored = readCheckpoint(c, key);
                     c.commit();
                     if (stored >= last.sequence()) {
-                        return; // all applied before
+                        LOG.debug(
+                                "projection '{}' skips sequences {}..{}: already applied",
+                                name,
+                                first.sequence(),
+                                last.sequence());
+                        return;
                     }
                     throw new CheckpointMoved(name, expected, stored);
                 }
