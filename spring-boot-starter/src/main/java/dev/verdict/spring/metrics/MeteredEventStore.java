@@ -1,10 +1,14 @@
 package dev.verdict.spring.metrics;
 
+import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;
+import dev.verdict.store.ConflictAcrossEntities;
 import dev.verdict.store.EncodedEvent;
+import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EntityVersion;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
@@ -18,6 +22,8 @@ import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -80,27 +86,84 @@ public final class MeteredEventStore implements EventStore {
     public AppendResult append(
             EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
         long start = System.nanoTime();
-        String result = "failed";
+        AppendResult appended = null;
+        Throwable failure = null;
         try {
-            AppendResult appended = delegate.append(entity, expectedVersion, events, context);
-            result = appended.duplicate() ? "duplicate" : "ok";
-            if (!appended.duplicate()) {
-                appendEvents.record(appended.sequences().size());
-            }
+            appended = delegate.append(entity, expectedVersion, events, context);
             return appended;
-        } catch (ConcurrencyConflict e) {
-            result = "conflict";
-            throw e;
-        } catch (EventTooLarge e) {
-            result = "too_large";
-            throw e;
-        } catch (EventStoreUnavailable e) {
-            result = "unavailable";
+        } catch (RuntimeException | Error e) {
+            failure = e;
             throw e;
         } finally {
-            timer("verdict.store.append", "appends to the stream", result)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            recordAppend(
+                    start,
+                    appended == null ? -1 : appended.sequences().size(),
+                    appended != null && appended.duplicate(),
+                    failure);
         }
+    }
+
+    /** The wrapped store's asynchronous append (still asynchronous), metered when it completes. */
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(
+            EntityRef entity,
+            long expectedVersion,
+            List<EncodedEvent> events,
+            CommandContext context,
+            Executor blocking) {
+        long start = System.nanoTime();
+        CompletableFuture<AppendResult> appended;
+        try {
+            appended = delegate.appendAsync(entity, expectedVersion, events, context, blocking);
+        } catch (RuntimeException | Error e) {
+            recordAppend(start, -1, false, e);
+            throw e;
+        }
+        return appended.whenComplete((result, failure) -> recordAppend(
+                start, result == null ? -1 : result.sequences().size(), result != null && result.duplicate(), failure));
+    }
+
+    /** The wrapped store's atomic append across entities, metered as an append. */
+    @Override
+    public AppendAcrossResult appendAcross(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
+        long start = System.nanoTime();
+        AppendAcrossResult appended = null;
+        Throwable failure = null;
+        try {
+            appended = delegate.appendAcross(guards, events, context);
+            return appended;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            recordAppend(
+                    start,
+                    appended == null ? -1 : appended.sequences().size(),
+                    appended != null && appended.duplicate(),
+                    failure);
+        }
+    }
+
+    /** One append's timer (tag {@code result}) and, when it stored events, their number. */
+    private void recordAppend(long start, int stored, boolean duplicate, Throwable failure) {
+        String result;
+        if (failure != null) {
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            result = cause instanceof ConcurrencyConflict || cause instanceof ConflictAcrossEntities
+                    ? "conflict"
+                    : cause instanceof EventTooLarge
+                            ? "too_large"
+                            : cause instanceof EventStoreUnavailable ? "unavailable" : "failed";
+        } else if (duplicate) {
+            result = "duplicate";
+        } else {
+            result = "ok";
+            appendEvents.record(stored);
+        }
+        timer("verdict.store.append", "appends to the stream", result)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     @Override

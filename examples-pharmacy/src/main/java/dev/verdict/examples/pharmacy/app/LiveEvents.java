@@ -3,10 +3,9 @@ package dev.verdict.examples.pharmacy.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
 import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
@@ -16,116 +15,142 @@ import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * {@code GET /events/stream}: every event stored from now on, as server-sent events – what the console uses to show
- * new events without reloading.
+ * {@code GET /events/stream}: every event stored from now on, as server-sent events ({@link SseEmitter}) – what the
+ * console uses to show new events without reloading.
  *
  * <p>Each connection reads the store's stream with its own JetStream ordered consumer (ephemeral, on {@code
  * <store>.>}, starting with the next event), so it sees exactly what was stored, in order, with its stream sequence –
- * never a publish the stream refused. Each event is one SSE message, {@code id:} its stream sequence and {@code data:}
+ * never a publish the stream refused. Each event is one SSE message, {@code id} its stream sequence and {@code data}
  * {@code {"sequence","type","time","category","id","data"}}; a browser that reconnects sends {@code Last-Event-ID}
  * and continues after that sequence, missing nothing. A comment every 5 s keeps the connection open and finds a
  * closed one; the consumer is deleted when the client goes away or the app stops.
  *
- * <p>Bounded: at most {@link #MAX_STREAMS} streams at once (each holds one of the server's threads); beyond that a
- * {@code 503 unavailable}.
+ * <p>Bounded: at most {@link #MAX_STREAMS} streams at once (each holds one thread reading its consumer); beyond that a
+ * {@code 503 unavailable}. The streams end first when the app stops (this lifecycle stops before the web server's
+ * graceful shutdown, which would otherwise wait for them).
  */
-final class LiveEvents implements HttpHandler {
+@RestController
+final class LiveEvents implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
     static final int MAX_STREAMS = 8;
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final long RECONNECT_MILLIS = 2000;
+    private static final MediaType EVENT_STREAM = MediaType.parseMediaType("text/event-stream; charset=utf-8");
 
     private final Connection nats;
     private final StoreName store;
     private final ObjectMapper json;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    private final ExecutorService readers = Executors.newFixedThreadPool(MAX_STREAMS, runnable -> {
+        Thread thread = new Thread(runnable, "pharmacy-live-events");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running;
 
-    LiveEvents(Connection nats, StoreName store, ObjectMapper json) {
+    LiveEvents(Connection nats, NatsEventStoreConfig config, ObjectMapper json) {
         this.nats = nats;
-        this.store = store;
+        this.store = config.storeName();
         this.json = json;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!exchange.getRequestMethod().equals("GET")) {
-                error(exchange, 405, "method-not-allowed", "use GET here, not " + exchange.getRequestMethod());
-                return;
-            }
-            if (!exchange.getRequestURI().getRawPath().equals("/events/stream")) {
-                error(
-                        exchange,
-                        404,
-                        "not-found",
-                        "no such resource: " + exchange.getRequestURI().getRawPath());
-                return;
-            }
-            if (!streams.tryAcquire()) {
-                error(exchange, 503, "unavailable", "too many live event streams (" + MAX_STREAMS + "); try again");
-                return;
-            }
-            try {
-                stream(exchange);
-            } finally {
+    @GetMapping("/events/stream")
+    ResponseEntity<SseEmitter> stream(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        if (!streams.tryAcquire()) {
+            throw ApiError.unavailable("too many live event streams (" + MAX_STREAMS + "); try again");
+        }
+        boolean started = false;
+        try {
+            OrderedConsumerContext consumer = consumer(lastEventId(lastEventId));
+            SseEmitter emitter = new SseEmitter(0L); // no timeout: the heartbeat finds a closed connection
+            AtomicBoolean open = new AtomicBoolean(true);
+            emitter.onCompletion(() -> open.set(false));
+            emitter.onError(e -> open.set(false));
+            readers.execute(() -> pump(consumer, emitter, open));
+            started = true;
+            return ResponseEntity.ok()
+                    .contentType(EVENT_STREAM)
+                    .cacheControl(CacheControl.noCache())
+                    .body(emitter);
+        } catch (RejectedExecutionException stopping) {
+            throw ApiError.unavailable("the pharmacy is stopping; try again");
+        } finally {
+            if (!started) {
                 streams.release();
             }
         }
     }
 
-    private void stream(HttpExchange exchange) throws IOException {
+    private OrderedConsumerContext consumer(Optional<Long> last) {
         OrderedConsumerConfiguration config = new OrderedConsumerConfiguration().filterSubject(store.value() + ".>");
-        Optional<Long> last = lastEventId(exchange);
         if (last.isPresent()) {
             config.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(last.get() + 1);
         } else {
             config.deliverPolicy(DeliverPolicy.New);
         }
-        OrderedConsumerContext consumer;
         try {
-            consumer = nats.getStreamContext(store.value()).createOrderedConsumer(config);
+            return nats.getStreamContext(store.value()).createOrderedConsumer(config);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.warn("cannot start a live event stream: {}", e.toString());
-            error(exchange, 503, "unavailable", "the event store (NATS) is unreachable; try again");
-            return;
+            throw ApiError.unavailable("the event store (NATS) is unreachable; try again");
         }
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        try (IterableConsumer messages = consumer.iterate();
-                OutputStream out = exchange.getResponseBody()) {
-            write(out, "retry: 2000\n: events of store " + store.value() + "\n\n");
-            while (!Thread.currentThread().isInterrupted()) {
+    }
+
+    /** Sends the consumer's events until the client goes away or the app stops; then frees the stream's slot. */
+    private void pump(OrderedConsumerContext consumer, SseEmitter emitter, AtomicBoolean open) {
+        try (IterableConsumer messages = consumer.iterate()) {
+            emitter.send(SseEmitter.event().reconnectTime(RECONNECT_MILLIS).comment("events of store " + store));
+            while (open.get() && !Thread.currentThread().isInterrupted()) {
                 Message message = messages.nextMessage(HEARTBEAT);
                 if (message == null) {
-                    write(out, ": keep-alive\n\n");
+                    emitter.send(SseEmitter.event().comment("keep-alive"));
                 } else {
-                    write(out, event(message));
+                    emitter.send(event(message));
                 }
             }
-        } catch (IOException gone) {
+        } catch (IOException | IllegalStateException gone) {
+            // the client closed the connection (IllegalStateException: the emitter completed meanwhile)
             LOG.debug("live event stream closed: {}", gone.toString());
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("live event stream ended: {}", e.toString());
+        } finally {
+            streams.release();
+            try {
+                emitter.complete();
+            } catch (RuntimeException alreadyDone) {
+                LOG.debug("live event stream already completed: {}", alreadyDone.toString());
+            }
         }
     }
 
-    private String event(Message message) throws IOException {
+    private SseEmitter.SseEventBuilder event(Message message) throws IOException {
         RecordedEvent event;
         try {
             event = NatsRecordedEvents.fromMessage(store, message);
         } catch (RuntimeException notAnEvent) {
-            return ": skipped a message that is not an event\n\n";
+            return SseEmitter.event().comment("skipped a message that is not an event");
         }
         ObjectNode node = json.createObjectNode();
         node.put("sequence", event.sequence());
@@ -140,28 +165,41 @@ final class LiveEvents implements HttpHandler {
             data = json.getNodeFactory().textNode("<payload is not JSON>");
         }
         node.set("data", data);
-        return "id: " + event.sequence() + "\ndata: " + json.writeValueAsString(node) + "\n\n";
+        return SseEmitter.event().id(Long.toString(event.sequence())).data(json.writeValueAsString(node));
     }
 
-    private static Optional<Long> lastEventId(HttpExchange exchange) {
-        String raw = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+    private static Optional<Long> lastEventId(String raw) {
         if (raw == null || !raw.trim().matches("[0-9]{1,18}")) {
             return Optional.empty();
         }
         return Optional.of(Long.parseLong(raw.trim()));
     }
 
-    private static void write(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    @Override
+    public void start() {
+        running = true;
     }
 
-    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
-        byte[] body = ("{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+    /** Ends every open stream (their threads are interrupted) so that the web server's shutdown need not wait. */
+    @Override
+    public void stop() {
+        running = false;
+        readers.shutdownNow();
+        try {
+            readers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the web server's graceful shutdown (and starts after everything else). */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 }

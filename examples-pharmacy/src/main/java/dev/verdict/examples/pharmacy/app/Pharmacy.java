@@ -20,6 +20,7 @@ import dev.verdict.runtime.EntityState;
 import dev.verdict.runtime.MultiEntityHandle;
 import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.Outcome;
+import dev.verdict.spring.tracing.VerdictTracing;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStore;
@@ -55,6 +56,7 @@ final class Pharmacy {
     private final Connection nats;
     private final PatientPrescriptions readModel;
     private final ObjectMapper json;
+    private final VerdictTracing tracing;
 
     Pharmacy(
             EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
@@ -63,7 +65,8 @@ final class Pharmacy {
             EventStore store,
             Connection nats,
             PatientPrescriptions readModel,
-            ObjectMapper json) {
+            ObjectMapper json,
+            VerdictTracing tracing) {
         this.prescriptions = prescriptions;
         this.inventory = inventory;
         this.dispenses = dispenses;
@@ -71,6 +74,7 @@ final class Pharmacy {
         this.nats = nats;
         this.readModel = readModel;
         this.json = json;
+        this.tracing = tracing;
     }
 
     /**
@@ -95,10 +99,9 @@ final class Pharmacy {
         }
         EntityKey rx = EntityKey.of(PRESCRIPTION, id);
         DispenseFill fill = new DispenseFill(id, prescription.state().drug(), quantity, issuedAt);
-        // without an idempotency key the runtime picks a fresh id, which needs no look-up in the command index
-        MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome = commandId.isPresent()
-                ? dispenses.handle(fill, CommandContext.withCommandId(commandId.get()))
-                : dispenses.handle(fill);
+        // the command carries the caller's trace (e.g. the HTTP request's) into the events it appends
+        MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
+                tracing.withTraceContext(context(commandId), "dispense", traced -> dispenses.handle(fill, traced));
         if (outcome instanceof MultiOutcome.Accepted<CombinedState<Prescription, Inventory>, Object> accepted) {
             if (accepted.duplicate()) {
                 List<AppendedEvent<Object>> own = accepted.eventsOf(rx);
@@ -117,10 +120,13 @@ final class Pharmacy {
         return handle(inventory, drug, command, commandId);
     }
 
-    private static <C, S, E> Versioned<S> handle(
+    private static CommandContext context(Optional<String> commandId) {
+        return commandId.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
+    }
+
+    private <C, S, E> Versioned<S> handle(
             EntityHandle<C, S, E> handle, String id, C command, Optional<String> commandId) {
-        CommandContext context = commandId.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
-        Outcome<S, E> outcome = handle.handle(id, command, context);
+        Outcome<S, E> outcome = tracing.handle(handle, id, command, context(commandId));
         if (outcome instanceof Outcome.Accepted<S, E> accepted) {
             if (accepted.duplicate()) {
                 // a re-execution of a command that was stored before (its answer was never recorded): answer the

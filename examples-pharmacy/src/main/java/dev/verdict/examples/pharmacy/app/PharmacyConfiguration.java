@@ -1,0 +1,250 @@
+package dev.verdict.examples.pharmacy.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.verdict.decider.CombinedState;
+import dev.verdict.examples.pharmacy.Dispensing;
+import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
+import dev.verdict.examples.pharmacy.Inventory;
+import dev.verdict.examples.pharmacy.InventoryCommand;
+import dev.verdict.examples.pharmacy.InventoryDecider;
+import dev.verdict.examples.pharmacy.InventoryEvent;
+import dev.verdict.examples.pharmacy.PharmacyProcess;
+import dev.verdict.examples.pharmacy.Prescription;
+import dev.verdict.examples.pharmacy.PrescriptionCommand;
+import dev.verdict.examples.pharmacy.PrescriptionDecider;
+import dev.verdict.examples.pharmacy.PrescriptionEvent;
+import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.process.ProcessProjection;
+import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.MultiEntityHandle;
+import dev.verdict.runtime.MultiRegistration;
+import dev.verdict.runtime.Outcome;
+import dev.verdict.runtime.Registration;
+import dev.verdict.runtime.SnapshotPolicy;
+import dev.verdict.spring.VerdictProjection;
+import dev.verdict.spring.tracing.VerdictTracing;
+import dev.verdict.store.Category;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.codec.JsonEventCodec;
+import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.store.nats.NatsEventStoreConfig;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The pharmacy's Spring configuration: what the application declares, next to what Verdict's starter and Spring Boot
+ * configure from it.
+ *
+ * <ul>
+ *   <li>the NATS connection – the app's own bean (reconnecting forever, logging connection changes with credentials
+ *       masked), so the starter's backs off; the starter provisions the event store {@code pharmacy} (one JetStream
+ *       stream, one subject per entity), its snapshot bucket and command-id index from {@code verdict.store.*}, and
+ *       builds the {@link CommandRuntime};
+ *   <li>two {@link Registration} beans – {@code prescription} ({@link PrescriptionDecider}) and {@code inventory}
+ *       ({@link InventoryDecider}), both snapshotted – for which the starter registers an {@link EntityHandle} bean
+ *       each, and the decision over both, {@code dispense} ({@link Dispensing}): a dispense and its stock deduction
+ *       are one atomic append;
+ *   <li>two {@link VerdictProjection} beans the starter runs on shared durable consumers (one instance active, the
+ *       others standing by): the read model {@link PatientPrescriptions} (H2 file or PostgreSQL) and the process
+ *       manager {@link PharmacyProcess}, which requests a reorder when a dispense takes a drug's stock below its
+ *       threshold (command ids derived from the triggering event);
+ *   <li>the application service {@link Pharmacy} and the Idempotency-Key records; the web layer ({@link
+ *       PharmacyController}, {@link ApiErrors}, the console) is imported from here.
+ * </ul>
+ *
+ * <p>Health ({@code /actuator/health}: NATS, the stream, each projection), metrics ({@code /actuator/prometheus})
+ * and traces (an incoming W3C {@code traceparent} continued into the events, the read model and the process
+ * manager's commands) come from the starter and Spring Boot's Actuator; {@code application.properties} exposes them.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+@Import({PharmacyWeb.class, PharmacyController.class, ConsoleController.class, ApiErrors.class, LiveEvents.class})
+class PharmacyConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(PharmacyConfiguration.class);
+    static final String PROCESS = "stock-reorder";
+
+    /** The JSON mapper of the API: ISO-8601 instants, no failure on unknown properties. */
+    static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    @Bean
+    ObjectMapper pharmacyJson() {
+        return objectMapper();
+    }
+
+    @Bean
+    Clock pharmacyClock() {
+        return Clock.systemUTC();
+    }
+
+    /**
+     * The NATS connection: reconnects forever, logs its changes. An unreachable server fails the start with one
+     * sentence (the cause is not attached: its message may repeat the URL with its credentials).
+     */
+    @Bean(destroyMethod = "close")
+    Connection pharmacyNats(PharmacySettings settings) {
+        String url = settings.natsUrl();
+        NatsConnectionLog log = new NatsConnectionLog();
+        Options options = Options.builder()
+                .server(url)
+                .connectionListener(log)
+                .errorListener(log)
+                .connectionName("verdict-pharmacy")
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        try {
+            return Nats.connect(options);
+        } catch (IOException e) {
+            throw new PharmacyStartFailure("cannot reach the nats-server at " + Redaction.redact(url) + " ("
+                    + Redaction.redact(e.getMessage()) + "); start one with scripts/pharmacy or set NATS_URL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PharmacyStartFailure("interrupted while connecting to " + Redaction.redact(url));
+        }
+    }
+
+    @Bean
+    PrescriptionDecider prescriptionDecider() {
+        return new PrescriptionDecider();
+    }
+
+    @Bean
+    InventoryDecider inventoryDecider() {
+        return new InventoryDecider();
+    }
+
+    /** Prescriptions: the starter registers the handle {@code prescriptionHandle}. */
+    @Bean
+    Registration<PrescriptionCommand, Prescription, PrescriptionEvent> prescription(PrescriptionDecider decider) {
+        return Registration.of(Pharmacy.PRESCRIPTION, decider, JsonEventCodec.of(PrescriptionEvent.class))
+                .withStateCodec(JsonStateCodec.of(Prescription.class))
+                .withSnapshotPolicy(SnapshotPolicy.everyEvents(10));
+    }
+
+    /** A drug's stock: the starter registers the handle {@code inventoryHandle}. */
+    @Bean
+    Registration<InventoryCommand, Inventory, InventoryEvent> inventory(InventoryDecider decider) {
+        return Registration.of(Pharmacy.INVENTORY, decider, JsonEventCodec.of(InventoryEvent.class))
+                .withStateCodec(JsonStateCodec.of(Inventory.class))
+                .withSnapshotPolicy(SnapshotPolicy.everyEvents(50));
+    }
+
+    /** The dispense over a prescription and its drug's stock; the same deciders share cached states and snapshots. */
+    @Bean
+    MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses(
+            CommandRuntime runtime, PrescriptionDecider prescriptions, InventoryDecider inventory) {
+        return runtime.register(MultiRegistration.of("dispense", new Dispensing(prescriptions, inventory).decider()));
+    }
+
+    @Bean
+    JdbcDatabase readModelDatabase(PharmacySettings settings) {
+        return new JdbcDatabase(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+    }
+
+    @Bean
+    PatientPrescriptions patientPrescriptions(JdbcDatabase database) {
+        try {
+            return new PatientPrescriptions(database);
+        } catch (SQLException e) {
+            throw new PharmacyStartFailure("cannot open the read model's database " + database.describe() + ": "
+                    + Redaction.redact(e.getMessage()));
+        }
+    }
+
+    /** The read model on a shared durable consumer of the prescription events (run by the starter). */
+    @Bean
+    VerdictProjection<PrescriptionEvent> patientPrescriptionsProjection(
+            PatientPrescriptions readModel, NatsEventStoreConfig store) {
+        return VerdictProjection.of(
+                readModel.projection(),
+                SubjectFilter.category(store.storeName(), Category.of(Pharmacy.PRESCRIPTION)),
+                JsonEventCodec.of(PrescriptionEvent.class));
+    }
+
+    /**
+     * The stock-reorder process manager on the inventory's events. Store outages and exhausted conflict retries of its
+     * commands are retried by the host (never dead-lettered); a rejection is the stock's answer: logged, and the
+     * process goes on. Its commands carry the triggering event's trace on.
+     */
+    @Bean
+    VerdictProjection<InventoryEvent> stockReorder(
+            Connection nats,
+            NatsEventStoreConfig store,
+            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
+            VerdictTracing tracing) {
+        ProcessProjection<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> process =
+                ProcessProjection.builder(
+                                nats,
+                                PROCESS,
+                                new PharmacyProcess(),
+                                JsonStateCodec.of(PharmacyProcess.Stateless.class),
+                                command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
+                                tracing.sender((target, command, context) -> {
+                                    Outcome<Inventory, InventoryEvent> outcome =
+                                            inventory.handle(target.id().value(), command, context);
+                                    if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
+                                        LOG.warn(
+                                                "stock reorder: {} refused {}: {}",
+                                                target,
+                                                command,
+                                                rejected.rejection().getMessage());
+                                    }
+                                }))
+                        .replicas(store.replicas()) // the state bucket as durable as the store
+                        .build();
+        return VerdictProjection.of(
+                process,
+                SubjectFilter.category(store.storeName(), Category.of(Pharmacy.INVENTORY)),
+                JsonEventCodec.of(InventoryEvent.class));
+    }
+
+    @Bean
+    Pharmacy pharmacy(
+            EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
+            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
+            MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses,
+            EventStore store,
+            Connection nats,
+            PatientPrescriptions readModel,
+            ObjectMapper json,
+            VerdictTracing tracing) {
+        return new Pharmacy(prescriptions, inventory, dispenses, store, nats, readModel, json, tracing);
+    }
+
+    /** The Idempotency-Key records, shared by every instance (KV bucket {@code <store>-idempotency}). */
+    @Bean
+    IdempotencyRecords idempotencyRecords(Connection nats, NatsEventStoreConfig store, ObjectMapper json, Clock clock) {
+        try {
+            return IdempotencyRecords.open(
+                    nats,
+                    store.storeName().value() + "-idempotency",
+                    IdempotencyRecords.DEFAULT_RETENTION,
+                    IdempotencyRecords.DEFAULT_LEASE,
+                    json,
+                    clock);
+        } catch (IOException | JetStreamApiException e) {
+            throw new PharmacyStartFailure("cannot open the Idempotency-Key bucket: " + e.getMessage());
+        }
+    }
+}
