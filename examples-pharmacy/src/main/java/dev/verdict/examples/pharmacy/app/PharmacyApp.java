@@ -51,7 +51,13 @@ public final class PharmacyApp implements AutoCloseable {
      *     unreachable), every credential masked
      */
     public static PharmacyApp start(PharmacySettings settings) {
+        return start(settings, new Class<?>[0]);
+    }
+
+    /** {@link #start(PharmacySettings)} with more configuration classes (tests add an in-memory span exporter). */
+    static PharmacyApp start(PharmacySettings settings, Class<?>... more) {
         SpringApplication application = new SpringApplication(PharmacyConfiguration.class);
+        application.addPrimarySources(java.util.List.of(more));
         application.setBannerMode(Banner.Mode.OFF);
         application.setLogStartupInfo(false);
         application.setDefaultProperties(springProperties(settings));
