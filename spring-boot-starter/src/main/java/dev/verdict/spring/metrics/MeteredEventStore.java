@@ -29,14 +29,15 @@ import java.util.function.Consumer;
 
 /**
  * An {@link EventStore} that records every call to the store it wraps in Micrometer meters, then returns or throws
- * exactly what the store did (same results, same exceptions, {@code versionAsync} still asynchronous). Tag {@code
+ * exactly what the store did (same results, same exceptions, {@code appendAsync} and {@code versionAsync} still
+ * asynchronous, {@code appendAcross} as the wrapped store does it). Tag {@code
  * store} = the store's name:
  *
  * <table>
  *   <caption>meters</caption>
  *   <tr><th>meter</th><th>type</th><th>tags</th></tr>
- *   <tr><td>{@code verdict.store.append}</td><td>timer</td><td>{@code result} = ok, duplicate, conflict, too_large,
- *       unavailable, failed</td></tr>
+ *   <tr><td>{@code verdict.store.append}</td><td>timer: {@code append}, {@code appendAsync} (to its completion) and
+ *       {@code appendAcross}</td><td>{@code result} = ok, duplicate, conflict, too_large, unavailable, failed</td></tr>
  *   <tr><td>{@code verdict.store.append.events}</td><td>distribution summary: events per stored append</td><td>–</td></tr>
  *   <tr><td>{@code verdict.store.read}</td><td>timer</td><td>{@code result} = ok, failed</td></tr>
  *   <tr><td>{@code verdict.store.read.events}</td><td>distribution summary: events per read</td><td>–</td></tr>

@@ -7,13 +7,16 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A projection whose {@code apply} (and {@code applyOutOfOrder}) runs inside an observation {@value
+ * A projection whose {@code apply} (and {@code applyOutOfOrder}, and each event of {@code applyBatch}) runs inside an
+ * observation {@value
  * VerdictTracing#APPLY_OBSERVATION} (kind CONSUMER; tags {@code projection}, {@code category}, {@code event.type})
  * that continues the trace found in the event's metadata (e.g. {@code traceparent}, written by {@link
  * VerdictTracing#handle}). Every other method delegates unchanged, so checkpoints, resets and stream identities – and
@@ -59,6 +62,40 @@ public final class TracedProjection<E> implements Projection<E> {
     @Override
     public void apply(DeliveredEvent<E> event) {
         observation(event).observe(() -> delegate.apply(event));
+    }
+
+    @Override
+    public boolean appliesBatches() {
+        return delegate.appliesBatches();
+    }
+
+    /**
+     * Applies the batch through the wrapped projection's {@code applyBatch} (one call, e.g. one transaction), inside
+     * one observation per event – each continuing its own event's trace, since a batch mixes events of many requests –
+     * that all last as long as the batch (tag {@code batch.size}). A failure is recorded on every one of them and
+     * rethrown unchanged.
+     */
+    @Override
+    public void applyBatch(List<DeliveredEvent<E>> events) {
+        if (events.size() == 1) {
+            observation(events.get(0)).observe(() -> delegate.applyBatch(events));
+            return;
+        }
+        List<Observation> observations = new ArrayList<>(events.size());
+        String size = Integer.toString(events.size());
+        for (DeliveredEvent<E> event : events) {
+            observations.add(observation(event)
+                    .highCardinalityKeyValue("batch.size", size)
+                    .start());
+        }
+        try {
+            delegate.applyBatch(events);
+        } catch (RuntimeException | Error e) {
+            observations.forEach(observation -> observation.error(e));
+            throw e;
+        } finally {
+            observations.forEach(Observation::stop);
+        }
     }
 
     @Override
