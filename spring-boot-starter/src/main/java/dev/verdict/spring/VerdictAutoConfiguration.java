@@ -44,7 +44,7 @@ public class VerdictAutoConfiguration {
     /**
      * The NATS connection from {@code verdict.nats.*}: reconnects forever by default, strict subject validation (the
      * options docs/operations.md recommends); closed with the context. The first connect is not retried: an
-     * unreachable server fails the start.
+     * unreachable server fails the start, with an {@code IOException} whose message masks the URL's credentials.
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
@@ -66,7 +66,20 @@ public class VerdictAutoConfiguration {
         if (!nats.getCredentials().isEmpty()) {
             options.authHandler(Nats.credentials(Path.of(nats.getCredentials()).toString()));
         }
-        return Nats.connect(options.build());
+        try {
+            return Nats.connect(options.build());
+        } catch (IOException e) {
+            // jnats names the servers with their user info (nats://user:password@host): mask it, and leave the
+            // original exception out, so that Spring's failure report cannot print the password
+            throw new IOException("cannot connect to NATS at " + masked(nats.getUrl()) + ": "
+                    + masked(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** The text with the user info of every URL in it masked: {@code nats://app:***@host}, {@code nats://***@host}. */
+    static String masked(String text) {
+        return text.replaceAll("(\\w+://[^:/@\\s,\\]]+):[^@\\s,\\]]*@", "$1:***@")
+                .replaceAll("(\\w+://)[^:/@\\s,\\]*]+@", "$1***@");
     }
 
     /**

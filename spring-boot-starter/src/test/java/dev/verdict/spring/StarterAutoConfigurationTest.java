@@ -105,6 +105,28 @@ class StarterAutoConfigurationTest {
     }
 
     @Test
+    void anUnreachableServerFailsTheStartWithoutShowingTheCredentials() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(VerdictAutoConfiguration.class))
+                .withPropertyValues(
+                        "verdict.nats.url=nats://app:s3cret-pw@127.0.0.1:" + closed,
+                        "verdict.nats.connection-timeout=1s",
+                        "verdict.store.name=unreachable")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .hasStackTraceContaining("cannot connect to NATS at nats://app:***@127.0.0.1:" + closed);
+                    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret-pw");
+                    }
+                });
+    }
+
+    @Test
     void withoutAStoreNameTheStartFailsSayingSo() {
         runner().run(context -> assertThat(context)
                 .hasFailed()
