@@ -360,7 +360,7 @@ final class PartitionWorker<E> {
      * false when stopped.
      */
     private boolean openPatiently() throws IOException, JetStreamApiException, InterruptedException {
-        long backoffMillis = 100;
+        Pauses pauses = new Pauses();
         while (!stopRequested) {
             try {
                 checkStreamIdentity();
@@ -386,16 +386,9 @@ final class PartitionWorker<E> {
                     throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", e);
                 }
                 feed.close();
-                LOG.warn(
-                        "projection '{}'{}: cannot open its consumer ({}); retrying in {} ms",
-                        s.name(),
-                        suffix(),
-                        e.toString(),
-                        backoffMillis);
-                if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                if (!pauses.after("cannot open its consumer", e)) {
                     return false;
                 }
-                backoffMillis = Math.min(backoffMillis * 2, 5_000);
             }
         }
         return false;
@@ -633,13 +626,28 @@ final class PartitionWorker<E> {
         return Result.DONE;
     }
 
+    /** Doubling pauses between the retries of one step, 100 ms up to 5 s, each logged; cut short by {@code stop()}. */
+    private final class Pauses {
+        private long millis = 100;
+
+        /** Logs why the step is retried, then waits; false when the worker was stopped meanwhile. */
+        boolean after(String what, Exception failure) throws InterruptedException {
+            LOG.warn("projection '{}'{}: {} ({}); retrying in {} ms", s.name(), suffix(), what, failure, millis);
+            if (stopSignal.await(millis, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            millis = Math.min(millis * 2, 5_000);
+            return true;
+        }
+    }
+
     /**
      * Starts a session: this runner became (or may have become) the active one, so the checkpoint is read again – it may
      * have moved under another instance or a rebuild. Returns false when stopped while the storage was unreachable.
      */
     private boolean beginSession() throws InterruptedException {
         sessions++;
-        long backoffMillis = 100;
+        Pauses pauses = new Pauses();
         while (true) {
             try {
                 OptionalLong checkpoint = s.projection().checkpoint(partition);
@@ -652,16 +660,9 @@ final class PartitionWorker<E> {
                 if (!(e instanceof ProjectionUnavailable) && !(e instanceof ProjectionFailure)) {
                     throw e;
                 }
-                LOG.warn(
-                        "projection '{}'{}: cannot read its checkpoint ({}); retrying in {} ms",
-                        s.name(),
-                        suffix(),
-                        e.toString(),
-                        backoffMillis);
-                if (stopSignal.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                if (!pauses.after("cannot read its checkpoint", e)) {
                     return false;
                 }
-                backoffMillis = Math.min(backoffMillis * 2, 5_000);
             }
         }
         sessionOpen = true;
