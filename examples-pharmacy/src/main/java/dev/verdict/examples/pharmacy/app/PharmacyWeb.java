@@ -2,7 +2,9 @@ package dev.verdict.examples.pharmacy.app;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.CacheControl;
@@ -12,9 +14,9 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The web layer's set-up beyond Spring Boot's defaults: the console's static files, their security headers, and URLs
- * with an encoded slash reaching the API (which answers them with its JSON errors) instead of the servlet container's
- * own refusal page.
+ * The web layer's set-up beyond Spring Boot's defaults: the console's static files, their security headers, URLs with
+ * an encoded slash reaching the API (which answers them with its JSON errors), and the JSON error body also for what
+ * Tomcat refuses itself.
  */
 @Configuration(proxyBeanMethods = false)
 class PharmacyWeb implements WebMvcConfigurer {
@@ -49,6 +51,19 @@ class PharmacyWeb implements WebMvcConfigurer {
      * Tomcat refuses a URL with an encoded slash ({@code %2F}) with its own HTML page by default; passed through, such
      * a path segment reaches Spring MVC, where it is not a valid id (400) or no console file (404), as JSON.
      */
+    /**
+     * What Tomcat refuses before the application sees it (a malformed URL) is answered with the API's JSON error body
+     * ({@link JsonErrorReportValve}), not Tomcat's HTML page.
+     */
+    @Bean
+    TomcatContextCustomizer jsonErrorReports() {
+        return context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+            }
+        };
+    }
+
     @Bean
     TomcatConnectorCustomizer encodedSlashesReachTheApi() {
         return connector -> connector.setEncodedSolidusHandling("passthrough");

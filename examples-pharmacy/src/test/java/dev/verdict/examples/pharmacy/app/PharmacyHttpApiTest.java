@@ -707,6 +707,24 @@ class PharmacyHttpApiTest {
     }
 
     @Test
+    void answers400AsJsonForAUrlTheServerCannotDecode() throws Exception {
+        // a broken percent-encoding never reaches the app (java.net.URI refuses to send it): a raw request
+        try (java.net.Socket socket =
+                new java.net.Socket(app.url().getHost(), app.url().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write("GET /prescriptions/%ZZ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json");
+            assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4))
+                    .contains("\"error\":\"bad-request\"")
+                    .doesNotContain("<html");
+        }
+    }
+
+    @Test
     void answers405ForTheWrongMethod() {
         Reply reply = http.send(
                 HttpRequest.newBuilder(app.url().resolve("/prescriptions")).DELETE());
