@@ -314,7 +314,7 @@ public final class EntityHandle<C, S, E> {
         if (!newId && known.recent(context.commandId()).isPresent()) {
             // a re-send whose events are folded in: confirming it and reading its events back block (rare)
             return async.onExecutor(() -> CompletableFuture.completedFuture(
-                    loop(entity, command, context, known, confirmed, attempt, overtaken)));
+                    loop(entity, command, context, newId, known, confirmed, attempt, overtaken)));
         }
         List<E> events;
         DomainRejection rejection = null;
@@ -442,23 +442,26 @@ public final class EntityHandle<C, S, E> {
                 return original(entity, known, earlier.get(), context);
             }
         }
-        return loop(entity, command, context, known, confirmed, 1, new ArrayList<>());
+        return loop(entity, command, context, newId, known, confirmed, 1, new ArrayList<>());
     }
 
     /**
      * The decide–append loop of {@link #handle} from attempt {@code firstAttempt} on, for a known state (which {@code
-     * confirmed} says was checked against the entity's version or read from the store).
+     * confirmed} says was checked against the entity's version or read from the store). {@code newId}: the runtime drew
+     * the command id itself, so it cannot be among the folded commands (the lookup is skipped, as in {@link
+     * #attemptAsync}).
      */
     private Outcome<S, E> loop(
             EntityRef entity,
             C command,
             CommandContext context,
+            boolean newId,
             KnownState<S> known,
             boolean confirmed,
             int firstAttempt,
             List<Long> overtaken) {
         for (int attempt = firstAttempt; ; attempt++) {
-            Optional<KnownState.CommandSpan> earlier = known.recent(context.commandId());
+            Optional<KnownState.CommandSpan> earlier = newId ? Optional.empty() : known.recent(context.commandId());
             if (earlier.isPresent()) {
                 // this command id's events are already folded in: a re-send, whatever deciding again would say
                 if (!confirmed) {
