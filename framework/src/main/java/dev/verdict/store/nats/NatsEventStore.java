@@ -362,13 +362,10 @@ public final class NatsEventStore implements EventStore {
      * PublishAcks}); anything else – an error, an unexpected shape – by jnats' {@code PublishAck}, which reports it.
      */
     private AppendResult published(EntityRef entity, long expectedVersion, Message reply) {
-        byte[] data = reply.getData();
-        long sequence = PublishAcks.sequence(data);
-        if (sequence != PublishAcks.NOT_PLAIN) {
-            Boolean duplicate = PublishAcks.duplicate(data);
-            if (duplicate != null) {
-                return new AppendResult(entity, List.of(sequence), duplicate);
-            }
+        long read = PublishAcks.read(reply.getData());
+        if (read != PublishAcks.NOT_PLAIN) {
+            return new AppendResult(
+                    entity, List.of(read & ~PublishAcks.DUPLICATE), (read & PublishAcks.DUPLICATE) != 0);
         }
         try {
             PublishAck ack = new PublishAck(reply);

@@ -1,82 +1,121 @@
 package dev.verdict.store.nats;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * Reads the sequence and the duplicate flag of a plain JetStream publish acknowledgement – {@code
- * {"stream":"s","seq":42}}, possibly with {@code "domain"} and {@code "duplicate":true} – without a JSON tree; anything
- * else (an error, a batch's acknowledgement, an unexpected shape) is left to jnats' {@code PublishAck}, which reports it.
+ * Reads a plain JetStream publish acknowledgement – {@code {"stream":"s","seq":42}}, possibly with {@code "domain"}
+ * and {@code "duplicate"} – in one pass over its bytes, without a JSON tree; anything else (an error, a batch's
+ * acknowledgement, any other key, an escape in a string, whitespace, a number out of range) is left to jnats' {@code
+ * PublishAck}, which reports it.
  *
- * <p>Why: parsing each acknowledgement into jnats' JSON map was about a tenth of the store's CPU per warm append. The
- * answer is the server's JSON: the only strings in a plain acknowledgement are the stream and domain names (NATS
- * names, which contain no {@code "}), so the keys are found by their quoted form.
+ * <p>Why: parsing each acknowledgement into jnats' JSON map was about a tenth of the store's CPU per warm append (see
+ * docs/benchmarks.md, "Where the time goes").
  */
 final class PublishAcks {
-    /** What {@link #sequence} returns when the answer is not a plain acknowledgement. */
+    /** What {@link #read} returns when the answer is not a plain acknowledgement. */
     static final long NOT_PLAIN = -1;
 
-    private static final byte[] ERROR = "\"error\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] STREAM = "\"stream\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DUPLICATE = "\"duplicate\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] BATCH = "\"batch\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] COUNT = "\"count\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] VAL = "\"val\"".getBytes(StandardCharsets.US_ASCII);
+    /** The bit {@link #read} sets on its result when the acknowledgement says {@code "duplicate":true}. */
+    static final long DUPLICATE = Long.MIN_VALUE;
 
     private PublishAcks() {}
 
-    /** The stream sequence of a plain acknowledgement, else {@link #NOT_PLAIN}. */
-    static long sequence(byte[] data) {
-        if (data == null
-                || data.length < 2
-                || data[0] != '{'
-                || data[data.length - 1] != '}'
-                || indexOf(data, ERROR, 0) >= 0
-                || indexOf(data, BATCH, 0) >= 0
-                || indexOf(data, COUNT, 0) >= 0
-                || indexOf(data, VAL, 0) >= 0
-                || indexOf(data, STREAM, 0) < 0) {
-            return NOT_PLAIN;
-        }
-        int at = indexOf(data, SEQ, 0);
-        if (at < 0 || indexOf(data, SEQ, at + 1) >= 0) {
-            return NOT_PLAIN;
-        }
-        int i = at + SEQ.length;
-        long seq = 0;
-        int digits = 0;
-        while (i < data.length && data[i] >= '0' && data[i] <= '9') {
-            seq = seq * 10 + (data[i] - '0');
-            digits++;
-            i++;
-        }
-        if (digits == 0 || digits > 18 || i >= data.length || (data[i] != ',' && data[i] != '}')) {
-            return NOT_PLAIN;
-        }
-        return seq;
-    }
-
     /**
-     * Whether a plain acknowledgement (one {@link #sequence} accepted) says the message was a duplicate; {@code null}
-     * when the flag is there but neither {@code true} nor {@code false} (then let jnats read the answer).
+     * The stream sequence of a plain acknowledgement, with {@link #DUPLICATE} set when it is a duplicate; else {@link
+     * #NOT_PLAIN}. The object must have exactly the keys {@code stream} and {@code seq}, and may have {@code domain}
+     * and {@code duplicate}, each once.
      */
-    static Boolean duplicate(byte[] data) {
-        int at = indexOf(data, DUPLICATE, 0);
-        if (at < 0) {
-            return Boolean.FALSE;
+    static long read(byte[] data) {
+        if (data == null || data.length < 2 || data[0] != '{') {
+            return NOT_PLAIN;
         }
-        int i = at + DUPLICATE.length;
-        if (startsWith(data, i, "true")) {
-            return Boolean.TRUE;
+        int n = data.length;
+        int i = 1;
+        boolean stream = false;
+        boolean domain = false;
+        boolean duplicateSeen = false;
+        boolean duplicate = false;
+        long seq = -1;
+        while (true) {
+            // "key":
+            if (i >= n || data[i] != '"') {
+                return NOT_PLAIN;
+            }
+            int keyStart = ++i;
+            while (i < n && data[i] != '"' && data[i] != '\\') {
+                i++;
+            }
+            if (i >= n || data[i] != '"') {
+                return NOT_PLAIN;
+            }
+            int keyEnd = i++;
+            if (i >= n || data[i++] != ':' || i >= n) {
+                return NOT_PLAIN;
+            }
+            if (is(data, keyStart, keyEnd, "stream") || is(data, keyStart, keyEnd, "domain")) {
+                boolean isStream = data[keyStart] == 's';
+                if (isStream ? stream : domain) {
+                    return NOT_PLAIN; // twice
+                }
+                if (data[i] != '"') {
+                    return NOT_PLAIN;
+                }
+                i++;
+                while (i < n && data[i] != '"' && data[i] != '\\') {
+                    i++;
+                }
+                if (i >= n || data[i] != '"') {
+                    return NOT_PLAIN;
+                }
+                i++;
+                if (isStream) {
+                    stream = true;
+                } else {
+                    domain = true;
+                }
+            } else if (is(data, keyStart, keyEnd, "seq")) {
+                if (seq >= 0) {
+                    return NOT_PLAIN;
+                }
+                long v = 0;
+                int digits = 0;
+                while (i < n && data[i] >= '0' && data[i] <= '9') {
+                    v = v * 10 + (data[i] - '0');
+                    digits++;
+                    i++;
+                }
+                if (digits == 0 || digits > 18) {
+                    return NOT_PLAIN;
+                }
+                seq = v;
+            } else if (is(data, keyStart, keyEnd, "duplicate")) {
+                if (duplicateSeen) {
+                    return NOT_PLAIN;
+                }
+                duplicateSeen = true;
+                if (is(data, i, Math.min(n, i + 4), "true")) {
+                    duplicate = true;
+                    i += 4;
+                } else if (is(data, i, Math.min(n, i + 5), "false")) {
+                    i += 5;
+                } else {
+                    return NOT_PLAIN;
+                }
+            } else {
+                return NOT_PLAIN; // error, batch, count, val, ... : jnats reads it
+            }
+            if (i >= n) {
+                return NOT_PLAIN;
+            }
+            if (data[i] == '}') {
+                return i == n - 1 && stream && seq >= 0 ? (duplicate ? seq | DUPLICATE : seq) : NOT_PLAIN;
+            }
+            if (data[i++] != ',') {
+                return NOT_PLAIN;
+            }
         }
-        if (startsWith(data, i, "false")) {
-            return Boolean.FALSE;
-        }
-        return null;
     }
 
-    private static boolean startsWith(byte[] data, int from, String word) {
-        if (from + word.length() >= data.length) {
+    private static boolean is(byte[] data, int from, int to, String word) {
+        if (to - from != word.length()) {
             return false;
         }
         for (int k = 0; k < word.length(); k++) {
@@ -84,21 +123,6 @@ final class PublishAcks {
                 return false;
             }
         }
-        byte next = data[from + word.length()];
-        return next == ',' || next == '}';
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern, int from) {
-        int last = data.length - pattern.length;
-        outer:
-        for (int i = from; i <= last; i++) {
-            for (int k = 0; k < pattern.length; k++) {
-                if (data[i + k] != pattern[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return true;
     }
 }
