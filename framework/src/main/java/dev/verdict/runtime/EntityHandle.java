@@ -278,7 +278,9 @@ public final class EntityHandle<C, S, E> {
     /** {@link #decideAndAppend} without blocking where it can; what blocks runs on the executor. */
     private CompletableFuture<Outcome<S, E>> decideAndAppendAsync(
             EntityRef entity, C command, CommandContext context, boolean newId) {
-        Optional<KnownState<S>> cached = cache.get(entity);
+        StateCache.Slot candidate = cache.slot(entity);
+        Optional<KnownState<S>> cached = cache.known(entity, candidate);
+        StateCache.Slot slot = cached.isPresent() ? candidate : null; // a cold load remembers in a new slot
         if (cached.isEmpty()) {
             // a cold load (snapshot and tail, or all events) reads with blocking calls: the command runs on the
             // executor
@@ -294,10 +296,10 @@ public final class EntityHandle<C, S, E> {
                     return async.onExecutor(
                             () -> CompletableFuture.completedFuture(original(entity, known, earlier.get(), context)));
                 }
-                return attemptAsync(entity, command, context, newId, known, false, 1, new ArrayList<>());
+                return attemptAsync(entity, command, context, newId, slot, known, false, 1, new ArrayList<>());
             });
         }
-        return attemptAsync(entity, command, context, newId, known, false, 1, new ArrayList<>());
+        return attemptAsync(entity, command, context, newId, slot, known, false, 1, new ArrayList<>());
     }
 
     /** One attempt of {@link #loop}, asynchronously: decide, then append, confirm or retry without blocking. */
@@ -306,6 +308,7 @@ public final class EntityHandle<C, S, E> {
             C command,
             CommandContext context,
             boolean newId,
+            StateCache.Slot slot,
             KnownState<S> known,
             boolean confirmed,
             int attempt,
@@ -314,7 +317,7 @@ public final class EntityHandle<C, S, E> {
         if (!newId && known.recent(context.commandId()).isPresent()) {
             // a re-send whose events are folded in: confirming it and reading its events back block (rare)
             return async.onExecutor(() -> CompletableFuture.completedFuture(
-                    loop(entity, command, context, known, confirmed, attempt, overtaken)));
+                    loop(entity, command, context, newId, slot, known, confirmed, attempt, overtaken)));
         }
         List<E> events;
         DomainRejection rejection = null;
@@ -340,7 +343,7 @@ public final class EntityHandle<C, S, E> {
                 return async.onExecutor(() -> {
                     KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
                     cache.remember(entity, caughtUp);
-                    return attemptAsync(entity, command, context, newId, caughtUp, true, attempt, overtaken);
+                    return attemptAsync(entity, command, context, newId, slot, caughtUp, true, attempt, overtaken);
                 });
             });
         }
@@ -356,7 +359,8 @@ public final class EntityHandle<C, S, E> {
                             return async.onExecutor(
                                     () -> CompletableFuture.completedFuture(duplicate(entity, known, result, context)));
                         }
-                        return CompletableFuture.completedFuture(accepted(entity, known, decided, result, context));
+                        return CompletableFuture.completedFuture(
+                                accepted(entity, slot, known, decided, result, context));
                     }
                     Throwable failure = AsyncCommands.unwrap(error);
                     if (!(failure instanceof ConcurrencyConflict)) {
@@ -374,7 +378,8 @@ public final class EntityHandle<C, S, E> {
                         metrics.retry(category);
                         KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
                         cache.remember(entity, caughtUp);
-                        return attemptAsync(entity, command, context, newId, caughtUp, true, attempt + 1, overtaken);
+                        return attemptAsync(
+                                entity, command, context, newId, slot, caughtUp, true, attempt + 1, overtaken);
                     });
                 })
                 .thenCompose(next -> next);
@@ -423,7 +428,9 @@ public final class EntityHandle<C, S, E> {
     }
 
     private Outcome<S, E> decideAndAppend(EntityRef entity, C command, CommandContext context, boolean newId) {
-        Optional<KnownState<S>> cached = cache.get(entity);
+        StateCache.Slot candidate = cache.slot(entity);
+        Optional<KnownState<S>> cached = cache.known(entity, candidate);
+        StateCache.Slot slot = cached.isPresent() ? candidate : null; // a cold load remembers in a new slot
         // a cached state may be stale (another process appended): an append would reveal it, a rejection or a
         // no-op would not, so those are confirmed against the entity's version before they are reported
         boolean confirmed = cached.isEmpty();
@@ -442,23 +449,28 @@ public final class EntityHandle<C, S, E> {
                 return original(entity, known, earlier.get(), context);
             }
         }
-        return loop(entity, command, context, known, confirmed, 1, new ArrayList<>());
+        return loop(entity, command, context, newId, slot, known, confirmed, 1, new ArrayList<>());
     }
 
     /**
      * The decide–append loop of {@link #handle} from attempt {@code firstAttempt} on, for a known state (which {@code
-     * confirmed} says was checked against the entity's version or read from the store).
+     * confirmed} says was checked against the entity's version or read from the store). {@code newId}: the runtime drew
+     * the command id itself, so it cannot be among the folded commands (the lookup is skipped, as in {@link
+     * #attemptAsync}). {@code slot}: the entity's cache slot when the command started from a cached state (else null),
+     * so an accepted state is remembered without a second cache lookup.
      */
     private Outcome<S, E> loop(
             EntityRef entity,
             C command,
             CommandContext context,
+            boolean newId,
+            StateCache.Slot slot,
             KnownState<S> known,
             boolean confirmed,
             int firstAttempt,
             List<Long> overtaken) {
         for (int attempt = firstAttempt; ; attempt++) {
-            Optional<KnownState.CommandSpan> earlier = known.recent(context.commandId());
+            Optional<KnownState.CommandSpan> earlier = newId ? Optional.empty() : known.recent(context.commandId());
             if (earlier.isPresent()) {
                 // this command id's events are already folded in: a re-send, whatever deciding again would say
                 if (!confirmed) {
@@ -517,7 +529,7 @@ public final class EntityHandle<C, S, E> {
             if (result.duplicate()) {
                 return duplicate(entity, known, result, context);
             }
-            return accepted(entity, known, events, result, context);
+            return accepted(entity, slot, known, events, result, context);
         }
     }
 
@@ -533,7 +545,12 @@ public final class EntityHandle<C, S, E> {
     }
 
     private Outcome<S, E> accepted(
-            EntityRef entity, KnownState<S> known, List<E> events, AppendResult result, CommandContext context) {
+            EntityRef entity,
+            StateCache.Slot slot,
+            KnownState<S> known,
+            List<E> events,
+            AppendResult result,
+            CommandContext context) {
         if (result.sequences().size() != events.size()) {
             throw new IllegalStateException("the store reported "
                     + result.sequences().size() + " sequences for " + events.size() + " events appended to " + entity);
@@ -552,7 +569,7 @@ public final class EntityHandle<C, S, E> {
         KnownState<S> next = new KnownState<>(
                 state, result.version(), known.eventsSinceSnapshot() + events.size(), recent, known.streamIdentity());
         next = maybeSnapshot(entity, next);
-        cache.remember(entity, next);
+        cache.remember(entity, slot, next);
         record(new CommandRecord.Appended(
                 context.commandId(),
                 entity,

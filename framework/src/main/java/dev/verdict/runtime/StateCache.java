@@ -38,7 +38,14 @@ final class StateCache {
 
     /** A cache of at most {@code maxEntities} states of the stream whose current identity {@code streamIdentity} tells. */
     static StateCache bounded(long maxEntities, Supplier<String> streamIdentity) {
-        return new StateCache(Caffeine.newBuilder().maximumSize(maxEntities).build(), streamIdentity);
+        return new StateCache(
+                Caffeine.newBuilder()
+                        .maximumSize(maxEntities)
+                        // maintenance (eviction) on the thread that adds an entity: handing it to the common pool woke
+                        // a thread for every new entity, on the command's path
+                        .executor(Runnable::run)
+                        .build(),
+                streamIdentity);
     }
 
     static StateCache disabled() {
@@ -49,12 +56,21 @@ final class StateCache {
         return cache != null;
     }
 
-    @SuppressWarnings("unchecked") // one category (part of the key) is served by one registration, hence one S
     <S> Optional<KnownState<S>> get(EntityRef entity) {
+        return known(entity, slot(entity));
+    }
+
+    /** The entity's slot, or null when it is not cached (or the cache is off). */
+    Slot slot(EntityRef entity) {
+        return cache == null ? null : cache.getIfPresent(entity);
+    }
+
+    /** What {@link #get} returns, from a slot {@link #slot} returned for the entity. */
+    @SuppressWarnings("unchecked") // one category (part of the key) is served by one registration, hence one S
+    <S> Optional<KnownState<S>> known(EntityRef entity, Slot slot) {
         if (cache == null) {
             return Optional.empty();
         }
-        Slot slot = cache.getIfPresent(entity);
         KnownState<S> known = slot == null ? null : (KnownState<S>) slot.get();
         if (known == null) {
             return Optional.empty();
@@ -81,6 +97,18 @@ final class StateCache {
         }
     }
 
+    /**
+     * {@link #remember}, into {@code slot} when the command started from it (no second lookup; if the slot was evicted
+     * meanwhile, the state lands in the evicted slot and the next command loads the entity again), else looked up.
+     */
+    void remember(EntityRef entity, Slot slot, KnownState<?> state) {
+        if (slot != null) {
+            slot.offer(state);
+        } else {
+            remember(entity, state);
+        }
+    }
+
     void forget(EntityRef entity) {
         if (cache != null) {
             cache.invalidate(entity);
@@ -92,7 +120,7 @@ final class StateCache {
     }
 
     /** The latest known state of one entity; empty until the first {@link #offer}. */
-    private static final class Slot extends AtomicReference<KnownState<?>> {
+    static final class Slot extends AtomicReference<KnownState<?>> {
         private static final long serialVersionUID = 1L;
 
         /**

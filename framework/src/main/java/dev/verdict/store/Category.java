@@ -45,6 +45,16 @@ public record Category(String value) {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Category other && value.equals(other.value));
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
     public String toString() {
         return value;
     }

@@ -24,6 +24,16 @@ public record EntityId(String value) {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof EntityId other && value.equals(other.value));
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
     public String toString() {
         return value;
     }

@@ -32,6 +32,21 @@ public record EntityRef(Category category, EntityId id) {
         return category.value() + "." + id.value();
     }
 
+    // written out rather than generated: the runtime hashes and compares an entity for its cache and lock on every
+    // command, and the generated methods showed up in its profile
+    @Override
+    public boolean equals(Object o) {
+        return this == o
+                || (o instanceof EntityRef other
+                        && id.value().equals(other.id.value())
+                        && category.value().equals(other.category.value()));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * category.value().hashCode() + id.value().hashCode();
+    }
+
     @Override
     public String toString() {
         return category + "/" + id;

@@ -2,6 +2,9 @@ package dev.verdict.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RecentCommandsTest {
@@ -50,5 +53,68 @@ class RecentCommandsTest {
         assertThat(before.spans()).containsExactly(new KnownState.CommandSpan("a", 1, 1));
         assertThat(after.spans())
                 .containsExactly(new KnownState.CommandSpan("a", 1, 2), new KnownState.CommandSpan("b", 3, 3));
+    }
+
+    @Test
+    void valuesBuiltFromTheSameValueDoNotSeeEachOther() {
+        RecentCommands base = RecentCommands.NONE;
+        for (int i = 0; i < 5; i++) {
+            base = base.including("c" + i, i + 1);
+        }
+        RecentCommands left = base.including("left", 10);
+        RecentCommands right = base.including("right", 20); // the slot after base is taken: copied
+        RecentCommands leftAgain = left.including("left-2", 11);
+
+        assertThat(base.find("left")).isEmpty();
+        assertThat(base.find("right")).isEmpty();
+        assertThat(base.size()).isEqualTo(5);
+        assertThat(left.find("right")).isEmpty();
+        assertThat(right.find("left")).isEmpty();
+        assertThat(right.find("right")).contains(new KnownState.CommandSpan("right", 20, 20));
+        assertThat(leftAgain.spans()).hasSize(7).endsWith(new KnownState.CommandSpan("left-2", 11, 11));
+        assertThat(left.spans()).hasSize(6).endsWith(new KnownState.CommandSpan("left", 10, 10));
+    }
+
+    /** Random appends and extensions on random earlier values, checked against a plain list of spans. */
+    @Test
+    void behavesLikeAListOfTheNewestSpans() {
+        Random random = new Random(17);
+        List<RecentCommands> values = new ArrayList<>(List.of(RecentCommands.NONE));
+        List<List<KnownState.CommandSpan>> expected = new ArrayList<>(List.of(List.of()));
+        for (int step = 0; step < 20_000; step++) {
+            int from = random.nextInt(10) < 8 ? values.size() - 1 : random.nextInt(values.size());
+            RecentCommands value = values.get(from);
+            List<KnownState.CommandSpan> spans = new ArrayList<>(expected.get(from));
+            String id = random.nextInt(4) == 0 && !spans.isEmpty()
+                    ? spans.get(spans.size() - 1).commandId()
+                    : "cmd-" + random.nextInt(50);
+            long sequence = step + 1L;
+            if (!spans.isEmpty() && spans.get(spans.size() - 1).commandId().equals(id)) {
+                KnownState.CommandSpan last = spans.remove(spans.size() - 1);
+                spans.add(new KnownState.CommandSpan(id, last.firstSequence(), sequence));
+            } else {
+                spans.add(new KnownState.CommandSpan(id, sequence, sequence));
+                if (spans.size() > RecentCommands.MAX) {
+                    spans.remove(0);
+                }
+            }
+            RecentCommands next = value.including(id, sequence);
+            assertThat(next.spans()).isEqualTo(spans);
+            assertThat(value.spans()).isEqualTo(expected.get(from)); // unchanged by the append
+            for (KnownState.CommandSpan span : spans) {
+                // the newest span of an id is the one found
+                KnownState.CommandSpan newest = spans.stream()
+                        .filter(s -> s.commandId().equals(span.commandId()))
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+                assertThat(next.find(span.commandId())).contains(newest);
+            }
+            values.add(next);
+            expected.add(List.copyOf(spans));
+            if (values.size() > 64) {
+                values.remove(0);
+                expected.remove(0);
+            }
+        }
     }
 }

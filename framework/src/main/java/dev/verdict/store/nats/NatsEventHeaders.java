@@ -5,6 +5,7 @@ import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.internal.IsoInstant;
 import io.nats.client.impl.Headers;
 import java.time.Instant;
+import java.util.function.BiConsumer;
 
 /**
  * The NATS headers Verdict writes on every event message, and reads back. Any client in any language can read an
@@ -48,17 +49,43 @@ public final class NatsEventHeaders {
     /** The headers of the event at {@code index} of a command's decision. */
     public static Headers of(EncodedEvent event, int index, String eventId, Instant time, CommandContext context) {
         Headers h = new Headers();
-        h.put(TYPE, event.type());
-        h.put(SCHEMA_VERSION, Integer.toString(event.schemaVersion()));
-        h.put(EVENT_ID, eventId);
-        h.put(TIME, IsoInstant.format(time));
-        h.put(COMMAND_ID, context.commandId());
-        if (!context.correlationId().equals(context.commandId())) {
-            h.put(CORRELATION_ID, context.correlationId()); // absent = the command id (the usual case)
-        }
-        context.causationId().ifPresent(c -> h.put(CAUSATION_ID, c));
-        context.metadata().forEach((k, v) -> h.put(METADATA_PREFIX + k, v));
-        h.put(MSG_ID, context.messageId(index));
+        write((key, value) -> h.put(key, value), event, index, eventId, time, context);
         return h;
+    }
+
+    /**
+     * The same headers as {@link #of}, collected for the store's own messages (see {@link OutgoingHeaders}); the caller
+     * adds the append's headers and builds.
+     */
+    static OutgoingHeaders.Builder outgoing(
+            EncodedEvent event, int index, String eventId, Instant time, CommandContext context) {
+        OutgoingHeaders.Builder b = OutgoingHeaders.builder();
+        write(b::add, event, index, eventId, time, context);
+        return b;
+    }
+
+    /** Writes the event headers: the one list {@link #of} and {@link #outgoing} share. */
+    private static void write(
+            BiConsumer<String, String> h,
+            EncodedEvent event,
+            int index,
+            String eventId,
+            Instant time,
+            CommandContext context) {
+        h.accept(TYPE, event.type());
+        h.accept(SCHEMA_VERSION, Integer.toString(event.schemaVersion()));
+        h.accept(EVENT_ID, eventId);
+        h.accept(TIME, IsoInstant.format(time));
+        h.accept(COMMAND_ID, context.commandId());
+        if (!context.correlationId().equals(context.commandId())) {
+            h.accept(CORRELATION_ID, context.correlationId()); // absent = the command id (the usual case)
+        }
+        if (context.causationId().isPresent()) {
+            h.accept(CAUSATION_ID, context.causationId().get());
+        }
+        if (!context.metadata().isEmpty()) {
+            context.metadata().forEach((k, v) -> h.accept(METADATA_PREFIX + k, v));
+        }
+        h.accept(MSG_ID, context.messageId(index));
     }
 }

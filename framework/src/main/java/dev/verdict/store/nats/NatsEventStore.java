@@ -354,6 +354,19 @@ public final class NatsEventStore implements EventStore {
         if (reply.isStatusMessage()) {
             throw unknownOutcome(entity, "status " + reply.getStatus(), null);
         }
+        return published(entity, expectedVersion, reply);
+    }
+
+    /**
+     * The result of a one-event publish from its acknowledgement: a plain acknowledgement is read directly ({@link
+     * PublishAcks}); anything else – an error, an unexpected shape – by jnats' {@code PublishAck}, which reports it.
+     */
+    private AppendResult published(EntityRef entity, long expectedVersion, Message reply) {
+        long read = PublishAcks.read(reply.getData());
+        if (read != PublishAcks.NOT_PLAIN) {
+            return new AppendResult(
+                    entity, List.of(read & ~PublishAcks.DUPLICATE), (read & PublishAcks.DUPLICATE) != 0);
+        }
         try {
             PublishAck ack = new PublishAck(reply);
             return new AppendResult(entity, List.of(ack.getSeqno()), ack.isDuplicate());
@@ -435,23 +448,20 @@ public final class NatsEventStore implements EventStore {
         List<Message> messages = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             EncodedEvent event = Objects.requireNonNull(events.get(i), "event " + i);
-            Headers h = NatsEventHeaders.of(event, i, EventIds.next(), now, context);
+            // built without jnats' per-put hash maps, checked by its rules, sent without a copy (OutgoingHeaders)
+            OutgoingHeaders.Builder h = NatsEventHeaders.outgoing(event, i, EventIds.next(), now, context);
             if (i == 0) {
-                h.put(EXPECTED_STREAM, stream);
-                h.put(EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(expectedVersion));
+                h.add(EXPECTED_STREAM, stream);
+                h.add(EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(expectedVersion));
             }
             if (batch) {
-                h.put(BATCH_ID, batchId);
-                h.put(BATCH_SEQUENCE, Integer.toString(i + 1));
+                h.add(BATCH_ID, batchId);
+                h.add(BATCH_SEQUENCE, Integer.toString(i + 1));
                 if (i == events.size() - 1) {
-                    h.put(BATCH_COMMIT, "1");
+                    h.add(BATCH_COMMIT, "1");
                 }
             }
-            messages.add(NatsMessage.builder()
-                    .subject(subject)
-                    .headers(h)
-                    .data(event.payload())
-                    .build());
+            messages.add(new NatsMessage(subject, null, h.build(), event.payload()));
         }
         return messages;
     }
@@ -470,14 +480,7 @@ public final class NatsEventStore implements EventStore {
     }
 
     private AppendResult appendOne(EntityRef entity, long expectedVersion, Message message) {
-        try {
-            PublishAck ack = new PublishAck(request(entity, message));
-            return new AppendResult(entity, List.of(ack.getSeqno()), ack.isDuplicate());
-        } catch (JetStreamApiException e) {
-            throw failure(entity, expectedVersion, e);
-        } catch (IOException e) {
-            throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getMessage(), e);
-        }
+        return published(entity, expectedVersion, request(entity, message));
     }
 
     private AppendResult appendBatch(

@@ -8,6 +8,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StorageType;
@@ -139,17 +140,18 @@ final class StreamProvisioning {
      * Creates a KV bucket of the store if it is missing (unless provisioning is off) and leaves an existing one as it
      * is; a bucket created concurrently by another instance is fine.
      *
+     * @return the bucket's status (its configuration as the server has it)
      * @param what what the bucket holds, for messages ({@code "snapshot bucket"})
      * @throws StoreMisconfigured when the bucket is missing and provisioning is off, or cannot be read or created
      * @throws EventStoreUnavailable when the server cannot be reached
      */
-    static void ensureBucket(
+    static KeyValueStatus ensureBucket(
             Connection connection, NatsEventStoreConfig config, String what, KeyValueConfiguration bucket) {
         String name = bucket.getBucketName();
         try {
             KeyValueManagement kvm = connection.keyValueManagement();
             try {
-                kvm.getStatus(name);
+                return kvm.getStatus(name);
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
                     throw new StoreMisconfigured(
@@ -160,10 +162,11 @@ final class StreamProvisioning {
                             + "' does not exist and provisioning is switched off (NatsEventStoreConfig.provision)");
                 }
                 try {
-                    kvm.create(bucket);
+                    KeyValueStatus created = kvm.create(bucket);
                     LOG.info("created {} '{}'", what, name);
+                    return created;
                 } catch (JetStreamApiException created) {
-                    kvm.getStatus(name); // created concurrently? then this succeeds
+                    return kvm.getStatus(name); // created concurrently? then this succeeds
                 }
             }
         } catch (JetStreamApiException e) {

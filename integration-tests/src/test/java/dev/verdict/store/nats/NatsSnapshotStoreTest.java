@@ -114,6 +114,41 @@ class NatsSnapshotStoreTest {
     }
 
     @Test
+    void aDeletedOrPurgedSnapshotIsEmpty() throws Exception {
+        snapshots.save(counter, new Snapshot(7, "fp", STATE.encode(new Total(6))));
+        nc.keyValue(config.snapshotBucket()).delete(counter.key());
+
+        assertThat(snapshots.load(counter)).isEmpty();
+
+        snapshots.save(counter, new Snapshot(8, "fp", STATE.encode(new Total(7))));
+        nc.keyValue(config.snapshotBucket()).purge(counter.key());
+
+        assertThat(snapshots.load(counter)).isEmpty();
+        assertThat(snapshots.corruptSnapshots()).isZero();
+    }
+
+    @Test
+    void aLoadRemembersTheRevisionSoTheNextSaveIsOneUpdate() throws Exception {
+        putRaw("{\"version\":7,\"fingerprint\":\"fp\",\"state\":{\"sum\":6}}"); // written by someone else
+        NatsSnapshotStore fresh = NatsSnapshotStore.create(nc, config);
+        assertThat(fresh.load(counter)).isPresent();
+        putRaw("{\"version\":9,\"fingerprint\":\"fp\",\"state\":{\"sum\":8}}"); // and again, unseen by fresh
+
+        Snapshot newer = new Snapshot(10, "fp", STATE.encode(new Total(9)));
+        fresh.save(counter, newer);
+
+        // the remembered revision was outdated: the update failed, the key was read again, the save went through
+        assertThat(fresh.load(counter)).contains(newer);
+        assertThat(fresh.failedSaves()).isZero();
+        long revision = nc.keyValue(config.snapshotBucket()).get(counter.key()).getRevision();
+        Snapshot newest = new Snapshot(11, "fp", STATE.encode(new Total(10)));
+        fresh.save(counter, newest);
+        assertThat(nc.keyValue(config.snapshotBucket()).get(counter.key()).getRevision())
+                .isEqualTo(revision + 1);
+        assertThat(fresh.load(counter)).contains(newest);
+    }
+
+    @Test
     void aCorruptSnapshotIsEmptyAndCounted() throws Exception {
         putRaw("{\"version\": \"seven\"");
 
