@@ -102,7 +102,7 @@ final class ColdCommand implements Scenario {
                     r.get("verdict"),
                     r.get("raw publish"),
                     t -> t.latencies().medianMillis(),
-                    Target.atMost(3.0)));
+                    Target.atMost(2.5)));
             result.add(Ratio.of(
                     id(),
                     caseName,
@@ -121,7 +121,7 @@ final class ColdCommand implements Scenario {
                     Target.none()));
         } else {
             result.add(Ratio.notMeasured(
-                    id(), caseName, "Verdict / raw publish (p50 ms)", Target.atMost(3.0), verdict.why()));
+                    id(), caseName, "Verdict / raw publish (p50 ms)", Target.atMost(2.5), verdict.why()));
         }
         result.add(Ratio.of(
                 id(),
