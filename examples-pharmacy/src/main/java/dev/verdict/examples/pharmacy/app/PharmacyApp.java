@@ -29,7 +29,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class PharmacyApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PharmacyApp.class);
-    static final String PROCESS = PharmacyConfiguration.PROCESS;
 
     private final ConfigurableApplicationContext context;
     private final URI url;
