@@ -106,18 +106,15 @@ record MultiStep<C, S, E>(
                 return broken(command, reads, before, histories, "decide returned a list containing null", null);
             }
             if (!distinct.contains(routed.entity())) {
-                return new MultiStep<>(
+                return brokenDecision(
                         command,
                         reads,
                         before,
-                        List.copyOf(events),
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.of("the event " + routed.event() + " is routed to "
-                                + routed.entity() + ", which the command does not read (reads: " + reads
-                                + "); the runtime could not guard that entity's version"),
-                        before,
-                        histories);
+                        events,
+                        histories,
+                        "the event " + routed.event() + " is routed to " + routed.entity()
+                                + ", which the command does not read (reads: " + reads
+                                + "); the runtime could not guard that entity's version");
             }
         }
         Map<EntityKey, List<E>> next = new LinkedHashMap<>(histories);
@@ -132,30 +129,18 @@ record MultiStep<C, S, E>(
             folded = decider.fold(before, events);
             reloaded = load(decider, command, next);
         } catch (RuntimeException e) {
-            return new MultiStep<>(
-                    command,
-                    reads,
-                    before,
-                    List.copyOf(events),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.of("evolve threw on a decided event: " + e),
-                    before,
-                    histories);
+            return brokenDecision(command, reads, before, events, histories, "evolve threw on a decided event: " + e);
         }
         if (!Objects.equals(folded, reloaded)) {
-            return new MultiStep<>(
+            return brokenDecision(
                     command,
                     reads,
                     before,
-                    List.copyOf(events),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.of("folding the decided events in the order decided gives " + folded
+                    events,
+                    histories,
+                    "folding the decided events in the order decided gives " + folded
                             + ", but loading the entities afterwards (entity by entity, in the order of reads) gives "
-                            + reloaded + "; one entity's evolve must not depend on another entity's events"),
-                    before,
-                    histories);
+                            + reloaded + "; one entity's evolve must not depend on another entity's events");
         }
         return new MultiStep<>(
                 command,
@@ -184,6 +169,26 @@ record MultiStep<C, S, E>(
                 Optional.ofNullable(t),
                 Optional.of(why),
                 state,
+                histories);
+    }
+
+    /** A decision whose events break a law: they are kept for the report, the state stays as it was. */
+    private static <C, S, E> MultiStep<C, S, E> brokenDecision(
+            C command,
+            List<EntityKey> reads,
+            S before,
+            List<Routed<E>> events,
+            Map<EntityKey, List<E>> histories,
+            String why) {
+        return new MultiStep<>(
+                command,
+                reads,
+                before,
+                List.copyOf(events),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(why),
+                before,
                 histories);
     }
 
