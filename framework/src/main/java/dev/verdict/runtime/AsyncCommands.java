@@ -185,6 +185,21 @@ final class AsyncCommands implements AutoCloseable {
         return executor;
     }
 
+    /**
+     * The future's value, waiting for it; a failure whose cause is a {@code RuntimeException} is thrown as that
+     * exception – what the synchronous call would have thrown – any other as the {@code CompletionException}.
+     */
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
     static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -444,7 +443,8 @@ public final class EntityHandle<C, S, E> {
                 : null;
         KnownState<S> known = cached.isPresent() ? cacheHit(cached.get()) : loadAndRemember(entity);
         if (recorded != null) {
-            Optional<CommandRecord> earlier = join(recorded);
+            // the index's answer, or what it failed with (an unanswered lookup fails the command: nothing was decided)
+            Optional<CommandRecord> earlier = AsyncCommands.join(recorded);
             if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
                 return original(entity, known, earlier.get(), context);
             }
@@ -668,18 +668,6 @@ public final class EntityHandle<C, S, E> {
 
     private void record(CommandRecord record) {
         commandIndex.ifPresent(index -> index.record(record));
-    }
-
-    /** The index's answer, or what it failed with (an unanswered lookup fails the command: nothing was decided). */
-    private static Optional<CommandRecord> join(CompletableFuture<Optional<CommandRecord>> lookup) {
-        try {
-            return lookup.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw e;
-        }
     }
 
     private KnownState<S> maybeSnapshot(EntityRef entity, KnownState<S> next) {

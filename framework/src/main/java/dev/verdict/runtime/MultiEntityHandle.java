@@ -32,7 +32,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -260,7 +259,7 @@ public final class MultiEntityHandle<C, S, E> {
             load(part);
         }
         if (recorded != null) {
-            Optional<CommandRecord> earlier = joinRecord(recorded);
+            Optional<CommandRecord> earlier = AsyncCommands.join(recorded);
             if (earlier.isPresent() && ofThisStream(earlier.get(), parts)) {
                 return original(parts, earlier.get(), context);
             }
@@ -428,7 +427,7 @@ public final class MultiEntityHandle<C, S, E> {
         boolean moved = false;
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
-            long version = join(versions.get(i));
+            long version = AsyncCommands.join(versions.get(i));
             if (version != part.known.version()) {
                 catchUp(part);
                 moved = true;
@@ -437,17 +436,6 @@ public final class MultiEntityHandle<C, S, E> {
             }
         }
         return moved;
-    }
-
-    private static long join(CompletableFuture<Long> version) {
-        try {
-            return version.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw e;
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -586,17 +574,6 @@ public final class MultiEntityHandle<C, S, E> {
                 then,
                 now);
         return false;
-    }
-
-    private static Optional<CommandRecord> joinRecord(CompletableFuture<Optional<CommandRecord>> lookup) {
-        try {
-            return lookup.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw e;
-        }
     }
 
     private KnownState<Object> maybeSnapshot(Part part, KnownState<Object> next) {

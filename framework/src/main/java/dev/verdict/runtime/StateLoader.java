@@ -163,11 +163,8 @@ final class StateLoader<S, E> {
     /** The store's answer, or what the store's synchronous call would have thrown. */
     private static long join(CompletableFuture<Long> version) {
         try {
-            return version.join();
+            return AsyncCommands.join(version);
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
             if (e.getCause() instanceof Error error) {
                 throw error;
             }

@@ -385,22 +385,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      */
     @Override
     public synchronized void reset() {
-        for (int attempt = 1; ; attempt++) {
-            Stored<S> current = read();
-            long quiet = Math.max(current.quietUntil(), current.sequence());
-            Optional<Stored<S>> written = write(current, process.initialState(), 0, quiet);
-            if (written.isPresent()) {
-                stored = written.get();
-                seenHigh = 0;
-                return;
-            }
-            if (attempt >= CAS_ATTEMPTS) {
-                throw new ProjectionUnavailable(
-                        "process '" + name + "': the state was written concurrently " + attempt
-                                + " times while resetting it; retrying later",
-                        null);
-            }
-        }
+        startOver(true);
     }
 
     /**
@@ -409,9 +394,15 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      */
     @Override
     public synchronized void resetForNewStream() {
+        startOver(false);
+    }
+
+    /** Writes the initial state at checkpoint 0, with the old checkpoint as the quiet mark or with none. */
+    private void startOver(boolean keepQuietMark) {
         for (int attempt = 1; ; attempt++) {
             Stored<S> current = read();
-            Optional<Stored<S>> written = write(current, process.initialState(), 0, 0);
+            long quiet = keepQuietMark ? Math.max(current.quietUntil(), current.sequence()) : 0;
+            Optional<Stored<S>> written = write(current, process.initialState(), 0, quiet);
             if (written.isPresent()) {
                 stored = written.get();
                 seenHigh = 0;
