@@ -65,7 +65,12 @@ final class ApiErrors implements ErrorController {
 
     /** A JSON answer. */
     ResponseEntity<byte[]> json(int status, Object body) {
-        return entity(serialize(new Reply(status, body)));
+        return respond(new Reply(status, body));
+    }
+
+    /** The reply as a response, its body written by the app's mapper. */
+    ResponseEntity<byte[]> respond(Reply reply) {
+        return entity(serialize(reply));
     }
 
     /** The reply as the bytes that are sent (and recorded for an Idempotency-Key). */
@@ -98,15 +103,15 @@ final class ApiErrors implements ErrorController {
             return mvcError(spring, failure, request);
         }
         if (failure instanceof RuntimeException runtime) {
-            return entity(serialize(failure(request, runtime)));
+            return respond(failure(request, runtime));
         }
         if (failure instanceof IOException io) {
             // the request body could not be read: the client went away or sent a broken body
             LOG.debug("cannot read the request body of {} {}: {}", request.getMethod(), request.getRequestURI(), io);
-            return entity(serialize(error(400, "bad-request", "the request body could not be read")));
+            return respond(error(400, "bad-request", "the request body could not be read"));
         }
         LOG.error("unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), failure);
-        return entity(serialize(error(500, "internal", "unexpected server error; see the server log")));
+        return respond(error(500, "internal", "unexpected server error; see the server log"));
     }
 
     /** The reply to a failure: a 4xx with the error's code, 503 when NATS is unreachable, else a logged 500. */
@@ -174,7 +179,7 @@ final class ApiErrors implements ErrorController {
         String message = status == 404
                 ? "no such resource: " + (uri == null ? request.getRequestURI() : uri)
                 : status >= 500 ? "unexpected server error; see the server log" : "the request was refused";
-        return entity(serialize(error(status, code(status), message)));
+        return respond(error(status, code(status), message));
     }
 
     private static String code(int status) {

@@ -209,7 +209,7 @@ final class PharmacyController {
         Optional<String> key = idempotencyKey(http.getHeader("Idempotency-Key"));
         requireConnected();
         if (key.isEmpty()) {
-            return replies.entity(replies.serialize(execute.apply(Optional.empty())));
+            return replies.respond(execute.apply(Optional.empty()));
         }
         IdempotencyRecords.Request request =
                 new IdempotencyRecords.Request(http.getMethod(), http.getRequestURI(), body.raw());
