@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 final class InstanceConsumerFeed implements EventFeed {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceConsumerFeed.class);
+    /**
+     * How long one pull waits (jnats' default: 30 s). The consumer lives on any replica; one that has just woken from a
+     * stall was seen to drop the pull it held, and the client only notices by missed idle heartbeats (half the expiry,
+     * alarm after three) before it pulls again – so the shorter expiry bounds how long such a consumer stays silent.
+     */
+    private static final Duration PULL_EXPIRES = Duration.ofSeconds(5);
 
     private final Connection connection;
     private final String stream;
@@ -62,7 +68,10 @@ final class InstanceConsumerFeed implements EventFeed {
         iterable = connection
                 .getStreamContext(stream)
                 .getConsumerContext(name)
-                .iterate(ConsumeOptions.builder().batchSize(batchSize).build());
+                .iterate(ConsumeOptions.builder()
+                        .batchSize(batchSize)
+                        .expiresIn(PULL_EXPIRES.toMillis())
+                        .build());
     }
 
     @Override

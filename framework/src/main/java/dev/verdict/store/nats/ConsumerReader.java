@@ -7,6 +7,7 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.Message;
 import io.nats.client.NUID;
 import io.nats.client.StreamContext;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Reads a long run of one subject with an ephemeral pull consumer ({@code filter_subject}, deliver by start sequence,
  * ack none, memory storage, one replica), which streams thousands of messages far faster than direct gets. The
  * consumer is deleted when the read ends (asynchronously, so the caller does not wait) and has a short inactivity
- * threshold as a safety net, so none is left behind.
+ * threshold as a safety net, so none is left behind. A consumer that delivers nothing for {@link #STALL} before the
+ * read is complete is replaced by a new one from the next sequence (see there why); each message is visited once.
  *
  * <p>Not part of Verdict's API: the event store reads long histories with it and the projection runner reads the
  * events it has not seen (after a take-over or a lost delivery) with it.
@@ -34,6 +36,15 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerReader {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerReader.class);
     private static final Duration INACTIVE_THRESHOLD = Duration.ofSeconds(10);
+    /**
+     * How long a read waits for its consumer's next message before it replaces the consumer. The consumer lives on any
+     * replica of the stream; on a replica that has just woken from a stall and is catching up, a consumer was seen to
+     * hold no pull request (so it delivers nothing, although it counts the messages as pending) while the client still
+     * waited for its first pull to expire – a new consumer, created once the replica is back, reads on at once.
+     */
+    static final Duration STALL = Duration.ofSeconds(2);
+
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
     private final Connection connection;
     private final String stream;
@@ -70,8 +81,42 @@ public final class ConsumerReader {
         read(filterSubjects, fromSequence, -1, visitor);
     }
 
-    /** Reads up to {@code lastSequence}, or, when it is -1, to the end of the stream as the new consumer saw it. */
+    /**
+     * Reads up to {@code lastSequence}, or, when it is -1, to the end of the stream as the consumer saw it. A consumer
+     * that delivers nothing for {@link #STALL} is replaced by a new one from the next sequence not yet visited; the
+     * read gives up when nothing arrived for the whole timeout. Creating the consumer is tried again in the same way.
+     */
     private void read(List<String> filterSubjects, long fromSequence, long lastSequence, Predicate<Message> visitor) {
+        Progress progress = new Progress(Math.max(1, fromSequence), System.nanoTime() + timeout.toNanos());
+        while (!readOnOneConsumer(filterSubjects, lastSequence, visitor, progress)) {
+            if (System.nanoTime() - progress.giveUpAt >= 0) {
+                throw new EventStoreUnavailable(
+                        "no message within " + timeout + " while reading '" + String.join(",", filterSubjects) + "'"
+                                + (lastSequence < 0 ? "" : " up to sequence " + lastSequence),
+                        null);
+            }
+            LOG.debug(
+                    "no consumer delivered {} within {}: reading on from sequence {} on a new one",
+                    filterSubjects,
+                    stall(),
+                    progress.next);
+        }
+    }
+
+    /** Where a read stands: the next sequence to visit, and when it gives up if nothing arrives before. */
+    private static final class Progress {
+        long next;
+        long giveUpAt;
+
+        Progress(long next, long giveUpAt) {
+            this.next = next;
+            this.giveUpAt = giveUpAt;
+        }
+    }
+
+    /** Reads on one new consumer from {@code progress.next}; true when the read is complete, false when it stalled. */
+    private boolean readOnOneConsumer(
+            List<String> filterSubjects, long lastSequence, Predicate<Message> visitor, Progress progress) {
         boolean toEnd = lastSequence < 0;
         String subject = String.join(",", filterSubjects);
         String name = "verdict-read-" + NUID.nextGlobalSequence();
@@ -79,7 +124,7 @@ public final class ConsumerReader {
                 .name(name)
                 .filterSubjects(filterSubjects)
                 .deliverPolicy(DeliverPolicy.ByStartSequence)
-                .startSequence(Math.max(1, fromSequence))
+                .startSequence(progress.next)
                 .ackPolicy(AckPolicy.None)
                 .replayPolicy(ReplayPolicy.Instant)
                 .memStorage(true)
@@ -89,7 +134,15 @@ public final class ConsumerReader {
         ConsumerContext consumer;
         try {
             consumer = streamContext().createOrUpdateConsumer(config);
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException e) {
+            delete(name); // in case it was created and only the answer got lost
+            if (System.nanoTime() - progress.giveUpAt < 0) {
+                LOG.debug("creating a consumer to read {} failed ({}); trying again", subject, e.toString());
+                pause(progress);
+                return false;
+            }
+            throw new EventStoreUnavailable("cannot create a consumer to read '" + subject + "': " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
             throw new EventStoreUnavailable("cannot create a consumer to read '" + subject + "': " + e.getMessage(), e);
         } catch (JetStreamApiException e) {
             delete(name);
@@ -98,23 +151,23 @@ public final class ConsumerReader {
         }
         try {
             if (toEnd && consumer.getCachedConsumerInfo().getNumPending() == 0) {
-                return;
+                return true;
             }
+            long stallNanos = stall().toNanos();
             try (IterableConsumer it =
                     consumer.iterate(ConsumeOptions.builder().batchSize(1000).build())) {
                 while (true) {
-                    Message m = it.nextMessage(timeout);
+                    long wait = Math.min(stallNanos, Math.max(1, progress.giveUpAt - System.nanoTime()));
+                    Message m = it.nextMessage(Duration.ofNanos(wait));
                     if (m == null) {
-                        throw new EventStoreUnavailable(
-                                "no message within " + timeout + " while reading '" + subject + "'"
-                                        + (toEnd ? "" : " up to sequence " + lastSequence),
-                                null);
+                        return false;
                     }
-                    boolean last = toEnd
-                            ? m.metaData().pendingCount() == 0
-                            : m.metaData().streamSequence() >= lastSequence;
+                    long sequence = m.metaData().streamSequence();
+                    progress.next = sequence + 1;
+                    progress.giveUpAt = System.nanoTime() + timeout.toNanos();
+                    boolean last = toEnd ? m.metaData().pendingCount() == 0 : sequence >= lastSequence;
                     if (!visitor.test(m) || last) {
-                        return;
+                        return true;
                     }
                 }
             }
@@ -135,10 +188,30 @@ public final class ConsumerReader {
         }
     }
 
+    /** A short wait before the next attempt, so a request that fails at once is not repeated in a busy loop. */
+    private static void pause(Progress progress) {
+        long nanos = Math.min(RETRY_PAUSE.toNanos(), progress.giveUpAt - System.nanoTime());
+        if (nanos > 0) {
+            try {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EventStoreUnavailable("interrupted while reading", e);
+            }
+        }
+    }
+
+    private Duration stall() {
+        return STALL.compareTo(timeout) < 0 ? STALL : timeout;
+    }
+
     private StreamContext streamContext() throws IOException, JetStreamApiException {
         StreamContext sc = streamContext;
         if (sc == null) {
-            sc = connection.getStreamContext(stream);
+            // a request that gets no answer (its replica had just woken, say) is sent again while the read's timeout
+            // lasts: each waits at most as long as the read waits for a stalled consumer
+            sc = connection.getStreamContext(
+                    stream, JetStreamOptions.builder().requestTimeout(stall()).build());
             streamContext = sc;
         }
         return sc;
