@@ -7,14 +7,11 @@ import dev.verdict.testing.nats.LocalNatsServer;
 import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.ClusterInfo;
-import io.nats.client.api.Replica;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,9 +72,9 @@ class CatchingUpReplicaReadTest {
                     .build());
             List<Long> times = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
-                awaitAllReplicasCurrent(admin);
+                Replicas.awaitAllCurrent(admin, STREAM);
                 ClusterInfo info = jsm.getStreamInfo(STREAM).getClusterInfo();
-                LocalNatsServer follower = (LocalNatsServer) cluster.node(follower(cluster, info));
+                LocalNatsServer follower = (LocalNatsServer) cluster.node(Replicas.followerNotFirstNode(cluster, info));
                 String target = STREAM + ".target.t-" + round;
                 try (Connection toLeader = Nats.connect(
                         cluster.node(info.getLeader()).defaultOptions().build())) {
@@ -129,39 +126,6 @@ class CatchingUpReplicaReadTest {
             LOG.info("read times (ms): {}", times);
         } finally {
             readers.shutdownNow();
-        }
-    }
-
-    private static String follower(NatsCluster cluster, ClusterInfo info) {
-        String first = cluster.serverName(cluster.nodes().get(0));
-        return info.getReplicas().stream()
-                .map(Replica::getName)
-                .filter(name -> !name.equals(first))
-                .findFirst()
-                .orElse(info.getReplicas().get(0).getName());
-    }
-
-    private static void awaitAllReplicasCurrent(Connection nc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                ClusterInfo cluster =
-                        nc.jetStreamManagement().getStreamInfo(STREAM).getClusterInfo();
-                List<Replica> replicas = cluster == null ? null : cluster.getReplicas();
-                if (cluster != null
-                        && cluster.getLeader() != null
-                        && replicas != null
-                        && replicas.size() == 2
-                        && replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
-                    return;
-                }
-            } catch (IOException | JetStreamApiException e) {
-                LOG.debug("stream info unavailable: {}", e.toString());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("stream '" + STREAM + "' did not get all 3 replicas current within 60 s");
-            }
-            Thread.sleep(200);
         }
     }
 }

@@ -24,8 +24,6 @@ import dev.verdict.testing.nats.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.ClusterInfo;
-import io.nats.client.api.Replica;
-import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,7 +98,7 @@ class ClusterFailoverTest {
                     killed.add(leader);
                     Thread.sleep(DOWN.toMillis());
                     node.start();
-                    awaitAllReplicasCurrent(app);
+                    Replicas.awaitAllCurrent(app, STORE);
                     if (round == 1) {
                         // the projection's process restarts too: it must resume after its checkpoint
                         runner.stop();
@@ -161,31 +159,6 @@ class ClusterFailoverTest {
                 throw new AssertionError("stream '" + STORE + "' has no leader after 30 s");
             }
             Thread.sleep(100);
-        }
-    }
-
-    /** Waits until the stream has a leader and both followers are current again. */
-    private static void awaitAllReplicasCurrent(Connection nc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                StreamInfo info = nc.jetStreamManagement().getStreamInfo(STORE);
-                ClusterInfo cluster = info.getClusterInfo();
-                List<Replica> replicas = cluster == null ? List.of() : cluster.getReplicas();
-                if (cluster != null
-                        && cluster.getLeader() != null
-                        && replicas != null
-                        && replicas.size() == 2
-                        && replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
-                    return;
-                }
-            } catch (IOException | JetStreamApiException e) {
-                LOG.debug("stream info unavailable: {}", e.toString());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("stream '" + STORE + "' did not get all 3 replicas current within 60 s");
-            }
-            Thread.sleep(200);
         }
     }
 }

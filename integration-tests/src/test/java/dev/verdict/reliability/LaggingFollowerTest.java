@@ -24,15 +24,11 @@ import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.api.ClusterInfo;
-import io.nats.client.api.Replica;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,11 +81,11 @@ class LaggingFollowerTest {
         try (Connection admin = cluster.connect()) {
             NatsEventStore.create(admin, config);
             for (int round = 1; round <= MAX_ROUNDS && staleControls < STALE_ROUNDS; round++) {
-                awaitAllReplicasCurrent(admin);
+                Replicas.awaitAllCurrent(admin, STORE);
                 ClusterInfo info =
                         admin.jetStreamManagement().getStreamInfo(STORE).getClusterInfo();
                 NatsServer leader = cluster.node(info.getLeader());
-                LocalNatsServer follower = (LocalNatsServer) cluster.node(follower(cluster, info));
+                LocalNatsServer follower = (LocalNatsServer) cluster.node(Replicas.followerNotFirstNode(cluster, info));
                 try (Connection toLeader = Nats.connect(leader.defaultOptions().build());
                         Connection toFollower =
                                 Nats.connect(follower.defaultOptions().build());
@@ -203,20 +199,6 @@ class LaggingFollowerTest {
                 .isPositive();
     }
 
-    /**
-     * A follower of the stream, preferably not the first node: that one usually leads the cluster's metadata, and
-     * suspending the metadata leader soon starts an election, during which requests time out instead of meeting a
-     * lagging replica.
-     */
-    private static String follower(NatsCluster cluster, ClusterInfo info) {
-        String first = cluster.serverName(cluster.nodes().get(0));
-        return info.getReplicas().stream()
-                .map(Replica::getName)
-                .filter(name -> !name.equals(first))
-                .findFirst()
-                .orElse(info.getReplicas().get(0).getName());
-    }
-
     private static Registration<Command, Counter, Event> registration() {
         return Registration.of("counter", BoundedCounter.decider(), BoundedCounter.CODEC);
     }
@@ -224,30 +206,5 @@ class LaggingFollowerTest {
     private static Outcome.Accepted<Counter, Event> accepted(Outcome<Counter, Event> outcome) {
         assertThat(outcome).isInstanceOf(Outcome.Accepted.class);
         return (Outcome.Accepted<Counter, Event>) outcome;
-    }
-
-    /** Waits until the stream has a leader and both followers are current. */
-    private static void awaitAllReplicasCurrent(Connection nc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                ClusterInfo cluster =
-                        nc.jetStreamManagement().getStreamInfo(STORE).getClusterInfo();
-                List<Replica> replicas = cluster == null ? null : cluster.getReplicas();
-                if (cluster != null
-                        && cluster.getLeader() != null
-                        && replicas != null
-                        && replicas.size() == 2
-                        && new ArrayList<>(replicas).stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
-                    return;
-                }
-            } catch (IOException | JetStreamApiException e) {
-                LOG.debug("stream info unavailable: {}", e.toString());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("stream '" + STORE + "' did not get all 3 replicas current within 60 s");
-            }
-            Thread.sleep(200);
-        }
     }
 }
