@@ -318,18 +318,9 @@ public final class EntityHandle<C, S, E> {
             return async.onExecutor(() -> CompletableFuture.completedFuture(
                     loop(entity, command, context, newId, slot, known, confirmed, attempt, overtaken)));
         }
-        List<E> events;
-        DomainRejection rejection = null;
-        try {
-            events = Objects.requireNonNull(
-                    decider.decide(command, known.state()),
-                    () -> "the decider of '" + category + "' returned null instead of a list of events");
-        } catch (DomainRejection r) {
-            rejection = r;
-            events = List.of();
-        }
-        if (events.isEmpty()) {
-            DomainRejection rejected = rejection;
+        Decision<E> decision = decide(command, known.state());
+        if (decision.events().isEmpty()) {
+            DomainRejection rejected = decision.rejection();
             if (confirmed) {
                 return CompletableFuture.completedFuture(noEvents(entity, known, context, rejected));
             }
@@ -346,12 +337,7 @@ public final class EntityHandle<C, S, E> {
                 });
             });
         }
-        List<EncodedEvent> encoded = new ArrayList<>(events.size());
-        for (E event : events) {
-            encoded.add(codec.encode(event));
-        }
-        List<E> decided = events;
-        return store.appendAsync(entity, known.version(), encoded, context, async.executor())
+        return store.appendAsync(entity, known.version(), encode(decision.events()), context, async.executor())
                 .handle((result, error) -> {
                     if (error == null) {
                         if (result.duplicate()) {
@@ -359,7 +345,7 @@ public final class EntityHandle<C, S, E> {
                                     () -> CompletableFuture.completedFuture(duplicate(entity, known, result, context)));
                         }
                         return CompletableFuture.completedFuture(
-                                accepted(entity, slot, known, decided, result, context));
+                                accepted(entity, slot, known, decision.events(), result, context));
                     }
                     Throwable failure = AsyncCommands.unwrap(error);
                     if (!(failure instanceof ConcurrencyConflict)) {
@@ -382,6 +368,29 @@ public final class EntityHandle<C, S, E> {
                     });
                 })
                 .thenCompose(next -> next);
+    }
+
+    /** What the decider said to one command: its events, or none and – if it rejected the command – the rejection. */
+    private record Decision<E>(List<E> events, DomainRejection rejection) {}
+
+    private Decision<E> decide(C command, S state) {
+        try {
+            return new Decision<>(
+                    Objects.requireNonNull(
+                            decider.decide(command, state),
+                            () -> "the decider of '" + category + "' returned null instead of a list of events"),
+                    null);
+        } catch (DomainRejection r) {
+            return new Decision<>(List.of(), r);
+        }
+    }
+
+    private List<EncodedEvent> encode(List<E> events) {
+        List<EncodedEvent> encoded = new ArrayList<>(events.size());
+        for (E event : events) {
+            encoded.add(codec.encode(event));
+        }
+        return encoded;
     }
 
     /** A decision without events on a confirmed state: recorded, and reported as rejected or unchanged. */
@@ -482,17 +491,8 @@ public final class EntityHandle<C, S, E> {
                 }
                 return resent(entity, known, earlier.get(), context);
             }
-            List<E> events;
-            DomainRejection rejection = null;
-            try {
-                events = Objects.requireNonNull(
-                        decider.decide(command, known.state()),
-                        () -> "the decider of '" + category + "' returned null instead of a list of events");
-            } catch (DomainRejection r) {
-                rejection = r;
-                events = List.of();
-            }
-            if (events.isEmpty()) {
+            Decision<E> decision = decide(command, known.state());
+            if (decision.events().isEmpty()) {
                 if (!confirmed) {
                     confirmed = true;
                     if (store.version(entity) != known.version()) {
@@ -503,15 +503,11 @@ public final class EntityHandle<C, S, E> {
                         continue;
                     }
                 }
-                return noEvents(entity, known, context, rejection);
-            }
-            List<EncodedEvent> encoded = new ArrayList<>(events.size());
-            for (E event : events) {
-                encoded.add(codec.encode(event));
+                return noEvents(entity, known, context, decision.rejection());
             }
             AppendResult result;
             try {
-                result = store.append(entity, known.version(), encoded, context);
+                result = store.append(entity, known.version(), encode(decision.events()), context);
             } catch (ConcurrencyConflict conflict) {
                 metrics.conflict(category);
                 overtaken.add(known.version());
@@ -529,7 +525,7 @@ public final class EntityHandle<C, S, E> {
             if (result.duplicate()) {
                 return duplicate(entity, known, result, context);
             }
-            return accepted(entity, slot, known, events, result, context);
+            return accepted(entity, slot, known, decision.events(), result, context);
         }
     }
 
