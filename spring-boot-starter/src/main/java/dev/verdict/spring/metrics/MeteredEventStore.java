@@ -87,21 +87,15 @@ public final class MeteredEventStore implements EventStore {
     public AppendResult append(
             EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
         long start = System.nanoTime();
-        AppendResult appended = null;
-        Throwable failure = null;
+        AppendResult appended;
         try {
             appended = delegate.append(entity, expectedVersion, events, context);
-            return appended;
         } catch (RuntimeException | Error e) {
-            failure = e;
+            recordAppend(start, -1, false, e);
             throw e;
-        } finally {
-            recordAppend(
-                    start,
-                    appended == null ? -1 : appended.sequences().size(),
-                    appended != null && appended.duplicate(),
-                    failure);
         }
+        recordAppend(start, appended.sequences().size(), appended.duplicate(), null);
+        return appended;
     }
 
     /** The wrapped store's asynchronous append (still asynchronous), metered when it completes. */
@@ -129,21 +123,15 @@ public final class MeteredEventStore implements EventStore {
     public AppendAcrossResult appendAcross(
             List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
         long start = System.nanoTime();
-        AppendAcrossResult appended = null;
-        Throwable failure = null;
+        AppendAcrossResult appended;
         try {
             appended = delegate.appendAcross(guards, events, context);
-            return appended;
         } catch (RuntimeException | Error e) {
-            failure = e;
+            recordAppend(start, -1, false, e);
             throw e;
-        } finally {
-            recordAppend(
-                    start,
-                    appended == null ? -1 : appended.sequences().size(),
-                    appended != null && appended.duplicate(),
-                    failure);
         }
+        recordAppend(start, appended.sequences().size(), appended.duplicate(), null);
+        return appended;
     }
 
     /** One append's timer (tag {@code result}) and, when it stored events, their number. */
