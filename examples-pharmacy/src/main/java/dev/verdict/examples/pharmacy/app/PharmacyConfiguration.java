@@ -28,7 +28,6 @@ import dev.verdict.spring.VerdictProjection;
 import dev.verdict.spring.tracing.VerdictTracing;
 import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
-import dev.verdict.store.EventStore;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.nats.NatsEventStoreConfig;
@@ -64,7 +63,8 @@ import org.springframework.context.annotation.Import;
  *       others standing by): the read model {@link PatientPrescriptions} (H2 file or PostgreSQL) and the process
  *       manager {@link PharmacyProcess}, which requests a reorder when a dispense takes a drug's stock below its
  *       threshold (command ids derived from the triggering event);
- *   <li>the application service {@link Pharmacy} and the Idempotency-Key records; the web layer ({@link
+ *   <li>the application service {@link Pharmacy} (imported: built from its constructor) and the Idempotency-Key
+ *       records; the web layer ({@link
  *       PharmacyController}, {@link ApiErrors}, the console) is imported from here.
  * </ul>
  *
@@ -74,7 +74,14 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-@Import({PharmacyWeb.class, PharmacyController.class, ConsoleController.class, ApiErrors.class, LiveEvents.class})
+@Import({
+    Pharmacy.class,
+    PharmacyWeb.class,
+    PharmacyController.class,
+    ConsoleController.class,
+    ApiErrors.class,
+    LiveEvents.class
+})
 class PharmacyConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(PharmacyConfiguration.class);
     static final String PROCESS = "stock-reorder";
@@ -217,19 +224,6 @@ class PharmacyConfiguration {
                 process,
                 SubjectFilter.category(store.storeName(), Category.of(Pharmacy.INVENTORY)),
                 JsonEventCodec.of(InventoryEvent.class));
-    }
-
-    @Bean
-    Pharmacy pharmacy(
-            EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
-            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
-            MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses,
-            EventStore store,
-            Connection nats,
-            PatientPrescriptions readModel,
-            ObjectMapper json,
-            VerdictTracing tracing) {
-        return new Pharmacy(prescriptions, inventory, dispenses, store, nats, readModel, json, tracing);
     }
 
     /** The Idempotency-Key records, shared by every instance (KV bucket {@code <store>-idempotency}). */
