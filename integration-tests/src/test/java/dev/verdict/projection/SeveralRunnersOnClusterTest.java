@@ -8,12 +8,10 @@ import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
 import dev.verdict.testing.nats.QuietErrorListener;
+import dev.verdict.testing.nats.StreamReplicas;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.api.ClusterInfo;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -87,7 +85,7 @@ class SeveralRunnersOnClusterTest {
 
             ProjectionInstance first = SeveralRunnersTest.awaitActive(instances, null);
             SeveralRunnersTest.awaitApplied(first, 100);
-            String leader = streamLeader(admin);
+            String leader = StreamReplicas.awaitLeader(admin, STORE, Duration.ofSeconds(30));
             NatsServer leaderNode = cluster.node(leader);
             LOG.info("stopping stream leader {} and killing the active instance {}", leader, first.name);
             leaderNode.stop();
@@ -112,22 +110,6 @@ class SeveralRunnersOnClusterTest {
         } finally {
             writing.set(false);
             instances.forEach(ProjectionInstance::stop);
-        }
-    }
-
-    private static String streamLeader(Connection nc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                ClusterInfo info = nc.jetStreamManagement().getStreamInfo(STORE).getClusterInfo();
-                if (info != null && info.getLeader() != null) {
-                    return info.getLeader();
-                }
-            } catch (IOException | JetStreamApiException e) {
-                LOG.debug("stream info unavailable: {}", e.toString());
-            }
-            assertThat(System.nanoTime()).as("stream has a leader").isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 }

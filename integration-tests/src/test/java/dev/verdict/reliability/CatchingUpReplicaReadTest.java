@@ -6,6 +6,7 @@ import dev.verdict.store.nats.ConsumerReader;
 import dev.verdict.testing.nats.LocalNatsServer;
 import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
+import dev.verdict.testing.nats.StreamReplicas;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -72,7 +73,7 @@ class CatchingUpReplicaReadTest {
                     .build());
             List<Long> times = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
-                Replicas.awaitAllCurrent(admin, STREAM);
+                StreamReplicas.awaitAllCurrent(admin, STREAM, Duration.ofSeconds(60));
                 ClusterInfo info = jsm.getStreamInfo(STREAM).getClusterInfo();
                 LocalNatsServer follower = (LocalNatsServer) cluster.node(Replicas.followerNotFirstNode(cluster, info));
                 String target = STREAM + ".target.t-" + round;

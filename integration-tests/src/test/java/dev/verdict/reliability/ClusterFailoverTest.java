@@ -21,10 +21,8 @@ import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
+import dev.verdict.testing.nats.StreamReplicas;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.api.ClusterInfo;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,14 +89,14 @@ class ClusterFailoverTest {
                 load.start(CLIENTS);
                 for (int round = 1; round <= ROUNDS; round++) {
                     Thread.sleep(LOAD.toMillis());
-                    String leader = streamLeader(app);
+                    String leader = StreamReplicas.awaitLeader(app, STORE, Duration.ofSeconds(30));
                     NatsServer node = cluster.node(leader);
                     LOG.info("round {}: stopping stream leader {}", round, leader);
                     node.stop();
                     killed.add(leader);
                     Thread.sleep(DOWN.toMillis());
                     node.start();
-                    Replicas.awaitAllCurrent(app, STORE);
+                    StreamReplicas.awaitAllCurrent(app, STORE, Duration.ofSeconds(60));
                     if (round == 1) {
                         // the projection's process restarts too: it must resume after its checkpoint
                         runner.stop();
@@ -142,23 +140,5 @@ class ClusterFailoverTest {
         return Registration.of("counter", BoundedCounter.decider(), BoundedCounter.CODEC)
                 .withStateCodec(JsonStateCodec.of(Counter.class))
                 .withSnapshotPolicy(SnapshotPolicy.everyEvents(10));
-    }
-
-    private static String streamLeader(Connection nc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                ClusterInfo info = nc.jetStreamManagement().getStreamInfo(STORE).getClusterInfo();
-                if (info != null && info.getLeader() != null) {
-                    return info.getLeader();
-                }
-            } catch (IOException | JetStreamApiException e) {
-                LOG.debug("stream info unavailable: {}", e.toString());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("stream '" + STORE + "' has no leader after 30 s");
-            }
-            Thread.sleep(100);
-        }
     }
 }

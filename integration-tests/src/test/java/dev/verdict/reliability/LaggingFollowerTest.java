@@ -23,6 +23,7 @@ import dev.verdict.testing.nats.LocalNatsServer;
 import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
+import dev.verdict.testing.nats.StreamReplicas;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -81,7 +82,7 @@ class LaggingFollowerTest {
         try (Connection admin = cluster.connect()) {
             NatsEventStore.create(admin, config);
             for (int round = 1; round <= MAX_ROUNDS && staleControls < STALE_ROUNDS; round++) {
-                Replicas.awaitAllCurrent(admin, STORE);
+                StreamReplicas.awaitAllCurrent(admin, STORE, Duration.ofSeconds(60));
                 ClusterInfo info =
                         admin.jetStreamManagement().getStreamInfo(STORE).getClusterInfo();
                 NatsServer leader = cluster.node(info.getLeader());

@@ -17,19 +17,16 @@ import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
 import dev.verdict.testing.nats.NatsServerExtension;
+import dev.verdict.testing.nats.StreamReplicas;
 import dev.verdict.testing.postgres.PostgresExtension;
 import dev.verdict.testing.postgres.PostgresServer;
 import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
-import io.nats.client.api.Replica;
-import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -134,7 +131,7 @@ class SeveralInstancesTest {
             int active = s.activeReadModelInstance();
             s.kill(active);
             s.sleep(Duration.ofSeconds(2));
-            String leader = streamLeader(s.nats);
+            String leader = StreamReplicas.awaitLeader(s.nats, STORE.value(), Duration.ofSeconds(30));
             NatsServer node = cluster.node(leader);
             s.note("stopping stream leader " + leader);
             node.stop();
@@ -143,7 +140,7 @@ class SeveralInstancesTest {
             s.sleep(Duration.ofSeconds(3));
             node.start();
             s.note("restarted " + leader);
-            awaitAllReplicasCurrent(s.nats);
+            StreamReplicas.awaitAllCurrent(s.nats, STORE.value(), Duration.ofSeconds(60));
             s.sleep(Duration.ofSeconds(6));
             s.stopLoad();
             s.verify();
@@ -900,49 +897,6 @@ class SeveralInstancesTest {
                 at = m.metaData().streamSequence();
                 events.add(NatsRecordedEvents.fromMessage(STORE, m));
             }
-        }
-    }
-
-    private static String streamLeader(Connection nc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                ClusterInfo info =
-                        nc.jetStreamManagement().getStreamInfo(STORE.value()).getClusterInfo();
-                if (info != null && info.getLeader() != null) {
-                    return info.getLeader();
-                }
-            } catch (IOException | JetStreamApiException e) {
-                // no leader right now
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("stream '" + STORE + "' has no leader after 30 s");
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static void awaitAllReplicasCurrent(Connection nc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                StreamInfo info = nc.jetStreamManagement().getStreamInfo(STORE.value());
-                ClusterInfo cluster = info.getClusterInfo();
-                List<Replica> replicas = cluster == null ? List.of() : cluster.getReplicas();
-                if (cluster != null
-                        && cluster.getLeader() != null
-                        && replicas != null
-                        && replicas.size() == 2
-                        && replicas.stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
-                    return;
-                }
-            } catch (IOException | JetStreamApiException e) {
-                // not yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("stream '" + STORE + "' did not get all 3 replicas current within 60 s");
-            }
-            Thread.sleep(200);
         }
     }
 }
