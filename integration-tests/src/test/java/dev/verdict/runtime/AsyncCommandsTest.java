@@ -32,8 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,17 +49,6 @@ class AsyncCommandsTest {
 
     private static final AtomicInteger STORES = new AtomicInteger();
     private static final Duration AWAIT = Duration.ofSeconds(120);
-    private static Connection nc;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
 
     private static NatsEventStore newStore(Connection connection) {
         return NatsEventStore.create(
@@ -87,7 +74,7 @@ class AsyncCommandsTest {
      */
     @Test
     void commandsForOneEntityAreDecidedInSubmissionOrderUnderManyConcurrentCalls() throws Exception {
-        NatsEventStore store = newStore(nc);
+        NatsEventStore store = newStore(NATS.connection());
         int threads = 8;
         int perThread = 125;
         int entities = 10;
@@ -207,7 +194,7 @@ class AsyncCommandsTest {
      */
     @Test
     void aStaleCacheIsCaughtUpAndTheCommandDecidedAgainWithoutBlocking() throws Exception {
-        NatsEventStore store = newStore(nc);
+        NatsEventStore store = newStore(NATS.connection());
         RecordingMetrics metrics = new RecordingMetrics();
         try (CommandRuntime runtime =
                         CommandRuntime.builder(store).metrics(metrics).build();
@@ -243,7 +230,7 @@ class AsyncCommandsTest {
      */
     @Test
     void beyondTheBoundCommandsAreRefusedWithATypedExceptionAndNothingIsStored() throws Exception {
-        NatsEventStore store = newStore(nc);
+        NatsEventStore store = newStore(NATS.connection());
         GatedExecutor executor = new GatedExecutor();
         try (CommandRuntime runtime = CommandRuntime.builder(store)
                 .asyncExecutor(executor)
@@ -296,7 +283,7 @@ class AsyncCommandsTest {
      */
     @Test
     void cancellingAFutureStoresTheCommandOnceOrNotAtAllAndLaterCommandsWork() throws Exception {
-        NatsEventStore store = newStore(nc);
+        NatsEventStore store = newStore(NATS.connection());
         GatedExecutor executor = new GatedExecutor();
         try (CommandRuntime runtime =
                 CommandRuntime.builder(store).asyncExecutor(executor).build()) {
@@ -365,7 +352,7 @@ class AsyncCommandsTest {
      */
     @Test
     void aLongChainOfCommandsThatFinishAtOnceDoesNotOverflowTheStack() throws Exception {
-        NatsEventStore store = newStore(nc);
+        NatsEventStore store = newStore(NATS.connection());
         GatedExecutor executor = new GatedExecutor();
         try (CommandRuntime runtime = CommandRuntime.builder(store)
                 .asyncExecutor(executor)

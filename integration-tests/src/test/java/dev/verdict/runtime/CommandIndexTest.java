@@ -15,13 +15,10 @@ import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsServerExtension;
-import io.nats.client.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,17 +33,6 @@ class CommandIndexTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(1);
     private static final AtomicInteger STORES = new AtomicInteger();
-    private static Connection nc;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
 
     private static NatsEventStoreConfig newConfig() {
         return NatsEventStoreConfig.builder()
@@ -56,10 +42,10 @@ class CommandIndexTest {
     }
 
     private static CommandRuntime runtime(NatsEventStoreConfig config, boolean snapshots) {
-        CommandRuntime.Builder builder = CommandRuntime.builder(NatsEventStore.create(nc, config))
-                .commandIndex(NatsCommandIndex.create(nc, config));
+        CommandRuntime.Builder builder = CommandRuntime.builder(NatsEventStore.create(NATS.connection(), config))
+                .commandIndex(NatsCommandIndex.create(NATS.connection(), config));
         if (snapshots) {
-            builder.snapshots(NatsSnapshotStore.create(nc, config));
+            builder.snapshots(NatsSnapshotStore.create(NATS.connection(), config));
         }
         return builder.build();
     }
@@ -157,8 +143,8 @@ class CommandIndexTest {
     @Test
     void aCommandStoredWithoutItsRecordIsRecognisedOnceTheIndexIsRepairedFromTheStream() throws Exception {
         NatsEventStoreConfig config = newConfig();
-        NatsEventStore store = NatsEventStore.create(nc, config);
-        NatsCommandIndex index = NatsCommandIndex.create(nc, config);
+        NatsEventStore store = NatsEventStore.create(NATS.connection(), config);
+        NatsCommandIndex index = NatsCommandIndex.create(NATS.connection(), config);
         Instant crashedAround = Instant.now().minusSeconds(5);
         CommandContext context = CommandContext.create();
         EntityRef c1 = EntityRef.of("counter", "c1");

@@ -16,7 +16,6 @@ import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsServerExtension;
-import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,8 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,20 +39,9 @@ class RuntimeOnNatsTest {
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
     private static final AtomicInteger STORES = new AtomicInteger();
-    private static Connection nc;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
 
     private static NatsEventStore newStore() {
-        return NatsEventStore.create(nc, NatsEventStoreConfig.of("runtime" + STORES.incrementAndGet()));
+        return NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("runtime" + STORES.incrementAndGet()));
     }
 
     /**
@@ -166,7 +152,7 @@ class RuntimeOnNatsTest {
             sequences.addAll(r.sequences());
         }
         assertThat(sequences).hasSize(10_000);
-        NatsSnapshotStore snapshots = NatsSnapshotStore.create(nc, store.config());
+        NatsSnapshotStore snapshots = NatsSnapshotStore.create(NATS.connection(), store.config());
         long snapshotVersion = sequences.get(9_990 - 1);
         snapshots.save(
                 big,
@@ -219,7 +205,7 @@ class RuntimeOnNatsTest {
     @Test
     void snapshotsAreWrittenAsynchronouslyAfterAppendsOnNats() {
         NatsEventStore store = newStore();
-        NatsSnapshotStore snapshots = NatsSnapshotStore.create(nc, store.config());
+        NatsSnapshotStore snapshots = NatsSnapshotStore.create(NATS.connection(), store.config());
         try (CommandRuntime runtime = CommandRuntime.builder(store)
                 .snapshots(snapshots)
                 .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))

@@ -10,11 +10,8 @@ import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsServerExtension;
-import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,17 +25,6 @@ class StreamIdentityTest {
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
     private static final AtomicInteger STORES = new AtomicInteger();
-    private static Connection nc;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
 
     private static EntityHandle<Counter.Command, Counter, Event> counters(CommandRuntime runtime) {
         return runtime.register(Registration.of("counter", Counter.DECIDER, Counter.EVENTS)
@@ -48,8 +34,8 @@ class StreamIdentityTest {
 
     /** Deletes the stream, creates it again and stores four {@code Add(1)} on counter c1: value 4, version 4. */
     private static void recreateWithOtherEvents(NatsEventStoreConfig config) throws Exception {
-        nc.jetStreamManagement().deleteStream(config.storeName().value());
-        try (CommandRuntime other = CommandRuntime.builder(NatsEventStore.create(nc, config))
+        NATS.connection().jetStreamManagement().deleteStream(config.storeName().value());
+        try (CommandRuntime other = CommandRuntime.builder(NatsEventStore.create(NATS.connection(), config))
                 .withoutCache()
                 .build()) {
             EntityHandle<Counter.Command, Counter, Event> counters = counters(other);
@@ -62,8 +48,8 @@ class StreamIdentityTest {
     @Test
     void aSnapshotOfTheDeletedStreamIsDiscardedAndTheStateRebuiltFromTheNewStreamsEvents() throws Exception {
         NatsEventStoreConfig config = NatsEventStoreConfig.of("identity" + STORES.incrementAndGet());
-        try (CommandRuntime before = CommandRuntime.builder(NatsEventStore.create(nc, config))
-                .snapshots(NatsSnapshotStore.create(nc, config))
+        try (CommandRuntime before = CommandRuntime.builder(NatsEventStore.create(NATS.connection(), config))
+                .snapshots(NatsSnapshotStore.create(NATS.connection(), config))
                 .build()) {
             EntityHandle<Counter.Command, Counter, Event> counters = counters(before);
             for (int i = 0; i < 3; i++) {
@@ -72,8 +58,8 @@ class StreamIdentityTest {
         }
         recreateWithOtherEvents(config);
 
-        try (CommandRuntime after = CommandRuntime.builder(NatsEventStore.create(nc, config))
-                .snapshots(NatsSnapshotStore.create(nc, config))
+        try (CommandRuntime after = CommandRuntime.builder(NatsEventStore.create(NATS.connection(), config))
+                .snapshots(NatsSnapshotStore.create(NATS.connection(), config))
                 .withoutCache()
                 .build()) {
             assertThat(counters(after).load("c1").state().value()).isEqualTo(4);
@@ -83,7 +69,7 @@ class StreamIdentityTest {
     @Test
     void aCachedStateOfTheDeletedStreamIsDroppedOnceTheRecreationIsNoticed() throws Exception {
         NatsEventStoreConfig config = NatsEventStoreConfig.of("identity" + STORES.incrementAndGet());
-        NatsEventStore store = NatsEventStore.create(nc, config);
+        NatsEventStore store = NatsEventStore.create(NATS.connection(), config);
         try (CommandRuntime runtime = CommandRuntime.builder(store).build()) {
             EntityHandle<Counter.Command, Counter, Event> counters = counters(runtime);
             for (int i = 0; i < 3; i++) {
@@ -103,15 +89,15 @@ class StreamIdentityTest {
     void aCommandIdRecordedOnTheDeletedStreamIsDecidedAgainOnTheNewOne() throws Exception {
         NatsEventStoreConfig config = NatsEventStoreConfig.of("identity" + STORES.incrementAndGet());
         CommandContext context = CommandContext.create();
-        try (CommandRuntime before = CommandRuntime.builder(NatsEventStore.create(nc, config))
-                .commandIndex(NatsCommandIndex.create(nc, config))
+        try (CommandRuntime before = CommandRuntime.builder(NatsEventStore.create(NATS.connection(), config))
+                .commandIndex(NatsCommandIndex.create(NATS.connection(), config))
                 .build()) {
             counters(before).handle("c1", new Add(5), context);
         }
         recreateWithOtherEvents(config);
 
-        try (CommandRuntime after = CommandRuntime.builder(NatsEventStore.create(nc, config))
-                .commandIndex(NatsCommandIndex.create(nc, config))
+        try (CommandRuntime after = CommandRuntime.builder(NatsEventStore.create(NATS.connection(), config))
+                .commandIndex(NatsCommandIndex.create(NATS.connection(), config))
                 .build()) {
             Outcome<Counter, Event> again = counters(after).handle("c1", new Add(5), context);
 

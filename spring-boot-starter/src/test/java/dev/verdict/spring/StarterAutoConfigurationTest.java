@@ -28,8 +28,6 @@ import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -40,18 +38,6 @@ import org.springframework.core.ResolvableType;
 class StarterAutoConfigurationTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
-
-    private static Connection nc;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
 
     private static ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
@@ -73,7 +59,8 @@ class StarterAutoConfigurationTest {
                     NatsEventStoreConfig config = context.getBean(NatsEventStoreConfig.class);
                     assertThat(config.storeName().value()).isEqualTo("props");
                     assertThat(config.duplicateWindow()).isEqualTo(Duration.ofMinutes(5));
-                    assertThat(nc.jetStreamManagement()
+                    assertThat(NATS.connection()
+                                    .jetStreamManagement()
                                     .getStreamInfo("props")
                                     .getConfiguration()
                                     .getDuplicateWindow())
@@ -97,7 +84,8 @@ class StarterAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).getBean(CommandIndex.class).isInstanceOf(NatsCommandIndex.class);
                     assertThat(context).doesNotHaveBean(SnapshotStore.class);
-                    assertThat(nc.keyValueManagement()
+                    assertThat(NATS.connection()
+                                    .keyValueManagement()
                                     .getStatus("indexed-commands")
                                     .getTtl())
                             .isEqualTo(Duration.ofDays(1));
@@ -209,7 +197,8 @@ class StarterAutoConfigurationTest {
 
     @Test
     void aStreamConfiguredOtherwiseFailsTheStartWithTheReason() throws Exception {
-        nc.jetStreamManagement()
+        NATS.connection()
+                .jetStreamManagement()
                 .addStream(StreamConfiguration.builder()
                         .name("wrong")
                         .subjects("wrong.>", "elsewhere.>")

@@ -20,12 +20,9 @@ import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.testing.nats.NatsServerExtension;
-import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -43,18 +40,6 @@ import org.springframework.context.annotation.Configuration;
 class StarterHealthTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
-
-    private static Connection nc;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
 
     private static ApplicationContextRunner runner(String store) {
         return new ApplicationContextRunner()
@@ -120,7 +105,7 @@ class StarterHealthTest {
             HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
             assertThat(health(endpoint, "verdict", "nats").getStatus()).isEqualTo(Status.UP);
 
-            JetStreamManagement jsm = nc.jetStreamManagement();
+            JetStreamManagement jsm = NATS.connection().jetStreamManagement();
             StreamConfiguration current = jsm.getStreamInfo("edited").getConfiguration();
             jsm.updateStream(StreamConfiguration.builder(current)
                     .subjects("edited.>", "elsewhere.>")
@@ -138,7 +123,7 @@ class StarterHealthTest {
     @Test
     void aStreamEditedToRefuseAtomicBatchesMakesNatsDown() {
         runner("atomic").run(context -> {
-            JetStreamManagement jsm = nc.jetStreamManagement();
+            JetStreamManagement jsm = NATS.connection().jetStreamManagement();
             StreamConfiguration current = jsm.getStreamInfo("atomic").getConfiguration();
             jsm.updateStream(StreamConfiguration.builder(current)
                     .allowAtomicPublish(false)
@@ -153,7 +138,7 @@ class StarterHealthTest {
     @Test
     void aDeletedStreamMakesNatsDown() {
         runner("deleted").run(context -> {
-            nc.jetStreamManagement().deleteStream("deleted");
+            NATS.connection().jetStreamManagement().deleteStream("deleted");
             IndicatedHealthDescriptor nats = health(context.getBean(HealthEndpoint.class), "verdict", "nats");
             assertThat(nats.getStatus()).isEqualTo(Status.DOWN);
             assertThat(nats.getDetails()).containsEntry("reason", "stream 'deleted' does not exist");

@@ -31,8 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,7 +40,6 @@ class NatsEventStoreTest {
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
     private static final AtomicInteger STORES = new AtomicInteger();
-    private static Connection nc;
 
     private NatsEventStore store;
     private final EntityRef rx = EntityRef.of("prescription", "rx-42");
@@ -55,19 +52,9 @@ class NatsEventStoreTest {
 
     private static final JsonEventCodec<RxEvent> CODEC = JsonEventCodec.of(RxEvent.class);
 
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
-
     @BeforeEach
     void newStore() {
-        store = NatsEventStore.create(nc, NatsEventStoreConfig.of("store" + STORES.incrementAndGet()));
+        store = NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("store" + STORES.incrementAndGet()));
     }
 
     private static EncodedEvent dispensed(int quantity) {
@@ -75,7 +62,8 @@ class NatsEventStoreTest {
     }
 
     private long messagesInStream() throws Exception {
-        return nc.jetStreamManagement()
+        return NATS.connection()
+                .jetStreamManagement()
                 .getStreamInfo(store.name().value())
                 .getStreamState()
                 .getMsgCount();
@@ -256,7 +244,7 @@ class NatsEventStoreTest {
     @Test
     void resendingAfterAnAppendWhoseAckWasLostInATimeoutStoresEachEventOnce() throws Exception {
         NatsEventStore impatient = NatsEventStore.create(
-                nc,
+                NATS.connection(),
                 NatsEventStoreConfig.builder()
                         .from(store.config())
                         .requestTimeout(Duration.ofNanos(1))
@@ -279,7 +267,7 @@ class NatsEventStoreTest {
 
     @Test
     void anOversizedEventIsRefusedAndNothingIsWritten() throws Exception {
-        byte[] huge = new byte[(int) nc.getMaxPayload()];
+        byte[] huge = new byte[(int) NATS.connection().getMaxPayload()];
         java.util.Arrays.fill(huge, (byte) 'x');
         EncodedEvent tooBig = new EncodedEvent("Blob", 1, huge);
 
@@ -305,7 +293,8 @@ class NatsEventStoreTest {
 
     @Test
     void aMessageWithoutHeadersFailsTheReadNamingStreamSubjectAndSequence() throws Exception {
-        long seq = nc.jetStream()
+        long seq = NATS.connection()
+                .jetStream()
                 .publish(rx.subject(store.name().value()), "{}".getBytes(StandardCharsets.UTF_8))
                 .getSeqno();
 
@@ -321,7 +310,9 @@ class NatsEventStoreTest {
         Headers h = new Headers();
         h.put(NatsEventHeaders.TYPE, "Dispensed");
         h.put(NatsEventHeaders.SCHEMA_VERSION, "1");
-        nc.jetStream().publish(rx.subject(store.name().value()), h, "{}".getBytes(StandardCharsets.UTF_8));
+        NATS.connection()
+                .jetStream()
+                .publish(rx.subject(store.name().value()), h, "{}".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> store.readAll(rx, ReadRange.all()))
                 .isInstanceOf(EventDecodingFailed.class)
@@ -337,7 +328,9 @@ class NatsEventStoreTest {
         h.put(NatsEventHeaders.TIME, "2026-01-01T00:00:00Z");
         h.put(NatsEventHeaders.COMMAND_ID, "someone-else");
         h.put(NatsEventHeaders.CORRELATION_ID, "someone-else");
-        nc.jetStream().publish(rx.subject(store.name().value()), h, payload.getBytes(StandardCharsets.UTF_8));
+        NATS.connection()
+                .jetStream()
+                .publish(rx.subject(store.name().value()), h, payload.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -372,7 +365,7 @@ class NatsEventStoreTest {
         store.readAll(rx, ReadRange.all());
         store.version(rx);
 
-        JetStreamManagement jsm = nc.jetStreamManagement();
+        JetStreamManagement jsm = NATS.connection().jetStreamManagement();
         assertThat(jsm.getConsumerNames(store.name().value())).isEmpty();
     }
 

@@ -19,8 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +28,6 @@ class NatsSnapshotStoreTest {
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
     private static final AtomicInteger STORES = new AtomicInteger();
-    private static Connection nc;
 
     sealed interface CounterEvent permits Added {}
 
@@ -46,21 +43,11 @@ class NatsSnapshotStoreTest {
     private NatsEventStore events;
     private NatsSnapshotStore snapshots;
 
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
-
     @BeforeEach
     void newStores() {
         config = NatsEventStoreConfig.of("snap" + STORES.incrementAndGet());
-        events = NatsEventStore.create(nc, config);
-        snapshots = NatsSnapshotStore.create(nc, config);
+        events = NatsEventStore.create(NATS.connection(), config);
+        snapshots = NatsSnapshotStore.create(NATS.connection(), config);
     }
 
     /** What the runtime does: a usable snapshot plus the events after it, else all events. */
@@ -87,7 +74,7 @@ class NatsSnapshotStoreTest {
     }
 
     private void putRaw(String value) throws Exception {
-        nc.keyValue(config.snapshotBucket()).put(counter.key(), value.getBytes(StandardCharsets.UTF_8));
+        NATS.connection().keyValue(config.snapshotBucket()).put(counter.key(), value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -104,7 +91,11 @@ class NatsSnapshotStoreTest {
         snapshots.save(counter, new Snapshot(7, "fp", STATE.encode(new Total(6))));
 
         String raw = new String(
-                nc.keyValue(config.snapshotBucket()).get("counter.c-1").getValue(), StandardCharsets.UTF_8);
+                NATS.connection()
+                        .keyValue(config.snapshotBucket())
+                        .get("counter.c-1")
+                        .getValue(),
+                StandardCharsets.UTF_8);
         assertThat(raw).isEqualTo("{\"version\":7,\"fingerprint\":\"fp\",\"state\":{\"sum\":6}}");
     }
 
@@ -116,12 +107,12 @@ class NatsSnapshotStoreTest {
     @Test
     void aDeletedOrPurgedSnapshotIsEmpty() throws Exception {
         snapshots.save(counter, new Snapshot(7, "fp", STATE.encode(new Total(6))));
-        nc.keyValue(config.snapshotBucket()).delete(counter.key());
+        NATS.connection().keyValue(config.snapshotBucket()).delete(counter.key());
 
         assertThat(snapshots.load(counter)).isEmpty();
 
         snapshots.save(counter, new Snapshot(8, "fp", STATE.encode(new Total(7))));
-        nc.keyValue(config.snapshotBucket()).purge(counter.key());
+        NATS.connection().keyValue(config.snapshotBucket()).purge(counter.key());
 
         assertThat(snapshots.load(counter)).isEmpty();
         assertThat(snapshots.corruptSnapshots()).isZero();
@@ -130,7 +121,7 @@ class NatsSnapshotStoreTest {
     @Test
     void aLoadRemembersTheRevisionSoTheNextSaveIsOneUpdate() throws Exception {
         putRaw("{\"version\":7,\"fingerprint\":\"fp\",\"state\":{\"sum\":6}}"); // written by someone else
-        NatsSnapshotStore fresh = NatsSnapshotStore.create(nc, config);
+        NatsSnapshotStore fresh = NatsSnapshotStore.create(NATS.connection(), config);
         assertThat(fresh.load(counter)).isPresent();
         putRaw("{\"version\":9,\"fingerprint\":\"fp\",\"state\":{\"sum\":8}}"); // and again, unseen by fresh
 
@@ -140,10 +131,16 @@ class NatsSnapshotStoreTest {
         // the remembered revision was outdated: the update failed, the key was read again, the save went through
         assertThat(fresh.load(counter)).contains(newer);
         assertThat(fresh.failedSaves()).isZero();
-        long revision = nc.keyValue(config.snapshotBucket()).get(counter.key()).getRevision();
+        long revision = NATS.connection()
+                .keyValue(config.snapshotBucket())
+                .get(counter.key())
+                .getRevision();
         Snapshot newest = new Snapshot(11, "fp", STATE.encode(new Total(10)));
         fresh.save(counter, newest);
-        assertThat(nc.keyValue(config.snapshotBucket()).get(counter.key()).getRevision())
+        assertThat(NATS.connection()
+                        .keyValue(config.snapshotBucket())
+                        .get(counter.key())
+                        .getRevision())
                 .isEqualTo(revision + 1);
         assertThat(fresh.load(counter)).contains(newest);
     }
@@ -177,7 +174,11 @@ class NatsSnapshotStoreTest {
         Snapshot loaded = snapshots.load(counter).orElseThrow();
         assertThat(codec.decode(loaded.state())).isEqualTo(state);
         assertThat(new String(
-                        nc.keyValue(config.snapshotBucket()).get("counter.c-1").getValue(), StandardCharsets.UTF_8))
+                        NATS.connection()
+                                .keyValue(config.snapshotBucket())
+                                .get("counter.c-1")
+                                .getValue(),
+                        StandardCharsets.UTF_8))
                 .contains("\"price\":100.10", "\"total\":" + Long.MIN_VALUE);
     }
 

@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServerExtension;
-import io.nats.client.Connection;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,23 +17,12 @@ class StreamProvisioningTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
-    private static Connection nc;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        nc = NATS.server().connect();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        nc.close();
-    }
-
     @Test
     void createsAStreamWithVerdictsSettings() throws Exception {
-        NatsEventStore.create(nc, NatsEventStoreConfig.of("fresh"));
+        NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("fresh"));
 
-        StreamConfiguration c = nc.jetStreamManagement().getStreamInfo("fresh").getConfiguration();
+        StreamConfiguration c =
+                NATS.connection().jetStreamManagement().getStreamInfo("fresh").getConfiguration();
         assertThat(c.getSubjects()).containsExactly("fresh.>");
         assertThat(c.getStorageType()).isEqualTo(StorageType.File);
         assertThat(c.getAllowAtomicPublish()).isTrue();
@@ -50,28 +36,32 @@ class StreamProvisioningTest {
 
     @Test
     void provisioningTwiceIsHarmless() throws Exception {
-        NatsEventStore.create(nc, NatsEventStoreConfig.of("twice"));
-        StreamInfo before = nc.jetStreamManagement().getStreamInfo("twice");
+        NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("twice"));
+        StreamInfo before = NATS.connection().jetStreamManagement().getStreamInfo("twice");
 
-        NatsEventStore.create(nc, NatsEventStoreConfig.of("twice"));
+        NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("twice"));
 
-        assertThat(nc.jetStreamManagement().getStreamInfo("twice").getCreateTime())
+        assertThat(NATS.connection()
+                        .jetStreamManagement()
+                        .getStreamInfo("twice")
+                        .getCreateTime())
                 .isEqualTo(before.getCreateTime());
     }
 
     @Test
     void aStreamWithAConflictingConfigurationIsReportedNotChanged() throws Exception {
-        NatsEventStore.create(nc, NatsEventStoreConfig.of("conflict"));
+        NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("conflict"));
         NatsEventStoreConfig other = NatsEventStoreConfig.builder()
                 .storeName(StoreName.of("conflict"))
                 .duplicateWindow(Duration.ofMinutes(10))
                 .build();
 
-        assertThatThrownBy(() -> NatsEventStore.create(nc, other))
+        assertThatThrownBy(() -> NatsEventStore.create(NATS.connection(), other))
                 .isInstanceOf(StoreMisconfigured.class)
                 .hasMessageContaining("duplicate_window is PT2M but must be PT10M")
                 .hasMessageContaining("never changes an existing stream");
-        assertThat(nc.jetStreamManagement()
+        assertThat(NATS.connection()
+                        .jetStreamManagement()
                         .getStreamInfo("conflict")
                         .getConfiguration()
                         .getDuplicateWindow())
@@ -80,14 +70,15 @@ class StreamProvisioningTest {
 
     @Test
     void aForeignStreamWithoutAtomicPublishIsReported() throws Exception {
-        nc.jetStreamManagement()
+        NATS.connection()
+                .jetStreamManagement()
                 .addStream(StreamConfiguration.builder()
                         .name("legacy")
                         .subjects("legacy.>")
                         .storageType(StorageType.File)
                         .build());
 
-        assertThatThrownBy(() -> NatsEventStore.create(nc, NatsEventStoreConfig.of("legacy")))
+        assertThatThrownBy(() -> NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("legacy")))
                 .isInstanceOf(StoreMisconfigured.class)
                 .hasMessageContaining("allow_atomic is false but must be true")
                 .hasMessageContaining("allow_direct is false but must be true");
@@ -100,7 +91,7 @@ class StreamProvisioningTest {
                 .provision(false)
                 .build();
 
-        assertThatThrownBy(() -> NatsEventStore.create(nc, config))
+        assertThatThrownBy(() -> NatsEventStore.create(NATS.connection(), config))
                 .isInstanceOf(StoreMisconfigured.class)
                 .hasMessageContaining("does not exist");
     }

@@ -1,5 +1,7 @@
 package dev.verdict.testing.nats;
 
+import io.nats.client.Connection;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -28,6 +30,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *             // ...
  *         }
  *     }
+ *
+ *     @Test
+ *     void reads() {
+ *         NatsEventStore store = NatsEventStore.create(NATS.connection(), NatsEventStoreConfig.of("reads"));
+ *         // ...
+ *     }
  * }
  * }</pre>
  *
@@ -37,6 +45,7 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
     private final List<String> extraConfig;
     private AutoCloseable running;
     private NatsServer server;
+    private Connection connection;
 
     /** A single-node server with JetStream; the form {@code @ExtendWith} uses. */
     public NatsServerExtension() {
@@ -69,6 +78,27 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
         return server;
     }
 
+    /**
+     * A connection to the server that the test class shares: opened on first use, closed after the class's last test
+     * (and its {@code @AfterAll} methods), before the server stops. Do not close it; a test that needs other options,
+     * or to lose its connection, opens its own with {@link NatsServer#connect()}.
+     *
+     * @throws NatsServerUnavailable when the connection cannot be opened
+     */
+    public synchronized Connection connection() {
+        if (connection == null) {
+            try {
+                connection = server().connect();
+            } catch (IOException e) {
+                throw new NatsServerUnavailable("cannot connect to " + server().url() + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NatsServerUnavailable("interrupted while connecting to " + server().url(), e);
+            }
+        }
+        return connection;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         if (server != null) {
@@ -92,6 +122,14 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        Connection shared;
+        synchronized (this) {
+            shared = connection;
+            connection = null;
+        }
+        if (shared != null) {
+            shared.close();
+        }
         AutoCloseable toClose = running;
         running = null;
         server = null;
