@@ -32,11 +32,12 @@ import net.jqwik.api.Arbitrary;
  *
  * <pre>{@code
  * class AccountLaws {
+ *     static final AccountCodec CODEC = new AccountCodec();
  *     static final DeciderLaws<AccountCommand, Account, AccountEvent> LAWS = DeciderLaws.of(
  *                     BankAccount.DECIDER, DeciderLaws.arbitraryFor(AccountCommand.class))
  *             .invariant("balance is never negative", account -> account.balance() >= 0)
  *             .idempotent(command -> command instanceof Open || command instanceof Close)
- *             .snapshotCodec(new AccountCodec());
+ *             .snapshotCodec(CODEC::encode, CODEC::decode);
  *
  *     @Provide
  *     Arbitrary<List<AccountCommand>> histories() {
