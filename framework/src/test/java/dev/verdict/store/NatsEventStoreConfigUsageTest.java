@@ -44,4 +44,62 @@ class NatsEventStoreConfigUsageTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replicas must be 1..5");
     }
+
+    @Test
+    void derivesBucketNamesAndTheirReplicasFromTheStore() {
+        NatsEventStoreConfig c = NatsEventStoreConfig.builder()
+                .storeName(StoreName.of("pharmacy"))
+                .replicas(3)
+                .commandReplicas(1)
+                .build();
+
+        assertThat(c.commandBucket()).isEqualTo("pharmacy-commands");
+        assertThat(c.snapshotReplicas()).isEqualTo(3);
+        assertThat(c.commandReplicas()).isEqualTo(1);
+        assertThat(c.commandRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.snapshotMaxValueSize()).isEqualTo(-1);
+        assertThat(c.provision()).isTrue();
+    }
+
+    @Test
+    void fromCopiesEverySettingAndTheCopyIsEqual() {
+        NatsEventStoreConfig original = NatsEventStoreConfig.builder()
+                .storeName(StoreName.of("pharmacy"))
+                .replicas(3)
+                .snapshotBucket("snaps")
+                .denyPurge(false)
+                .build();
+
+        NatsEventStoreConfig copy =
+                NatsEventStoreConfig.builder().from(original).build();
+        NatsEventStoreConfig changed = NatsEventStoreConfig.builder()
+                .from(original)
+                .requestTimeout(Duration.ofSeconds(1))
+                .build();
+
+        assertThat(copy).isEqualTo(original).hasSameHashCodeAs(original);
+        assertThat(copy.toString()).contains("snapshotBucket=snaps", "denyPurge=false");
+        assertThat(changed).isNotEqualTo(original);
+        assertThat(changed.snapshotBucket()).isEqualTo("snaps");
+    }
+
+    @Test
+    void refusesAMissingStoreNameAndBadBucketNames() {
+        assertThatThrownBy(() -> NatsEventStoreConfig.builder().replicas(3).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("storeName");
+        assertThatThrownBy(() -> NatsEventStoreConfig.builder()
+                        .storeName(StoreName.of("pharmacy"))
+                        .commandBucket("a.b")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("commandBucket 'a.b'");
+        assertThatThrownBy(() -> NatsEventStoreConfig.builder()
+                        .storeName(StoreName.of("pharmacy"))
+                        .requestTimeout(Duration.ZERO)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("requestTimeout must be positive");
+    }
 }

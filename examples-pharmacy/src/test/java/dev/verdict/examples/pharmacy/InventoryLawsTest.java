@@ -24,6 +24,7 @@ import net.jqwik.api.Tuple;
 class InventoryLawsTest {
     private static final Instant T = Instant.parse("2026-01-05T09:00:00Z");
     private static final String DRUG = "amoxicillin";
+    private static final JsonStateCodec<Inventory> CODEC = JsonStateCodec.of(Inventory.class);
     private final InventoryDecider decider = new InventoryDecider();
 
     @Property(tries = 300)
@@ -92,7 +93,7 @@ class InventoryLawsTest {
     @Property(tries = 50)
     void aSnapshotContinuesExactlyLikeTheOriginal(@ForAll("histories") List<InventoryCommand> commands) {
         DeciderLaws.of(decider, Arbitraries.just(new ReceiveStock(DRUG, 1, T)))
-                .snapshotCodec(JsonStateCodec.of(Inventory.class))
+                .snapshotCodec(CODEC::encode, CODEC::decode)
                 .checkSnapshotEquivalence(commands);
     }
 

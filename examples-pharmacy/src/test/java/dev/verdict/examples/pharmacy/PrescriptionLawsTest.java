@@ -29,6 +29,8 @@ import net.jqwik.api.Tuple;
 class PrescriptionLawsTest {
     private static final Instant T = Instant.parse("2026-01-05T09:00:00Z");
 
+    private static final JsonStateCodec<Prescription> CODEC = JsonStateCodec.of(Prescription.class);
+
     static final DeciderLaws<PrescriptionCommand, Prescription, PrescriptionEvent> LAWS = DeciderLaws.of(
                     new PrescriptionDecider(), commands())
             .invariant(
@@ -37,7 +39,7 @@ class PrescriptionLawsTest {
             .invariant(
                     "refills used <= refills allowed",
                     rx -> rx.refillsUsed() >= 0 && rx.refillsUsed() <= rx.refillsAllowed())
-            .snapshotCodec(JsonStateCodec.of(Prescription.class));
+            .snapshotCodec(CODEC::encode, CODEC::decode);
 
     @Property(tries = 300)
     void invariantsHoldInEveryReachableState(@ForAll("histories") List<PrescriptionCommand> commands) {

@@ -5,7 +5,10 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
-/** The fallback when no nats-server binary is installed but a Docker engine is reachable. */
+/**
+ * The fallback when no nats-server binary is installed but a Docker engine is reachable. Only loaded when
+ * Testcontainers is on the class path ({@link ContainerFallback}).
+ */
 final class ContainerNatsServer implements NatsServer, AutoCloseable {
     static final String IMAGE = "nats:2.12";
     private final GenericContainer<?> container;
@@ -44,12 +47,13 @@ final class ContainerNatsServer implements NatsServer, AutoCloseable {
 
     /**
      * Not supported for containers: restarting would change the mapped port. Tests that stop and restart a
-     * server need a local binary (scripts/install-nats-server).
+     * server need a local binary ({@code NATS_SERVER_BIN} or {@code PATH}).
      */
     @Override
     public void stop() {
-        throw new UnsupportedOperationException("stopping a containerised nats-server is not supported; install a"
-                + " local binary with scripts/install-nats-server for restart tests");
+        throw new UnsupportedOperationException("stopping a containerised nats-server is not supported; restart"
+                + " tests need a local nats-server binary (on PATH or NATS_SERVER_BIN). "
+                + NatsServerBinary.INSTALL_HINT);
     }
 
     @Override

@@ -58,8 +58,7 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
      */
     public static LocalNatsServer launch(String... extraConfig) {
         NatsServerBinary.Located binary = NatsServerBinary.locate()
-                .orElseThrow(() -> new NatsServerUnavailable("No nats-server 2.12+ found (looked at $"
-                        + NatsServerBinary.ENV + ", .tools/nats-server," + " PATH). " + NatsServerBinary.INSTALL_HINT));
+                .orElseThrow(() -> new NatsServerUnavailable(NatsServerBinary.notFound("a local server")));
         return startSingle(binary, List.of(extraConfig));
     }
 

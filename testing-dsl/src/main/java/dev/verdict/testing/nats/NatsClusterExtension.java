@@ -62,8 +62,7 @@ public final class NatsClusterExtension implements BeforeAllCallback, AfterAllCa
             return;
         }
         NatsServerBinary.Located binary = NatsServerBinary.locate()
-                .orElseThrow(() -> new NatsServerUnavailable("No nats-server 2.12+ found for a cluster (looked at $"
-                        + NatsServerBinary.ENV + ", .tools/nats-server, PATH). " + NatsServerBinary.INSTALL_HINT));
+                .orElseThrow(() -> new NatsServerUnavailable(NatsServerBinary.notFound("a cluster")));
         NatsServerUnavailable last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             RunningCluster running = prepare(binary);

@@ -12,15 +12,32 @@ import java.util.concurrent.TimeUnit;
  * Finds the nats-server binary for tests.
  *
  * <p>Lookup order: the environment variable {@code NATS_SERVER_BIN}; {@code .tools/nats-server} in the working
- * directory or any parent (where {@code scripts/install-nats-server} puts it); {@code nats-server} on {@code PATH}.
+ * directory or any parent (where this repository's {@code scripts/install-nats-server} puts it); {@code nats-server} on
+ * {@code PATH}.
  * A binary older than 2.12 is refused with a message, never used.
  */
 final class NatsServerBinary {
     static final String ENV = "NATS_SERVER_BIN";
-    static final String INSTALL_HINT = "Install one with scripts/install-nats-server (Debian/Ubuntu), `brew install"
-            + " nats-server` (macOS) or a release binary on PATH, or set NATS_SERVER_BIN=/path/to/nats-server.";
+    static final String INSTALL_HINT = "To give your tests a server: download nats-server 2.12+ (a single binary)"
+            + " from https://github.com/nats-io/nats-server/releases or install it with your package manager (e.g."
+            + " `brew install nats-server`), then put it on PATH or set NATS_SERVER_BIN=/path/to/nats-server.";
+    static final String DOCKER_HINT = "Or, with Docker running, add org.testcontainers:testcontainers to your test"
+            + " dependencies: the test kit then runs the " + ContainerNatsServer.IMAGE + " image.";
+    private static final String LOOKED_AT =
+            "looked at $" + ENV + ", .tools/nats-server in the working directory and its parents, and PATH";
 
     private NatsServerBinary() {}
+
+    /** The message when no binary is found for {@code what} (e.g. "a cluster"): where the kit looked, what to do. */
+    static String notFound(String what) {
+        return "No nats-server 2.12+ found for " + what + " (" + LOOKED_AT + "). " + INSTALL_HINT;
+    }
+
+    /** The same for a single server, for which a Docker container is the last resort: why it was not used. */
+    static String notFound(String what, String whyNoContainer) {
+        return "No nats-server 2.12+ found for " + what + " (" + LOOKED_AT + "), and " + whyNoContainer + ". "
+                + INSTALL_HINT + " " + DOCKER_HINT;
+    }
 
     /** The binary to use, or empty when none is installed. Throws when the only one found is too old. */
     static Optional<Located> locate() {

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>The server is started once before the first test of the class and stopped (its temporary store directory
  * deleted) after the last. The binary is found via {@code NATS_SERVER_BIN}, then {@code .tools/nats-server} in the
  * working directory or a parent, then {@code PATH}; without a binary, a Docker engine runs the {@code nats:2.12}
- * image through Testcontainers; without either the test fails with one sentence naming how to install a server.
+ * image through Testcontainers when the test class path has it (an optional dependency: add
+ * {@code org.testcontainers:testcontainers} to use it); without either the test fails with a message naming what
+ * to do (get a binary, set {@code NATS_SERVER_BIN}, or use Docker).
  * Servers older than 2.12 are refused.
  *
  * <pre>{@code
@@ -109,14 +111,14 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
             LocalNatsServer local = LocalNatsServer.startSingle(binary.get(), extraConfig);
             running = local;
             server = local;
-        } else if (ContainerNatsServer.dockerAvailable()) {
+        } else {
+            Optional<String> whyNoContainer = ContainerFallback.whyNot();
+            if (whyNoContainer.isPresent()) {
+                throw new NatsServerUnavailable(NatsServerBinary.notFound("this test", whyNoContainer.get()));
+            }
             ContainerNatsServer container = ContainerNatsServer.startNew();
             running = container;
             server = container;
-        } else {
-            throw new NatsServerUnavailable("No nats-server 2.12+ found (looked at $" + NatsServerBinary.ENV
-                    + ", .tools/nats-server, PATH) and no Docker engine to run " + ContainerNatsServer.IMAGE + ". "
-                    + NatsServerBinary.INSTALL_HINT);
         }
     }
 

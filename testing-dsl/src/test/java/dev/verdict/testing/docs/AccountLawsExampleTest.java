@@ -20,12 +20,13 @@ import net.jqwik.api.Provide;
 
 /** The law properties of docs/testing.md, verbatim. */
 class AccountLawsExampleTest {
+    static final AccountCodec CODEC = new AccountCodec();
     static final DeciderLaws<AccountCommand, Account, AccountEvent> LAWS = DeciderLaws.of(
                     BankAccount.DECIDER, commands())
             .invariant("balance is never negative", account -> account.balance() >= 0)
             .invariant("balance stays within the limit", account -> account.balance() <= BankAccount.MAX_BALANCE)
             .idempotent(command -> command instanceof Open || command instanceof Close)
-            .snapshotCodec(new AccountCodec());
+            .snapshotCodec(CODEC::encode, CODEC::decode);
 
     static Arbitrary<AccountCommand> commands() {
         return Arbitraries.oneOf(

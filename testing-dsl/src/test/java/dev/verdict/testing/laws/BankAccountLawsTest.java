@@ -15,6 +15,8 @@ import net.jqwik.api.Provide;
 
 /** The bank account obeys every decider law (the way users write law properties, see docs/testing.md). */
 class BankAccountLawsTest {
+    private static final AccountCodec CODEC = new AccountCodec();
+
     static final DeciderLaws<AccountCommand, Account, AccountEvent> LAWS = DeciderLaws.of(
                     BankAccount.DECIDER, AccountCommands.any())
             .invariant("balance is never negative", account -> account.balance() >= 0)
@@ -23,7 +25,7 @@ class BankAccountLawsTest {
                     account -> account.status() != Account.Status.NEW
                             || account.owner().isEmpty())
             .idempotent(command -> command instanceof Open || command instanceof Close)
-            .snapshotCodec(new AccountCodec());
+            .snapshotCodec(CODEC::encode, CODEC::decode);
 
     @Provide
     Arbitrary<List<AccountCommand>> histories() {

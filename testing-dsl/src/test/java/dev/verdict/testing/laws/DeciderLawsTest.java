@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
 class DeciderLawsTest {
     private static DeciderLaws<AccountCommand, Account, AccountEvent> laws(
             Decider<AccountCommand, Account, AccountEvent> decider) {
+        AccountCodec codec = new AccountCodec();
         return DeciderLaws.of(decider, AccountCommands.any())
                 .invariant("balance is never negative", account -> account.balance() >= 0)
                 .idempotent(command -> command instanceof Open || command instanceof Close)
-                .snapshotCodec(new AccountCodec());
+                .snapshotCodec(codec::encode, codec::decode);
     }
 
     private static final List<AccountCommand> SEQUENCE = List.of(
@@ -98,8 +99,9 @@ class DeciderLawsTest {
 
     @Test
     void aCodecThatLosesAFieldViolatesSnapshotEquivalence() {
+        ForgetfulAccountCodec forgetful = new ForgetfulAccountCodec();
         assertThatThrownBy(() -> laws(BankAccount.DECIDER)
-                        .snapshotCodec(new ForgetfulAccountCodec())
+                        .snapshotCodec(forgetful::encode, forgetful::decode)
                         .checkSnapshotEquivalence(List.of(new Open("alice"))))
                 .isInstanceOfSatisfying(
                         LawViolation.class, v -> assertThat(v.law()).isEqualTo("snapshot equivalence"))

@@ -11,11 +11,12 @@ import dev.verdict.testing.bank.BankAccount;
 
 /** All laws by inheritance: the shortest way to check a decider. */
 class InheritedAccountLawsTest extends DeciderLawProperties<AccountCommand, Account, AccountEvent> {
+    private static final AccountCodec CODEC = new AccountCodec();
     private static final DeciderLaws<AccountCommand, Account, AccountEvent> LAWS = DeciderLaws.of(
                     BankAccount.DECIDER, AccountCommands.any())
             .invariant("balance is never negative", account -> account.balance() >= 0)
             .idempotent(command -> command instanceof Open || command instanceof Close)
-            .snapshotCodec(new AccountCodec());
+            .snapshotCodec(CODEC::encode, CODEC::decode);
 
     @Override
     protected DeciderLaws<AccountCommand, Account, AccountEvent> laws() {

@@ -23,6 +23,7 @@ class DocSamplesTest {
     void everyJavaSampleIsCompiledCode(String document) throws IOException {
         Path root = DocSamples.repositoryRoot("docs/concepts.md");
         String sources = DocSamples.javaSourcesWithoutWhitespace(
+                root.resolve("framework/decider/src/main/java"),
                 root.resolve("framework/src/main/java"),
                 root.resolve("examples-pharmacy/src/main/java"),
                 root.resolve("examples-pharmacy/src/test/java"));
