@@ -19,14 +19,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GuideSamplesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"docs/getting-started.md"})
+    @ValueSource(strings = {"README.md", "docs/getting-started.md", "docs/spring-boot.md"})
     void everyJavaSampleIsAFileOfTheGuidesProject(String document) throws IOException {
         Path root = DocSamples.repositoryRoot("docs/getting-started.md");
         String markdown = Files.readString(root.resolve(document));
         Map<String, String> files = DocSamples.labelledFiles(markdown);
         List<String> samples = DocSamples.javaSamples(markdown);
 
-        assertThat(files).as("files of " + document).containsKey("pom.xml");
+        assertThat(files).as("files of " + document).isNotEmpty();
         for (String sample : samples) {
             if (sample.startsWith("// abridged") || sample.startsWith("// Java 21+")) {
                 continue;
