@@ -97,7 +97,12 @@ final class GuideProject {
 
     /** As {@link #maven(Duration, String...)}, with these environment variables added. */
     String maven(Map<String, String> environment, Duration timeout, String... arguments) throws Exception {
-        Path mvn = Path.of(System.getProperty("maven.home"), "bin", "mvn");
+        String mavenHome = System.getProperty("maven.home");
+        if (mavenHome == null) {
+            throw new IllegalStateException("maven.home is not set: run the guides check through Maven (surefire passes"
+                    + " the running Maven's home), e.g. mvn verify -pl docs/guides-check -am");
+        }
+        Path mvn = Path.of(mavenHome, "bin", "mvn");
         List<String> command = new ArrayList<>(List.of(
                 mvn.toString(),
                 "-B",
