@@ -299,12 +299,10 @@ async function refreshStock() {
     const stock = await api("GET", "/inventory/" + encodeURIComponent(drug));
     if (view.drug !== drug) return;
     $("#stock-onhand").textContent = String(stock.onHand);
-    $("#stock-reserved").textContent = String(stock.reserved);
   } catch (failure) {
     if (view.drug !== drug) return;
     if (failure.status === 404) {
-      $("#stock-onhand").textContent = "0";
-      $("#stock-reserved").textContent = "0 (no stock received yet)";
+      $("#stock-onhand").textContent = "0 (no stock received yet)";
     } else {
       showRefusal($("#stock [data-refusal]"), failure);
     }
@@ -417,7 +415,6 @@ document.addEventListener("DOMContentLoaded", () => {
       () => api("POST", path, { quantity: value(form, "quantity") }));
     if (stock) {
       $("#stock-onhand").textContent = String(stock.onHand);
-      $("#stock-reserved").textContent = String(stock.reserved);
     }
   });
 

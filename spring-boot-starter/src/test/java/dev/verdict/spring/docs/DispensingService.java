@@ -7,7 +7,7 @@ import dev.verdict.spring.docs.Rx.RxEvent;
 import dev.verdict.store.CommandContext;
 import org.springframework.stereotype.Service;
 
-// docs/spring-boot.md, "Send commands" – keep the two in step
+// as in docs/spring-boot.md, "Send commands" (package com.example.pharmacy there)
 @Service
 public class DispensingService {
     private final EntityHandle<RxCommand, Rx, RxEvent> prescriptions;

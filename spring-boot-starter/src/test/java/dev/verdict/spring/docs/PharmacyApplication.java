@@ -3,7 +3,7 @@ package dev.verdict.spring.docs;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-// docs/spring-boot.md, "The application" – keep the two in step
+// as in docs/spring-boot.md, "The application" (package com.example.pharmacy there)
 @SpringBootApplication
 public class PharmacyApplication {
     public static void main(String[] args) {

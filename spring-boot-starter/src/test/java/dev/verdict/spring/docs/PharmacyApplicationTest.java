@@ -11,7 +11,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-// docs/spring-boot.md, "Testing" – keep the two in step
+// as in docs/spring-boot.md, "Testing" (package com.example.pharmacy there)
 // the application closes after the test, while its nats-server still runs
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 @SpringBootTest(classes = PharmacyApplication.class, properties = "verdict.store.name=pharmacy")

@@ -15,7 +15,7 @@ import dev.verdict.store.codec.JsonStateCodec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-// docs/spring-boot.md, "Declare the decider and a projection" – keep the two in step
+// as in docs/spring-boot.md, "Declare the decider and a projection" (package com.example.pharmacy there)
 @Configuration(proxyBeanMethods = false)
 public class PharmacyConfiguration {
 

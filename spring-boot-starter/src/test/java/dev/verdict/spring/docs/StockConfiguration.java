@@ -21,7 +21,7 @@ import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-// docs/spring-boot.md, "A process manager" – keep the two in step
+// as in docs/spring-boot.md, "A process manager" (package com.example.pharmacy there)
 @Configuration(proxyBeanMethods = false)
 public class StockConfiguration {
 

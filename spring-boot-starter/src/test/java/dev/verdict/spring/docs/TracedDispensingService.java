@@ -8,7 +8,7 @@ import dev.verdict.spring.tracing.VerdictTracing;
 import dev.verdict.store.CommandContext;
 import org.springframework.stereotype.Service;
 
-// docs/spring-boot.md, "Traces" – keep the two in step
+// as in docs/spring-boot.md, "Traces" (package com.example.pharmacy there)
 @Service
 public class TracedDispensingService {
     private final EntityHandle<RxCommand, Rx, RxEvent> prescriptions;

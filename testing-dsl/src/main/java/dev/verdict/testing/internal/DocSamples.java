@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -32,6 +36,49 @@ public final class DocSamples {
             }
         }
         return samples;
+    }
+
+    private static final Pattern FILE_LABEL = Pattern.compile("^File: `([^`]+)`$");
+
+    /**
+     * The files a guide gives whole: every fenced block (any language) whose line before – blank lines skipped – is
+     * {@code File: `relative/path`}, by path in document order, each block's text ending with a newline.
+     *
+     * @throws IllegalArgumentException when a label is not followed by a fenced block, a block is not closed, or two
+     *     blocks name the same path
+     */
+    public static Map<String, String> labelledFiles(String markdown) {
+        Map<String, String> files = new LinkedHashMap<>();
+        String[] lines = markdown.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher label = FILE_LABEL.matcher(lines[i].strip());
+            if (!label.matches()) {
+                continue;
+            }
+            String path = label.group(1);
+            int open = i + 1;
+            while (open < lines.length && lines[open].isBlank()) {
+                open++;
+            }
+            if (open == lines.length || !lines[open].strip().startsWith("```")) {
+                throw new IllegalArgumentException(
+                        "the label 'File: `" + path + "`' (line " + (i + 1) + ") is not followed by a fenced block");
+            }
+            StringBuilder text = new StringBuilder();
+            int close = open + 1;
+            while (close < lines.length && !lines[close].strip().equals("```")) {
+                text.append(lines[close]).append('\n');
+                close++;
+            }
+            if (close == lines.length) {
+                throw new IllegalArgumentException("the block of " + path + " (line " + (open + 1) + ") is not closed");
+            }
+            if (files.putIfAbsent(path, text.toString()) != null) {
+                throw new IllegalArgumentException("two blocks are labelled File: `" + path + "`");
+            }
+            i = close;
+        }
+        return files;
     }
 
     /** Every {@code .java} file under the folders, in path order per folder, with all whitespace removed. */

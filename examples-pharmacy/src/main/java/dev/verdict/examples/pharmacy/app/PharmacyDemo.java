@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -34,13 +36,29 @@ public final class PharmacyDemo {
     }
 
     public static void main(String[] args) throws Exception {
+        Path log = logToFile(System.getenv());
+        System.out.println("(the app logs to " + log + ")");
         PharmacySettings settings = PharmacySettings.fromEnvironment(System.getenv());
         try (PharmacyApp app = PharmacyApp.start(settings)) {
             new PharmacyDemo(app.url(), System.out).run();
         } catch (DemoFailed e) {
-            System.err.println("demo failed: " + e.getMessage());
+            System.err.println("demo failed: " + e.getMessage() + " (the app's log: " + log + ")");
             System.exit(1);
         }
+    }
+
+    /**
+     * The demo's output is its story: the app's log lines go to {@code pharmacy-demo.log} in the data folder
+     * ({@code DATA_DIR}, default {@code data}), none to the console. Spring Boot's {@code logging.*} properties, set
+     * as system properties before the app starts; returns the log file.
+     */
+    static Path logToFile(Map<String, String> env) throws IOException {
+        Path log =
+                Path.of(env.getOrDefault("DATA_DIR", "data")).toAbsolutePath().resolve("pharmacy-demo.log");
+        Files.createDirectories(log.getParent());
+        System.setProperty("logging.file.name", log.toString());
+        System.setProperty("logging.threshold.console", "OFF");
+        return log;
     }
 
     /** Thrown when an answer differs from what the walk-through expects. */
