@@ -1,0 +1,207 @@
+package dev.verdict.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.store.Category;
+import dev.verdict.store.StoreName;
+import dev.verdict.testing.nats.NatsServer;
+import dev.verdict.testing.nats.NatsServerExtension;
+import dev.verdict.testing.postgres.PostgresExtension;
+import dev.verdict.testing.postgres.PostgresServer;
+import io.nats.client.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three instances run a JDBC projection on one real PostgreSQL while events keep coming, and the database fails the
+ * ways a deployment's does – each fault injected on the server, never simulated in the code under test: made read-only
+ * (as after a fail-over to a replica) with its sessions terminated, a table locked by another session past the
+ * projection's {@code lock_timeout}, out of connections for the projection's role (53300), and restarted. A storage
+ * outage is never the event's fault: no event is dead-lettered, every runner is running afterwards, and the read model
+ * equals a replay of the events.
+ */
+class JdbcProjectionUnderPostgresFaultsTest {
+    @RegisterExtension
+    static final NatsServerExtension NATS = NatsServerExtension.singleNode();
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = PostgresExtension.throwaway();
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcProjectionUnderPostgresFaultsTest.class);
+    private static final Duration FAULT = Duration.ofSeconds(3);
+    private static final String ROLE = "projection_app";
+
+    @Test
+    void readOnlyLockedOutOfConnectionsAndRestartedUnderLoadNothingIsDeadLetteredAndTheReadModelEqualsAReplay()
+            throws Exception {
+        PostgresServer pg = POSTGRES.server();
+        NatsServer nats = NATS.server();
+        String url = pg.createDatabase("faults");
+        String database = url.substring(url.lastIndexOf('/') + 1);
+        // the projection connects as an ordinary role (a superuser ignores connection limits and read-only mode)
+        pg.superuserSql("postgres", "CREATE ROLE " + ROLE + " LOGIN; ALTER DATABASE " + database + " OWNER TO " + ROLE);
+        DataSource db = dataSource(url, ROLE, "-c lock_timeout=200ms");
+        CounterReadModel.createTables(db);
+
+        String store = "pgfaults";
+        SubjectFilter filter = SubjectFilter.category(StoreName.of(store), Category.of("counter"));
+        List<ProjectionInstance> instances = new ArrayList<>();
+        Load load = null;
+        try (Connection admin = nats.connect()) {
+            EventStreamFixture stream = new EventStreamFixture(admin, store);
+            for (int i = 0; i < 3; i++) {
+                instances.add(new ProjectionInstance("i" + i, nats.connect(), filter, db));
+            }
+            instances.forEach(ProjectionInstance::start);
+            load = new Load(stream);
+            load.start();
+            awaitCaughtUp(instances, load.lastSequence());
+
+            LOG.info("fault 1: the database is read-only (as after a fail-over) and its sessions are terminated");
+            pg.superuserSql(
+                    "postgres",
+                    "SET default_transaction_read_only = off;"
+                            + " ALTER SYSTEM SET default_transaction_read_only = on; SELECT pg_reload_conf();"
+                            + terminateSessions());
+            Thread.sleep(FAULT.toMillis());
+            pg.superuserSql(
+                    "postgres",
+                    "SET default_transaction_read_only = off;"
+                            + " ALTER SYSTEM RESET default_transaction_read_only; SELECT pg_reload_conf();");
+            awaitCaughtUp(instances, load.lastSequence());
+
+            LOG.info("fault 2: a table locked by another session past the projection's lock_timeout");
+            try (java.sql.Connection locker =
+                    dataSource(url, PostgresServer.USER, "").getConnection()) {
+                locker.setAutoCommit(false);
+                try (Statement st = locker.createStatement()) {
+                    st.execute("LOCK TABLE counter_totals IN ACCESS EXCLUSIVE MODE");
+                }
+                Thread.sleep(FAULT.toMillis());
+                locker.rollback();
+            }
+            awaitCaughtUp(instances, load.lastSequence());
+
+            LOG.info("fault 3: out of connections (53300) for the projection's role, its sessions terminated");
+            pg.superuserSql("postgres", "ALTER ROLE " + ROLE + " CONNECTION LIMIT 0;" + terminateSessions());
+            Thread.sleep(FAULT.toMillis());
+            pg.superuserSql("postgres", "ALTER ROLE " + ROLE + " CONNECTION LIMIT -1;");
+            awaitCaughtUp(instances, load.lastSequence());
+
+            LOG.info("fault 4: PostgreSQL restarted (fast shutdown, 2 s down)");
+            pg.restart(Duration.ofSeconds(2));
+
+            load.stop();
+            long last = load.lastSequence();
+            awaitCaughtUp(instances, last);
+            for (ProjectionInstance instance : instances) {
+                assertThat(instance.runner.status().state())
+                        .as(
+                                "%s is running after the faults (failure: %s)",
+                                instance.name, instance.runner.status().failure())
+                        .isEqualTo(RunnerState.RUNNING);
+                assertThat(instance.runner.status().deadLettered())
+                        .as("events %s dead-lettered", instance.name)
+                        .isZero();
+            }
+            assertThat(DeadLetterStore.openForStream(admin, store).list(store, "totals"))
+                    .as("dead letters")
+                    .isEmpty();
+            assertThat(CounterReadModel.snapshot(db))
+                    .as("the read model after the faults equals a replay of the %d events", load.events.size())
+                    .isEqualTo(CounterReadModel.expected(load.events, load.sequences));
+        } finally {
+            if (load != null) {
+                load.stop();
+            }
+            instances.forEach(ProjectionInstance::stop);
+        }
+    }
+
+    private static String terminateSessions() {
+        return " SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "';";
+    }
+
+    /** Waits until the active instance applied every event up to the sequence. */
+    private static void awaitCaughtUp(List<ProjectionInstance> instances, long sequence) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (instances.stream().noneMatch(i -> i.active() && i.positionsAtLeast(sequence))) {
+            assertThat(System.nanoTime())
+                    .as("an instance is active and applied every event up to %d", sequence)
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static DataSource dataSource(String url, String user, String options) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        ds.setUser(user);
+        if (!options.isEmpty()) {
+            ds.setOptions(options);
+        }
+        ds.setConnectTimeout(5);
+        return ds;
+    }
+
+    /** Appends a few events every 20 ms on its own thread, recording what it appended. */
+    private static final class Load {
+        final List<CounterEvent> events = new ArrayList<>();
+        final List<Long> sequences = new ArrayList<>();
+        private final EventStreamFixture stream;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Random random = new Random(7);
+        private final Thread thread;
+        private volatile Exception failure;
+
+        Load(EventStreamFixture stream) {
+            this.stream = stream;
+            this.thread = new Thread(this::run, "pg-faults-load");
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void run() {
+            try {
+                while (running.get()) {
+                    List<CounterEvent> more = JdbcProjectionContract.counterEvents(5, random);
+                    List<Long> appended = stream.append(more);
+                    synchronized (this) {
+                        events.addAll(more);
+                        sequences.addAll(appended);
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+
+        synchronized long lastSequence() {
+            if (failure != null) {
+                throw new AssertionError("appending events failed", failure);
+            }
+            return sequences.isEmpty() ? 0 : sequences.get(sequences.size() - 1);
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+        }
+    }
+}
