@@ -13,9 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,14 +55,14 @@ class JdbcProjectionUnderPostgresFaultsTest {
         String store = "pgfaults";
         SubjectFilter filter = SubjectFilter.category(StoreName.of(store), Category.of("counter"));
         List<ProjectionInstance> instances = new ArrayList<>();
-        Load load = null;
+        CounterLoad load = null;
         try (Connection admin = nats.connect()) {
             EventStreamFixture stream = new EventStreamFixture(admin, store);
             for (int i = 0; i < 3; i++) {
                 instances.add(new ProjectionInstance("i" + i, nats.connect(), filter, db));
             }
             instances.forEach(ProjectionInstance::start);
-            load = new Load(stream);
+            load = new CounterLoad(stream, 7);
             load.start();
             awaitCaughtUp(instances, load.lastSequence());
 
@@ -119,8 +117,8 @@ class JdbcProjectionUnderPostgresFaultsTest {
                     .as("dead letters")
                     .isEmpty();
             assertThat(CounterReadModel.snapshot(db))
-                    .as("the read model after the faults equals a replay of the %d events", load.events.size())
-                    .isEqualTo(CounterReadModel.expected(load.events, load.sequences));
+                    .as("the read model after the faults equals a replay of the %d events", load.appended())
+                    .isEqualTo(load.expectedReadModel());
         } finally {
             if (load != null) {
                 load.stop();
@@ -153,55 +151,5 @@ class JdbcProjectionUnderPostgresFaultsTest {
         }
         ds.setConnectTimeout(5);
         return ds;
-    }
-
-    /** Appends a few events every 20 ms on its own thread, recording what it appended. */
-    private static final class Load {
-        final List<CounterEvent> events = new ArrayList<>();
-        final List<Long> sequences = new ArrayList<>();
-        private final EventStreamFixture stream;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Random random = new Random(7);
-        private final Thread thread;
-        private volatile Exception failure;
-
-        Load(EventStreamFixture stream) {
-            this.stream = stream;
-            this.thread = new Thread(this::run, "pg-faults-load");
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        private void run() {
-            try {
-                while (running.get()) {
-                    List<CounterEvent> more = JdbcProjectionContract.counterEvents(5, random);
-                    List<Long> appended = stream.append(more);
-                    synchronized (this) {
-                        events.addAll(more);
-                        sequences.addAll(appended);
-                    }
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-
-        synchronized long lastSequence() {
-            if (failure != null) {
-                throw new AssertionError("appending events failed", failure);
-            }
-            return sequences.isEmpty() ? 0 : sequences.get(sequences.size() - 1);
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.projection.jdbc.JdbcBatchHandler;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import io.nats.client.Connection;
 import java.time.Duration;
@@ -20,9 +21,23 @@ final class ProjectionInstance {
     }
 
     ProjectionInstance(String name, Connection connection, SubjectFilter filter, DataSource db, int partitions) {
+        this(name, connection, filter, db, partitions, (c, events) -> {
+            for (DeliveredEvent<CounterEvent> event : events) {
+                CounterReadModel.write(c, event);
+            }
+        });
+    }
+
+    ProjectionInstance(
+            String name,
+            Connection connection,
+            SubjectFilter filter,
+            DataSource db,
+            int partitions,
+            JdbcBatchHandler<CounterEvent> handler) {
         this.name = name;
         this.connection = connection;
-        this.projection = JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
+        this.projection = JdbcProjection.ofBatches("totals", db, handler, CounterReadModel::clear);
         this.runner = ProjectionRunner.builder(connection, filter, new CounterCodec(), projection)
                 .partitions(partitions)
                 .maxActivePartitions(Math.max(1, partitions / 2))

@@ -259,14 +259,16 @@ public final class JdbcProjection<E> implements Projection<E> {
     }
 
     /**
-     * Clears the data (your reset) and sets the checkpoints of every partition to 0, in one transaction. A runner still
-     * applying events elsewhere then finds its expected checkpoint gone ({@link CheckpointMoved}) and starts over too.
+     * Sets the checkpoints of every partition to 0, then clears the data (your reset), in one transaction. The
+     * checkpoint rows are the fence: moving them first locks them, so a batch another instance is applying at that
+     * moment (it holds the row since its conditional update) commits first and its rows are then cleared too, and a
+     * batch that comes later waits for this transaction, then finds its expected checkpoint gone ({@link
+     * CheckpointMoved}) and writes nothing – the runner there starts over from the reset checkpoint.
      */
     @Override
     public synchronized void reset() {
         try {
             Connection c = connection();
-            reset.clear(c);
             for (String key : keys(c)) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = 0, updated_at = ? WHERE projection = ?")) {
@@ -275,6 +277,8 @@ public final class JdbcProjection<E> implements Projection<E> {
                     ps.executeUpdate();
                 }
             }
+            // every statement from here sees what the batches that held the fence committed
+            reset.clear(c);
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
