@@ -59,7 +59,7 @@ class JdbcProjectionUnderPostgresFaultsTest {
         try (Connection admin = nats.connect()) {
             EventStreamFixture stream = new EventStreamFixture(admin, store);
             for (int i = 0; i < 3; i++) {
-                instances.add(new ProjectionInstance("i" + i, nats.connect(), filter, db));
+                instances.add(new ProjectionInstance("i" + i, nats.url(), filter, db));
             }
             instances.forEach(ProjectionInstance::start);
             load = new CounterLoad(stream, 7);

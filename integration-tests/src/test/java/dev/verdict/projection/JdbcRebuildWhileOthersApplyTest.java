@@ -53,7 +53,7 @@ class JdbcRebuildWhileOthersApplyTest {
             // two partitions, at most one per instance: two instances apply, the third stands by
             for (int i = 0; i < 3; i++) {
                 instances.add(new ProjectionInstance(
-                        "i" + i, nats.connect(), filter, db, 2, JdbcRebuildWhileOthersApplyTest::slowBatch));
+                        "i" + i, nats.url(), filter, db, 2, JdbcRebuildWhileOthersApplyTest::slowBatch));
             }
             instances.forEach(ProjectionInstance::start);
             load = new CounterLoad(stream, 11);
