@@ -97,7 +97,8 @@ public final class JdbcProjection<E> implements Projection<E> {
      * A JDBC projection; creates the checkpoint table and this projection's row if missing.
      *
      * @param name the projection's name (one subject token; also names its consumer)
-     * @throws ProjectionFailure when the database cannot be reached
+     * @throws ProjectionUnavailable when the database cannot be reached now (a retry may succeed)
+     * @throws ProjectionFailure when the database refuses to create the checkpoint table
      */
     public static <E> JdbcProjection<E> of(
             String name, DataSource dataSource, JdbcEventHandler<E> handler, JdbcDataReset reset) {
@@ -118,7 +119,8 @@ public final class JdbcProjection<E> implements Projection<E> {
      * checkpoint table and this projection's row if missing.
      *
      * @param name the projection's name (one subject token; also names its consumer)
-     * @throws ProjectionFailure when the database cannot be reached
+     * @throws ProjectionUnavailable when the database cannot be reached now (a retry may succeed)
+     * @throws ProjectionFailure when the database refuses to create the checkpoint table
      */
     public static <E> JdbcProjection<E> ofBatches(
             String name, DataSource dataSource, JdbcBatchHandler<E> handler, JdbcDataReset reset) {
