@@ -72,7 +72,7 @@ class JdbcProjectionUnderPostgresFaultsTest {
                     "SET default_transaction_read_only = off;"
                             + " ALTER SYSTEM SET default_transaction_read_only = on; SELECT pg_reload_conf();"
                             + terminateSessions());
-            Thread.sleep(FAULT.toMillis());
+            holdExpectingHealthToName(instances, "25006");
             pg.superuserSql(
                     "postgres",
                     "SET default_transaction_read_only = off;"
@@ -86,14 +86,14 @@ class JdbcProjectionUnderPostgresFaultsTest {
                 try (Statement st = locker.createStatement()) {
                     st.execute("LOCK TABLE counter_totals IN ACCESS EXCLUSIVE MODE");
                 }
-                Thread.sleep(FAULT.toMillis());
+                holdExpectingHealthToName(instances, "55P03");
                 locker.rollback();
             }
             awaitCaughtUp(instances, load.lastSequence());
 
             LOG.info("fault 3: out of connections (53300) for the projection's role, its sessions terminated");
             pg.superuserSql("postgres", "ALTER ROLE " + ROLE + " CONNECTION LIMIT 0;" + terminateSessions());
-            Thread.sleep(FAULT.toMillis());
+            holdExpectingHealthToName(instances, "53300");
             pg.superuserSql("postgres", "ALTER ROLE " + ROLE + " CONNECTION LIMIT -1;");
             awaitCaughtUp(instances, load.lastSequence());
 
@@ -127,11 +127,30 @@ class JdbcProjectionUnderPostgresFaultsTest {
         }
     }
 
+    /**
+     * Keeps the fault on for {@link #FAULT}, checking meanwhile that an instance's status (what its health shows) names
+     * it as the reason it is waiting; afterwards the instance applying events again waits for nothing.
+     */
+    private static void holdExpectingHealthToName(List<ProjectionInstance> instances, String sqlState)
+            throws InterruptedException {
+        long end = System.nanoTime() + FAULT.toNanos();
+        boolean named = false;
+        while (System.nanoTime() < end) {
+            named |= instances.stream()
+                    .flatMap(i -> i.runner.status().partitions().stream())
+                    .anyMatch(p -> p.waiting().filter(w -> w.contains(sqlState)).isPresent());
+            Thread.sleep(20);
+        }
+        assertThat(named)
+                .as("an instance's status names SQLState %s as the reason it waits", sqlState)
+                .isTrue();
+    }
+
     private static String terminateSessions() {
         return " SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "';";
     }
 
-    /** Waits until the active instance applied every event up to the sequence. */
+    /** Waits until the active instance applied every event up to the sequence, and then waits for nothing. */
     private static void awaitCaughtUp(List<ProjectionInstance> instances, long sequence) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (instances.stream().noneMatch(i -> i.active() && i.positionsAtLeast(sequence))) {
@@ -139,6 +158,13 @@ class JdbcProjectionUnderPostgresFaultsTest {
                     .as("an instance is active and applied every event up to %d", sequence)
                     .isLessThan(deadline);
             Thread.sleep(50);
+        }
+        for (ProjectionInstance instance : instances) {
+            if (instance.active() && instance.positionsAtLeast(sequence)) {
+                assertThat(instance.runner.status().partitions())
+                        .as("%s applies again: it waits for nothing", instance.name)
+                        .allMatch(p -> p.waiting().isEmpty());
+            }
         }
     }
 
