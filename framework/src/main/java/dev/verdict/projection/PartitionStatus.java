@@ -15,6 +15,8 @@ package dev.verdict.projection;
  * @param caughtUp whether it had processed every matching event when it last checked
  * @param applied events applied by this instance since the runner started
  * @param gapsFilled times this instance read events from the stream that its consumer had not delivered to it
+ * @param waiting why this instance is retrying right now – the projection's storage or the server cannot answer (the
+ *     last cause, e.g. a {@code ProjectionUnavailable} with its SQLState) – empty as soon as it makes progress again
  */
 public record PartitionStatus(
         Partition partition,
@@ -23,4 +25,21 @@ public record PartitionStatus(
         long position,
         boolean caughtUp,
         long applied,
-        long gapsFilled) {}
+        long gapsFilled,
+        java.util.Optional<String> waiting) {
+    public PartitionStatus {
+        java.util.Objects.requireNonNull(waiting, "waiting");
+    }
+
+    /** A partition that is not waiting for anything. */
+    public PartitionStatus(
+            Partition partition,
+            String consumer,
+            boolean active,
+            long position,
+            boolean caughtUp,
+            long applied,
+            long gapsFilled) {
+        this(partition, consumer, active, position, caughtUp, applied, gapsFilled, java.util.Optional.empty());
+    }
+}

@@ -83,6 +83,9 @@ final class PartitionWorker<E> {
     private volatile long gapsFilled;
     private volatile long sessions;
     private volatile Optional<String> failure = Optional.empty();
+    /** Why the worker is retrying right now (its storage or the server unavailable); empty while it progresses. */
+    private volatile Optional<String> waiting = Optional.empty();
+
     private volatile CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
     // worker thread only
@@ -232,6 +235,10 @@ final class PartitionWorker<E> {
         return failure;
     }
 
+    Optional<String> waiting() {
+        return waiting;
+    }
+
     CompletableFuture<Void> caughtUp() {
         return caughtUp;
     }
@@ -377,6 +384,7 @@ final class PartitionWorker<E> {
                 lastConsumerSequence = 0;
                 lastPinId = null;
                 idleSinceNanos = 0;
+                waiting = Optional.empty();
                 return true;
             } catch (IOException | JetStreamApiException | ProjectionUnavailable | IllegalStateException e) {
                 if (e instanceof JetStreamApiException api && api.getApiErrorCode() == STREAM_NOT_FOUND) {
@@ -605,6 +613,7 @@ final class PartitionWorker<E> {
             }
         }
         applied += own.size();
+        waiting = Optional.empty();
         expected = chain;
         for (Message m : batch) {
             position = m.metaData().streamSequence();
@@ -633,6 +642,7 @@ final class PartitionWorker<E> {
         /** Logs why the step is retried, then waits; false when the worker was stopped meanwhile. */
         boolean after(String what, Exception failure) throws InterruptedException {
             LOG.warn("projection '{}'{}: {} ({}); retrying in {} ms", s.name(), suffix(), what, failure, millis);
+            waiting = Optional.of(what + ": " + failure);
             if (stopSignal.await(millis, TimeUnit.MILLISECONDS)) {
                 return false;
             }
@@ -666,6 +676,7 @@ final class PartitionWorker<E> {
             }
         }
         sessionOpen = true;
+        waiting = Optional.empty();
         if (!deadLettersLoaded) {
             // once per start: a dead letter recorded since by another instance and applied here later stays listed
             deadLetterSequences = loadDeadLetterSequences();
@@ -775,6 +786,7 @@ final class PartitionWorker<E> {
             Attempt outcome = attempt(m, false);
             if (outcome.failure == null) {
                 applied++;
+                waiting = Optional.empty();
                 position = sequence;
                 if (expected >= 0) {
                     expected = sequence;
@@ -794,6 +806,9 @@ final class PartitionWorker<E> {
                 return Result.CHECKPOINT_MOVED;
             }
             boolean unavailable = outcome.failure instanceof ProjectionUnavailable;
+            if (unavailable) {
+                waiting = Optional.of("unavailable at sequence " + sequence + ": " + outcome.failure);
+            }
             if (!unavailable && attemptNo >= s.retryPolicy().maxAttempts()) {
                 poison(m, outcome, attemptNo, fromConsumer);
                 return Result.DONE;

@@ -234,7 +234,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                     w.position(),
                     w.caughtUpNow(),
                     w.applied(),
-                    w.gapsFilled()));
+                    w.gapsFilled(),
+                    w.waiting()));
         }
         return new ProjectionStatus(
                 name(),

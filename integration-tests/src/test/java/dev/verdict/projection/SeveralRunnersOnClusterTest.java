@@ -7,11 +7,8 @@ import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsCluster;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
-import dev.verdict.testing.nats.QuietErrorListener;
 import dev.verdict.testing.nats.StreamReplicas;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,13 +52,12 @@ class SeveralRunnersOnClusterTest {
         try (Connection admin = cluster.connect()) {
             EventStreamFixture stream = new EventStreamFixture(admin, STORE, 3);
             for (int i = 0; i < 3; i++) {
-                Connection nc = Nats.connect(Options.builder()
-                        .server(cluster.nodes().get(i).url())
-                        .maxReconnects(-1)
-                        .reconnectWait(Duration.ofMillis(100))
-                        .errorListener(new QuietErrorListener())
-                        .build());
-                instances.add(new ProjectionInstance("n" + i, nc, filter, db));
+                // node i first, the others to fail over to (each through the instance's own proxies)
+                List<String> urls = new ArrayList<>();
+                for (int n = 0; n < 3; n++) {
+                    urls.add(cluster.nodes().get((i + n) % 3).url());
+                }
+                instances.add(new ProjectionInstance("n" + i, String.join(",", urls), filter, db));
             }
             instances.forEach(ProjectionInstance::start);
 

@@ -49,7 +49,7 @@ class SeveralRunnersTest {
             List<CounterEvent> events = new ArrayList<>(JdbcProjectionContract.counterEvents(3_000, random));
             List<Long> sequences = new ArrayList<>(stream.append(events));
             for (int i = 0; i < 3; i++) {
-                instances.add(new ProjectionInstance("i" + i, server.connect(), filter, db));
+                instances.add(new ProjectionInstance("i" + i, server.url(), filter, db));
             }
             instances.forEach(ProjectionInstance::start);
 
@@ -77,7 +77,7 @@ class SeveralRunnersTest {
             assertThat(CounterReadModel.snapshot(db)).isEqualTo(CounterReadModel.expected(events, sequences));
 
             // the killed instance comes back as a standby; the active one stops gracefully and hands over at once
-            ProjectionInstance restarted = new ProjectionInstance("i0-restarted", server.connect(), filter, db);
+            ProjectionInstance restarted = new ProjectionInstance("i0-restarted", server.url(), filter, db);
             instances.add(restarted);
             restarted.start();
             long stoppedAt = System.nanoTime();
@@ -118,7 +118,7 @@ class SeveralRunnersTest {
             List<Long> sequences = stream.append(events);
             long last = sequences.get(sequences.size() - 1);
             for (int i = 0; i < 2; i++) {
-                instances.add(new ProjectionInstance("p" + i, server.connect(), filter, db, 2));
+                instances.add(new ProjectionInstance("p" + i, server.url(), filter, db, 2));
             }
             long start = System.nanoTime();
             instances.forEach(ProjectionInstance::start);

@@ -11,8 +11,10 @@ import java.util.TreeMap;
 
 /**
  * A projection that keeps its checkpoint together with its data (in memory, as a database transaction would) and
- * remembers how often each event was applied, so a test can prove "no gaps, no double application": every event of
- * the stream applied exactly once, whatever happened to the runner and the servers.
+ * counts every event the runner hands to {@link #apply} – before its own checkpoint check drops a redelivery – so a
+ * test can prove "no gaps, no double application" of the runner itself: every event of the stream handed over exactly
+ * once, whatever happened to the runner and the servers. The counters are the effect a real projection would keep
+ * (each event at most once, thanks to the checkpoint).
  */
 final class AuditingProjection implements Projection<Event> {
     private final String name;
@@ -37,11 +39,11 @@ final class AuditingProjection implements Projection<Event> {
 
     @Override
     public synchronized void apply(DeliveredEvent<Event> event) {
+        applications.merge(event.sequence(), 1, Integer::sum);
         if (event.sequence() <= checkpoint) {
             redeliveriesIgnored++;
             return;
         }
-        applications.merge(event.sequence(), 1, Integer::sum);
         String id = event.recorded().entity().id().value();
         counters.put(id, BoundedCounter.evolve(counters.getOrDefault(id, Counter.EMPTY), event.event()));
         checkpoint = event.sequence();
@@ -54,6 +56,7 @@ final class AuditingProjection implements Projection<Event> {
         checkpoint = 0;
     }
 
+    /** How often the runner handed each sequence to {@link #apply}, counting redeliveries the checkpoint dropped. */
     synchronized Map<Long, Integer> applications() {
         return new TreeMap<>(applications);
     }
@@ -62,6 +65,7 @@ final class AuditingProjection implements Projection<Event> {
         return new HashMap<>(counters);
     }
 
+    /** Events handed over again at or below the checkpoint (and dropped): each is also counted in applications. */
     synchronized long redeliveriesIgnored() {
         return redeliveriesIgnored;
     }

@@ -13,16 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy between a NATS client and a server that can lose the server's answers: while {@link
  * #dropAnswers(boolean)} is on, bytes from the server are read and discarded, so a publish reaches the server (and
  * is stored) but its acknowledgement never reaches the client – the "failed but actually stored" case, made
- * deterministic. {@link #cutConnections()} closes every proxied connection, so the client reconnects.
+ * deterministic. {@link #cutConnections()} closes every proxied connection, so the client reconnects; {@link #close()}
+ * also stops accepting, so the client never reaches the server again – from the server's side, its process died.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean dropAnswers;
     private volatile boolean closed;
 
-    CuttableProxy(int targetPort) throws IOException {
+    public CuttableProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "proxy-accept");
@@ -30,15 +31,15 @@ final class CuttableProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    String url() {
+    public String url() {
         return "nats://127.0.0.1:" + listener.getLocalPort();
     }
 
-    void dropAnswers(boolean drop) {
+    public void dropAnswers(boolean drop) {
         this.dropAnswers = drop;
     }
 
-    void cutConnections() {
+    public void cutConnections() {
         for (Socket s : sockets) {
             closeQuietly(s);
         }

@@ -10,8 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -47,9 +45,16 @@ import org.slf4j.LoggerFactory;
  * cannot apply an event twice, and a runner that missed an event cannot apply a later one. Tested on H2 and
  * PostgreSQL; any database with transactions and row locks works.
  *
- * <p>One JDBC connection is kept open and reused (one transaction per event); it is replaced after an error. Lost
- * connections and serialization failures are reported as {@link ProjectionUnavailable} (retried, never
- * dead-lettered); other {@link SQLException}s and handler exceptions make the event poison after the retries.
+ * <p>One JDBC connection is kept open and reused (one transaction per batch); it is replaced after an error. A failure
+ * of the database itself is reported as {@link ProjectionUnavailable} – retried until the database answers again,
+ * never dead-lettered, also while the runner opens or resets the projection: a lost or unusable connection, a
+ * connection-level exception ({@code SQLTransientException}, {@code SQLRecoverableException}), and every SQLState
+ * except those that name the statement's or the data's fault (classes {@code 22} data, {@code 23} constraints, {@code
+ * 42} syntax or unknown objects, and the like) – among them {@code 08*} connection, {@code 40001}/{@code 40P01}
+ * serialization and deadlock, {@code 53*} out of connections or disk, {@code 25006} read-only (after a fail-over),
+ * {@code 57014} statement timeout, {@code 57P*} shutdown, {@code 55P03} lock timeout. A handler exception that wraps
+ * such a {@link SQLException} counts the same. Only the rest – what the event or your handler's logic causes – makes
+ * the event poison after the retries.
  *
  * <pre>{@code
  * JdbcProjection<CounterEvent> totals = JdbcProjection.of("totals", dataSource,
@@ -92,7 +97,8 @@ public final class JdbcProjection<E> implements Projection<E> {
      * A JDBC projection; creates the checkpoint table and this projection's row if missing.
      *
      * @param name the projection's name (one subject token; also names its consumer)
-     * @throws ProjectionFailure when the database cannot be reached
+     * @throws ProjectionUnavailable when the database cannot be reached now (a retry may succeed)
+     * @throws ProjectionFailure when the database refuses to create the checkpoint table
      */
     public static <E> JdbcProjection<E> of(
             String name, DataSource dataSource, JdbcEventHandler<E> handler, JdbcDataReset reset) {
@@ -113,7 +119,8 @@ public final class JdbcProjection<E> implements Projection<E> {
      * checkpoint table and this projection's row if missing.
      *
      * @param name the projection's name (one subject token; also names its consumer)
-     * @throws ProjectionFailure when the database cannot be reached
+     * @throws ProjectionUnavailable when the database cannot be reached now (a retry may succeed)
+     * @throws ProjectionFailure when the database refuses to create the checkpoint table
      */
     public static <E> JdbcProjection<E> ofBatches(
             String name, DataSource dataSource, JdbcBatchHandler<E> handler, JdbcDataReset reset) {
@@ -223,7 +230,12 @@ public final class JdbcProjection<E> implements Projection<E> {
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("apply sequences " + first.sequence() + ".." + last.sequence(), e);
-        } catch (RuntimeException | Error e) {
+        } catch (CheckpointMoved e) {
+            throw e;
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw handlerFailure("apply sequences " + first.sequence() + ".." + last.sequence(), e);
+        } catch (Error e) {
             rollbackQuietly();
             throw e;
         }
@@ -239,21 +251,26 @@ public final class JdbcProjection<E> implements Projection<E> {
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("replay sequence " + event.sequence(), e);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw handlerFailure("replay sequence " + event.sequence(), e);
+        } catch (Error e) {
             rollbackQuietly();
             throw e;
         }
     }
 
     /**
-     * Clears the data (your reset) and sets the checkpoints of every partition to 0, in one transaction. A runner still
-     * applying events elsewhere then finds its expected checkpoint gone ({@link CheckpointMoved}) and starts over too.
+     * Sets the checkpoints of every partition to 0, then clears the data (your reset), in one transaction. The
+     * checkpoint rows are the fence: moving them first locks them, so a batch another instance is applying at that
+     * moment (it holds the row since its conditional update) commits first and its rows are then cleared too, and a
+     * batch that comes later waits for this transaction, then finds its expected checkpoint gone ({@link
+     * CheckpointMoved}) and writes nothing – the runner there starts over from the reset checkpoint.
      */
     @Override
     public synchronized void reset() {
         try {
             Connection c = connection();
-            reset.clear(c);
             for (String key : keys(c)) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = 0, updated_at = ? WHERE projection = ?")) {
@@ -262,10 +279,15 @@ public final class JdbcProjection<E> implements Projection<E> {
                     ps.executeUpdate();
                 }
             }
+            // every statement from here sees what the batches that held the fence committed
+            reset.clear(c);
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("reset", e);
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw handlerFailure("reset", e);
         }
     }
 
@@ -471,23 +493,48 @@ public final class JdbcProjection<E> implements Projection<E> {
         }
     }
 
+    /**
+     * A failure of a JDBC call of this class: {@link ProjectionUnavailable} (retried, never dead-lettered) when a retry
+     * may help – see {@link SqlFailures} – or when the connection turned out to be unusable; {@link ProjectionFailure}
+     * otherwise.
+     */
     private RuntimeException failure(String what, SQLException e) {
         String message = "projection '" + name + "' could not " + what + ": " + e.getMessage() + " (SQLState "
                 + e.getSQLState() + ")";
-        if (isTransient(e)) {
+        if (SqlFailures.isTransient(e) || !connectionUsable()) {
             discardConnection();
             return new ProjectionUnavailable(message, e);
         }
         return new ProjectionFailure(message, e);
     }
 
-    private static boolean isTransient(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return e instanceof SQLTransientException
-                || e instanceof SQLRecoverableException
-                || state.startsWith("08") // connection exception
-                || state.equals("40001") // serialization failure
-                || state.equals("40P01") // deadlock (PostgreSQL)
-                || state.startsWith("57P"); // operator intervention (PostgreSQL shutdown)
+    /**
+     * A runtime exception of the user's handler or reset: storage trouble when it wraps a transient {@link
+     * SQLException} or the connection is no longer usable after it ({@link ProjectionUnavailable}); the handler's own
+     * failure otherwise, thrown as it is (the event may become poison after the retries).
+     */
+    private RuntimeException handlerFailure(String what, RuntimeException e) {
+        if (e instanceof ProjectionUnavailable) {
+            return e;
+        }
+        if (SqlFailures.isTransient(e) || !connectionUsable()) {
+            discardConnection();
+            return new ProjectionUnavailable(
+                    "projection '" + name + "' could not " + what + ": its database failed (" + e + ")", e);
+        }
+        return e;
+    }
+
+    /** Whether the kept connection still answers (after a failure and its rollback). */
+    private boolean connectionUsable() {
+        Connection c = connection;
+        if (c == null) {
+            return false; // the rollback failed and discarded it
+        }
+        try {
+            return !c.isClosed() && c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 }

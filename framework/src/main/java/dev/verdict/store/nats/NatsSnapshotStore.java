@@ -235,37 +235,38 @@ public final class NatsSnapshotStore implements SnapshotStore {
             Stored seen = known.getIfPresent(key);
             int reads = 0;
             while (seen != null || reads < SAVE_ATTEMPTS) {
-                try {
-                    if (seen == null) {
-                        reads++;
-                        KeyValueEntry current = kv.get(key);
-                        if (current == null || current.getOperation() != KeyValueOperation.PUT) {
-                            long revision = current == null
-                                    ? kv.create(key, value)
-                                    : kv.update(key, value, current.getRevision());
-                            known.put(key, new Stored(revision, snapshot.version()));
+                if (seen == null) {
+                    reads++;
+                    KeyValueEntry current = kv.get(key);
+                    if (current == null || current.getOperation() != KeyValueOperation.PUT) {
+                        KvCompareAndSet.Result created = current == null
+                                ? KvCompareAndSet.create(kv, key, value)
+                                : KvCompareAndSet.update(kv, key, value, current.getRevision());
+                        if (created instanceof KvCompareAndSet.Written w) {
+                            known.put(key, new Stored(w.revision(), snapshot.version()));
                             return;
                         }
-                        seen = new Stored(current.getRevision(), versionOf(current.getValue()));
+                        known.invalidate(key);
+                        continue; // another writer saved in between: look again
                     }
-                    if (seen.version() >= snapshot.version()) {
-                        skippedSaves.incrementAndGet(); // the bucket only moves forward
-                        LOG.debug(
-                                "not saving the snapshot of {} at version {}: version {} is already saved",
-                                entity,
-                                snapshot.version(),
-                                seen.version());
-                        return;
-                    }
-                    known.put(key, new Stored(kv.update(key, value, seen.revision()), snapshot.version()));
-                    return;
-                } catch (JetStreamApiException e) {
-                    if (!JetStreamErrors.isWrongLastSequence(e.getApiErrorCode())) {
-                        throw e;
-                    }
-                    known.invalidate(key);
-                    seen = null; // another writer saved in between: look again
+                    seen = new Stored(current.getRevision(), versionOf(current.getValue()));
                 }
+                if (seen.version() >= snapshot.version()) {
+                    skippedSaves.incrementAndGet(); // the bucket only moves forward
+                    LOG.debug(
+                            "not saving the snapshot of {} at version {}: version {} is already saved",
+                            entity,
+                            snapshot.version(),
+                            seen.version());
+                    return;
+                }
+                KvCompareAndSet.Result updated = KvCompareAndSet.update(kv, key, value, seen.revision());
+                if (updated instanceof KvCompareAndSet.Written w) {
+                    known.put(key, new Stored(w.revision(), snapshot.version()));
+                    return;
+                }
+                known.invalidate(key);
+                seen = null; // another writer saved in between: look again
             }
             failedSaves.incrementAndGet();
             LOG.warn(

@@ -18,7 +18,8 @@ import org.springframework.boot.health.contributor.Status;
  *
  * <ul>
  *   <li>{@code UP} while running – on this instance or as a standby ({@code active=false}: another instance applies the
- *       events; that is healthy), caught up or not;
+ *       events; that is healthy), caught up or not; while a partition retries because the projection's storage or
+ *       the server cannot answer, its entry in {@code partitions} names the cause in {@code waiting};
  *   <li>{@code DOWN} when the runner failed (a poison event with {@code PoisonPolicy.STOP}, an {@code Error}), with
  *       the failure in {@code reason};
  *   <li>{@code OUT_OF_SERVICE} when stopped, {@code UNKNOWN} before it started.
@@ -76,6 +77,7 @@ public final class ProjectionHealthIndicator implements HealthIndicator {
             m.put("position", p.position());
             m.put("caughtUp", p.caughtUp());
             m.put("applied", p.applied());
+            p.waiting().ifPresent(reason -> m.put("waiting", reason));
             partitions.add(m);
         }
         health.withDetail("partitions", partitions);

@@ -97,23 +97,7 @@ public final class PostgresServer implements AutoCloseable {
         for (int attempt = 1; attempt <= 3; attempt++) {
             int port = freePort();
             try {
-                run(
-                        dir,
-                        runAs,
-                        60,
-                        bin.resolve("pg_ctl").toString(),
-                        "-D",
-                        dir.resolve("data").toString(),
-                        "-l",
-                        dir.resolve("postgres.log").toString(),
-                        "-w",
-                        "-t",
-                        "30",
-                        "-o",
-                        "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
-                                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                                + " -c max_connections=50",
-                        "start");
+                startServer(bin, dir, runAs, port);
                 LOG.info("PostgreSQL started on 127.0.0.1:{} (data in {})", port, dir);
                 return new PostgresServer(bin, dir, runAs, port);
             } catch (PostgresUnavailable e) {
@@ -122,6 +106,105 @@ public final class PostgresServer implements AutoCloseable {
         }
         deleteQuietly(dir);
         throw last;
+    }
+
+    private static void startServer(Path bin, Path dir, List<String> runAs, int port) {
+        run(
+                dir,
+                runAs,
+                60,
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-l",
+                dir.resolve("postgres.log").toString(),
+                "-w",
+                "-t",
+                "30",
+                "-o",
+                "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
+                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                        + " -c max_connections=50",
+                "start");
+    }
+
+    /**
+     * Stops the server as an operator would ({@code pg_ctl stop -m fast}: open sessions are terminated, clients see
+     * their connections fail), keeps it down for {@code down}, then starts it again on the same port with the same
+     * data – a restart as after a crash or an upgrade, for fault tests.
+     *
+     * @throws PostgresUnavailable when it does not stop or start
+     */
+    public synchronized void restart(java.time.Duration down) {
+        if (stopped) {
+            throw new IllegalStateException("PostgreSQL on port " + port + " was closed");
+        }
+        run(
+                dir,
+                runAs,
+                60,
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-m",
+                "fast",
+                "-w",
+                "stop");
+        LOG.info("PostgreSQL on port {} stopped for {} ms", port, down.toMillis());
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        startServer(bin, dir, runAs, port);
+        LOG.info("PostgreSQL on port {} started again", port);
+    }
+
+    /**
+     * Runs SQL as the superuser {@value #USER} in the given database with {@code psql} (one session, stopping at the
+     * first error) and returns what it printed (tuples only, unaligned) – for tests that change server settings
+     * ({@code ALTER SYSTEM}, {@code pg_reload_conf()}), terminate sessions or inspect the server from outside the
+     * code under test.
+     *
+     * @throws PostgresUnavailable when psql fails
+     */
+    public String superuserSql(String database, String sql) {
+        Path script = dir.resolve("script-" + System.nanoTime() + ".sql");
+        try {
+            Files.writeString(script, sql);
+            if (!runAs.isEmpty()) {
+                Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            return run(
+                    dir,
+                    runAs,
+                    60,
+                    bin.resolve("psql").toString(),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    String.valueOf(port),
+                    "-U",
+                    USER,
+                    "-d",
+                    database,
+                    "-X",
+                    "-q",
+                    "-t",
+                    "-A",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-f",
+                    script.toString());
+        } catch (IOException e) {
+            throw new PostgresUnavailable("cannot write " + script + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(script);
+            } catch (IOException e) {
+                // the directory goes away with the server
+            }
+        }
     }
 
     /** The loopback port it listens on. */
@@ -199,7 +282,7 @@ public final class PostgresServer implements AutoCloseable {
         deleteQuietly(dir);
     }
 
-    private static void run(Path dir, List<String> runAs, int timeoutSeconds, String... command) {
+    private static String run(Path dir, List<String> runAs, int timeoutSeconds, String... command) {
         List<String> full = new ArrayList<>(runAs);
         full.addAll(List.of(command));
         Path output = dir.resolve("command-" + System.nanoTime() + ".out");
@@ -219,6 +302,7 @@ public final class PostgresServer implements AutoCloseable {
                 throw new PostgresUnavailable(String.join(" ", full) + " exited with " + p.exitValue() + ": "
                         + read(output) + (log.isEmpty() ? "" : "\nserver log:\n" + log));
             }
+            return read(output);
         } catch (IOException e) {
             throw new PostgresUnavailable("cannot run " + String.join(" ", full) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

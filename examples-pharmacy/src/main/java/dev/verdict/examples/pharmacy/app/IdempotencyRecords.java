@@ -1,6 +1,7 @@
 package dev.verdict.examples.pharmacy.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.verdict.store.nats.KvCompareAndSet;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A repeat of a request whose answer is recorded gets that answer byte for byte – a success or a rejection –
  *       with one KV read, however much the entity changed since; nothing is decided or appended.
  *   <li>Only one instance at a time executes a key: the entry is claimed with create-if-absent, or, for an {@code
- *       open} entry or a {@code pending} one whose claim is older than the lease, with compare-and-set on its
- *       revision. A concurrent repeat waits (polling the entry) until the answer is recorded or the lease runs out.
+ *       open} entry or a {@code pending} one that stayed at the same revision for the lease, with compare-and-set on
+ *       its revision ({@link KvCompareAndSet}: both of JetStream's "wrong last sequence" codes, 10071 and 10164, mean
+ *       "someone else wrote first"). The lease is measured by the waiting instance on its own monotonic clock from
+ *       when it first saw that revision, so no clocks of different machines are compared. A concurrent repeat waits
+ *       (polling the entry) until the answer is recorded or the lease runs out.
  *   <li>Every execution of a key uses the same command id ({@link #commandId}), so even a takeover after a crash
  *       between the append and the recording of the answer is answered by the runtime's duplicate detection, not
  *       stored twice.
@@ -56,7 +60,6 @@ import org.slf4j.LoggerFactory;
 final class IdempotencyRecords {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyRecords.class);
     private static final int BUCKET_NOT_FOUND = 10059;
-    private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final Duration POLL = Duration.ofMillis(20);
     static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
@@ -132,9 +135,18 @@ final class IdempotencyRecords {
         this.lease = lease;
     }
 
-    /** Opens the bucket, creating it (file storage, one revision per key, the given max age) if it is missing. */
+    /**
+     * Opens the bucket, creating it if it is missing: file storage, one revision per key, the given max age, and the
+     * given replicas (the store's, so the records survive what the events survive).
+     */
     static IdempotencyRecords open(
-            Connection nats, String bucket, Duration retention, Duration lease, ObjectMapper json, Clock clock)
+            Connection nats,
+            String bucket,
+            int replicas,
+            Duration retention,
+            Duration lease,
+            ObjectMapper json,
+            Clock clock)
             throws IOException, JetStreamApiException {
         KeyValueManagement kvm = nats.keyValueManagement();
         try {
@@ -148,6 +160,7 @@ final class IdempotencyRecords {
                         .name(bucket)
                         .description("Idempotency-Key records of the pharmacy API")
                         .storageType(StorageType.File)
+                        .replicas(replicas)
                         .maxHistoryPerKey(1)
                         .ttl(retention)
                         .build());
@@ -186,6 +199,8 @@ final class IdempotencyRecords {
         String recordKey = recordKey(key);
         String fingerprint = request.fingerprint();
         Instant giveUp = clock.instant().plus(lease.multipliedBy(2));
+        long seenRevision = -1; // the pending revision being waited on, and since when (this JVM's monotonic clock)
+        long seenSince = 0;
         while (true) {
             if (clock.instant().isAfter(giveUp)) {
                 throw new IdempotencyStoreUnavailable(new IOException(
@@ -208,8 +223,11 @@ final class IdempotencyRecords {
             if (entry.state().equals("done")) {
                 return entry.answer();
             }
-            boolean claimable = entry.state().equals("open")
-                    || entry.claimedAt().plus(lease).isBefore(clock.instant());
+            if (found.getRevision() != seenRevision) {
+                seenRevision = found.getRevision();
+                seenSince = System.nanoTime();
+            }
+            boolean claimable = entry.state().equals("open") || System.nanoTime() - seenSince >= lease.toNanos();
             if (claimable) {
                 long taken = update(recordKey, mine, found.getRevision());
                 if (taken > 0) {
@@ -248,13 +266,10 @@ final class IdempotencyRecords {
     /** Creates the entry if absent: its revision, or 0 when it exists. */
     private long create(String recordKey, Entry entry) {
         try {
-            return kv.create(recordKey, bytes(entry));
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-                return 0; // the key has an entry
-            }
-            throw new IdempotencyStoreUnavailable(e);
-        } catch (IOException e) {
+            return KvCompareAndSet.create(kv, recordKey, bytes(entry)) instanceof KvCompareAndSet.Written w
+                    ? w.revision()
+                    : 0;
+        } catch (JetStreamApiException | IOException e) {
             throw new IdempotencyStoreUnavailable(e);
         }
     }
@@ -262,7 +277,9 @@ final class IdempotencyRecords {
     /** Replaces the entry if it is still at {@code revision}: the new revision, or 0 when it moved on or failed. */
     private long update(String recordKey, Entry entry, long revision) {
         try {
-            return kv.update(recordKey, bytes(entry), revision);
+            return KvCompareAndSet.update(kv, recordKey, bytes(entry), revision) instanceof KvCompareAndSet.Written w
+                    ? w.revision()
+                    : 0;
         } catch (JetStreamApiException | IOException | RuntimeException e) {
             return 0;
         }

@@ -233,6 +233,7 @@ class PharmacyConfiguration {
             return IdempotencyRecords.open(
                     nats,
                     store.storeName().value() + "-idempotency",
+                    store.replicas(),
                     IdempotencyRecords.DEFAULT_RETENTION,
                     IdempotencyRecords.DEFAULT_LEASE,
                     json,

@@ -30,8 +30,10 @@ class IdempotencyAcrossInstancesTest {
 
     /**
      * An instance appended the events of a keyed request and died before recording the answer (simulated: the
-     * entry is put back to an expired {@code pending} claim). A repeat on another instance takes the claim over,
-     * executes with the same command id, and the runtime recognises the stored events: same answer, stored once.
+     * entry is put back to a {@code pending} claim, stamped by a clock an hour ahead of this machine's). A repeat on
+     * another instance takes the claim over once it saw it unchanged for the lease – whatever the dead instance's
+     * clock said –, executes with the same command id, and the runtime recognises the stored events: same answer,
+     * stored once.
      */
     @Test
     void anAnswerLostInACrashIsRecoveredFromTheStoredEvents() throws Exception {
@@ -56,7 +58,7 @@ class IdempotencyAcrossInstancesTest {
                             IdempotencyRecords.recordKey("crash-key"),
                             PharmacyApp.objectMapper()
                                     .writeValueAsBytes(IdempotencyRecords.Entry.pending(
-                                            request.fingerprint(), Instant.now().minusSeconds(60))));
+                                            request.fingerprint(), Instant.now().plusSeconds(3600))));
 
             Reply repeat = toB.post(path, body, "crash-key");
 

@@ -94,7 +94,13 @@ class SeveralInstancesTest {
 
     private static final StoreName STORE = StoreName.of("pharmacy");
     private static final String[] DRUGS = {"aspirin", "amoxicillin", "ibuprofen"};
-    private static final int INITIAL_STOCK = 1_000_000;
+    /**
+     * Little stock, so dispenses take a drug below the reorder threshold ({@link PharmacyProcess#DEFAULT_THRESHOLD})
+     * again and again (client 0 receives some now and then) and the process manager reacts throughout the load, also
+     * while an instance is killed. Dispenses refused for want of units are noted, not errors.
+     */
+    private static final int INITIAL_STOCK = 150;
+
     private static final int CLIENTS = 6;
     private static final Duration CONVERGENCE = Duration.ofSeconds(60);
     private static final JsonEventCodec<PrescriptionEvent> PRESCRIPTIONS = JsonEventCodec.of(PrescriptionEvent.class);
@@ -158,6 +164,9 @@ class SeveralInstancesTest {
         private final Load load = new Load();
         private final long started = System.nanoTime();
         private volatile boolean closed;
+        /** The stream's last sequence when an instance was killed. */
+        private volatile long killedAt = Long.MAX_VALUE;
+
         private final Thread killOnExit = new Thread(this::killAll, "several-instances-kill");
 
         Scenario(String name, String natsUrl, int replicas) throws Exception {
@@ -196,7 +205,7 @@ class SeveralInstancesTest {
             }
             note("3 instances listening: "
                     + instances.stream().map(i -> i.url.toString()).collect(Collectors.joining(", ")));
-            // stock first, plenty of it, so that no reservation is refused for want of units
+            // a little stock first: see INITIAL_STOCK
             for (String drug : DRUGS) {
                 load.send("/inventory/" + drug + "/receive", "{\"quantity\":" + INITIAL_STOCK + "}", "stock-" + drug);
             }
@@ -242,7 +251,11 @@ class SeveralInstancesTest {
             return Integer.parseInt(busiest.substring("pharmacy-".length()));
         }
 
-        void kill(int index) {
+        void kill(int index) throws Exception {
+            killedAt = nats.jetStreamManagement()
+                    .getStreamInfo(STORE.value())
+                    .getStreamState()
+                    .getLastSequence();
             instances.get(index).kill();
             note("killed instance " + index + " (SIGKILL)");
         }
@@ -330,6 +343,13 @@ class SeveralInstancesTest {
                             + " prescription events, instance killed mid-load"
                             + (replicas > 1 ? ", stream leader lost" : "") + ")")
                     .isEmpty();
+            long firedAfterKill =
+                    verdict.triggerSequences.stream().filter(q -> q > killedAt).count();
+            note(verdict.reactionsOwed + " reorders owed and stored once each, " + firedAfterKill
+                    + " of them triggered after the kill (stream sequence " + killedAt + ")");
+            assertThat(firedAfterKill)
+                    .as("the process manager reacted while an instance was dead or after (so 'stored once' is tested)")
+                    .isPositive();
         }
 
         /** What the instances logged about their consumers (to explain a divergence). */
@@ -417,6 +437,10 @@ class SeveralInstancesTest {
     /** The checks, each a sentence when it fails. */
     private static final class Verdict {
         private final List<String> problems = new ArrayList<>();
+        /** Reactions the process manager owes for the stream's events (reorders below the threshold). */
+        private int reactionsOwed;
+        /** The stream sequences of the events that owe reactions. */
+        private final List<Long> triggerSequences = new ArrayList<>();
 
         Verdict(
                 List<RecordedEvent> all,
@@ -516,9 +540,12 @@ class SeveralInstancesTest {
                         .ifPresent(trigger -> commandsByTrigger
                                 .computeIfAbsent(trigger, t -> new ArrayList<>())
                                 .add(e.commandId()));
-                reactions.put(
-                        e.eventId(),
-                        process.react(PharmacyProcess.Stateless.INSTANCE, event).size());
+                int owes =
+                        process.react(PharmacyProcess.Stateless.INSTANCE, event).size();
+                reactions.put(e.eventId(), owes);
+                if (owes > 0) {
+                    triggerSequences.add(e.sequence());
+                }
             }
             if (!negative.isEmpty()) {
                 problems.add("stock below zero: " + first(negative));
@@ -564,6 +591,19 @@ class SeveralInstancesTest {
                 problems.add("process manager reactions stored more than once: " + repeated.size() + ", e.g. "
                         + first(repeated));
             }
+            // ...and stores every reaction it owes: each triggering deduction caused exactly its reactions
+            List<String> owed = new ArrayList<>();
+            reactions.forEach((trigger, want) -> {
+                int stored = commandsByTrigger.getOrDefault(trigger, List.of()).size();
+                if (want > 0 && stored < want) {
+                    owed.add(trigger + " caused " + stored + " of " + want);
+                }
+            });
+            if (!owed.isEmpty()) {
+                problems.add("process manager reactions never stored: " + owed.size() + ", e.g. " + first(owed));
+            }
+            reactionsOwed =
+                    reactions.values().stream().mapToInt(Integer::intValue).sum();
         }
 
         private static List<String> union(Map<String, Integer> a, Map<String, Integer> b) {
