@@ -105,6 +105,9 @@ final class MultiSubjectBatch {
             return send(messages, events, guards);
         } catch (JetStreamApiException e) {
             int code = e.getApiErrorCode();
+            if (JetStreamErrors.isUnreadableAnswer(e)) {
+                throw unknownOutcome(guards, "unreadable acknowledgement: " + e.getErrorDescription(), e);
+            }
             if (JetStreamErrors.isWrongLastSequence(code)) {
                 Matcher m = ACTUAL_SEQUENCE.matcher(String.valueOf(e.getErrorDescription()));
                 throw new ConflictAcrossEntities(
@@ -118,8 +121,7 @@ final class MultiSubjectBatch {
                             + " (error " + code + ")",
                     e);
         } catch (IOException e) {
-            throw new EventStoreException(
-                    "unreadable acknowledgement for " + versions.keySet() + ": " + e.getMessage(), e);
+            throw unknownOutcome(guards, "unreadable acknowledgement: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             throw new EventStoreUnavailable("cannot publish to " + versions.keySet() + ": " + e.getMessage(), e);
         }
@@ -212,8 +214,12 @@ final class MultiSubjectBatch {
         }
         PublishAck ack = new PublishAck(request(guards, messages.get(n - 1)));
         if (ack.getBatchSize() != n) {
-            throw new EventStoreException("the server acknowledged a batch of " + ack.getBatchSize()
-                    + " messages across " + guards + " but " + n + " were sent (is the stream's allow_atomic set?)");
+            // the server stored something, but not what was sent as one batch: what exactly is unknown
+            throw unknownOutcome(
+                    guards,
+                    "the server acknowledged a batch of " + ack.getBatchSize() + " messages but " + n
+                            + " were sent (is the stream's allow_atomic set?)",
+                    null);
         }
         List<Long> sequences = new ArrayList<>(n);
         for (long s = ack.getSeqno() - n + 1; s <= ack.getSeqno(); s++) {
@@ -299,7 +305,7 @@ final class MultiSubjectBatch {
         List<EntityRef> entities = new ArrayList<>();
         guards.forEach(g -> entities.add(g.entity()));
         return new EventStoreUnavailable(
-                "append across " + entities + " got no acknowledgement within " + timeout + " (" + what
+                "append across " + entities + " got no usable acknowledgement within " + timeout + " (" + what
                         + "); the events may or may not be stored – re-send with the same command id",
                 cause);
     }

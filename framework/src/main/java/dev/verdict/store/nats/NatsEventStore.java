@@ -371,6 +371,9 @@ public final class NatsEventStore implements EventStore {
             PublishAck ack = new PublishAck(reply);
             return new AppendResult(entity, List.of(ack.getSeqno()), ack.isDuplicate());
         } catch (JetStreamApiException e) {
+            if (JetStreamErrors.isUnreadableAnswer(e)) {
+                throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getErrorDescription(), e);
+            }
             throw failure(entity, expectedVersion, e);
         } catch (IOException e) {
             throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getMessage(), e);
@@ -512,6 +515,9 @@ public final class NatsEventStore implements EventStore {
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == JetStreamErrors.BATCH_DUPLICATE) {
                 return confirmDuplicate(entity, expectedVersion, context, n, e);
+            }
+            if (JetStreamErrors.isUnreadableAnswer(e)) {
+                throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getErrorDescription(), e);
             }
             throw failure(entity, expectedVersion, e);
         } catch (IOException e) {
