@@ -361,7 +361,7 @@ public final class EntityHandle<C, S, E> {
                     LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
                     return async.after(retry.backoffBefore(attempt), () -> {
                         metrics.retry(category);
-                        KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
+                        KnownState<S> caughtUp = loader.catchUpAfter(entity, known, conflict);
                         cache.remember(entity, caughtUp);
                         return attemptAsync(
                                 entity, command, context, newId, slot, caughtUp, true, attempt + 1, overtaken);
@@ -517,7 +517,7 @@ public final class EntityHandle<C, S, E> {
                 LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
                 backOff(entity, attempt, overtaken, conflict);
                 metrics.retry(category);
-                known = loader.catchUp(entity, known, event -> {});
+                known = loader.catchUpAfter(entity, known, conflict);
                 cache.remember(entity, known);
                 confirmed = true;
                 continue;
@@ -683,6 +683,9 @@ public final class EntityHandle<C, S, E> {
 
     private void backOff(EntityRef entity, int attempt, List<Long> overtaken, ConcurrencyConflict conflict) {
         Duration wait = retry.backoffBefore(attempt);
+        if (wait.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
         } catch (InterruptedException e) {

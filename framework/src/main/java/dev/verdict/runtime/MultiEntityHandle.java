@@ -654,6 +654,9 @@ public final class MultiEntityHandle<C, S, E> {
 
     private void backOff(List<Part> parts, int attempt, List<Long> overtaken, ConflictAcrossEntities conflict) {
         Duration wait = retry.backoffBefore(attempt);
+        if (wait.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
         } catch (InterruptedException e) {
