@@ -20,7 +20,6 @@ import dev.verdict.runtime.EntityState;
 import dev.verdict.runtime.MultiEntityHandle;
 import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.Outcome;
-import dev.verdict.spring.tracing.VerdictTracing;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStore;
@@ -56,7 +55,6 @@ final class Pharmacy {
     private final Connection nats;
     private final PatientPrescriptions readModel;
     private final ObjectMapper json;
-    private final VerdictTracing tracing;
 
     Pharmacy(
             EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
@@ -65,8 +63,7 @@ final class Pharmacy {
             EventStore store,
             Connection nats,
             PatientPrescriptions readModel,
-            ObjectMapper json,
-            VerdictTracing tracing) {
+            ObjectMapper json) {
         this.prescriptions = prescriptions;
         this.inventory = inventory;
         this.dispenses = dispenses;
@@ -74,7 +71,6 @@ final class Pharmacy {
         this.nats = nats;
         this.readModel = readModel;
         this.json = json;
-        this.tracing = tracing;
     }
 
     /**
@@ -99,9 +95,9 @@ final class Pharmacy {
         }
         EntityKey rx = EntityKey.of(PRESCRIPTION, id);
         DispenseFill fill = new DispenseFill(id, prescription.state().drug(), quantity, issuedAt);
-        // the command carries the caller's trace (e.g. the HTTP request's) into the events it appends
+        // the runtime's tracing interceptor (the starter's) carries the caller's trace into the events it appends
         MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
-                tracing.withTraceContext(context(commandId), "dispense", traced -> dispenses.handle(fill, traced));
+                dispenses.handle(fill, context(commandId));
         if (outcome instanceof MultiOutcome.Accepted<CombinedState<Prescription, Inventory>, Object> accepted) {
             if (accepted.duplicate()) {
                 List<AppendedEvent<Object>> own = accepted.eventsOf(rx);
@@ -126,7 +122,7 @@ final class Pharmacy {
 
     private <C, S, E> Versioned<S> handle(
             EntityHandle<C, S, E> handle, String id, C command, Optional<String> commandId) {
-        Outcome<S, E> outcome = tracing.handle(handle, id, command, context(commandId));
+        Outcome<S, E> outcome = handle.handle(id, command, context(commandId));
         if (outcome instanceof Outcome.Accepted<S, E> accepted) {
             if (accepted.duplicate()) {
                 // a re-execution of a command that was stored before (its answer was never recorded): answer the
