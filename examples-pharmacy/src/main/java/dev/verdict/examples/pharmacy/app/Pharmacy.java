@@ -3,7 +3,6 @@ package dev.verdict.examples.pharmacy.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.decider.CombinedState;
-import dev.verdict.decider.DomainRejection;
 import dev.verdict.decider.EntityKey;
 import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
 import dev.verdict.examples.pharmacy.Inventory;
@@ -74,20 +73,20 @@ final class Pharmacy {
     }
 
     /**
-     * Handles a prescription command with the given command id (a new one when empty); throws the {@link
-     * DomainRejection} when refused.
+     * Handles a prescription command with the given command id (a new one when empty): the prescription after it, or
+     * the domain's refusal – a value, not an exception.
      */
-    Versioned<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
+    Decided<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
         return handle(prescriptions, id, command, commandId);
     }
 
     /**
      * Dispenses from a prescription and deducts the drug's stock in one atomic decision ({@link
-     * dev.verdict.examples.pharmacy.Dispensing}); throws the {@link DomainRejection} when refused – by the
-     * prescription's rules, or {@code inventory.insufficient-stock} – and then nothing is stored on either entity.
+     * dev.verdict.examples.pharmacy.Dispensing}); refused – by the prescription's rules, or {@code
+     * inventory.insufficient-stock} – it answers the refusal, and nothing is stored on either entity.
      * Returns the prescription after the dispense; the stock's new state is cached, so {@link #inventory} shows it.
      */
-    Versioned<Prescription> dispense(String id, int quantity, Instant issuedAt, Optional<String> commandId) {
+    Decided<Prescription> dispense(String id, int quantity, Instant issuedAt, Optional<String> commandId) {
         // the prescription names the drug (fixed when ordered); an unknown prescription is refused by its own rules
         EntityState<Prescription> prescription = prescriptions.load(id);
         if (prescription.version() == 0 || prescription.state().drug().isEmpty()) {
@@ -101,18 +100,19 @@ final class Pharmacy {
         if (outcome instanceof MultiOutcome.Accepted<CombinedState<Prescription, Inventory>, Object> accepted) {
             if (accepted.duplicate()) {
                 List<AppendedEvent<Object>> own = accepted.eventsOf(rx);
-                return asOf(prescriptions.loadAsOf(id, own.get(own.size() - 1).sequence()));
+                return new Decided.Done<>(
+                        asOf(prescriptions.loadAsOf(id, own.get(own.size() - 1).sequence())));
             }
-            return new Versioned<>(accepted.state().first(), accepted.versionOf(rx));
+            return new Decided.Done<>(new Versioned<>(accepted.state().first(), accepted.versionOf(rx)));
         }
         if (outcome instanceof MultiOutcome.Rejected<CombinedState<Prescription, Inventory>, Object> rejected) {
-            throw rejected.rejection();
+            return new Decided.Refused<>(rejected.rejection());
         }
-        return new Versioned<>(outcome.state().first(), outcome.versionOf(rx));
+        return new Decided.Done<>(new Versioned<>(outcome.state().first(), outcome.versionOf(rx)));
     }
 
     /** Handles an inventory command, like {@link #prescriptionCommand}. */
-    Versioned<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> commandId) {
+    Decided<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> commandId) {
         return handle(inventory, drug, command, commandId);
     }
 
@@ -120,7 +120,7 @@ final class Pharmacy {
         return commandId.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
     }
 
-    private <C, S, E> Versioned<S> handle(
+    private <C, S, E> Decided<S> handle(
             EntityHandle<C, S, E> handle, String id, C command, Optional<String> commandId) {
         Outcome<S, E> outcome = handle.handle(id, command, context(commandId));
         if (outcome instanceof Outcome.Accepted<S, E> accepted) {
@@ -129,14 +129,14 @@ final class Pharmacy {
                 // state its own events produced, as the first execution did
                 long original =
                         accepted.events().get(accepted.events().size() - 1).sequence();
-                return asOf(handle.loadAsOf(id, original));
+                return new Decided.Done<>(asOf(handle.loadAsOf(id, original)));
             }
-            return new Versioned<>(accepted.state(), accepted.version());
+            return new Decided.Done<>(new Versioned<>(accepted.state(), accepted.version()));
         }
         if (outcome instanceof Outcome.Rejected<S, E> rejected) {
-            throw rejected.rejection();
+            return new Decided.Refused<>(rejected.rejection());
         }
-        return new Versioned<>(outcome.state(), outcome.version());
+        return new Decided.Done<>(new Versioned<>(outcome.state(), outcome.version()));
     }
 
     private static <S> Versioned<S> asOf(EntityState<S> state) {
