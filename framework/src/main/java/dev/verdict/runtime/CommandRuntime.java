@@ -51,6 +51,7 @@ public final class CommandRuntime implements AutoCloseable {
     private final EntityLocks locks;
     private final RetryPolicy retryPolicy;
     private final RuntimeMetrics metrics;
+    private final Interceptors interceptors;
     private final SnapshotWriter snapshotWriter;
     private final Executor asyncExecutor;
     private final Optional<ExecutorService> ownedExecutor;
@@ -68,6 +69,7 @@ public final class CommandRuntime implements AutoCloseable {
         this.locks = new EntityLocks(builder.lockStripes);
         this.retryPolicy = builder.retryPolicy;
         this.metrics = builder.metrics;
+        this.interceptors = new Interceptors(builder.interceptors, builder.metrics);
         this.snapshotWriter = new SnapshotWriter(snapshotStore, metrics, builder.snapshotQueueCapacity);
         if (builder.asyncExecutor.isPresent()) {
             this.asyncExecutor = builder.asyncExecutor.get();
@@ -194,6 +196,10 @@ public final class CommandRuntime implements AutoCloseable {
         return metrics;
     }
 
+    Interceptors interceptors() {
+        return interceptors;
+    }
+
     SnapshotWriter snapshotWriter() {
         return snapshotWriter;
     }
@@ -243,6 +249,7 @@ public final class CommandRuntime implements AutoCloseable {
         private long cacheSize = DEFAULT_CACHE_SIZE;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private RuntimeMetrics metrics = RuntimeMetrics.none();
+        private final java.util.List<CommandInterceptor> interceptors = new java.util.ArrayList<>();
         private Optional<Executor> asyncExecutor = Optional.empty();
         private int asyncThreads = DEFAULT_ASYNC_THREADS;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
@@ -292,6 +299,15 @@ public final class CommandRuntime implements AutoCloseable {
         /** Attempts and backoff on concurrency conflicts. */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Adds an interceptor around every command of the runtime (see {@link CommandInterceptor}); interceptors begin
+         * in the order added and end in the reverse order.
+         */
+        public Builder interceptor(CommandInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

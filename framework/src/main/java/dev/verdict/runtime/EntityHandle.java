@@ -68,6 +68,7 @@ public final class EntityHandle<C, S, E> {
     private final SnapshotWriter snapshots;
     private final Optional<CommandIndex> commandIndex;
     private final AsyncCommands async;
+    private final Interceptors interceptors;
 
     EntityHandle(Registration<C, S, E> registration, CommandRuntime runtime) {
         this.registration = registration;
@@ -83,6 +84,7 @@ public final class EntityHandle<C, S, E> {
         this.snapshots = runtime.snapshotWriter();
         this.commandIndex = runtime.commandIndex();
         this.async = runtime.asyncCommands();
+        this.interceptors = runtime.interceptors();
     }
 
     /** The category this handle serves. */
@@ -127,22 +129,22 @@ public final class EntityHandle<C, S, E> {
         EntityRef entity = category.entity(id);
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(context, "context");
-        long start = System.nanoTime();
-        ReentrantLock lock = locks.lockFor(entity);
-        lock.lock();
+        Interceptors.Running running = interceptors.begin(category, List.of(entity), command, context);
+        Outcome<S, E> outcome;
         try {
-            Outcome<S, E> outcome = decideAndAppend(entity, command, context, newId);
-            metrics.commandHandled(category, resultOf(outcome), elapsed(start));
-            return outcome;
-        } catch (ConflictRetriesExhausted e) {
-            metrics.commandHandled(category, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, elapsed(start));
-            throw e;
+            ReentrantLock lock = locks.lockFor(entity);
+            lock.lock();
+            try {
+                outcome = decideAndAppend(entity, command, running.context(), newId);
+            } finally {
+                lock.unlock();
+            }
         } catch (RuntimeException | Error e) {
-            metrics.commandHandled(category, RuntimeMetrics.CommandResult.FAILED, elapsed(start));
+            running.end(null, e);
             throw e;
-        } finally {
-            lock.unlock();
         }
+        running.end(outcome, null);
+        return outcome;
     }
 
     /**
@@ -219,15 +221,21 @@ public final class EntityHandle<C, S, E> {
         if (!async.tryEnter()) {
             return CompletableFuture.failedFuture(new CommandsInFlightExceeded(async.maxInFlight()));
         }
-        long start = System.nanoTime();
+        Interceptors.Running running;
+        try {
+            running = interceptors.begin(category, List.of(entity), command, context);
+        } catch (RuntimeException | Error e) {
+            async.leave();
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<Outcome<S, E>> result = new CompletableFuture<>();
         CompletableFuture<Void> turn = new CompletableFuture<>();
         CompletableFuture<Void> previous = async.queue(entity, turn);
         if (previous == null || previous.isDone()) {
-            begin(entity, command, context, newId, start, result, turn);
+            begin(entity, command, running, newId, result, turn);
         } else {
-            previous.whenComplete((ignored, error) ->
-                    async.startTurn(() -> begin(entity, command, context, newId, start, result, turn)));
+            previous.whenComplete(
+                    (ignored, error) -> async.startTurn(() -> begin(entity, command, running, newId, result, turn)));
         }
         return result;
     }
@@ -236,35 +244,27 @@ public final class EntityHandle<C, S, E> {
     private void begin(
             EntityRef entity,
             C command,
-            CommandContext context,
+            Interceptors.Running running,
             boolean newId,
-            long start,
             CompletableFuture<Outcome<S, E>> result,
             CompletableFuture<Void> turn) {
         if (result.isDone()) {
             // cancelled (or completed by the caller) while waiting for its turn: never decided, nothing stored
+            running.end(null, new java.util.concurrent.CancellationException("cancelled before its turn"));
             async.leave();
             async.done(entity, turn);
             return;
         }
         CompletableFuture<Outcome<S, E>> work;
         try {
-            work = decideAndAppendAsync(entity, command, context, newId);
+            work = decideAndAppendAsync(entity, command, running.context(), newId);
         } catch (RuntimeException | Error e) {
             work = CompletableFuture.failedFuture(e);
         }
         work.whenComplete((outcome, error) -> {
             Throwable failure = error == null ? null : AsyncCommands.unwrap(error);
             try {
-                if (failure == null) {
-                    metrics.commandHandled(category, resultOf(outcome), elapsed(start));
-                } else if (failure instanceof ConflictRetriesExhausted) {
-                    metrics.commandHandled(category, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, elapsed(start));
-                } else {
-                    metrics.commandHandled(category, RuntimeMetrics.CommandResult.FAILED, elapsed(start));
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("metrics failed for a command on {} (the command is unaffected)", entity, e);
+                running.end(outcome, failure);
             } finally {
                 // whatever happened above: free the place, answer the caller, let the entity's next command go
                 async.leave();
@@ -361,7 +361,7 @@ public final class EntityHandle<C, S, E> {
                     LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
                     return async.after(retry.backoffBefore(attempt), () -> {
                         metrics.retry(category);
-                        KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
+                        KnownState<S> caughtUp = loader.catchUpAfter(entity, known, conflict);
                         cache.remember(entity, caughtUp);
                         return attemptAsync(
                                 entity, command, context, newId, slot, caughtUp, true, attempt + 1, overtaken);
@@ -517,7 +517,7 @@ public final class EntityHandle<C, S, E> {
                 LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
                 backOff(entity, attempt, overtaken, conflict);
                 metrics.retry(category);
-                known = loader.catchUp(entity, known, event -> {});
+                known = loader.catchUpAfter(entity, known, conflict);
                 cache.remember(entity, known);
                 confirmed = true;
                 continue;
@@ -683,27 +683,15 @@ public final class EntityHandle<C, S, E> {
 
     private void backOff(EntityRef entity, int attempt, List<Long> overtaken, ConcurrencyConflict conflict) {
         Duration wait = retry.backoffBefore(attempt);
+        if (wait.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);
         }
-    }
-
-    private static RuntimeMetrics.CommandResult resultOf(Outcome<?, ?> outcome) {
-        if (outcome instanceof Outcome.Accepted<?, ?> accepted) {
-            return accepted.duplicate()
-                    ? RuntimeMetrics.CommandResult.DUPLICATE
-                    : RuntimeMetrics.CommandResult.ACCEPTED;
-        }
-        return outcome instanceof Outcome.Unchanged
-                ? RuntimeMetrics.CommandResult.UNCHANGED
-                : RuntimeMetrics.CommandResult.REJECTED;
-    }
-
-    private static Duration elapsed(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     @Override

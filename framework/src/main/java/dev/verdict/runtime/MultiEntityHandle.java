@@ -87,6 +87,7 @@ public final class MultiEntityHandle<C, S, E> {
     private final SnapshotWriter snapshots;
     private final Executor asyncExecutor;
     private final Optional<CommandIndex> commandIndex;
+    private final Interceptors interceptors;
     private final Map<Category, StateLoader<Object, Object>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
@@ -105,6 +106,7 @@ public final class MultiEntityHandle<C, S, E> {
         this.snapshots = runtime.snapshotWriter();
         this.asyncExecutor = runtime.asyncExecutor();
         this.commandIndex = runtime.commandIndex();
+        this.interceptors = runtime.interceptors();
     }
 
     /** The registration this handle was created from. */
@@ -140,44 +142,64 @@ public final class MultiEntityHandle<C, S, E> {
     private MultiOutcome<S, E> handleCommand(C command, CommandContext context, boolean newId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(context, "context");
-        long start = System.nanoTime();
         List<Part> parts = parts(command);
-        List<EntityRef> refs = new ArrayList<>(parts.size());
-        for (Part part : parts) {
-            refs.add(part.ref);
-        }
-        List<ReentrantLock> held = locks.locksFor(refs);
-        for (ReentrantLock lock : held) {
-            lock.lock();
-        }
+        Interceptors.Running running = interceptors.begin(name, refs(parts), command, context);
+        return run(command, parts, running, newId);
+    }
+
+    /** The command once intercepted: locks its entities, decides and appends, ends the interception. */
+    private MultiOutcome<S, E> run(C command, List<Part> parts, Interceptors.Running running, boolean newId) {
+        MultiOutcome<S, E> outcome;
         try {
-            MultiOutcome<S, E> outcome = decideAndAppend(command, parts, context, newId);
-            metrics.commandHandled(name, resultOf(outcome), Duration.ofNanos(System.nanoTime() - start));
-            return outcome;
-        } catch (ConflictRetriesExhausted e) {
-            metrics.commandHandled(
-                    name, RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED, Duration.ofNanos(System.nanoTime() - start));
-            throw e;
-        } catch (RuntimeException | Error e) {
-            metrics.commandHandled(
-                    name, RuntimeMetrics.CommandResult.FAILED, Duration.ofNanos(System.nanoTime() - start));
-            throw e;
-        } finally {
-            for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).unlock();
+            List<ReentrantLock> held = locks.locksFor(refs(parts));
+            for (ReentrantLock lock : held) {
+                lock.lock();
             }
+            try {
+                outcome = decideAndAppend(command, parts, running.context(), newId);
+            } finally {
+                for (int i = held.size() - 1; i >= 0; i--) {
+                    held.get(i).unlock();
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            running.end(null, e);
+            throw e;
         }
+        running.end(outcome, null);
+        return outcome;
     }
 
     /** {@link #handle(Object)} on the runtime's executor. */
     public CompletableFuture<MultiOutcome<S, E>> handleAsync(C command) {
-        CommandContext context = CommandContext.create();
-        return CompletableFuture.supplyAsync(() -> handleCommand(command, context, true), asyncExecutor);
+        return submit(command, CommandContext.create(), true);
     }
 
-    /** {@link #handle(Object, CommandContext)} on the runtime's executor; the future fails with what it would throw. */
+    /**
+     * {@link #handle(Object, CommandContext)} on the runtime's executor; the future fails with what it would throw.
+     * The command's interceptors begin on the calling thread.
+     */
     public CompletableFuture<MultiOutcome<S, E>> handleAsync(C command, CommandContext context) {
-        return CompletableFuture.supplyAsync(() -> handle(command, context), asyncExecutor);
+        return submit(command, context, false);
+    }
+
+    private CompletableFuture<MultiOutcome<S, E>> submit(C command, CommandContext context, boolean newId) {
+        List<Part> parts;
+        Interceptors.Running running;
+        try {
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(context, "context");
+            parts = parts(command);
+            running = interceptors.begin(name, refs(parts), command, context);
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> run(command, parts, running, newId), asyncExecutor);
+        } catch (RuntimeException e) {
+            running.end(null, e);
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** One entity the command reads, and what the runtime knows of it. */
@@ -654,6 +676,9 @@ public final class MultiEntityHandle<C, S, E> {
 
     private void backOff(List<Part> parts, int attempt, List<Long> overtaken, ConflictAcrossEntities conflict) {
         Duration wait = retry.backoffBefore(attempt);
+        if (wait.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
         } catch (InterruptedException e) {
@@ -684,17 +709,6 @@ public final class MultiEntityHandle<C, S, E> {
             refs.add(part.ref);
         }
         return refs;
-    }
-
-    private static RuntimeMetrics.CommandResult resultOf(MultiOutcome<?, ?> outcome) {
-        if (outcome instanceof MultiOutcome.Accepted<?, ?> accepted) {
-            return accepted.duplicate()
-                    ? RuntimeMetrics.CommandResult.DUPLICATE
-                    : RuntimeMetrics.CommandResult.ACCEPTED;
-        }
-        return outcome instanceof MultiOutcome.Unchanged
-                ? RuntimeMetrics.CommandResult.UNCHANGED
-                : RuntimeMetrics.CommandResult.REJECTED;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.verdict.runtime;
 
 import dev.verdict.decider.Decider;
 import dev.verdict.store.Category;
+import dev.verdict.store.ConcurrencyConflict;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventDecoding;
@@ -16,6 +17,7 @@ import dev.verdict.store.SnapshotValidation;
 import dev.verdict.store.StateCodec;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -74,6 +76,21 @@ final class StateLoader<S, E> {
     KnownState<S> catchUp(EntityRef entity, KnownState<S> known, Consumer<AppendedEvent<E>> observer) {
         long start = System.nanoTime();
         Fold fold = fold(entity, ReadRange.after(known.version()), known, observer);
+        metrics.loaded(category, RuntimeMetrics.LoadSource.CATCH_UP, fold.eventsRead, elapsed(start));
+        return fold.known(known.eventsSinceSnapshot() + fold.eventsRead);
+    }
+
+    /**
+     * After a conflict that reported the entity's version: reads only up to it (the server's word, so the read needs no
+     * second request for the entity's end). Without a reported version, or one not ahead, like {@link #catchUp}.
+     */
+    KnownState<S> catchUpAfter(EntityRef entity, KnownState<S> known, ConcurrencyConflict conflict) {
+        OptionalLong actual = conflict.actualVersion();
+        if (actual.isEmpty() || actual.getAsLong() <= known.version()) {
+            return catchUp(entity, known, event -> {});
+        }
+        long start = System.nanoTime();
+        Fold fold = fold(entity, ReadRange.after(known.version()).upToSequence(actual.getAsLong()), known, e -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.CATCH_UP, fold.eventsRead, elapsed(start));
         return fold.known(known.eventsSinceSnapshot() + fold.eventsRead);
     }

@@ -13,10 +13,11 @@ import java.util.OptionalLong;
  * r.versionOf(stock);             // OptionalLong: the stock's version after the append, if it was written
  * }</pre>
  *
- * @param events the events appended, in order
+ * @param events the events appended, in order; for a duplicate the events the command stored originally (a re-send
+ *     decided on another state may have decided other events: the original ones are what was stored)
  * @param sequences the stream sequence of each event, in the same order
  * @param duplicate {@code true} when the command id had already been appended (a re-send): nothing new was written and
- *     {@code sequences} are those of the original append
+ *     {@code events} and {@code sequences} are those of the original append
  */
 public record AppendAcrossResult(List<EntityEvent> events, List<Long> sequences, boolean duplicate) {
     public AppendAcrossResult {

@@ -9,11 +9,16 @@ import org.junit.jupiter.api.Test;
 class RetryPolicyTest {
 
     @Test
-    void backoffGrowsExponentiallyWithJitterBetweenHalfAndAllOfTheCeiling() {
+    void theFirstRetryGoesAtOnce() {
+        assertThat(RetryPolicy.defaults().backoffBefore(1)).isZero();
+    }
+
+    @Test
+    void backoffGrowsExponentiallyWithJitterBetweenHalfAndAllOfTheCeilingFromTheSecondRetry() {
         RetryPolicy policy = RetryPolicy.defaults().withBackoff(Duration.ofMillis(2), Duration.ofMillis(100));
         for (int i = 0; i < 200; i++) {
-            assertThat(policy.backoffBefore(1)).isBetween(Duration.ofMillis(1), Duration.ofMillis(2));
-            assertThat(policy.backoffBefore(3)).isBetween(Duration.ofMillis(4), Duration.ofMillis(8));
+            assertThat(policy.backoffBefore(2)).isBetween(Duration.ofMillis(1), Duration.ofMillis(2));
+            assertThat(policy.backoffBefore(4)).isBetween(Duration.ofMillis(4), Duration.ofMillis(8));
             assertThat(policy.backoffBefore(40)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
         }
     }

@@ -32,7 +32,7 @@ class CommandHandlingTest {
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final CommandRuntime runtime = CommandRuntime.builder(store)
             .metrics(metrics)
-            .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
+            .retryPolicy(RetryPolicy.defaults().withMaxAttempts(4).withBackoff(Duration.ZERO, Duration.ZERO))
             .build();
     private final EntityHandle<Counter.Command, Counter, Event> counters =
             runtime.register("counter", Counter.DECIDER, Counter.EVENTS);
@@ -184,7 +184,7 @@ class CommandHandlingTest {
     @Test
     void givesUpAfterTheConfiguredAttemptsNamingEntityAttemptsAndVersions() {
         counters.handle("c-1", new Add(1));
-        rivalAppendsBeforeEachOfOurNextAppends(c1, RetryPolicy.DEFAULT_MAX_ATTEMPTS);
+        rivalAppendsBeforeEachOfOurNextAppends(c1, 4);
 
         assertThatThrownBy(() -> counters.handle("c-1", new Add(1)))
                 .isInstanceOfSatisfying(ConflictRetriesExhausted.class, e -> {

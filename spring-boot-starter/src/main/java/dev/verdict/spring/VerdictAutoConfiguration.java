@@ -1,6 +1,7 @@
 package dev.verdict.spring;
 
 import dev.verdict.projection.ProjectionRunner;
+import dev.verdict.runtime.CommandInterceptor;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.RetryPolicy;
 import dev.verdict.runtime.RuntimeMetrics;
@@ -141,7 +142,8 @@ public class VerdictAutoConfiguration {
 
     /**
      * The command runtime over the event store (wrapped by the {@link EventStoreDecorator} beans, e.g. the store
-     * meters), with the snapshot store, command-id index and metrics when present.
+     * meters), with the snapshot store, command-id index and metrics when present, and every {@link CommandInterceptor}
+     * bean around its commands (in their order; e.g. the starter's tracing).
      * Closed with the context, after the projection runners stopped: queued snapshots are written and commands running
      * on its async executor finish.
      */
@@ -152,6 +154,7 @@ public class VerdictAutoConfiguration {
             ObjectProvider<SnapshotStore> snapshots,
             ObjectProvider<CommandIndex> commandIndex,
             ObjectProvider<RuntimeMetrics> metrics,
+            ObjectProvider<CommandInterceptor> interceptors,
             ObjectProvider<EventStoreDecorator> decorators,
             VerdictProperties properties) {
         VerdictProperties.Runtime runtime = properties.getRuntime();
@@ -170,6 +173,7 @@ public class VerdictAutoConfiguration {
         snapshots.ifAvailable(builder::snapshots);
         commandIndex.ifAvailable(builder::commandIndex);
         metrics.ifAvailable(builder::metrics);
+        interceptors.orderedStream().forEach(builder::interceptor);
         return builder.build();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
 import brave.propagation.TraceContext;
+import dev.verdict.runtime.CommandInterceptor;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
@@ -66,7 +67,6 @@ class StarterTracingTest {
         runner().withUserConfiguration(PharmacyConfiguration.class, StockConfiguration.class, Spans.class)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    VerdictTracing tracing = context.getBean(VerdictTracing.class);
                     ObservationRegistry registry = context.getBean(ObservationRegistry.class);
                     Tracer tracer = context.getBean(Tracer.class);
                     @SuppressWarnings("unchecked")
@@ -81,8 +81,8 @@ class StarterTracingTest {
                     Outcome<Rx, RxEvent> outcome = Observation.createNotStarted("test.request", registry)
                             .observe(() -> {
                                 traceId.set(tracer.currentSpan().context().traceId());
-                                return tracing.handle(
-                                        prescriptions, "rx-1", new RxCommand.Dispense(2), CommandContext.create());
+                                // no VerdictTracing call: the runtime's interceptor traces every command
+                                return prescriptions.handle("rx-1", new RxCommand.Dispense(2), CommandContext.create());
                             });
                     assertThat(traceId.get()).isNotBlank();
 
@@ -139,8 +139,9 @@ class StarterTracingTest {
                     @SuppressWarnings("unchecked")
                     EntityHandle<RxCommand, Rx, RxEvent> prescriptions =
                             context.getBean("prescriptionsHandle", EntityHandle.class);
+                    assertThat(context).doesNotHaveBean(CommandInterceptor.class);
                     Outcome<Rx, RxEvent> outcome =
-                            tracing.handle(prescriptions, "rx-3", new RxCommand.Dispense(1), CommandContext.create());
+                            prescriptions.handle("rx-3", new RxCommand.Dispense(1), CommandContext.create());
                     MessageInfo appended = context.getBean(Connection.class)
                             .jetStreamManagement()
                             .getMessage("untraced", outcome.version());

@@ -8,7 +8,6 @@ import dev.verdict.spring.docs.PharmacyConfiguration;
 import dev.verdict.spring.docs.Rx;
 import dev.verdict.spring.docs.Rx.RxCommand;
 import dev.verdict.spring.docs.Rx.RxEvent;
-import dev.verdict.spring.tracing.VerdictTracing;
 import dev.verdict.spring.tracing.VerdictTracingAutoConfiguration;
 import dev.verdict.store.CommandContext;
 import dev.verdict.testing.nats.NatsServerExtension;
@@ -47,7 +46,6 @@ class StarterTracingUnsampledTest {
         runner().withPropertyValues("management.tracing.sampling.probability=0.0")
                 .withUserConfiguration(PharmacyConfiguration.class)
                 .run(context -> {
-                    VerdictTracing tracing = context.getBean(VerdictTracing.class);
                     ObservationRegistry registry = context.getBean(ObservationRegistry.class);
                     Tracer tracer = context.getBean(Tracer.class);
                     @SuppressWarnings("unchecked")
@@ -57,8 +55,7 @@ class StarterTracingUnsampledTest {
                     Outcome<Rx, RxEvent> outcome = Observation.createNotStarted("test.request", registry)
                             .observe(() -> {
                                 traceId.set(tracer.currentSpan().context().traceId());
-                                return tracing.handle(
-                                        prescriptions, "rx-2", new RxCommand.Dispense(1), CommandContext.create());
+                                return prescriptions.handle("rx-2", new RxCommand.Dispense(1), CommandContext.create());
                             });
                     MessageInfo appended = context.getBean(Connection.class)
                             .jetStreamManagement()

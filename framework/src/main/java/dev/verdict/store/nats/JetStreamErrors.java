@@ -20,6 +20,15 @@ final class JetStreamErrors {
 
     private JetStreamErrors() {}
 
+    /**
+     * Whether jnats raised the exception for an answer it could not read (no JSON, no {@code err_code}) rather than for
+     * a refusal of the server: every refusal of nats-server carries a positive {@code err_code}. Such an answer says
+     * nothing about what was stored, so the outcome of the publish is unknown.
+     */
+    static boolean isUnreadableAnswer(io.nats.client.JetStreamApiException e) {
+        return e.getApiErrorCode() <= 0;
+    }
+
     /** Whether the code means "the subject's last sequence is not the expected one" (a concurrency conflict). */
     static boolean isWrongLastSequence(int code) {
         return code == WRONG_LAST_SEQUENCE || code == WRONG_LAST_SEQUENCE_CLUSTERED;

@@ -13,6 +13,7 @@ import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
 import dev.verdict.store.ReadRange;
+import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.internal.EventIds;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -25,11 +26,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -105,21 +108,23 @@ final class MultiSubjectBatch {
             return send(messages, events, guards);
         } catch (JetStreamApiException e) {
             int code = e.getApiErrorCode();
+            if (JetStreamErrors.isUnreadableAnswer(e)) {
+                throw unknownOutcome(guards, "unreadable acknowledgement: " + e.getErrorDescription(), e);
+            }
             if (JetStreamErrors.isWrongLastSequence(code)) {
                 Matcher m = ACTUAL_SEQUENCE.matcher(String.valueOf(e.getErrorDescription()));
                 throw new ConflictAcrossEntities(
                         guards, m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty());
             }
             if (code == JetStreamErrors.BATCH_DUPLICATE) {
-                return confirmDuplicate(versions, events, context, e);
+                return confirmDuplicate(versions, context, e);
             }
             throw new EventStoreException(
                     "the server refused the append to " + versions.keySet() + ": " + e.getErrorDescription()
                             + " (error " + code + ")",
                     e);
         } catch (IOException e) {
-            throw new EventStoreException(
-                    "unreadable acknowledgement for " + versions.keySet() + ": " + e.getMessage(), e);
+            throw unknownOutcome(guards, "unreadable acknowledgement: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             throw new EventStoreUnavailable("cannot publish to " + versions.keySet() + ": " + e.getMessage(), e);
         }
@@ -133,6 +138,12 @@ final class MultiSubjectBatch {
         }
         try {
             AppendResult result = store.append(guard.entity(), guard.version(), encoded, context);
+            if (result.duplicate() && result.sequences().size() != events.size()) {
+                // a re-send decided on another state: the original events are the answer
+                return original(Map.of(guard.entity(), guard.version()), context)
+                        .orElseThrow(() -> new IllegalStateException("the store reported " + result
+                                + " as a duplicate, but its events cannot be read back"));
+            }
             return new AppendAcrossResult(events, result.sequences(), result.duplicate());
         } catch (ConcurrencyConflict conflict) {
             ConflictAcrossEntities across = new ConflictAcrossEntities(List.of(guard), conflict.actualVersion());
@@ -212,8 +223,12 @@ final class MultiSubjectBatch {
         }
         PublishAck ack = new PublishAck(request(guards, messages.get(n - 1)));
         if (ack.getBatchSize() != n) {
-            throw new EventStoreException("the server acknowledged a batch of " + ack.getBatchSize()
-                    + " messages across " + guards + " but " + n + " were sent (is the stream's allow_atomic set?)");
+            // the server stored something, but not what was sent as one batch: what exactly is unknown
+            throw unknownOutcome(
+                    guards,
+                    "the server acknowledged a batch of " + ack.getBatchSize() + " messages but " + n
+                            + " were sent (is the stream's allow_atomic set?)",
+                    null);
         }
         List<Long> sequences = new ArrayList<>(n);
         for (long s = ack.getSeqno() - n + 1; s <= ack.getSeqno(); s++) {
@@ -223,56 +238,54 @@ final class MultiSubjectBatch {
     }
 
     /**
-     * The server refused the batch because one of its message ids was seen: the command was appended before. Read the
-     * original events back from each written entity (the events of this command id, in order); never append twice.
+     * The server refused the batch because one of its message ids was seen: the command was appended before (a re-send
+     * after a lost acknowledgement, perhaps decided on an older state and so with other events). The answer is the
+     * original events, read back from the guarded entities; never append twice.
      */
     private AppendAcrossResult confirmDuplicate(
-            Map<EntityRef, Long> versions,
-            List<EntityEvent> events,
-            CommandContext context,
-            JetStreamApiException cause) {
-        Map<EntityRef, List<Integer>> indices = new LinkedHashMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            indices.computeIfAbsent(events.get(i).entity(), e -> new ArrayList<>())
-                    .add(i);
-        }
-        Long[] sequences = new Long[events.size()];
-        for (Map.Entry<EntityRef, List<Integer>> entry : indices.entrySet()) {
-            EntityRef entity = entry.getKey();
-            List<Long> found = originalSequences(entity, versions.get(entity), context);
-            if (found.size() != entry.getValue().size()) {
-                throw new EventStoreException(
-                        "the server rejected the append across " + versions.keySet() + " as a duplicate of command '"
-                                + context.commandId() + "', but " + entity + " holds " + found.size()
-                                + " of its events where the decision has "
-                                + entry.getValue().size()
-                                + ": was the command id reused for a different decision?",
-                        cause);
-            }
-            for (int k = 0; k < found.size(); k++) {
-                sequences[entry.getValue().get(k)] = found.get(k);
-            }
-        }
-        LOG.debug("batch across {} of command {} was a duplicate", versions.keySet(), context.commandId());
-        return new AppendAcrossResult(events, List.of(sequences), true);
+            Map<EntityRef, Long> versions, CommandContext context, JetStreamApiException cause) {
+        return original(versions, context)
+                .orElseThrow(() -> new EventStoreException(
+                        "the server rejected the append across " + versions.keySet()
+                                + " as a duplicate of command '" + context.commandId()
+                                + "', but none of them holds an event of it: was the command id reused for other"
+                                + " entities?",
+                        cause));
     }
 
-    private List<Long> originalSequences(EntityRef entity, long version, CommandContext context) {
-        List<Long> found = new ArrayList<>();
-        // the original append came after the version read now only if this decision was made on an older state
-        store.read(entity, ReadRange.after(version), e -> {
-            if (e.commandId().equals(context.commandId())) {
-                found.add(e.sequence());
-            }
-        });
-        if (found.isEmpty() && version > 0) {
-            store.read(entity, ReadRange.all().upToSequence(version), e -> {
+    /** The events of the command stored on the entities, in stream order; empty if there are none. */
+    private Optional<AppendAcrossResult> original(Map<EntityRef, Long> versions, CommandContext context) {
+        List<RecordedEvent> found = new ArrayList<>();
+        for (Map.Entry<EntityRef, Long> guard : versions.entrySet()) {
+            EntityRef entity = guard.getKey();
+            long version = guard.getValue();
+            int before = found.size();
+            // the original append came after the version read now only if this decision was made on an older state
+            store.read(entity, ReadRange.after(version), e -> {
                 if (e.commandId().equals(context.commandId())) {
-                    found.add(e.sequence());
+                    found.add(e);
                 }
             });
+            if (found.size() == before && version > 0) {
+                store.read(entity, ReadRange.all().upToSequence(version), e -> {
+                    if (e.commandId().equals(context.commandId())) {
+                        found.add(e);
+                    }
+                });
+            }
         }
-        return found;
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        found.sort(Comparator.comparingLong(RecordedEvent::sequence));
+        List<EntityEvent> events = new ArrayList<>(found.size());
+        List<Long> sequences = new ArrayList<>(found.size());
+        for (RecordedEvent e : found) {
+            events.add(new EntityEvent(e.entity(), e.event()));
+            sequences.add(e.sequence());
+        }
+        LOG.debug("batch across {} of command {} was a duplicate", versions.keySet(), context.commandId());
+        return Optional.of(new AppendAcrossResult(events, sequences, true));
     }
 
     private Message request(List<EntityVersion> guards, Message message) {
@@ -299,7 +312,7 @@ final class MultiSubjectBatch {
         List<EntityRef> entities = new ArrayList<>();
         guards.forEach(g -> entities.add(g.entity()));
         return new EventStoreUnavailable(
-                "append across " + entities + " got no acknowledgement within " + timeout + " (" + what
+                "append across " + entities + " got no usable acknowledgement within " + timeout + " (" + what
                         + "); the events may or may not be stored – re-send with the same command id",
                 cause);
     }

@@ -32,9 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -264,7 +262,7 @@ public final class NatsEventStore implements EventStore {
         } catch (ConcurrencyConflict conflict) {
             // The server may check the expectation before deduplicating: a re-sent command whose original append
             // succeeded then looks like a conflict. Its events, if stored, are in the tail after expectedVersion.
-            Optional<AppendResult> original = findOriginal(entity, expectedVersion, context, events.size(), conflict);
+            Optional<AppendResult> original = findOriginal(entity, expectedVersion, context);
             if (original.isPresent()) {
                 return original.get();
             }
@@ -335,7 +333,7 @@ public final class NatsEventStore implements EventStore {
                         // as in append: a re-sent command whose original append succeeded may look like a conflict
                         return onExecutor(
                                 blocking,
-                                () -> findOriginal(entity, expectedVersion, context, events.size(), conflict)
+                                () -> findOriginal(entity, expectedVersion, context)
                                         .orElseThrow(() -> conflict));
                     }
                     return CompletableFuture.failedFuture(cause);
@@ -371,6 +369,9 @@ public final class NatsEventStore implements EventStore {
             PublishAck ack = new PublishAck(reply);
             return new AppendResult(entity, List.of(ack.getSeqno()), ack.isDuplicate());
         } catch (JetStreamApiException e) {
+            if (JetStreamErrors.isUnreadableAnswer(e)) {
+                throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getErrorDescription(), e);
+            }
             throw failure(entity, expectedVersion, e);
         } catch (IOException e) {
             throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getMessage(), e);
@@ -408,29 +409,16 @@ public final class NatsEventStore implements EventStore {
         return acrossEntities.append(guards, events, context);
     }
 
-    private Optional<AppendResult> findOriginal(
-            EntityRef entity, long expectedVersion, CommandContext context, int n, ConcurrencyConflict conflict) {
-        Map<String, Integer> wanted = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            wanted.put(context.messageId(i), i);
-        }
-        long[] found = new long[n];
-        int[] count = {0};
-        scanForIds(entity, expectedVersion + 1, wanted, found, count);
-        if (count[0] == 0) {
+    /**
+     * After a conflict: the original events of a re-sent command, if the tail after {@code expectedVersion} holds any
+     * (the server may check the expectation before deduplicating). All of the command's events on the entity are
+     * reported, however many the re-send decided: a re-send decided on an older state may have decided another number
+     * of events, but the command id says it is the same command, and it was stored once.
+     */
+    private Optional<AppendResult> findOriginal(EntityRef entity, long expectedVersion, CommandContext context) {
+        List<Long> sequences = originalSequences(entity, expectedVersion + 1, context);
+        if (sequences.isEmpty()) {
             return Optional.empty();
-        }
-        if (count[0] < n) {
-            throw new EventStoreException(
-                    "command '" + context.commandId() + "' on " + entity + " conflicts, and only "
-                            + count[0] + " of its " + n
-                            + " events are stored: was the command id reused for a different"
-                            + " decision?",
-                    conflict);
-        }
-        List<Long> sequences = new ArrayList<>(n);
-        for (long s : found) {
-            sequences.add(s);
         }
         LOG.debug(
                 "append to {} of command {} was a re-send; original sequences {}",
@@ -438,6 +426,37 @@ public final class NatsEventStore implements EventStore {
                 context.commandId(),
                 sequences);
         return Optional.of(new AppendResult(entity, sequences, true));
+    }
+
+    /**
+     * The sequences of the entity's messages of {@code context}'s command ({@code Nats-Msg-Id = <commandId>:<i>}) from
+     * {@code from} on. A command's events on one subject are contiguous (one publish or one atomic batch), so the scan
+     * stops at the first other message after them.
+     */
+    List<Long> originalSequences(EntityRef entity, long from, CommandContext context) {
+        String prefix = context.commandId() + ":";
+        List<Long> found = new ArrayList<>();
+        scan(entity, from, Long.MAX_VALUE, (seq, storedAt, headers, event) -> {
+            String id = headers == null ? null : headers.getFirst(NatsEventHeaders.MSG_ID);
+            if (id != null && id.startsWith(prefix) && isIndex(id, prefix.length())) {
+                found.add(seq);
+                return true;
+            }
+            return found.isEmpty();
+        });
+        return found;
+    }
+
+    private static boolean isIndex(String id, int from) {
+        if (from >= id.length()) {
+            return false;
+        }
+        for (int i = from; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<Message> messages(
@@ -511,7 +530,10 @@ public final class NatsEventStore implements EventStore {
             return new AppendResult(entity, sequences, false);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == JetStreamErrors.BATCH_DUPLICATE) {
-                return confirmDuplicate(entity, expectedVersion, context, n, e);
+                return confirmDuplicate(entity, expectedVersion, context, e);
+            }
+            if (JetStreamErrors.isUnreadableAnswer(e)) {
+                throw unknownOutcome(entity, "unreadable acknowledgement: " + e.getErrorDescription(), e);
             }
             throw failure(entity, expectedVersion, e);
         } catch (IOException e) {
@@ -522,33 +544,23 @@ public final class NatsEventStore implements EventStore {
     }
 
     /**
-     * The server refused the batch because its message ids were seen: the command was appended before (a retry after
-     * a lost acknowledgement). Find the original events to report their sequences; never append twice.
+     * The server refused the batch because message ids of it were seen: the command was appended before (a re-send
+     * after a lost acknowledgement, perhaps decided on an older state and so with another number of events). Report
+     * the original events, whatever their number; never append twice. None on this entity: the id was used for
+     * another entity.
      */
     private AppendResult confirmDuplicate(
-            EntityRef entity, long expectedVersion, CommandContext context, int n, JetStreamApiException cause) {
-        Map<String, Integer> wanted = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            wanted.put(context.messageId(i), i);
+            EntityRef entity, long expectedVersion, CommandContext context, JetStreamApiException cause) {
+        List<Long> sequences = originalSequences(entity, expectedVersion + 1, context);
+        if (sequences.isEmpty() && expectedVersion > 0) {
+            sequences = originalSequences(entity, 1, context);
         }
-        long[] found = new long[n];
-        int[] count = {0};
-        String subject = entity.subject(stream);
-        scanForIds(entity, expectedVersion + 1, wanted, found, count);
-        if (count[0] < n && expectedVersion > 0) {
-            scanForIds(entity, 1, wanted, found, count);
-        }
-        if (count[0] < n) {
+        if (sequences.isEmpty()) {
             throw new EventStoreException(
                     "the server rejected the append to " + entity + " as a duplicate of command '"
-                            + context.commandId() + "', but only " + count[0] + " of its " + n + " events are on "
-                            + subject
-                            + ": was the command id reused for another entity or a different decision?",
+                            + context.commandId() + "', but none of its events are on " + entity.subject(stream)
+                            + ": was the command id reused for another entity?",
                     cause);
-        }
-        List<Long> sequences = new ArrayList<>(n);
-        for (long s : found) {
-            sequences.add(s);
         }
         LOG.debug(
                 "batch for {} of command {} was a duplicate; original sequences {}",
@@ -556,18 +568,6 @@ public final class NatsEventStore implements EventStore {
                 context.commandId(),
                 sequences);
         return new AppendResult(entity, sequences, true);
-    }
-
-    private void scanForIds(EntityRef entity, long from, Map<String, Integer> wanted, long[] found, int[] count) {
-        scan(entity, from, Long.MAX_VALUE, (seq, storedAt, headers, event) -> {
-            String id = headers == null ? null : headers.getFirst(NatsEventHeaders.MSG_ID);
-            Integer index = id == null ? null : wanted.get(id);
-            if (index != null && found[index] == 0) {
-                found[index] = seq;
-                count[0]++;
-            }
-            return count[0] < found.length;
-        });
     }
 
     private EventStoreException failure(EntityRef entity, long expectedVersion, JetStreamApiException e) {

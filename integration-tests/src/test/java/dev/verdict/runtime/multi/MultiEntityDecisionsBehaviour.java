@@ -322,6 +322,37 @@ abstract class MultiEntityDecisionsBehaviour {
         assertThat(a.store.readAll(ASPIRIN, ReadRange.all())).hasSize(2);
     }
 
+    /**
+     * A re-send decided on other states (another instance's stale cache) may decide other events: the store answers
+     * with the original events and their sequences, never stores the new ones, and never calls it a misuse.
+     */
+    @Test
+    void aReSentBatchWithOtherEventsIsAnsweredWithTheOriginalOnes() throws Exception {
+        Instance a = new Instance();
+        EntityRef rx = EntityRef.of("prescription", "rx-1");
+        a.prescriptions.handle("rx-1", new Prescribe(10));
+        a.inventory.handle("aspirin", new Receive(5));
+        List<EntityVersion> guards = List.of(
+                new EntityVersion(rx, a.store.version(rx)), new EntityVersion(ASPIRIN, a.store.version(ASPIRIN)));
+        List<EntityEvent> original = List.of(
+                new EntityEvent(rx, Dispensary.RX_EVENTS.encode(new Dispensed(1))),
+                new EntityEvent(ASPIRIN, Dispensary.STOCK_EVENTS.encode(new Deducted(1))));
+        List<EntityEvent> decidedAgain = List.of(
+                new EntityEvent(rx, Dispensary.RX_EVENTS.encode(new Dispensed(1))),
+                new EntityEvent(rx, Dispensary.RX_EVENTS.encode(new Dispensary.Noted("again"))),
+                new EntityEvent(ASPIRIN, Dispensary.STOCK_EVENTS.encode(new Deducted(1))));
+        CommandContext ctx = CommandContext.withCommandId("decided-twice");
+
+        AppendAcrossResult first = a.store.appendAcross(guards, original, ctx);
+        AppendAcrossResult second = a.store.appendAcross(guards, decidedAgain, ctx);
+
+        assertThat(second.duplicate()).isTrue();
+        assertThat(second.events()).isEqualTo(original);
+        assertThat(second.sequences()).isEqualTo(first.sequences());
+        assertThat(a.store.readAll(rx, ReadRange.all())).hasSize(2);
+        assertThat(a.store.readAll(ASPIRIN, ReadRange.all())).hasSize(2);
+    }
+
     @Test
     void anEntityOnlyReadIsGuardedToo() throws Exception {
         Instance a = new Instance();

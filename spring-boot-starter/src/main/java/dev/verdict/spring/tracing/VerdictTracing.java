@@ -2,6 +2,7 @@ package dev.verdict.spring.tracing;
 
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.process.CommandSender;
+import dev.verdict.runtime.CommandInterceptor;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.spring.ProjectionDecorator;
@@ -22,9 +23,11 @@ import java.util.regex.Pattern;
  * application's tracer uses), and projections and process managers continue that trace when they apply the event.
  *
  * <ul>
- *   <li>{@link #handle} (and {@link #withTraceContext}) opens an observation {@code verdict.command} (kind PRODUCER, a
- *       child of the current one, e.g. the HTTP request's) and adds its propagation fields to the command's {@link
- *       CommandContext#metadata()} – so every event the command appends carries it;
+ *   <li>{@link #interceptor} – which the starter registers with the {@code CommandRuntime}, so every command is traced
+ *       without the application doing anything – opens an observation {@code verdict.command} (kind PRODUCER, a child
+ *       of the current one on the calling thread, e.g. the HTTP request's) around each command and adds its
+ *       propagation fields to the command's {@link CommandContext#metadata()} – so every event the command appends
+ *       carries it; {@link #withTraceContext} does the same around any code;
  *   <li>{@link #projection} wraps a projection so that each {@code apply} runs in an observation {@code
  *       verdict.projection.apply} (kind CONSUMER) continuing the event's trace; the starter wraps every {@code
  *       VerdictProjection} so (unless {@code verdict.tracing.enabled=false});
@@ -38,8 +41,9 @@ import java.util.regex.Pattern;
  * no registry, or with {@code verdict.tracing.enabled=false}), nothing is done at all.
  *
  * <pre>{@code
+ * CommandRuntime runtime = CommandRuntime.builder(store).interceptor(tracing.interceptor()).build(); // the starter does this
  * Outcome<Rx, RxEvent> outcome =
- *         tracing.handle(prescriptions, "rx-42", new Dispense(2), CommandContext.withCommandId(idempotencyKey));
+ *         prescriptions.handle("rx-42", new Dispense(2), CommandContext.withCommandId(idempotencyKey)); // traced
  * }</pre>
  */
 public final class VerdictTracing {
@@ -74,19 +78,7 @@ public final class VerdictTracing {
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(action, "action");
         Map<String, String> carrier = new LinkedHashMap<>();
-        SenderContext<Map<String, String>> sender = new SenderContext<>(
-                (map, key, value) -> {
-                    if (map != null && key != null && value != null) {
-                        map.put(key, value);
-                    }
-                },
-                Kind.PRODUCER);
-        sender.setCarrier(carrier);
-        sender.setRemoteServiceName("nats");
-        Observation observation = Observation.createNotStarted(COMMAND_OBSERVATION, () -> sender, registry)
-                .contextualName("verdict command " + category)
-                .lowCardinalityKeyValue("category", category)
-                .start();
+        Observation observation = start(category, carrier);
         try (Observation.Scope scope = observation.openScope()) {
             return action.apply(withFields(context, carrier));
         } catch (RuntimeException | Error e) {
@@ -98,10 +90,48 @@ public final class VerdictTracing {
     }
 
     /**
+     * An interceptor that handles every command inside an observation {@code verdict.command} (tag {@code category}:
+     * the entity's category or the decision's name), started on the thread that called {@code handle} or {@code
+     * handleAsync} and stopped when the command ends – with its failure recorded, if it failed. The command's context
+     * gets the observation's propagation fields, as with {@link #withTraceContext}.
+     */
+    public CommandInterceptor interceptor() {
+        return call -> {
+            Map<String, String> carrier = new LinkedHashMap<>();
+            Observation observation = start(call.category().value(), carrier);
+            return CommandInterceptor.Interception.of(withFields(call.context(), carrier), end -> {
+                end.failure().ifPresent(observation::error);
+                observation.stop();
+            });
+        };
+    }
+
+    /** Starts an observation {@code verdict.command} whose propagation fields go into {@code carrier}. */
+    private Observation start(String category, Map<String, String> carrier) {
+        SenderContext<Map<String, String>> sender = new SenderContext<>(
+                (map, key, value) -> {
+                    if (map != null && key != null && value != null) {
+                        map.put(key, value);
+                    }
+                },
+                Kind.PRODUCER);
+        sender.setCarrier(carrier);
+        sender.setRemoteServiceName("nats");
+        return Observation.createNotStarted(COMMAND_OBSERVATION, () -> sender, registry)
+                .contextualName("verdict command " + category)
+                .lowCardinalityKeyValue("category", category)
+                .start();
+    }
+
+    /**
      * Handles the command through the handle inside an observation {@code verdict.command}: the events it appends carry
      * the trace context in their metadata. Same outcome and exceptions as {@link EntityHandle#handle(String, Object,
      * CommandContext)}.
+     *
+     * @deprecated a runtime with {@link #interceptor()} (the starter registers it) traces every command: call the handle
+     *     directly; through this method the command gets two observations
      */
+    @Deprecated(since = "0.3", forRemoval = true)
     public <C, S, E> Outcome<S, E> handle(EntityHandle<C, S, E> handle, String id, C command, CommandContext context) {
         Objects.requireNonNull(handle, "handle");
         return withTraceContext(context, handle.category().value(), traced -> handle.handle(id, command, traced));
@@ -109,7 +139,8 @@ public final class VerdictTracing {
 
     /**
      * A sender that sends each command inside an observation {@code verdict.command} continuing the current trace
-     * (within a traced projection: the event's), so the command's events carry it on.
+     * (within a traced projection: the event's), so the command's events carry it on. Not needed when the sender calls
+     * a handle of a runtime with {@link #interceptor()} (the starter's): that command is traced already.
      */
     public <C> CommandSender<C> sender(CommandSender<C> sender) {
         Objects.requireNonNull(sender, "sender");

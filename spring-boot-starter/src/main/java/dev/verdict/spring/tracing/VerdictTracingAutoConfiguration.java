@@ -1,5 +1,6 @@
 package dev.verdict.spring.tracing;
 
+import dev.verdict.runtime.CommandInterceptor;
 import dev.verdict.spring.ProjectionDecorator;
 import dev.verdict.spring.VerdictAutoConfiguration;
 import dev.verdict.spring.VerdictProperties;
@@ -34,6 +35,15 @@ public class VerdictTracingAutoConfiguration {
                 properties.getTracing().isEnabled()
                         ? registry.getIfAvailable(() -> ObservationRegistry.NOOP)
                         : ObservationRegistry.NOOP);
+    }
+
+    /** Traces every command of the starter's {@code CommandRuntime} ({@link VerdictTracing#interceptor()}). */
+    @Bean
+    @ConditionalOnBean(ObservationRegistry.class)
+    @ConditionalOnProperty(prefix = "verdict.tracing", name = "enabled", matchIfMissing = true)
+    @ConditionalOnMissingBean(name = "verdictTracingCommandInterceptor")
+    public CommandInterceptor verdictTracingCommandInterceptor(VerdictTracing tracing) {
+        return tracing.interceptor();
     }
 
     /** Wraps every {@code VerdictProjection}'s projection with {@link TracedProjection}. */

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -51,6 +52,8 @@ final class ApiErrors implements ErrorController {
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
     private final ObjectMapper json;
+
+    private static final String NOT_FOUND = new PrescriptionRejection.NotFound().code();
 
     ApiErrors(ObjectMapper json) {
         this.json = json;
@@ -96,6 +99,25 @@ final class ApiErrors implements ErrorController {
         return builder.contentType(MediaType.APPLICATION_JSON).body(answer.body());
     }
 
+    /** A command's answer: {@code done}'s reply for its result, or the refusal's (see {@link #rejected}). */
+    <S> Reply decided(Decided<S> decided, Function<Versioned<S>, Reply> done) {
+        if (decided instanceof Decided.Done<S> accepted) {
+            return done.apply(accepted.result());
+        }
+        return rejected(((Decided.Refused<S>) decided).rejection());
+    }
+
+    /**
+     * The domain's refusal: 404 for {@code prescription.not-found}, else 409 with the rejection's code. By code, so a
+     * refusal the runtime remembers for a re-sent command ({@code RememberedRejection}) is answered the same.
+     */
+    Reply rejected(DomainRejection rejection) {
+        if (rejection.code().equals(NOT_FOUND)) {
+            return error(404, "not-found", rejection.getMessage());
+        }
+        return error(409, rejection.code(), rejection.getMessage());
+    }
+
     /** Any failure of a request, as its JSON error. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<byte[]> handle(Exception failure, HttpServletRequest request) {
@@ -126,11 +148,8 @@ final class ApiErrors implements ErrorController {
             LOG.warn("{}", e.getMessage());
             return error(503, "unavailable", "the Idempotency-Key records (NATS) are unreachable; try again");
         }
-        if (failure instanceof PrescriptionRejection.NotFound e) {
-            return error(404, "not-found", e.getMessage());
-        }
         if (failure instanceof DomainRejection e) {
-            return error(409, e.code(), e.getMessage());
+            return rejected(e); // a decider's refusal escaping as an exception: answered as the value would be
         }
         if (failure instanceof InvalidIdentifier e) {
             return error(400, "bad-request", e.getMessage());

@@ -3,7 +3,6 @@ package dev.verdict.examples.pharmacy.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.decider.CombinedState;
-import dev.verdict.decider.DomainRejection;
 import dev.verdict.decider.EntityKey;
 import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
 import dev.verdict.examples.pharmacy.Inventory;
@@ -20,7 +19,6 @@ import dev.verdict.runtime.EntityState;
 import dev.verdict.runtime.MultiEntityHandle;
 import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.Outcome;
-import dev.verdict.spring.tracing.VerdictTracing;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStore;
@@ -56,7 +54,6 @@ final class Pharmacy {
     private final Connection nats;
     private final PatientPrescriptions readModel;
     private final ObjectMapper json;
-    private final VerdictTracing tracing;
 
     Pharmacy(
             EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
@@ -65,8 +62,7 @@ final class Pharmacy {
             EventStore store,
             Connection nats,
             PatientPrescriptions readModel,
-            ObjectMapper json,
-            VerdictTracing tracing) {
+            ObjectMapper json) {
         this.prescriptions = prescriptions;
         this.inventory = inventory;
         this.dispenses = dispenses;
@@ -74,24 +70,23 @@ final class Pharmacy {
         this.nats = nats;
         this.readModel = readModel;
         this.json = json;
-        this.tracing = tracing;
     }
 
     /**
-     * Handles a prescription command with the given command id (a new one when empty); throws the {@link
-     * DomainRejection} when refused.
+     * Handles a prescription command with the given command id (a new one when empty): the prescription after it, or
+     * the domain's refusal – a value, not an exception.
      */
-    Versioned<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
+    Decided<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
         return handle(prescriptions, id, command, commandId);
     }
 
     /**
      * Dispenses from a prescription and deducts the drug's stock in one atomic decision ({@link
-     * dev.verdict.examples.pharmacy.Dispensing}); throws the {@link DomainRejection} when refused – by the
-     * prescription's rules, or {@code inventory.insufficient-stock} – and then nothing is stored on either entity.
+     * dev.verdict.examples.pharmacy.Dispensing}); refused – by the prescription's rules, or {@code
+     * inventory.insufficient-stock} – it answers the refusal, and nothing is stored on either entity.
      * Returns the prescription after the dispense; the stock's new state is cached, so {@link #inventory} shows it.
      */
-    Versioned<Prescription> dispense(String id, int quantity, Instant issuedAt, Optional<String> commandId) {
+    Decided<Prescription> dispense(String id, int quantity, Instant issuedAt, Optional<String> commandId) {
         // the prescription names the drug (fixed when ordered); an unknown prescription is refused by its own rules
         EntityState<Prescription> prescription = prescriptions.load(id);
         if (prescription.version() == 0 || prescription.state().drug().isEmpty()) {
@@ -99,24 +94,25 @@ final class Pharmacy {
         }
         EntityKey rx = EntityKey.of(PRESCRIPTION, id);
         DispenseFill fill = new DispenseFill(id, prescription.state().drug(), quantity, issuedAt);
-        // the command carries the caller's trace (e.g. the HTTP request's) into the events it appends
+        // the runtime's tracing interceptor (the starter's) carries the caller's trace into the events it appends
         MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
-                tracing.withTraceContext(context(commandId), "dispense", traced -> dispenses.handle(fill, traced));
+                dispenses.handle(fill, context(commandId));
         if (outcome instanceof MultiOutcome.Accepted<CombinedState<Prescription, Inventory>, Object> accepted) {
             if (accepted.duplicate()) {
                 List<AppendedEvent<Object>> own = accepted.eventsOf(rx);
-                return asOf(prescriptions.loadAsOf(id, own.get(own.size() - 1).sequence()));
+                return new Decided.Done<>(
+                        asOf(prescriptions.loadAsOf(id, own.get(own.size() - 1).sequence())));
             }
-            return new Versioned<>(accepted.state().first(), accepted.versionOf(rx));
+            return new Decided.Done<>(new Versioned<>(accepted.state().first(), accepted.versionOf(rx)));
         }
         if (outcome instanceof MultiOutcome.Rejected<CombinedState<Prescription, Inventory>, Object> rejected) {
-            throw rejected.rejection();
+            return new Decided.Refused<>(rejected.rejection());
         }
-        return new Versioned<>(outcome.state().first(), outcome.versionOf(rx));
+        return new Decided.Done<>(new Versioned<>(outcome.state().first(), outcome.versionOf(rx)));
     }
 
     /** Handles an inventory command, like {@link #prescriptionCommand}. */
-    Versioned<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> commandId) {
+    Decided<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> commandId) {
         return handle(inventory, drug, command, commandId);
     }
 
@@ -124,23 +120,23 @@ final class Pharmacy {
         return commandId.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
     }
 
-    private <C, S, E> Versioned<S> handle(
+    private <C, S, E> Decided<S> handle(
             EntityHandle<C, S, E> handle, String id, C command, Optional<String> commandId) {
-        Outcome<S, E> outcome = tracing.handle(handle, id, command, context(commandId));
+        Outcome<S, E> outcome = handle.handle(id, command, context(commandId));
         if (outcome instanceof Outcome.Accepted<S, E> accepted) {
             if (accepted.duplicate()) {
                 // a re-execution of a command that was stored before (its answer was never recorded): answer the
                 // state its own events produced, as the first execution did
                 long original =
                         accepted.events().get(accepted.events().size() - 1).sequence();
-                return asOf(handle.loadAsOf(id, original));
+                return new Decided.Done<>(asOf(handle.loadAsOf(id, original)));
             }
-            return new Versioned<>(accepted.state(), accepted.version());
+            return new Decided.Done<>(new Versioned<>(accepted.state(), accepted.version()));
         }
         if (outcome instanceof Outcome.Rejected<S, E> rejected) {
-            throw rejected.rejection();
+            return new Decided.Refused<>(rejected.rejection());
         }
-        return new Versioned<>(outcome.state(), outcome.version());
+        return new Decided.Done<>(new Versioned<>(outcome.state(), outcome.version()));
     }
 
     private static <S> Versioned<S> asOf(EntityState<S> state) {

@@ -25,7 +25,6 @@ import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.spring.VerdictProjection;
-import dev.verdict.spring.tracing.VerdictTracing;
 import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.codec.JsonEventCodec;
@@ -198,8 +197,7 @@ class PharmacyConfiguration {
     VerdictProjection<InventoryEvent> stockReorder(
             Connection nats,
             NatsEventStoreConfig store,
-            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
-            VerdictTracing tracing) {
+            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory) {
         ProcessProjection<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> process =
                 ProcessProjection.builder(
                                 nats,
@@ -207,7 +205,9 @@ class PharmacyConfiguration {
                                 new PharmacyProcess(),
                                 JsonStateCodec.of(PharmacyProcess.Stateless.class),
                                 command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
-                                tracing.sender((target, command, context) -> {
+                                // sent while the event's apply is observed: the runtime's tracing interceptor
+                                // continues the event's trace into the reorder's events
+                                (target, command, context) -> {
                                     Outcome<Inventory, InventoryEvent> outcome =
                                             inventory.handle(target.id().value(), command, context);
                                     if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
@@ -217,7 +217,7 @@ class PharmacyConfiguration {
                                                 command,
                                                 rejected.rejection().getMessage());
                                     }
-                                }))
+                                })
                         .replicas(store.replicas()) // the state bucket as durable as the store
                         .build();
         return VerdictProjection.of(

@@ -1,7 +1,6 @@
 package dev.verdict.examples.pharmacy.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.verdict.decider.DomainRejection;
 import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReceiveStock;
 import dev.verdict.examples.pharmacy.Prescription;
@@ -91,13 +90,15 @@ final class PharmacyController {
                 fields.integer("refills", 0),
                 fields.text("prescriberId"),
                 clock.instant());
-        return command(request, body, commandId -> {
-            Versioned<Prescription> result = pharmacy.prescriptionCommand(order.prescriptionId(), order, commandId);
-            return new ApiErrors.Reply(
-                    201,
-                    PrescriptionResource.of(result.state(), result.version()),
-                    Map.of("Location", "/prescriptions/" + order.prescriptionId()));
-        });
+        return command(
+                request,
+                body,
+                commandId -> replies.decided(
+                        pharmacy.prescriptionCommand(order.prescriptionId(), order, commandId),
+                        result -> new ApiErrors.Reply(
+                                201,
+                                PrescriptionResource.of(result.state(), result.version()),
+                                Map.of("Location", "/prescriptions/" + order.prescriptionId()))));
     }
 
     @GetMapping("/prescriptions/{id}")
@@ -151,18 +152,22 @@ final class PharmacyController {
         String id = JsonRequest.requireToken("prescription id", rawId);
         PostBody body = body(request);
         int quantity = body.fields().integer("quantity", 1);
-        return command(request, body, commandId -> {
-            Versioned<Prescription> result = pharmacy.dispense(id, quantity, clock.instant(), commandId);
-            return new ApiErrors.Reply(200, PrescriptionResource.of(result.state(), result.version()));
-        });
+        return command(
+                request,
+                body,
+                commandId -> replies.decided(
+                        pharmacy.dispense(id, quantity, clock.instant(), commandId),
+                        result -> new ApiErrors.Reply(200, PrescriptionResource.of(result.state(), result.version()))));
     }
 
     private ResponseEntity<byte[]> prescriptionCommand(
             HttpServletRequest request, String id, PostBody body, PrescriptionCommand command) {
-        return command(request, body, commandId -> {
-            Versioned<Prescription> result = pharmacy.prescriptionCommand(id, command, commandId);
-            return new ApiErrors.Reply(200, PrescriptionResource.of(result.state(), result.version()));
-        });
+        return command(
+                request,
+                body,
+                commandId -> replies.decided(
+                        pharmacy.prescriptionCommand(id, command, commandId),
+                        result -> new ApiErrors.Reply(200, PrescriptionResource.of(result.state(), result.version()))));
     }
 
     @GetMapping("/patients")
@@ -193,16 +198,16 @@ final class PharmacyController {
         return command(
                 request,
                 body,
-                commandId -> new ApiErrors.Reply(
-                        200,
-                        InventoryResource.of(pharmacy.inventoryCommand(drug, receive, commandId)
-                                .state())));
+                commandId -> replies.decided(
+                        pharmacy.inventoryCommand(drug, receive, commandId),
+                        result -> new ApiErrors.Reply(200, InventoryResource.of(result.state()))));
     }
 
     /**
      * Executes a validated command request. Without an {@code Idempotency-Key} it runs once with a new command id.
      * With one, {@link IdempotencyRecords} answers: a repeat gets the recorded answer, a key bound to another request
-     * is a 422, and a first execution's success or domain rejection is recorded as the key's answer.
+     * is a 422, and a first execution's answer – its success or the domain's refusal, both values – is recorded as the
+     * key's answer; a failure (e.g. NATS unreachable) is answered but not recorded, so a retry executes again.
      */
     private ResponseEntity<byte[]> command(
             HttpServletRequest http, PostBody body, Function<Optional<String>, ApiErrors.Reply> execute) {
@@ -216,8 +221,6 @@ final class PharmacyController {
         Answer answer = idempotency.answer(key.get(), request, commandId -> {
             try {
                 return new Attempt(replies.serialize(execute.apply(Optional.of(commandId))), true);
-            } catch (DomainRejection rejected) {
-                return new Attempt(replies.serialize(replies.failure(http, rejected)), true);
             } catch (RuntimeException e) {
                 return new Attempt(replies.serialize(replies.failure(http, e)), false);
             }
