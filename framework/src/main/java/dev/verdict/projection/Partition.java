@@ -1,6 +1,7 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventSubject;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -38,7 +39,15 @@ public record Partition(int index, int count) {
         return of(entity.category().value(), entity.id().value(), count);
     }
 
-    static Partition of(String category, String id, int count) {
+    /**
+     * The partition of the entity whose events are on {@code subject} ({@link EventSubject}), or partition 0 when the
+     * subject is not an event subject: exactly one partition owns such a message (and dead-letters it).
+     */
+    static Partition ofSubject(String subject, int count) {
+        return EventSubject.parse(subject).map(s -> of(s.entity(), count)).orElseGet(() -> new Partition(0, count));
+    }
+
+    private static Partition of(String category, String id, int count) {
         int hash = 0x811c9dc5;
         hash = fnv1a(hash, category);
         hash = fnv1a(hash, id);

@@ -823,11 +823,7 @@ final class PartitionWorker<E> {
     }
 
     private Partition partitionOf(String subject) {
-        String[] tokens = subject.split("\\.");
-        if (tokens.length != 3) {
-            return new Partition(0, partition.count()); // malformed: one partition owns it (and dead-letters it)
-        }
-        return Partition.of(tokens[1], tokens[2], partition.count());
+        return Partition.ofSubject(subject, partition.count());
     }
 
     /** Reads, decodes and applies one message; exceptions become a failed attempt, errors propagate. */
