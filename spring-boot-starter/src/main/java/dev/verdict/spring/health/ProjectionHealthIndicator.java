@@ -20,7 +20,8 @@ import org.springframework.boot.health.contributor.Status;
  *   <li>{@code UP} while running – on this instance or as a standby ({@code active=false}: another instance applies the
  *       events; that is healthy), caught up or not;
  *   <li>{@code DOWN} when the runner failed (a poison event with {@code PoisonPolicy.STOP}, an {@code Error}), with
- *       the failure in {@code reason};
+ *       the failure in {@code reason}, and while it is {@code STUCK} (a call into the projection ran past its apply
+ *       timeout; this instance gave its consumer up), with the reason;
  *   <li>{@code OUT_OF_SERVICE} when stopped, {@code UNKNOWN} before it started.
  * </ul>
  *
@@ -47,6 +48,8 @@ public final class ProjectionHealthIndicator implements HealthIndicator {
         Health.Builder health = switch (status.state()) {
             case RUNNING -> Health.up();
             case FAILED -> Health.down().withDetail("reason", status.failure().orElse("the runner failed"));
+            case STUCK ->
+                Health.down().withDetail("reason", status.failure().orElse("a call into the projection hangs"));
             case STOPPED -> Health.status(Status.OUT_OF_SERVICE);
             case NEW -> Health.unknown();
         };
