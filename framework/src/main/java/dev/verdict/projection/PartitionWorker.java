@@ -275,8 +275,11 @@ final class PartitionWorker<E> {
                     progress.resumeAt(checkpoint.getAsLong());
                 }
                 feed.open(progress.position);
-                if (checkpoint.isEmpty() && progress.position == 0 && feed.acknowledged()) {
-                    // the consumer's acknowledgements are the only position we have
+                if (checkpoint.isEmpty()
+                        && feed.acknowledged()
+                        && (progress.position == 0 || feed.replacedSinceLastOpen())) {
+                    // the consumer's acknowledgements are the only position we have – also when the consumer was
+                    // replaced (a rebuild on another instance): the position remembered here belongs to the old one
                     progress.position = feed.info().getAckFloor().getStreamSequence();
                 }
                 session.reset();

@@ -15,6 +15,7 @@ import io.nats.client.api.PriorityGroupState;
 import io.nats.client.api.PriorityPolicy;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,10 @@ final class SharedConsumerFeed implements EventFeed {
     private final Duration failoverAfter;
     private final int batchSize;
     private IterableConsumer iterable;
+    /** When the consumer opened last was created: another creation time means it was deleted and created again. */
+    private ZonedDateTime openedCreated;
+
+    private boolean replaced;
 
     SharedConsumerFeed(
             Connection connection,
@@ -140,6 +145,9 @@ final class SharedConsumerFeed implements EventFeed {
                 }
             }
         }
+        ZonedDateTime created = info(jsm).map(ConsumerInfo::getCreationTime).orElse(null);
+        replaced = openedCreated != null && created != null && !openedCreated.equals(created);
+        openedCreated = created;
         long expiresMillis = Math.max(1000, Math.min(30_000, failoverAfter.toMillis() / 3));
         iterable = connection
                 .getStreamContext(stream)
@@ -277,6 +285,16 @@ final class SharedConsumerFeed implements EventFeed {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Whether the consumer opened last is another one than the one opened before it (deleted and created again, e.g.
+     * by a rebuild on another instance): then its acknowledgements, not this instance's memory, are the position of a
+     * projection without a checkpoint.
+     */
+    @Override
+    public boolean replacedSinceLastOpen() {
+        return replaced;
     }
 
     @Override
