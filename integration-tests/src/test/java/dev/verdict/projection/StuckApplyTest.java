@@ -53,11 +53,15 @@ class StuckApplyTest {
                 last = stream.append(new CounterEvent.Added("c-" + i, 1));
             }
             assertThat(hung.await(10, TimeUnit.SECONDS)).isTrue();
+            long hungAt = System.nanoTime();
 
             // the standby takes over while the first instance's call still hangs
             assertThat(standby.awaitPosition(last, Duration.ofSeconds(20)))
                     .as("the standby applies everything while the first instance hangs")
                     .isTrue();
+            System.out.printf(
+                    "take-over after a hung apply: %d ms (apply timeout %d ms, failoverAfter 3000 ms)%n",
+                    (System.nanoTime() - hungAt) / 1_000_000, APPLY_TIMEOUT.toMillis());
             assertThat(first.status().state()).isEqualTo(RunnerState.STUCK);
             assertThat(first.status().failure())
                     .hasValueSatisfying(
