@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * One of the {@code count} parts into which a partitioned projection splits its events by entity. Every entity belongs
  * to exactly one partition, always the same one for a given count: the partition of {@code <store>.<category>.<id>} is
- * FNV-1a (32 bit) of the category and id tokens, concatenated, modulo {@code count} – the function NATS uses for
- * {@code {{partition(count,2,3)}}} in a subject transform, so a partition can be recomputed by any client.
+ * FNV-1a (32 bit) of the category and id tokens, concatenated, modulo {@code count} – for a one-token category the
+ * function NATS uses for {@code {{partition(count,2,3)}}} in a subject transform, so a partition can be recomputed by
+ * any client. A hierarchical category is hashed as one value, its dots included.
  *
  * <pre>{@code
  * Partition p = Partition.of(EntityRef.of("prescription", "rx-42"), 4);   // e.g. Partition[index=1, count=4]
