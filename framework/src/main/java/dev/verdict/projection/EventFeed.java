@@ -52,6 +52,14 @@ interface EventFeed {
     /** Deletes the consumer from the server (rebuilds); missing is fine. */
     void delete() throws IOException, JetStreamApiException;
 
+    /**
+     * Whether the last {@link #open} found another consumer than the open before it (deleted and created again). False
+     * by default (a per-instance consumer is created by this instance itself).
+     */
+    default boolean replacedSinceLastOpen() {
+        return false;
+    }
+
     /** Whether messages must be acknowledged and can be redelivered. */
     boolean acknowledged();
 

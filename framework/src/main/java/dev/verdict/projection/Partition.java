@@ -1,13 +1,15 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventSubject;
 import java.nio.charset.StandardCharsets;
 
 /**
  * One of the {@code count} parts into which a partitioned projection splits its events by entity. Every entity belongs
  * to exactly one partition, always the same one for a given count: the partition of {@code <store>.<category>.<id>} is
- * FNV-1a (32 bit) of the category and id tokens, concatenated, modulo {@code count} – the function NATS uses for
- * {@code {{partition(count,2,3)}}} in a subject transform, so a partition can be recomputed by any client.
+ * FNV-1a (32 bit) of the category and id tokens, concatenated, modulo {@code count} – for a one-token category the
+ * function NATS uses for {@code {{partition(count,2,3)}}} in a subject transform, so a partition can be recomputed by
+ * any client. A hierarchical category is hashed as one value, its dots included.
  *
  * <pre>{@code
  * Partition p = Partition.of(EntityRef.of("prescription", "rx-42"), 4);   // e.g. Partition[index=1, count=4]
@@ -38,7 +40,15 @@ public record Partition(int index, int count) {
         return of(entity.category().value(), entity.id().value(), count);
     }
 
-    static Partition of(String category, String id, int count) {
+    /**
+     * The partition of the entity whose events are on {@code subject} ({@link EventSubject}), or partition 0 when the
+     * subject is not an event subject: exactly one partition owns such a message (and dead-letters it).
+     */
+    static Partition ofSubject(String subject, int count) {
+        return EventSubject.parse(subject).map(s -> of(s.entity(), count)).orElseGet(() -> new Partition(0, count));
+    }
+
+    private static Partition of(String category, String id, int count) {
         int hash = 0x811c9dc5;
         hash = fnv1a(hash, category);
         hash = fnv1a(hash, id);

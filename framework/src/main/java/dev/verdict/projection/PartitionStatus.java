@@ -1,5 +1,8 @@
 package dev.verdict.projection;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * One partition of a running projection as this instance sees it.
  *
@@ -26,9 +29,9 @@ public record PartitionStatus(
         boolean caughtUp,
         long applied,
         long gapsFilled,
-        java.util.Optional<String> waiting) {
+        Optional<String> waiting) {
     public PartitionStatus {
-        java.util.Objects.requireNonNull(waiting, "waiting");
+        Objects.requireNonNull(waiting, "waiting");
     }
 
     /** A partition that is not waiting for anything. */
@@ -40,6 +43,6 @@ public record PartitionStatus(
             boolean caughtUp,
             long applied,
             long gapsFilled) {
-        this(partition, consumer, active, position, caughtUp, applied, gapsFilled, java.util.Optional.empty());
+        this(partition, consumer, active, position, caughtUp, applied, gapsFilled, Optional.empty());
     }
 }

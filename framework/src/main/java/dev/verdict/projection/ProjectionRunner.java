@@ -4,12 +4,7 @@ import dev.verdict.store.EventCodec;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamStatusCheckedException;
-import io.nats.client.Message;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
-import io.nats.client.api.DeliverPolicy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,9 +72,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private final List<PartitionWorker<E>> workers;
     private final Object lifecycle = new Object();
     private volatile CompletableFuture<ProjectionStatus> caughtUp = new CompletableFuture<>();
-    private volatile Rebuild rebuild;
+    private volatile RebuildTracker rebuild;
     private volatile DeadLetterStore deadLetters;
     private final PartitionShare share;
+    private ApplyWatchdog watchdog; // guarded by lifecycle
 
     private ProjectionRunner(Builder<E> b) {
         this.share = new PartitionShare(Math.min(b.maxActivePartitions, b.partitions));
@@ -101,6 +95,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 b.applyBatchLatency,
                 b.ackWait,
                 b.failoverAfter,
+                b.applyTimeout,
                 b.clock,
                 this::deadLetterStore);
         List<PartitionWorker<E>> list = new ArrayList<>();
@@ -158,6 +153,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             for (PartitionWorker<E> w : workers) {
                 w.start();
             }
+            if (watchdog == null) {
+                watchdog = new ApplyWatchdog(name(), settings.applyTimeout(), workers);
+            }
             CompletableFuture<?>[] each =
                     workers.stream().map(PartitionWorker::caughtUp).toArray(CompletableFuture[]::new);
             CompletableFuture<ProjectionStatus> all = new CompletableFuture<>();
@@ -185,6 +183,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
         for (PartitionWorker<E> w : workers) {
             w.join(STOP_WAIT);
+        }
+        synchronized (lifecycle) {
+            if (watchdog != null) {
+                watchdog.close();
+                watchdog = null;
+            }
         }
     }
 
@@ -216,26 +220,26 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         Optional<String> failure = Optional.empty();
         List<PartitionStatus> partitions = new ArrayList<>();
         for (PartitionWorker<E> w : workers) {
-            state = worse(state, w.state());
-            position = Math.min(position, w.position());
-            pending = Math.max(pending, w.pendingEvents());
-            allCaughtUp &= w.caughtUpNow();
+            state = worse(state, w.progress().state);
+            position = Math.min(position, w.progress().position);
+            pending = Math.max(pending, w.progress().pendingEvents);
+            allCaughtUp &= w.progress().caughtUpNow;
             active |= w.active();
-            applied += w.applied();
-            skipped += w.skipped();
-            deadLettered += w.deadLettered();
+            applied += w.progress().applied;
+            skipped += w.progress().skipped;
+            deadLettered += w.progress().deadLettered;
             if (failure.isEmpty()) {
-                failure = w.failure();
+                failure = w.progress().failure;
             }
             partitions.add(new PartitionStatus(
                     w.partition(),
                     w.consumerName(),
                     w.active(),
-                    w.position(),
-                    w.caughtUpNow(),
-                    w.applied(),
-                    w.gapsFilled(),
-                    w.waiting()));
+                    w.progress().position,
+                    w.progress().caughtUpNow,
+                    w.progress().applied,
+                    w.progress().gapsFilled,
+                    w.progress().waiting));
         }
         return new ProjectionStatus(
                 name(),
@@ -254,6 +258,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private static RunnerState worse(RunnerState a, RunnerState b) {
         if (a == RunnerState.FAILED || b == RunnerState.FAILED) {
             return RunnerState.FAILED;
+        }
+        if (a == RunnerState.STUCK || b == RunnerState.STUCK) {
+            return RunnerState.STUCK;
         }
         if (a == RunnerState.RUNNING || b == RunnerState.RUNNING) {
             return RunnerState.RUNNING;
@@ -274,8 +281,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             boolean reached = true;
             boolean failed = false;
             for (PartitionWorker<E> w : workers) {
-                reached &= w.position() >= sequence;
-                failed |= w.state() == RunnerState.FAILED;
+                reached &= w.progress().position >= sequence;
+                failed |= w.progress().state == RunnerState.FAILED;
             }
             if (reached) {
                 return true;
@@ -297,14 +304,17 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             long position = Long.MAX_VALUE;
             long pending = 0;
             for (PartitionWorker<E> w : workers) {
-                position = Math.min(position, w.position());
-                long p = Math.max(0, w.pendingEvents());
+                position = Math.min(position, w.progress().position);
+                long p = Math.max(0, w.progress().pendingEvents);
                 if (settings.shared()) {
                     try {
                         ConsumerInfo info = w.consumerInfo();
                         p = info.getNumPending() + info.getNumAckPending();
                         position = Math.min(
-                                Math.max(w.position(), info.getAckFloor().getStreamSequence()), position);
+                                Math.max(
+                                        w.progress().position,
+                                        info.getAckFloor().getStreamSequence()),
+                                position);
                     } catch (JetStreamApiException e) {
                         // no consumer yet: fall back to what the last message said
                     }
@@ -339,7 +349,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 w.resetPosition();
             }
             settings.projection().reset();
-            Rebuild r = new Rebuild(listener, System.nanoTime());
+            RebuildTracker r = new RebuildTracker(listener, System.nanoTime());
             try {
                 r.total = settings.connection()
                         .jetStreamManagement()
@@ -370,50 +380,27 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                             "stop projection '" + name() + "' before replaying its dead letters");
                 }
             }
-            PartitionWorker<E> replayer = workers.get(0);
-            List<DeadLetter> stillFailing = new ArrayList<>();
-            for (DeadLetter letter : deadLetterStore().list(settings.filter().stream(), name())) {
-                Optional<Message> message = fetchOne(letter.subject(), letter.sequence());
-                if (message.isEmpty()) {
-                    LOG.warn(
-                            "dead letter {}#{} of '{}' no longer exists in the stream; kept",
-                            letter.stream(),
-                            letter.sequence(),
-                            name());
-                    stillFailing.add(letter);
-                    continue;
-                }
-                var failed = replayer.replay(message.get());
-                if (failed.isEmpty()) {
-                    deadLetterStore().remove(letter);
-                    LOG.info("replayed dead letter {}#{} of '{}'", letter.stream(), letter.sequence(), name());
-                } else {
-                    DeadLetter again = replayer.deadLetterOf(message.get(), failed.get(), letter.attempts() + 1);
-                    deadLetterStore().record(again);
-                    stillFailing.add(again);
-                }
-            }
-            return stillFailing;
+            return new DeadLetterReplay<>(settings, workers.get(0), deadLetterStore()).replayAll();
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
 
     private void onProgress() {
-        Rebuild r = rebuild;
+        RebuildTracker r = rebuild;
         if (r == null) {
             return;
         }
         long processed = 0;
         boolean finished = true;
         for (PartitionWorker<E> w : workers) {
-            processed += w.applied() + w.skipped() + w.deadLettered();
-            finished &= w.caughtUpNow();
+            processed += w.progress().applied + w.progress().skipped + w.progress().deadLettered;
+            finished &= w.progress().caughtUpNow;
         }
         r.maybeReport(processed, finished);
         boolean ended = false;
         for (PartitionWorker<E> w : workers) {
-            ended |= w.state() == RunnerState.FAILED || w.state() == RunnerState.STOPPED;
+            ended |= w.progress().state == RunnerState.FAILED || w.progress().state == RunnerState.STOPPED;
         }
         if (finished) {
             rebuild = null;
@@ -424,44 +411,6 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
     }
 
-    private Optional<Message> fetchOne(String subject, long sequence) {
-        String name =
-                "verdict-" + name() + "-replay-" + UUID.randomUUID().toString().substring(0, 8);
-        Connection connection = settings.connection();
-        String stream = settings.filter().stream();
-        try {
-            JetStreamManagement jsm = connection.jetStreamManagement();
-            jsm.addOrUpdateConsumer(
-                    stream,
-                    ConsumerConfiguration.builder()
-                            .name(name)
-                            .filterSubject(subject)
-                            .ackPolicy(AckPolicy.None)
-                            .deliverPolicy(DeliverPolicy.ByStartSequence)
-                            .startSequence(sequence)
-                            .inactiveThreshold(Duration.ofSeconds(30))
-                            .memStorage(true)
-                            .numReplicas(1)
-                            .build());
-            try {
-                Message m = connection
-                        .getStreamContext(stream)
-                        .getConsumerContext(name)
-                        .next(Duration.ofSeconds(2));
-                return m != null && m.isJetStream() && m.metaData().streamSequence() == sequence
-                        ? Optional.of(m)
-                        : Optional.empty();
-            } finally {
-                jsm.deleteConsumer(stream, name);
-            }
-        } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException e) {
-            throw new ProjectionFailure("cannot read " + stream + "#" + sequence + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProjectionFailure("interrupted while reading " + stream + "#" + sequence, e);
-        }
-    }
-
     private DeadLetterStore deadLetterStore() {
         DeadLetterStore store = deadLetters;
         if (store == null) {
@@ -469,41 +418,6 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             deadLetters = store;
         }
         return store;
-    }
-
-    private static final class Rebuild {
-        final Consumer<RebuildProgress> listener;
-        final long startNanos;
-        final CompletableFuture<RebuildProgress> done = new CompletableFuture<>();
-        volatile long total = -1;
-        long lastReportNanos;
-
-        Rebuild(Consumer<RebuildProgress> listener, long startNanos) {
-            this.listener = listener;
-            this.startNanos = startNanos;
-            this.lastReportNanos = startNanos;
-        }
-
-        synchronized void maybeReport(long processed, boolean finished) {
-            if (done.isDone()) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (!finished && now - lastReportNanos < TimeUnit.SECONDS.toNanos(1)) {
-                return;
-            }
-            lastReportNanos = now;
-            RebuildProgress p =
-                    new RebuildProgress(processed, Math.max(total, processed), Duration.ofNanos(now - startNanos));
-            try {
-                listener.accept(p);
-            } catch (RuntimeException e) {
-                LOG.warn("rebuild progress listener failed", e);
-            }
-            if (finished) {
-                done.complete(p);
-            }
-        }
     }
 
     /**
@@ -537,6 +451,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         private Duration applyBatchLatency = Duration.ofMillis(20);
         private Duration ackWait = Duration.ofSeconds(30);
         private Duration failoverAfter = Duration.ofSeconds(5);
+        private Duration applyTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private DeadLetterStore deadLetters;
 
@@ -612,6 +527,22 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 throw new IllegalArgumentException("failoverAfter must be at least 3 s, was " + failoverAfter);
             }
             this.failoverAfter = failoverAfter;
+            return this;
+        }
+
+        /**
+         * The longest one call into the projection ({@link Projection#apply}, {@link Projection#applyBatch}) may take
+         * (default 60 s, at least 1 s). Past it this instance gives its consumer up – it stops pulling and unpins
+         * itself, so another instance takes over at once – its status turns {@link RunnerState#STUCK} with the reason,
+         * and when the call returns its result is discarded: the event is neither acknowledged nor counted as processed
+         * here (a projection with a conditional checkpoint refuses a late write after the other instance's). Then it
+         * serves again, as a standby.
+         */
+        public Builder<E> applyTimeout(Duration applyTimeout) {
+            if (applyTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("applyTimeout must be at least 1 s, was " + applyTimeout);
+            }
+            this.applyTimeout = applyTimeout;
             return this;
         }
 

@@ -22,6 +22,7 @@ record RunnerSettings<E>(
         Duration applyBatchLatency,
         Duration ackWait,
         Duration failoverAfter,
+        Duration applyTimeout,
         Clock clock,
         Supplier<DeadLetterStore> deadLetters) {
 

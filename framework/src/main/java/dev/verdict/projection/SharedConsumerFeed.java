@@ -15,6 +15,7 @@ import io.nats.client.api.PriorityGroupState;
 import io.nats.client.api.PriorityPolicy;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * A durable pull consumer shared by every instance that runs the projection (or one partition of it), with the
  * priority policy {@code pinned_client} (ADR-42, nats-server 2.11+): the server delivers to one pinned client at a
  * time and pins another when the pinned one has not pulled for {@code failoverAfter}. Every instance creates the
- * consumer if it is missing, with the same configuration, and never deletes it in normal operation, so no instance
- * can disturb the active one. The pull requests expire well within {@code failoverAfter}, so a live, idle client
- * renews its pin in time.
+ * consumer if it is missing and never deletes it in normal operation, so no instance can disturb the active one. An
+ * instance built with another ack wait, failover time or batch size updates the existing consumer to its settings
+ * when it opens it (the last one opened wins). A consumer with other filters (another version of the projection during
+ * a rolling deploy) is replaced only once no client reads it – no pin, no waiting pull request – so two versions never
+ * delete each other's consumer: the old one serves until it stops, then the new one takes over. The pull requests
+ * expire well within {@code failoverAfter}, so a live, idle client renews its pin in time.
  */
 final class SharedConsumerFeed implements EventFeed {
     static final String GROUP = "verdict";
@@ -43,6 +47,10 @@ final class SharedConsumerFeed implements EventFeed {
     private final Duration failoverAfter;
     private final int batchSize;
     private IterableConsumer iterable;
+    /** When the consumer opened last was created: another creation time means it was deleted and created again. */
+    private ZonedDateTime openedCreated;
+
+    private boolean replaced;
 
     SharedConsumerFeed(
             Connection connection,
@@ -68,18 +76,46 @@ final class SharedConsumerFeed implements EventFeed {
         JetStreamManagement jsm = connection.jetStreamManagement();
         Optional<ConsumerInfo> existing = info(jsm);
         if (existing.isPresent() && !compatible(existing.get().getConsumerConfiguration())) {
-            // a consumer of an earlier Verdict (no priority group) or with other filters: replace it once; the
-            // runners resume after their checkpoints, so nothing is skipped
+            ConsumerConfiguration other = existing.get().getConsumerConfiguration();
+            if (inUse(existing.get())) {
+                // another version of the service (a rolling deploy) still reads it with its filters: deleting it
+                // would stop that version, which would then delete ours – wait until it is gone
+                throw new IllegalStateException("consumer '" + name + "' on '" + stream + "' is in use with filters "
+                        + other.getFilterSubjects() + " (another version of this projection is running); taking it"
+                        + " over once that version stopped");
+            }
+            // a consumer of an earlier Verdict (no priority group) or with other filters, no longer read: replace it
+            // once; the runners resume after their checkpoints, so nothing is skipped
             LOG.info(
                     "consumer '{}' on '{}' has another configuration (filters {}, priority policy {}); recreating it"
                             + " after sequence {}",
                     name,
                     stream,
-                    existing.get().getConsumerConfiguration().getFilterSubjects(),
-                    existing.get().getConsumerConfiguration().getPriorityPolicy(),
+                    other.getFilterSubjects(),
+                    other.getPriorityPolicy(),
                     resumeAfter);
             delete();
             existing = Optional.empty();
+        }
+        if (existing.isPresent() && drifted(existing.get().getConsumerConfiguration())) {
+            ConsumerConfiguration current = existing.get().getConsumerConfiguration();
+            LOG.info(
+                    "consumer '{}' on '{}': updating ack wait {} -> {}, failover after {} -> {}, max ack pending {} -> {}",
+                    name,
+                    stream,
+                    current.getAckWait(),
+                    ackWait,
+                    current.getPriorityTimeout(),
+                    failoverAfter,
+                    current.getMaxAckPending(),
+                    maxAckPending());
+            jsm.updateConsumer(
+                    stream,
+                    ConsumerConfiguration.builder(current)
+                            .ackWait(ackWait)
+                            .priorityTimeout(failoverAfter)
+                            .maxAckPending(maxAckPending())
+                            .build());
         }
         if (existing.isEmpty()) {
             ConsumerConfiguration.Builder cfg = ConsumerConfiguration.builder()
@@ -87,7 +123,7 @@ final class SharedConsumerFeed implements EventFeed {
                     .filterSubjects(subjects)
                     .ackPolicy(AckPolicy.Explicit)
                     .ackWait(ackWait)
-                    .maxAckPending(Math.max(1000, batchSize * 4L))
+                    .maxAckPending(maxAckPending())
                     .maxDeliver(-1)
                     .priorityPolicy(PriorityPolicy.PinnedClient)
                     .priorityGroups(GROUP)
@@ -109,6 +145,9 @@ final class SharedConsumerFeed implements EventFeed {
                 }
             }
         }
+        ZonedDateTime created = info(jsm).map(ConsumerInfo::getCreationTime).orElse(null);
+        replaced = openedCreated != null && created != null && !openedCreated.equals(created);
+        openedCreated = created;
         long expiresMillis = Math.max(1000, Math.min(30_000, failoverAfter.toMillis() / 3));
         iterable = connection
                 .getStreamContext(stream)
@@ -127,6 +166,28 @@ final class SharedConsumerFeed implements EventFeed {
                 && cfg.getPriorityGroups() != null
                 && cfg.getPriorityGroups().contains(GROUP)
                 && cfg.getAckPolicy() == AckPolicy.Explicit;
+    }
+
+    private long maxAckPending() {
+        return Math.max(1000, batchSize * 4L);
+    }
+
+    /** Whether the settings this runner was built with differ from the consumer's: the last runner opened wins. */
+    private boolean drifted(ConsumerConfiguration cfg) {
+        return !ackWait.equals(cfg.getAckWait())
+                || !failoverAfter.equals(cfg.getPriorityTimeout())
+                || cfg.getMaxAckPending() != maxAckPending();
+    }
+
+    /** Whether some client reads the consumer: it holds the pin or has pull requests waiting. */
+    private static boolean inUse(ConsumerInfo info) {
+        if (info.getNumWaiting() > 0) {
+            return true;
+        }
+        return info.getPriorityGroupStates() != null
+                && info.getPriorityGroupStates().stream()
+                        .anyMatch(g -> g.getPinnedClientId() != null
+                                && !g.getPinnedClientId().isEmpty());
     }
 
     private Optional<ConsumerInfo> info(JetStreamManagement jsm) throws IOException, JetStreamApiException {
@@ -224,6 +285,16 @@ final class SharedConsumerFeed implements EventFeed {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Whether the consumer opened last is another one than the one opened before it (deleted and created again, e.g.
+     * by a rebuild on another instance): then its acknowledgements, not this instance's memory, are the position of a
+     * projection without a checkpoint.
+     */
+    @Override
+    public boolean replacedSinceLastOpen() {
+        return replaced;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.Category;
+import dev.verdict.store.EventSubject;
 import dev.verdict.store.StoreName;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +58,7 @@ public record SubjectFilter(StoreName store, List<String> subjects) {
 
     /** Every event of the store. */
     public static SubjectFilter wholeStore(StoreName store) {
-        return new SubjectFilter(store, List.of(store.value() + ".>"));
+        return new SubjectFilter(store, List.of(EventSubject.wholeStoreFilter(store)));
     }
 
     /** The JetStream stream holding the store's events (named like the store). */
@@ -66,6 +67,6 @@ public record SubjectFilter(StoreName store, List<String> subjects) {
     }
 
     private static String subjectOf(StoreName store, Category category) {
-        return store.value() + "." + category.value() + ".*";
+        return EventSubject.categoryFilter(store, category);
     }
 }

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One entity's event sequence: a category and an id. In a store named {@code pharmacy} the entity {@code
- * prescription/rx-42} lives on the subject {@code pharmacy.prescription.rx-42}.
+ * prescription/rx-42} lives on the subject {@code pharmacy.prescription.rx-42} (see {@link EventSubject}).
  *
  * <pre>{@code
  * EntityRef rx = EntityRef.of("prescription", "rx-42");
@@ -22,9 +22,9 @@ public record EntityRef(Category category, EntityId id) {
         return new EntityRef(Category.of(category), EntityId.of(id));
     }
 
-    /** The subject of this entity in the given store: {@code <store>.<category>.<id>}. */
+    /** The subject of this entity in the given store: {@code <store>.<category>.<id>} ({@link EventSubject}). */
     public String subject(String storeName) {
-        return storeName + "." + category.value() + "." + id.value();
+        return EventSubject.format(storeName, this);
     }
 
     /** The KV key of this entity's snapshot: {@code <category>.<id>}. */

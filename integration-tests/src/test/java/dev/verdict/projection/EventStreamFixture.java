@@ -115,10 +115,19 @@ final class EventStreamFixture {
                 .getSeqno();
     }
 
+    /** Appends one event to the counter's entity in another (possibly hierarchical) category; returns its sequence. */
+    long append(String category, CounterEvent event) throws Exception {
+        return connection.jetStream().publish(message(category, event)).getSeqno();
+    }
+
     private Message message(CounterEvent event) {
+        return message("counter", event);
+    }
+
+    private Message message(String category, CounterEvent event) {
         EncodedEvent encoded = codec.encode(event);
         return NatsMessage.builder()
-                .subject(store + ".counter." + event.counter())
+                .subject(store + "." + category + "." + event.counter())
                 .headers(headers(encoded.type()))
                 .data(encoded.payload())
                 .build();

@@ -6,6 +6,7 @@ import dev.verdict.decider.View;
 import dev.verdict.projection.PoisonPolicy;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.RetryPolicy;
+import dev.verdict.projection.RunnerState;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.projection.ViewProjection;
 import dev.verdict.runtime.EntityHandle;
@@ -23,6 +24,7 @@ import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -168,6 +170,33 @@ class StarterHealthTest {
     }
 
     @Test
+    void aProjectionWhoseApplyHangsIsDownWithTheReason() {
+        runner("hanging")
+                .withUserConfiguration(HangingProjection.class, PharmacyConfiguration.class)
+                .withBean(DispensingService.class)
+                .run(context -> {
+                    try {
+                        context.getBean(DispensingService.class).dispense("rx-1", 1, "k-1");
+                        ProjectionRunner<?> hanging = context.getBean(ProjectionRunners.class)
+                                .runner("hanging")
+                                .orElseThrow();
+                        long deadline =
+                                System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                        while (hanging.status().state() != RunnerState.STUCK && System.nanoTime() < deadline) {
+                            Thread.sleep(20);
+                        }
+                        IndicatedHealthDescriptor health =
+                                health(context.getBean(HealthEndpoint.class), "verdict", "projections", "hanging");
+                        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                        assertThat(health.getDetails()).containsEntry("state", "STUCK");
+                        assertThat((String) health.getDetails().get("reason")).contains("apply timeout");
+                    } finally {
+                        HangingProjection.RELEASE.countDown();
+                    }
+                });
+    }
+
+    @Test
     void withTwoInstancesOneProjectionIsActiveAndTheOtherStandsBy() {
         ApplicationContextRunner instance = runner("shared").withUserConfiguration(SharedProjection.class);
         instance.run(first -> {
@@ -213,6 +242,27 @@ class StarterHealthTest {
                     ViewProjection.of("shared-total", View.<Integer, RxEvent>of(0, (total, e) -> total + 1)),
                     SubjectFilter.category(StoreName.of("shared"), Category.of("prescription")),
                     JsonEventCodec.of(RxEvent.class));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class HangingProjection {
+        static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+        @Bean
+        VerdictProjection<RxEvent> hanging() {
+            return VerdictProjection.of(
+                            ViewProjection.of("hanging", View.<Integer, RxEvent>of(0, (s, e) -> {
+                                try {
+                                    RELEASE.await();
+                                } catch (InterruptedException ex) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                return s + 1;
+                            })),
+                            SubjectFilter.category(StoreName.of("hanging"), Category.of("prescription")),
+                            JsonEventCodec.of(RxEvent.class))
+                    .withOptions(runner -> runner.ephemeral().applyTimeout(Duration.ofSeconds(1)));
         }
     }
 

@@ -1,11 +1,9 @@
 package dev.verdict.store.nats;
 
-import dev.verdict.store.Category;
 import dev.verdict.store.EncodedEvent;
-import dev.verdict.store.EntityId;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventDecodingFailed;
-import dev.verdict.store.InvalidIdentifier;
+import dev.verdict.store.EventSubject;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.internal.IsoInstant;
@@ -160,21 +158,15 @@ public final class NatsRecordedEvents {
                 entity, sequence, storedAt, eventId, time, event, commandId, correlationId, causationId, metadata);
     }
 
-    /** The entity of a subject {@code <store>.<category...>.<id>}. */
+    /** The entity of a subject {@code <store>.<category...>.<id>} ({@link EventSubject}). */
     static EntityRef entityOf(StoreName store, String stream, String subject, long sequence, String type) {
-        String prefix = store.value() + ".";
-        int lastDot = subject == null ? -1 : subject.lastIndexOf('.');
-        if (subject == null || !subject.startsWith(prefix) || lastDot <= prefix.length()) {
-            throw new EventDecodingFailed(
-                    stream, subject, sequence, type, "the subject is not of the form " + store + ".<category>.<id>");
-        }
-        try {
-            return new EntityRef(
-                    Category.of(subject.substring(prefix.length(), lastDot)),
-                    EntityId.of(subject.substring(lastDot + 1)));
-        } catch (InvalidIdentifier e) {
-            throw new EventDecodingFailed(stream, subject, sequence, type, e.getMessage(), e);
-        }
+        return EventSubject.entityOf(store, subject)
+                .orElseThrow(() -> new EventDecodingFailed(
+                        stream,
+                        subject,
+                        sequence,
+                        type,
+                        "the subject is not of the form " + store + ".<category>.<id> with valid tokens"));
     }
 
     /** A required header's value read by {@code parser}; a value it refuses fails decoding, naming the header. */

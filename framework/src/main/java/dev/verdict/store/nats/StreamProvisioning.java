@@ -1,6 +1,7 @@
 package dev.verdict.store.nats;
 
 import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.EventSubject;
 import dev.verdict.store.StoreMisconfigured;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -49,7 +50,7 @@ final class StreamProvisioning {
         String name = config.storeName().value();
         return StreamConfiguration.builder()
                 .name(name)
-                .subjects(name + ".>")
+                .subjects(EventSubject.wholeStoreFilter(config.storeName()))
                 .storageType(StorageType.File)
                 .retentionPolicy(RetentionPolicy.Limits)
                 .discardPolicy(DiscardPolicy.Old)

@@ -21,7 +21,8 @@ import org.springframework.boot.health.contributor.Status;
  *       events; that is healthy), caught up or not; while a partition retries because the projection's storage or
  *       the server cannot answer, its entry in {@code partitions} names the cause in {@code waiting};
  *   <li>{@code DOWN} when the runner failed (a poison event with {@code PoisonPolicy.STOP}, an {@code Error}), with
- *       the failure in {@code reason};
+ *       the failure in {@code reason}, and while it is {@code STUCK} (a call into the projection ran past its apply
+ *       timeout; this instance gave its consumer up), with the reason;
  *   <li>{@code OUT_OF_SERVICE} when stopped, {@code UNKNOWN} before it started.
  * </ul>
  *
@@ -48,6 +49,8 @@ public final class ProjectionHealthIndicator implements HealthIndicator {
         Health.Builder health = switch (status.state()) {
             case RUNNING -> Health.up();
             case FAILED -> Health.down().withDetail("reason", status.failure().orElse("the runner failed"));
+            case STUCK ->
+                Health.down().withDetail("reason", status.failure().orElse("a call into the projection hangs"));
             case STOPPED -> Health.status(Status.OUT_OF_SERVICE);
             case NEW -> Health.unknown();
         };

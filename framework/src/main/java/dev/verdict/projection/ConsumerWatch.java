@@ -1,0 +1,264 @@
+package dev.verdict.projection;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.ConsumerInfo;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a partition worker learns from its consumer's state on the server while no message arrives: whether this
+ * instance is the active one, whether the projection caught up, whether a tail delivered to a dead instance must be
+ * read from the stream, whether the consumer looks stalled – and, while this instance holds its share of partitions,
+ * when to take a partition nobody serves. Used by the worker's thread only.
+ */
+final class ConsumerWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
+    /** Without a message for this long while the server reports deliverable events, the consumer is presumed stalled. */
+    private static final Duration STALL = Duration.ofSeconds(5);
+    /** How often an idle worker asks the server about its consumer. */
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+
+    /** Starts a session (reads the checkpoint again); false when stopped meanwhile. */
+    interface SessionStart {
+        boolean begin() throws InterruptedException;
+    }
+
+    private final RunnerSettings<?> s;
+    private final Partition partition;
+    private final EventFeed feed;
+    private final PartitionShare share;
+    private final PartitionProgress progress;
+    private final DeliverySession session;
+    private final StreamGaps<?> gaps;
+    private final StopSignal stop;
+    private final Runnable onProgress;
+    private final String suffix;
+
+    private long idleSinceNanos;
+    private long lastIdleCheckNanos;
+    private long lastSettleNanos;
+    /** This instance took the partition beyond its share, because nobody else served it. */
+    boolean beyondShare;
+
+    ConsumerWatch(
+            RunnerSettings<?> settings,
+            Partition partition,
+            EventFeed feed,
+            PartitionShare share,
+            PartitionProgress progress,
+            DeliverySession session,
+            StreamGaps<?> gaps,
+            StopSignal stop,
+            Runnable onProgress) {
+        this.s = settings;
+        this.partition = partition;
+        this.feed = feed;
+        this.share = share;
+        this.progress = progress;
+        this.session = session;
+        this.gaps = gaps;
+        this.stop = stop;
+        this.onProgress = onProgress;
+        this.suffix = PartitionWorker.suffix(partition);
+    }
+
+    /** The consumer was (re)opened. */
+    void opened() {
+        idleSinceNanos = 0;
+    }
+
+    /** A message arrived. */
+    void delivered() {
+        idleSinceNanos = 0;
+    }
+
+    /** After an event was handled, with the consumer's count of events still to deliver. */
+    void afterEvent(long pending) {
+        if (pending == 0) {
+            if (feed.acknowledged()) {
+                // nothing left to deliver, but events delivered to an instance that died are still unacknowledged:
+                // let the next idle check verify with the server (and read those events itself)
+                lastIdleCheckNanos = 0;
+            } else {
+                progress.markCaughtUp();
+            }
+        } else {
+            progress.caughtUpNow = false;
+        }
+        onProgress.run();
+    }
+
+    /**
+     * Waits without pulling while this instance holds its share of partitions ({@link
+     * ProjectionRunner.Builder#maxActivePartitions(int)}), reporting the shared consumer's progress. Returns true when
+     * it may take the partition – room was made, or nobody has served the partition for twice the failover time (then
+     * it takes it beyond its share, so the projection never stops while one instance lives) – and false when stopped.
+     */
+    boolean standBack() throws InterruptedException {
+        progress.active = false;
+        beyondShare = false;
+        long unattendedSince = 0;
+        while (!stop.requested()) {
+            if (share.hasRoomFor(partition)) {
+                return true;
+            }
+            try {
+                ConsumerInfo info = feed.info();
+                progress.position =
+                        Math.max(progress.position, info.getAckFloor().getStreamSequence());
+                progress.pendingEvents = info.getNumPending();
+                if (info.getNumPending() == 0 && info.getNumAckPending() == 0) {
+                    progress.markCaughtUp();
+                    onProgress.run();
+                }
+                boolean unattended = nobodyPinned(info) && (info.getNumPending() > 0 || info.getNumAckPending() > 0);
+                long now = System.nanoTime();
+                if (!unattended) {
+                    unattendedSince = 0;
+                } else if (unattendedSince == 0) {
+                    unattendedSince = now;
+                } else if (now - unattendedSince
+                        > s.failoverAfter().multipliedBy(2).toNanos()) {
+                    LOG.info(
+                            "projection '{}'{}: no instance has served it for {} s; taking it beyond this instance's"
+                                    + " share",
+                            s.name(),
+                            suffix,
+                            s.failoverAfter().multipliedBy(2).toSeconds());
+                    beyondShare = true;
+                    share.force(partition);
+                    return true;
+                }
+            } catch (JetStreamApiException e) {
+                return true; // no consumer yet: someone must create it
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix, e.toString());
+            }
+            if (stop.await(500)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checks the consumer while no message arrives: whether this instance is the active one, whether the projection
+     * caught up, and whether the consumer looks stalled – the server reports deliverable events, yet nothing was
+     * delivered for {@link #STALL} although this instance holds the pin or nobody does (seen after a cluster failover:
+     * the pull requests were lost with the node that held them). Returns true when the caller must reopen it.
+     */
+    boolean onIdle(SessionStart sessionStart) throws InterruptedException {
+        if (s.connection().getStatus() == Connection.Status.CLOSED) {
+            throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", null);
+        }
+        long now = System.nanoTime();
+        if (idleSinceNanos == 0) {
+            idleSinceNanos = now;
+        }
+        if (now - lastIdleCheckNanos < IDLE_CHECK.toNanos()) {
+            return false;
+        }
+        lastIdleCheckNanos = now;
+        try {
+            ConsumerInfo info = feed.info();
+            boolean active = feed.isActive(info, session.lastPinId());
+            progress.active = active;
+            if (!active) {
+                share.release(partition);
+            }
+            boolean nobodyPinned = !feed.acknowledged() || nobodyPinned(info);
+            if (!active && feed.acknowledged()) {
+                // another instance is active: the shared ack floor is the projection's position
+                progress.position =
+                        Math.max(progress.position, info.getAckFloor().getStreamSequence());
+                session.open = false;
+            }
+            progress.pendingEvents = info.getNumPending();
+            boolean settled = info.getNumAckPending() == 0
+                    || (active && progress.position >= info.getDelivered().getStreamSequence());
+            if (info.getNumPending() == 0 && !settled && (active || nobodyPinned)) {
+                // the rest was delivered to an instance that died (or lost its pin): the server would redeliver it
+                // only after the ack wait, so read it from the stream now
+                if (!session.open && !sessionStart.begin()) {
+                    return false;
+                }
+                ApplyResult tail = fillTail();
+                if (tail == ApplyResult.ABANDONED) {
+                    return true; // the consumer was given up while the call hung: reopen it
+                }
+                settled = tail == ApplyResult.DONE;
+            }
+            if (info.getNumPending() == 0
+                    && settled
+                    && info.getNumAckPending() > 0
+                    && active
+                    && now - lastSettleNanos > STALL.toNanos()) {
+                // everything delivered is processed here; what is still unacknowledged was delivered to an
+                // instance that is gone or handed the partition over: drop those redeliveries now
+                lastSettleNanos = now;
+                feed.settleAt(progress.position);
+            }
+            if (info.getNumPending() == 0 && settled) {
+                progress.markCaughtUp();
+                onProgress.run();
+            } else if (info.getNumPending() > 0) {
+                progress.caughtUpNow = false;
+            }
+            if (info.getNumPending() > 0 && (active || nobodyPinned) && now - idleSinceNanos > STALL.toNanos()) {
+                LOG.warn(
+                        "projection '{}'{}: no delivery for {} s although the consumer reports {} pending events;"
+                                + " reopening it after sequence {}",
+                        s.name(),
+                        suffix,
+                        STALL.toSeconds(),
+                        info.getNumPending(),
+                        progress.position);
+                idleSinceNanos = 0;
+                progress.caughtUpNow = false;
+                if (info.getNumAckPending() > 0) {
+                    // deliveries held by an instance that died may have used up max_ack_pending: nothing more is
+                    // delivered until their ack wait ends – restart delivery after what is applied instead
+                    feed.settleAt(progress.position);
+                }
+                return true;
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix, e.toString());
+        }
+        return false;
+    }
+
+    /**
+     * Reads and processes every matching event after the position up to the end of the stream: the events a dead
+     * instance received but never acknowledged, which the server would redeliver only after the ack wait. Returns
+     * {@link ApplyResult#DONE} when the end was reached.
+     */
+    private ApplyResult fillTail() {
+        ApplyResult r;
+        try {
+            r = gaps.read(-1);
+        } catch (RuntimeException e) {
+            if (e instanceof ProjectionHalted) {
+                throw e;
+            }
+            LOG.debug("projection '{}'{}: tail not read ({})", s.name(), suffix, e.toString());
+            return ApplyResult.STOPPING;
+        }
+        if (r == ApplyResult.CHECKPOINT_MOVED) {
+            session.open = false; // the next delivery starts a session with a fresh checkpoint
+        }
+        return r;
+    }
+
+    private static boolean nobodyPinned(ConsumerInfo info) {
+        if (info.getPriorityGroupStates() == null) {
+            return true;
+        }
+        return info.getPriorityGroupStates().stream()
+                .noneMatch(g ->
+                        g.getPinnedClientId() != null && !g.getPinnedClientId().isEmpty());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.verdict.projection;
+
+import dev.verdict.store.nats.NatsEventHeaders;
+import io.nats.client.Message;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A partition worker's view of its projection's dead letters: records them (patiently – an event is never passed over
+ * unrecorded), and removes the dead letter of an event that is applied after all (a rebuild, a fix). Used by the
+ * worker's thread only.
+ */
+final class DeadLetterBook {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
+
+    private final RunnerSettings<?> s;
+    private Set<Long> sequences = Set.of();
+    private volatile boolean loaded;
+
+    DeadLetterBook(RunnerSettings<?> settings) {
+        this.s = settings;
+    }
+
+    /** The next {@link #loadOnce()} lists the dead letters again (a restart). */
+    void unload() {
+        loaded = false;
+    }
+
+    /**
+     * Lists the projection's dead letters, once per start: a dead letter recorded since by another instance and
+     * applied here later stays listed.
+     */
+    void loadOnce() {
+        if (loaded) {
+            return;
+        }
+        try {
+            sequences = new HashSet<>(s.deadLetters().get().sequences(s.filter().stream(), s.name()));
+        } catch (RuntimeException e) {
+            LOG.debug("projection '{}': dead letters not listed ({})", s.name(), e.toString());
+            sequences = Set.of();
+        }
+        loaded = true;
+    }
+
+    /**
+     * Records a dead letter, retrying while its bucket cannot be written.
+     *
+     * @throws ProjectionFailure when stopped before it was recorded: the event stays unacknowledged
+     */
+    void record(DeadLetter letter, BooleanSupplier stopped) {
+        boolean recorded;
+        try {
+            recorded = s.deadLetters().get().recordPatiently(letter, s.retryPolicy(), stopped);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            recorded = false;
+        }
+        if (!recorded) {
+            throw new ProjectionFailure(
+                    "projection '" + s.name() + "' stopped before dead letter " + letter.stream() + "#"
+                            + letter.sequence() + " was recorded; the event stays unacknowledged",
+                    null);
+        }
+        Set<Long> known = new HashSet<>(sequences);
+        known.add(letter.sequence());
+        sequences = known;
+    }
+
+    /** An event that failed before and has now been applied (a rebuild, a fix) is no longer a dead letter. */
+    void forget(long sequence) {
+        if (sequences.isEmpty() || !sequences.contains(sequence)) {
+            return;
+        }
+        try {
+            s.deadLetters().get().remove(s.filter().stream(), s.name(), sequence);
+            LOG.info(
+                    "projection '{}': {}#{} applied now; its dead letter is removed",
+                    s.name(),
+                    s.filter().stream(),
+                    sequence);
+            Set<Long> rest = new HashSet<>(sequences);
+            rest.remove(sequence);
+            sequences = rest;
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "projection '{}': dead letter {} not removed ({}); replaying it would apply it again – remove it by hand",
+                    s.name(),
+                    sequence,
+                    e.toString());
+        }
+    }
+
+    /** The dead letter of a message whose attempts failed. */
+    DeadLetter letterOf(Message m, EventApplier.Attempt outcome, int attempts) {
+        long sequence = m.isJetStream() ? m.metaData().streamSequence() : 0;
+        String detail = outcome.failure().getClass().getSimpleName() + ": "
+                + outcome.failure().getMessage();
+        Optional<String> type = outcome.eventType().isPresent() || !m.hasHeaders()
+                ? outcome.eventType()
+                : Optional.ofNullable(m.getHeaders().getFirst(NatsEventHeaders.TYPE));
+        return new DeadLetter(
+                s.name(),
+                s.filter().stream(),
+                sequence,
+                m.getSubject(),
+                type,
+                outcome.reason(),
+                detail,
+                attempts,
+                s.clock().instant());
+    }
+}
