@@ -1,5 +1,6 @@
 package dev.verdict.testing.history;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.verdict.decider.Decider;
 import dev.verdict.runtime.Registration;
 import dev.verdict.store.Category;
@@ -158,13 +159,22 @@ public final class HistoryCheck {
         return checked;
     }
 
+    /** The failure's message, its root cause's (when it adds something) and the JSON path a mapping error names. */
     private static String rootMessage(Throwable e) {
+        String text = e.getMessage() == null ? e.toString() : e.getMessage();
+        String path = null;
         Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+        for (int depth = 0; cause != null && depth < 20; depth++, cause = cause.getCause()) {
+            if (cause instanceof JsonMappingException mapping
+                    && !mapping.getPath().isEmpty()) {
+                path = mapping.getPathReference();
+            }
+            String own = cause.getMessage() == null ? "" : firstLine(cause.getMessage());
+            if (cause != e && !own.isEmpty() && !text.contains(own)) {
+                text = text + " – " + own;
+            }
         }
-        String root = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        return cause == e ? root : e.getMessage() + " – " + firstLine(root);
+        return path == null ? text : text + " (at " + path + ")";
     }
 
     private static String firstLine(String text) {
