@@ -12,11 +12,12 @@ import java.util.Optional;
 
 /**
  * One stored message of a captured stream, exactly as the server returned it: its stream sequence, subject, every
- * header (names and values in stored order) and payload bytes, and the time the server stored it.
+ * header (every name with its values, the values of a name in stored order) and payload bytes, and the time the server stored it.
  *
  * @param sequence the stream sequence, &ge; 1
  * @param subject the subject it was stored on
- * @param headers every header name with its values, in stored order; empty when the message had none
+ * @param headers every header name with its values; empty when the message had none (the order of the names is
+ *     the client library's, not necessarily the stored one)
  * @param payload the payload bytes
  * @param storedAt the server's timestamp of the message
  */

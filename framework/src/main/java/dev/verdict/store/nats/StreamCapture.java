@@ -38,7 +38,7 @@ import java.util.Set;
  * and, optionally, the command-index entries of the commands that wrote them. Reads with an ordered consumer, so it
  * never changes the stream; it stops at the stream's last sequence when the capture starts.
  *
- * <p>Guarantees: every captured message carries its stored subject, headers (every value, in stored order), payload
+ * <p>Guarantees: every captured message carries its stored subject, headers (every name and value), payload
  * bytes and server timestamp; the header records the stream's identity (its creation time, the value {@link
  * NatsEventStore#streamIdentity()} reports) and the configurations of the captured streams; with {@link
  * #maxEntities}, the entities are the first N (by their first event) of the selection, each with its whole history

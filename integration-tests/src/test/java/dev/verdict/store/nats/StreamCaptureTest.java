@@ -135,11 +135,12 @@ class StreamCaptureTest {
                 .map(Snapshot::version)
                 .contains(2L);
         HistoryCapture again = StreamCapture.of(NATS.connection(), config).capture();
-        assertThat(again.messages())
-                .extracting(CapturedMessage::subject)
+        assertThat(again.messages().stream().map(StreamCaptureTest::asStored))
+                .as("subjects, every header (the batch's and the expectations too) and payloads, on their sequences")
                 .containsExactlyElementsOf(capture.messages().stream()
-                        .map(CapturedMessage::subject)
+                        .map(StreamCaptureTest::asStored)
                         .toList());
+        assertThat(capture.messages().get(0).header("Nats-Batch-Id")).isPresent();
 
         HistoryCapture withAGap = StreamCapture.of(NATS.connection(), config)
                 .categories(Category.of("stock"), Category.of("order"))
@@ -148,5 +149,11 @@ class StreamCaptureTest {
         assertThatThrownBy(() -> HistoryReplay.of(withAGap).into(NATS.connection()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("skips sequences 3..5");
+    }
+
+    /** What the server stored of a message, but its time (header names sorted: jnats does not keep their order). */
+    private static String asStored(CapturedMessage m) {
+        return m.sequence() + " " + m.subject() + " " + new java.util.TreeMap<>(m.headers()) + " "
+                + new String(m.payload(), StandardCharsets.UTF_8);
     }
 }
