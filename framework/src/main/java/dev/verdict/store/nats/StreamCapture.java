@@ -17,6 +17,7 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import java.io.IOException;
@@ -193,6 +194,9 @@ public final class StreamCapture {
             occ.filterSubjects(filters);
         }
         List<CapturedMessage> messages = new ArrayList<>();
+        if (!filters.isEmpty() && !anyMessageOn(stream, filters)) {
+            return messages; // no consumer to wait on for nothing
+        }
         Set<String> entities = new LinkedHashSet<>();
         try (IterableConsumer consumer =
                 connection.getStreamContext(stream).createOrderedConsumer(occ).iterate()) {
@@ -231,6 +235,23 @@ public final class StreamCapture {
             throw new IOException("cannot read stream '" + stream + "': " + e.getMessage(), e);
         }
         return messages;
+    }
+
+    /** Whether the stream holds a message on any of {@code filters}. */
+    private boolean anyMessageOn(String stream, List<String> filters) throws IOException {
+        try {
+            for (String filter : filters) {
+                StreamInfo info = connection
+                        .jetStreamManagement()
+                        .getStreamInfo(stream, StreamInfoOptions.filterSubjects(filter));
+                if (!info.getStreamState().getSubjects().isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot read the subjects of stream '" + stream + "': " + e.getMessage(), e);
+        }
     }
 
     /** The latest entries of {@code keys} in {@code bucket} (a missing bucket or key is skipped). */
