@@ -47,7 +47,7 @@ import java.util.Objects;
  * back gives exactly the bytes that were captured.
  *
  * <pre>{@code
- * HistoryCapture capture = HistoryCapture.read(Path.of("src/test/resources/history/release-0.3.jsonl"));
+ * HistoryCapture capture = HistoryCapture.read(Path.of("src/test/resources/history/release-4d81536.jsonl"));
  * capture.messages().forEach(m -> System.out.println(m.sequence() + " " + m.subject()));
  * }</pre>
  *

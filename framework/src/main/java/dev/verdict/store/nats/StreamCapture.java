@@ -50,7 +50,7 @@ import java.util.Set;
  *         .categories(Category.of("prescription"), Category.of("inventory"))
  *         .maxEntities(50)
  *         .capture();
- * capture.write(Path.of("src/test/resources/history/release-0.3.jsonl"));
+ * capture.write(Path.of("src/test/resources/history/release-4d81536.jsonl"));
  * }</pre>
  */
 public final class StreamCapture {

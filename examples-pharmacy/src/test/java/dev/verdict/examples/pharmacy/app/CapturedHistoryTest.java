@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * reorder, snapshots), with the answers that release's HTTP API gave.
  */
 class CapturedHistoryTest {
-    static final Path HISTORY = Path.of("src/test/resources/history");
     static final String RELEASE = "release-4d81536";
 
     @RegisterExtension
@@ -47,7 +46,7 @@ class CapturedHistoryTest {
         Registration<PrescriptionCommand, Prescription, PrescriptionEvent> prescription =
                 app.prescription(new PrescriptionDecider());
         Registration<InventoryCommand, Inventory, InventoryEvent> inventory = app.inventory(new InventoryDecider());
-        HistoryCapture capture = HistoryCapture.read(HISTORY.resolve(RELEASE + ".jsonl"));
+        HistoryCapture capture = HistoryCapture.read(resource(RELEASE + ".jsonl"));
 
         int checked = HistoryCheck.of(capture)
                 .category(prescription)
@@ -74,7 +73,7 @@ class CapturedHistoryTest {
 
     @Test
     void todaysAppAnswersAsTheReleaseDidOnItsReplayedStream() throws Exception {
-        HistoryCapture capture = HistoryCapture.read(HISTORY.resolve(RELEASE + ".jsonl"));
+        HistoryCapture capture = HistoryCapture.read(resource(RELEASE + ".jsonl"));
         HistoryReplay.of(capture).into(NATS.connection());
         List<JsonNode> answers = recordedAnswers();
         assertThat(answers).hasSizeGreaterThan(40);
@@ -119,11 +118,16 @@ class CapturedHistoryTest {
     private static List<JsonNode> recordedAnswers() throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> answers = new ArrayList<>();
-        for (String line : Files.readAllLines(HISTORY.resolve(RELEASE + ".answers.jsonl"))) {
+        for (String line : Files.readAllLines(resource(RELEASE + ".answers.jsonl"))) {
             if (!line.isBlank()) {
                 answers.add(json.readTree(line));
             }
         }
         return answers;
+    }
+
+    /** A file of {@code src/test/resources/history}. */
+    private static Path resource(String name) throws Exception {
+        return Path.of(CapturedHistoryTest.class.getResource("/history/" + name).toURI());
     }
 }
