@@ -246,7 +246,8 @@ public final class NatsEventStore implements EventStore {
         }
     }
 
-    private static String identityOf(StreamInfo info) {
+    /** A stream's identity as {@link #streamIdentity()} reports it: its creation time. */
+    static String identityOf(StreamInfo info) {
         return DateTimeFormatter.ISO_INSTANT.format(info.getCreateTime().toInstant());
     }
 

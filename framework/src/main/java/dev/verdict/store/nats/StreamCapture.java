@@ -23,7 +23,6 @@ import io.nats.client.impl.NatsJetStreamMetaData;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -163,8 +162,7 @@ public final class StreamCapture {
         CaptureHeader header = new CaptureHeader(
                 HistoryCapture.FORMAT,
                 stream,
-                // the same value NatsEventStore.streamIdentity() reports
-                DateTimeFormatter.ISO_INSTANT.format(info.getCreateTime().toInstant()),
+                NatsEventStore.identityOf(info),
                 clock.instant(),
                 verdictVersion.orElseGet(StreamCapture::frameworkVersion),
                 streamConfigs);
