@@ -37,10 +37,8 @@ class LayeringTest {
      * itself (its consumer reader and the event-type header). The read-side ports that replace them are being
      * built; when a class stops using {@code store.nats}, remove it here. A new entry needs a reason.
      */
-    private static final List<String> USING_STORE_NATS_TODAY = List.of(
-            "dev.verdict.projection.StreamGaps",
-            "dev.verdict.projection.DeadLetterBook",
-            "dev.verdict.projection.EventMessageReader");
+    private static final List<String> USING_STORE_NATS_TODAY =
+            List.of("dev.verdict.projection.StreamGaps", "dev.verdict.projection.EventMessageReader");
 
     @Test
     void theStoreKnowsNeitherTheRuntimeNorProjections() {
