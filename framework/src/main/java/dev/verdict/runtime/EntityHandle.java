@@ -70,21 +70,21 @@ public final class EntityHandle<C, S, E> {
     private final AsyncCommands async;
     private final Interceptors interceptors;
 
-    EntityHandle(Registration<C, S, E> registration, CommandRuntime runtime) {
+    EntityHandle(Registration<C, S, E> registration, PipelineDependencies dependencies) {
         this.registration = registration;
         this.category = registration.category();
         this.decider = registration.decider();
         this.codec = registration.eventCodec();
-        this.store = runtime.store();
-        this.loader = new StateLoader<>(registration, store, runtime.snapshotStore(), runtime.metrics());
-        this.cache = runtime.cache();
-        this.locks = runtime.locks();
-        this.retry = runtime.retryPolicy();
-        this.metrics = runtime.metrics();
-        this.snapshots = runtime.snapshotWriter();
-        this.commandIndex = runtime.commandIndex();
-        this.async = runtime.asyncCommands();
-        this.interceptors = runtime.interceptors();
+        this.store = dependencies.store();
+        this.loader = dependencies.loader(registration);
+        this.cache = dependencies.cache();
+        this.locks = dependencies.locks();
+        this.retry = dependencies.retry();
+        this.metrics = dependencies.metrics();
+        this.snapshots = dependencies.snapshots();
+        this.commandIndex = dependencies.commandIndex();
+        this.async = dependencies.async();
+        this.interceptors = dependencies.interceptors();
     }
 
     /** The category this handle serves. */

@@ -78,7 +78,7 @@ public final class MultiEntityHandle<C, S, E> {
     private final Category name;
     private final MultiDecider<C, S, E> decider;
     private final Optional<EntityStates<S>> entityStates;
-    private final CommandRuntime runtime;
+    private final PipelineDependencies dependencies;
     private final EventStore store;
     private final StateCache cache;
     private final EntityLocks locks;
@@ -91,22 +91,22 @@ public final class MultiEntityHandle<C, S, E> {
     private final Map<Category, StateLoader<Object, Object>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
-    MultiEntityHandle(MultiRegistration<C, S, E> registration, CommandRuntime runtime) {
+    MultiEntityHandle(MultiRegistration<C, S, E> registration, PipelineDependencies dependencies) {
         this.registration = registration;
         this.name = registration.name();
         this.decider = registration.decider();
         this.entityStates =
                 decider instanceof EntityStates<?> states ? Optional.of((EntityStates<S>) states) : Optional.empty();
-        this.runtime = runtime;
-        this.store = runtime.store();
-        this.cache = runtime.cache();
-        this.locks = runtime.locks();
-        this.retry = runtime.retryPolicy();
-        this.metrics = runtime.metrics();
-        this.snapshots = runtime.snapshotWriter();
-        this.asyncExecutor = runtime.asyncExecutor();
-        this.commandIndex = runtime.commandIndex();
-        this.interceptors = runtime.interceptors();
+        this.dependencies = dependencies;
+        this.store = dependencies.store();
+        this.cache = dependencies.cache();
+        this.locks = dependencies.locks();
+        this.retry = dependencies.retry();
+        this.metrics = dependencies.metrics();
+        this.snapshots = dependencies.snapshots();
+        this.asyncExecutor = dependencies.async().executor();
+        this.commandIndex = dependencies.commandIndex();
+        this.interceptors = dependencies.interceptors();
     }
 
     /** The registration this handle was created from. */
@@ -245,12 +245,12 @@ public final class MultiEntityHandle<C, S, E> {
                 throw new IllegalStateException("the multi-entity decider '" + name + "' reads " + key + " twice");
             }
             Category category = Category.of(key.category());
-            EntityHandle<?, ?, ?> handle = runtime.handleFor(category)
+            Registration<?, ?, ?> registered = dependencies
+                    .registration(category)
                     .orElseThrow(() -> new IllegalStateException("the decision '" + name + "' reads " + key
                             + ", but category '" + key.category() + "' is not registered with the runtime: register"
                             + " it (its codec and decider) before handling commands over several entities"));
-            Registration<?, Object, Object> entityRegistration =
-                    (Registration<?, Object, Object>) handle.registration();
+            Registration<?, Object, Object> entityRegistration = (Registration<?, Object, Object>) registered;
             registrations.add(entityRegistration);
             if (allOwn && entityStates.get().deciderOf(key) != entityRegistration.decider()) {
                 allOwn = false;
@@ -689,10 +689,7 @@ public final class MultiEntityHandle<C, S, E> {
 
     @SuppressWarnings("unchecked")
     private StateLoader<Object, Object> loader(Part part) {
-        return loaders.computeIfAbsent(
-                part.ref.category(),
-                category ->
-                        new StateLoader<>(part.entityRegistration, store, runtime.snapshotStore(), runtime.metrics()));
+        return loaders.computeIfAbsent(part.ref.category(), category -> dependencies.loader(part.entityRegistration));
     }
 
     private Map<EntityKey, Long> versions(List<Part> parts) {
