@@ -13,8 +13,6 @@ import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
-import dev.verdict.store.StateCodec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,10 +63,10 @@ public final class EntityHandle<C, S, E> {
     private final EntityLocks locks;
     private final RetryPolicy retry;
     private final RuntimeMetrics metrics;
-    private final SnapshotWriter snapshots;
     private final Optional<CommandIndex> commandIndex;
     private final AsyncCommands async;
     private final Interceptors interceptors;
+    private final DecisionSteps steps;
 
     EntityHandle(Registration<C, S, E> registration, PipelineDependencies dependencies) {
         this.registration = registration;
@@ -81,10 +79,10 @@ public final class EntityHandle<C, S, E> {
         this.locks = dependencies.locks();
         this.retry = dependencies.retry();
         this.metrics = dependencies.metrics();
-        this.snapshots = dependencies.snapshots();
         this.commandIndex = dependencies.commandIndex();
         this.async = dependencies.async();
         this.interceptors = dependencies.interceptors();
+        this.steps = new DecisionSteps(dependencies);
     }
 
     /** The category this handle serves. */
@@ -286,12 +284,12 @@ public final class EntityHandle<C, S, E> {
             return async.onExecutor(
                     () -> CompletableFuture.completedFuture(decideAndAppend(entity, command, context, newId)));
         }
-        KnownState<S> known = cacheHit(cached.get());
+        KnownState<S> known = steps.cacheHit(category, cached.get());
         if (commandIndex.isPresent()
                 && !newId
                 && known.recent(context.commandId()).isEmpty()) {
             return commandIndex.get().find(context.commandId()).thenCompose(earlier -> {
-                if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
+                if (earlier.isPresent() && DecisionSteps.ofThisStream(entity, earlier.get(), known.streamIdentity())) {
                     return async.onExecutor(
                             () -> CompletableFuture.completedFuture(original(entity, known, earlier.get(), context)));
                 }
@@ -318,7 +316,7 @@ public final class EntityHandle<C, S, E> {
             return async.onExecutor(() -> CompletableFuture.completedFuture(
                     loop(entity, command, context, newId, slot, known, confirmed, attempt, overtaken)));
         }
-        Decision<E> decision = decide(command, known.state());
+        DecisionSteps.Decision<E> decision = decide(command, known.state());
         if (decision.events().isEmpty()) {
             DomainRejection rejected = decision.rejection();
             if (confirmed) {
@@ -370,18 +368,15 @@ public final class EntityHandle<C, S, E> {
                 .thenCompose(next -> next);
     }
 
-    /** What the decider said to one command: its events, or none and – if it rejected the command – the rejection. */
-    private record Decision<E>(List<E> events, DomainRejection rejection) {}
-
-    private Decision<E> decide(C command, S state) {
+    private DecisionSteps.Decision<E> decide(C command, S state) {
         try {
-            return new Decision<>(
+            return new DecisionSteps.Decision<>(
                     Objects.requireNonNull(
                             decider.decide(command, state),
                             () -> "the decider of '" + category + "' returned null instead of a list of events"),
                     null);
         } catch (DomainRejection r) {
-            return new Decision<>(List.of(), r);
+            return new DecisionSteps.Decision<>(List.of(), r);
         }
     }
 
@@ -397,7 +392,7 @@ public final class EntityHandle<C, S, E> {
     private Outcome<S, E> noEvents(
             EntityRef entity, KnownState<S> known, CommandContext context, DomainRejection rejection) {
         if (rejection != null) {
-            record(new CommandRecord.Rejected(
+            steps.record(new CommandRecord.Rejected(
                     context.commandId(),
                     entity,
                     known.streamIdentity(),
@@ -406,7 +401,7 @@ public final class EntityHandle<C, S, E> {
                     rejection.getMessage()));
             return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
         }
-        record(new CommandRecord.Unchanged(context.commandId(), entity, known.streamIdentity(), known.version()));
+        steps.record(new CommandRecord.Unchanged(context.commandId(), entity, known.streamIdentity(), known.version()));
         return new Outcome.Unchanged<>(entity, known.version(), known.state());
     }
 
@@ -450,11 +445,11 @@ public final class EntityHandle<C, S, E> {
                                 || cached.get().recent(context.commandId()).isEmpty())
                 ? commandIndex.get().find(context.commandId())
                 : null;
-        KnownState<S> known = cached.isPresent() ? cacheHit(cached.get()) : loadAndRemember(entity);
+        KnownState<S> known = cached.isPresent() ? steps.cacheHit(category, cached.get()) : loadAndRemember(entity);
         if (recorded != null) {
             // the index's answer, or what it failed with (an unanswered lookup fails the command: nothing was decided)
             Optional<CommandRecord> earlier = AsyncCommands.join(recorded);
-            if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
+            if (earlier.isPresent() && DecisionSteps.ofThisStream(entity, earlier.get(), known.streamIdentity())) {
                 return original(entity, known, earlier.get(), context);
             }
         }
@@ -491,7 +486,7 @@ public final class EntityHandle<C, S, E> {
                 }
                 return resent(entity, known, earlier.get(), context);
             }
-            Decision<E> decision = decide(command, known.state());
+            DecisionSteps.Decision<E> decision = decide(command, known.state());
             if (decision.events().isEmpty()) {
                 if (!confirmed) {
                     confirmed = true;
@@ -515,7 +510,8 @@ public final class EntityHandle<C, S, E> {
                     throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);
                 }
                 LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
-                backOff(entity, attempt, overtaken, conflict);
+                int failed = attempt;
+                steps.backOff(failed, () -> new ConflictRetriesExhausted(entity, failed, overtaken, conflict));
                 metrics.retry(category);
                 known = loader.catchUpAfter(entity, known, conflict);
                 cache.remember(entity, known);
@@ -527,11 +523,6 @@ public final class EntityHandle<C, S, E> {
             }
             return accepted(entity, slot, known, decision.events(), result, context);
         }
-    }
-
-    private KnownState<S> cacheHit(KnownState<S> cached) {
-        metrics.loaded(category, RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
-        return cached;
     }
 
     private KnownState<S> loadAndRemember(EntityRef entity) {
@@ -564,9 +555,9 @@ public final class EntityHandle<C, S, E> {
         }
         KnownState<S> next = new KnownState<>(
                 state, result.version(), known.eventsSinceSnapshot() + events.size(), recent, known.streamIdentity());
-        next = maybeSnapshot(entity, next);
+        next = steps.maybeSnapshot(registration, entity, next);
         cache.remember(entity, slot, next);
-        record(new CommandRecord.Appended(
+        steps.record(new CommandRecord.Appended(
                 context.commandId(),
                 entity,
                 next.streamIdentity(),
@@ -605,7 +596,7 @@ public final class EntityHandle<C, S, E> {
         }
         LOG.debug("{}: command {} was already appended at {}", entity, ctx.commandId(), original);
         // (re)written: repairs the index when the process that appended died before it recorded the command
-        record(new CommandRecord.Appended(
+        steps.record(new CommandRecord.Appended(
                 ctx.commandId(),
                 entity,
                 known.streamIdentity(),
@@ -636,62 +627,9 @@ public final class EntityHandle<C, S, E> {
         }
         LOG.debug("{}: command {} was decided before: {}", entity, ctx.commandId(), earlier);
         if (earlier instanceof CommandRecord.Rejected rejected) {
-            return new Outcome.Rejected<>(
-                    entity,
-                    new RememberedRejection(rejected.code(), rejected.message()),
-                    known.version(),
-                    known.state());
+            return new Outcome.Rejected<>(entity, DecisionSteps.rejectionOf(rejected), known.version(), known.state());
         }
         return new Outcome.Unchanged<>(entity, known.version(), known.state());
-    }
-
-    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
-    private boolean ofThisStream(EntityRef entity, CommandRecord earlier, KnownState<S> known) {
-        String then = earlier.streamIdentity();
-        String now = known.streamIdentity();
-        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
-            return true;
-        }
-        LOG.warn(
-                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
-                        + " again",
-                entity,
-                earlier.commandId(),
-                then,
-                now);
-        return false;
-    }
-
-    private void record(CommandRecord record) {
-        commandIndex.ifPresent(index -> index.record(record));
-    }
-
-    private KnownState<S> maybeSnapshot(EntityRef entity, KnownState<S> next) {
-        Optional<StateCodec<S>> stateCodec = registration.stateCodec();
-        if (stateCodec.isEmpty() || !snapshots.enabled()) {
-            return next;
-        }
-        boolean terminal = decider.isTerminal(next.state());
-        if (!registration
-                .snapshotPolicy()
-                .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
-            return next;
-        }
-        snapshots.write(category, entity, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
-        return next.withEventsSinceSnapshot(0);
-    }
-
-    private void backOff(EntityRef entity, int attempt, List<Long> overtaken, ConcurrencyConflict conflict) {
-        Duration wait = retry.backoffBefore(attempt);
-        if (wait.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);
-        }
     }
 
     @Override

@@ -21,7 +21,6 @@ import dev.verdict.store.EventDecoding;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.ReadResult;
-import dev.verdict.store.StateCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -84,10 +83,10 @@ public final class MultiEntityHandle<C, S, E> {
     private final EntityLocks locks;
     private final RetryPolicy retry;
     private final RuntimeMetrics metrics;
-    private final SnapshotWriter snapshots;
     private final Executor asyncExecutor;
     private final Optional<CommandIndex> commandIndex;
     private final Interceptors interceptors;
+    private final DecisionSteps steps;
     private final Map<Category, StateLoader<Object, Object>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
@@ -103,10 +102,10 @@ public final class MultiEntityHandle<C, S, E> {
         this.locks = dependencies.locks();
         this.retry = dependencies.retry();
         this.metrics = dependencies.metrics();
-        this.snapshots = dependencies.snapshots();
         this.asyncExecutor = dependencies.async().executor();
         this.commandIndex = dependencies.commandIndex();
         this.interceptors = dependencies.interceptors();
+        this.steps = new DecisionSteps(dependencies);
     }
 
     /** The registration this handle was created from. */
@@ -282,7 +281,9 @@ public final class MultiEntityHandle<C, S, E> {
         }
         if (recorded != null) {
             Optional<CommandRecord> earlier = AsyncCommands.join(recorded);
-            if (earlier.isPresent() && ofThisStream(earlier.get(), parts)) {
+            if (earlier.isPresent()
+                    && DecisionSteps.ofThisStream(
+                            name, earlier.get(), parts.get(0).known.streamIdentity())) {
                 return original(parts, earlier.get(), context);
             }
         }
@@ -313,7 +314,7 @@ public final class MultiEntityHandle<C, S, E> {
                 }
                 Part first = parts.get(0);
                 if (rejection != null) {
-                    record(new CommandRecord.Rejected(
+                    steps.record(new CommandRecord.Rejected(
                             context.commandId(),
                             first.ref,
                             first.known.streamIdentity(),
@@ -322,7 +323,7 @@ public final class MultiEntityHandle<C, S, E> {
                             rejection.getMessage()));
                     return new MultiOutcome.Rejected<>(rejection, versions(parts), state);
                 }
-                record(new CommandRecord.Unchanged(
+                steps.record(new CommandRecord.Unchanged(
                         context.commandId(), first.ref, first.known.streamIdentity(), first.known.version()));
                 return new MultiOutcome.Unchanged<>(versions(parts), state);
             }
@@ -341,7 +342,8 @@ public final class MultiEntityHandle<C, S, E> {
                     throw new ConflictRetriesExhausted(refs(parts), attempt, overtaken, conflict);
                 }
                 LOG.debug("{}: attempt {} over {} overtaken, catching up", name, attempt, guards);
-                backOff(parts, attempt, overtaken, conflict);
+                int failed = attempt;
+                steps.backOff(failed, () -> new ConflictRetriesExhausted(refs(parts), failed, overtaken, conflict));
                 metrics.retry(name);
                 catchUpChanged(parts);
                 continue;
@@ -383,8 +385,7 @@ public final class MultiEntityHandle<C, S, E> {
         }
         Optional<KnownState<Object>> cached = cache.get(part.ref);
         if (cached.isPresent()) {
-            metrics.loaded(part.ref.category(), RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
-            part.known = cached.get();
+            part.known = steps.cacheHit(part.ref.category(), cached.get());
             part.confirmed = false;
         } else {
             part.known = loader(part).load(part.ref);
@@ -517,7 +518,7 @@ public final class MultiEntityHandle<C, S, E> {
                     recent,
                     part.known.streamIdentity());
             if (part.ownState) {
-                next = maybeSnapshot(part, next);
+                next = steps.maybeSnapshot(part.entityRegistration, part.ref, next);
                 cache.remember(part.ref, next);
             }
             part.known = next;
@@ -543,12 +544,8 @@ public final class MultiEntityHandle<C, S, E> {
         EntityKey firstKey = stored.get(0).entity();
         Part written =
                 parts.stream().filter(p -> p.key.equals(firstKey)).findFirst().orElseThrow();
-        record(new CommandRecord.Appended(
+        steps.record(new CommandRecord.Appended(
                 context.commandId(), written.ref, written.known.streamIdentity(), first, last));
-    }
-
-    private void record(CommandRecord record) {
-        commandIndex.ifPresent(index -> index.record(record));
     }
 
     /**
@@ -575,43 +572,9 @@ public final class MultiEntityHandle<C, S, E> {
             return duplicateOutcome(parts, context, original);
         }
         if (earlier instanceof CommandRecord.Rejected rejected) {
-            return new MultiOutcome.Rejected<>(
-                    new RememberedRejection(rejected.code(), rejected.message()), versions(parts), state(parts));
+            return new MultiOutcome.Rejected<>(DecisionSteps.rejectionOf(rejected), versions(parts), state(parts));
         }
         return new MultiOutcome.Unchanged<>(versions(parts), state(parts));
-    }
-
-    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
-    private boolean ofThisStream(CommandRecord earlier, List<Part> parts) {
-        String then = earlier.streamIdentity();
-        String now = parts.get(0).known.streamIdentity();
-        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
-            return true;
-        }
-        LOG.warn(
-                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
-                        + " again",
-                name,
-                earlier.commandId(),
-                then,
-                now);
-        return false;
-    }
-
-    private KnownState<Object> maybeSnapshot(Part part, KnownState<Object> next) {
-        Optional<StateCodec<Object>> stateCodec = part.entityRegistration.stateCodec();
-        if (stateCodec.isEmpty() || !snapshots.enabled()) {
-            return next;
-        }
-        boolean terminal = part.entityDecider().isTerminal(next.state());
-        if (!part.entityRegistration
-                .snapshotPolicy()
-                .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
-            return next;
-        }
-        snapshots.write(
-                part.ref.category(), part.ref, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
-        return next.withEventsSinceSnapshot(0);
     }
 
     /** A re-sent command the runtime's memory knows: its original events, read back from each entity. */
@@ -672,19 +635,6 @@ public final class MultiEntityHandle<C, S, E> {
         // (re)written: repairs the index when the process that appended died before it recorded the command
         recordAppended(parts, original, context);
         return new MultiOutcome.Accepted<>(original, versions(parts), state(parts), true);
-    }
-
-    private void backOff(List<Part> parts, int attempt, List<Long> overtaken, ConflictAcrossEntities conflict) {
-        Duration wait = retry.backoffBefore(attempt);
-        if (wait.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConflictRetriesExhausted(refs(parts), attempt, overtaken, conflict);
-        }
     }
 
     @SuppressWarnings("unchecked")
