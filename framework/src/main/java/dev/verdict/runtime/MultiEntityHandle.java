@@ -1,6 +1,5 @@
 package dev.verdict.runtime;
 
-import dev.verdict.decider.Decider;
 import dev.verdict.decider.DomainRejection;
 import dev.verdict.decider.EntityKey;
 import dev.verdict.decider.EntityStates;
@@ -16,12 +15,9 @@ import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityId;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
-import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventDecoding;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
-import dev.verdict.store.ReadResult;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -87,7 +83,7 @@ public final class MultiEntityHandle<C, S, E> {
     private final Optional<CommandIndex> commandIndex;
     private final Interceptors interceptors;
     private final DecisionSteps steps;
-    private final Map<Category, StateLoader<Object, Object>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ReadEntities reads;
 
     @SuppressWarnings("unchecked")
     MultiEntityHandle(MultiRegistration<C, S, E> registration, PipelineDependencies dependencies) {
@@ -106,6 +102,7 @@ public final class MultiEntityHandle<C, S, E> {
         this.commandIndex = dependencies.commandIndex();
         this.interceptors = dependencies.interceptors();
         this.steps = new DecisionSteps(dependencies);
+        this.reads = new ReadEntities(dependencies, steps);
     }
 
     /** The registration this handle was created from. */
@@ -141,13 +138,13 @@ public final class MultiEntityHandle<C, S, E> {
     private MultiOutcome<S, E> handleCommand(C command, CommandContext context, boolean newId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(context, "context");
-        List<Part> parts = parts(command);
+        List<ReadEntity> parts = parts(command);
         Interceptors.Running running = interceptors.begin(name, refs(parts), command, context);
         return run(command, parts, running, newId);
     }
 
     /** The command once intercepted: locks its entities, decides and appends, ends the interception. */
-    private MultiOutcome<S, E> run(C command, List<Part> parts, Interceptors.Running running, boolean newId) {
+    private MultiOutcome<S, E> run(C command, List<ReadEntity> parts, Interceptors.Running running, boolean newId) {
         MultiOutcome<S, E> outcome;
         try {
             List<ReentrantLock> held = locks.locksFor(refs(parts));
@@ -183,7 +180,7 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     private CompletableFuture<MultiOutcome<S, E>> submit(C command, CommandContext context, boolean newId) {
-        List<Part> parts;
+        List<ReadEntity> parts;
         Interceptors.Running running;
         try {
             Objects.requireNonNull(command, "command");
@@ -201,42 +198,15 @@ public final class MultiEntityHandle<C, S, E> {
         }
     }
 
-    /** One entity the command reads, and what the runtime knows of it. */
-    private final class Part {
-        final EntityKey key;
-        final EntityRef ref;
-        final Registration<?, Object, Object> entityRegistration;
-        /** Folded by the entity's own decider (shared with its cache), or else a list of its decoded events. */
-        final boolean ownState;
-
-        KnownState<Object> known;
-        boolean confirmed;
-
-        Part(EntityKey key, EntityRef ref, Registration<?, Object, Object> entityRegistration, boolean ownState) {
-            this.key = key;
-            this.ref = ref;
-            this.entityRegistration = entityRegistration;
-            this.ownState = ownState;
-        }
-
-        EventCodec<Object> codec() {
-            return entityRegistration.eventCodec();
-        }
-
-        Decider<?, Object, Object> entityDecider() {
-            return entityRegistration.decider();
-        }
-    }
-
     @SuppressWarnings("unchecked")
-    private List<Part> parts(C command) {
+    private List<ReadEntity> parts(C command) {
         List<EntityKey> keys = Objects.requireNonNull(
                 decider.reads(command), () -> "the multi-entity decider '" + name + "' returned null reads");
         if (keys.isEmpty()) {
             throw new IllegalStateException("the multi-entity decider '" + name + "' reads no entity for " + command);
         }
         Set<EntityKey> seen = new HashSet<>();
-        List<Part> parts = new ArrayList<>(keys.size());
+        List<ReadEntity> parts = new ArrayList<>(keys.size());
         boolean allOwn = entityStates.isPresent();
         List<Registration<?, Object, Object>> registrations = new ArrayList<>(keys.size());
         for (EntityKey key : keys) {
@@ -258,26 +228,27 @@ public final class MultiEntityHandle<C, S, E> {
         for (int i = 0; i < keys.size(); i++) {
             EntityKey key = keys.get(i);
             EntityRef ref = new EntityRef(Category.of(key.category()), EntityId.of(key.id()));
-            parts.add(new Part(key, ref, registrations.get(i), allOwn));
+            parts.add(new ReadEntity(key, ref, registrations.get(i), allOwn));
         }
         return parts;
     }
 
-    private MultiOutcome<S, E> decideAndAppend(C command, List<Part> parts, CommandContext context, boolean newId) {
+    private MultiOutcome<S, E> decideAndAppend(
+            C command, List<ReadEntity> parts, CommandContext context, boolean newId) {
         // any command id the entities' memories do not know may have been decided before (another process, a
         // restart, long ago): with a command index, ask it in parallel with the loads
         CompletableFuture<Optional<CommandRecord>> recorded = null;
         if (commandIndex.isPresent() && !newId) {
             boolean known = false;
-            for (Part part : parts) {
+            for (ReadEntity part : parts) {
                 Optional<KnownState<Object>> cached = part.ownState ? cache.get(part.ref) : Optional.empty();
                 known |= cached.isPresent()
                         && cached.get().recent(context.commandId()).isPresent();
             }
             recorded = known ? null : commandIndex.get().find(context.commandId());
         }
-        for (Part part : parts) {
-            load(part);
+        for (ReadEntity part : parts) {
+            reads.load(part);
         }
         if (recorded != null) {
             Optional<CommandRecord> earlier = AsyncCommands.join(recorded);
@@ -289,11 +260,11 @@ public final class MultiEntityHandle<C, S, E> {
         }
         List<Long> overtaken = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
-            Optional<Part> knowsCommand = parts.stream()
+            Optional<ReadEntity> knowsCommand = parts.stream()
                     .filter(p -> p.known.recent(context.commandId()).isPresent())
                     .findFirst();
             if (knowsCommand.isPresent()) {
-                confirm(parts);
+                reads.confirm(parts);
                 return resent(parts, context);
             }
             S state = state(parts);
@@ -308,11 +279,11 @@ public final class MultiEntityHandle<C, S, E> {
                 routed = List.of();
             }
             if (routed.isEmpty()) {
-                if (confirm(parts)) {
+                if (reads.confirm(parts)) {
                     attempt--;
                     continue; // a cached state was stale: decide on the current one
                 }
-                Part first = parts.get(0);
+                ReadEntity first = parts.get(0);
                 if (rejection != null) {
                     steps.record(new CommandRecord.Rejected(
                             context.commandId(),
@@ -329,7 +300,7 @@ public final class MultiEntityHandle<C, S, E> {
             }
             List<EntityEvent> events = encode(parts, routed);
             List<EntityVersion> guards = new ArrayList<>(parts.size());
-            for (Part part : parts) {
+            for (ReadEntity part : parts) {
                 guards.add(new EntityVersion(part.ref, part.known.version()));
             }
             AppendAcrossResult result;
@@ -349,8 +320,8 @@ public final class MultiEntityHandle<C, S, E> {
                 continue;
             }
             if (result.duplicate()) {
-                for (Part part : parts) {
-                    catchUp(part);
+                for (ReadEntity part : parts) {
+                    reads.catchUp(part);
                 }
                 return readBack(parts, context, result);
             }
@@ -358,14 +329,15 @@ public final class MultiEntityHandle<C, S, E> {
         }
     }
 
-    private List<EntityEvent> encode(List<Part> parts, List<Routed<E>> routed) {
-        Map<EntityKey, Part> byKey = new LinkedHashMap<>();
-        for (Part part : parts) {
+    private List<EntityEvent> encode(List<ReadEntity> parts, List<Routed<E>> routed) {
+        Map<EntityKey, ReadEntity> byKey = new LinkedHashMap<>();
+        for (ReadEntity part : parts) {
             byKey.put(part.key, part);
         }
         List<EntityEvent> events = new ArrayList<>(routed.size());
         for (Routed<E> r : routed) {
-            Part part = byKey.get(Objects.requireNonNull(r, "routed event").entity());
+            ReadEntity part =
+                    byKey.get(Objects.requireNonNull(r, "routed event").entity());
             if (part == null) {
                 throw new IllegalStateException("the multi-entity decider '" + name + "' routed " + r.event() + " to "
                         + r.entity() + ", which the command does not read (" + byKey.keySet()
@@ -376,102 +348,24 @@ public final class MultiEntityHandle<C, S, E> {
         return events;
     }
 
-    private void load(Part part) {
-        if (!part.ownState) {
-            part.known = KnownState.initial(new ArrayList<>(), store.streamIdentity());
-            foldEvents(part, ReadRange.all(), RuntimeMetrics.LoadSource.EVENTS);
-            part.confirmed = true;
-            return;
-        }
-        Optional<KnownState<Object>> cached = cache.get(part.ref);
-        if (cached.isPresent()) {
-            part.known = steps.cacheHit(part.ref.category(), cached.get());
-            part.confirmed = false;
-        } else {
-            part.known = loader(part).load(part.ref);
-            cache.remember(part.ref, part.known);
-            part.confirmed = true;
-        }
-    }
-
-    /** Reads the events after the part's version: into its own state (and cache), or onto its event list. */
-    private void catchUp(Part part) {
-        if (part.ownState) {
-            part.known = loader(part).catchUp(part.ref, part.known, event -> {});
-            cache.remember(part.ref, part.known);
-        } else {
-            foldEvents(part, ReadRange.after(part.known.version()), RuntimeMetrics.LoadSource.CATCH_UP);
-        }
-        part.confirmed = true;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void foldEvents(Part part, ReadRange range, RuntimeMetrics.LoadSource source) {
-        long start = System.nanoTime();
-        List<Object> events = new ArrayList<>((List<Object>) part.known.state());
-        RecentCommands[] recent = {part.known.recentCommands()};
-        ReadResult read = store.read(part.ref, range, recorded -> {
-            events.add(EventDecoding.decode(store.name(), recorded, part.codec()));
-            recent[0] = recent[0].including(recorded.commandId(), recorded.sequence());
-        });
-        metrics.loaded(part.ref.category(), source, read.eventsRead(), Duration.ofNanos(System.nanoTime() - start));
-        part.known = new KnownState<>(events, read.lastSequence(), 0, recent[0], part.known.streamIdentity());
-    }
-
-    /**
-     * Checks the versions of the parts not yet confirmed against the store (in parallel) and catches up those that
-     * moved. Returns whether any did.
-     */
-    private boolean confirm(List<Part> parts) {
-        List<Part> unconfirmed = new ArrayList<>();
-        for (Part part : parts) {
-            if (!part.confirmed) {
-                unconfirmed.add(part);
-            }
-        }
-        if (unconfirmed.isEmpty()) {
-            return false;
-        }
-        return catchUpMoved(unconfirmed);
-    }
-
     /** After a conflict: asks every part's version, reads only the tails of the parts that moved. */
-    private void catchUpChanged(List<Part> parts) {
-        if (!catchUpMoved(parts)) {
+    private void catchUpChanged(List<ReadEntity> parts) {
+        if (!reads.catchUpMoved(parts)) {
             LOG.debug("{}: conflict, but no entity read has moved any more; deciding again", name);
         }
     }
 
-    private boolean catchUpMoved(List<Part> parts) {
-        List<CompletableFuture<Long>> versions = new ArrayList<>(parts.size());
-        for (Part part : parts) {
-            versions.add(store.versionAsync(part.ref));
-        }
-        boolean moved = false;
-        for (int i = 0; i < parts.size(); i++) {
-            Part part = parts.get(i);
-            long version = AsyncCommands.join(versions.get(i));
-            if (version != part.known.version()) {
-                catchUp(part);
-                moved = true;
-            } else {
-                part.confirmed = true;
-            }
-        }
-        return moved;
-    }
-
     @SuppressWarnings("unchecked")
-    private S state(List<Part> parts) {
+    private S state(List<ReadEntity> parts) {
         List<Object> states = new ArrayList<>(parts.size());
         if (parts.get(0).ownState) {
-            for (Part part : parts) {
+            for (ReadEntity part : parts) {
                 states.add(part.known.state());
             }
             return entityStates.orElseThrow().compose(states);
         }
         S state = decider.initialState();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             for (Object event : (List<Object>) part.known.state()) {
                 state = decider.evolve(state, part.key, (E) event);
             }
@@ -480,7 +374,7 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     private MultiOutcome<S, E> accepted(
-            List<Part> parts, List<Routed<E>> routed, AppendAcrossResult result, CommandContext context) {
+            List<ReadEntity> parts, List<Routed<E>> routed, AppendAcrossResult result, CommandContext context) {
         List<MultiOutcome.StoredEvent<E>> stored = new ArrayList<>(routed.size());
         for (int i = 0; i < routed.size(); i++) {
             stored.add(new MultiOutcome.StoredEvent<>(
@@ -488,7 +382,7 @@ public final class MultiEntityHandle<C, S, E> {
                     result.sequences().get(i),
                     routed.get(i).event()));
         }
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             // the append succeeded with every part at its version: folding our own events is exact
             Object state = part.known.state();
             List<Object> appended = part.ownState ? null : new ArrayList<>((List<Object>) state);
@@ -531,7 +425,8 @@ public final class MultiEntityHandle<C, S, E> {
      * One record for the whole decision: the entity of its first event and the span of stream sequences its batch
      * occupies (a batch is stored on contiguous sequences), so every entity's events of the command are found in it.
      */
-    private void recordAppended(List<Part> parts, List<MultiOutcome.StoredEvent<E>> stored, CommandContext context) {
+    private void recordAppended(
+            List<ReadEntity> parts, List<MultiOutcome.StoredEvent<E>> stored, CommandContext context) {
         if (commandIndex.isEmpty() || stored.isEmpty()) {
             return;
         }
@@ -542,7 +437,7 @@ public final class MultiEntityHandle<C, S, E> {
             last = Math.max(last, e.sequence());
         }
         EntityKey firstKey = stored.get(0).entity();
-        Part written =
+        ReadEntity written =
                 parts.stream().filter(p -> p.key.equals(firstKey)).findFirst().orElseThrow();
         steps.record(new CommandRecord.Appended(
                 context.commandId(), written.ref, written.known.streamIdentity(), first, last));
@@ -552,17 +447,17 @@ public final class MultiEntityHandle<C, S, E> {
      * A command the index remembers: answered with its original outcome, never decided again (today's state could give
      * another answer, and deciding again could store its events twice once the server's duplicate window is over).
      */
-    private MultiOutcome<S, E> original(List<Part> parts, CommandRecord earlier, CommandContext context) {
-        Optional<Part> same =
+    private MultiOutcome<S, E> original(List<ReadEntity> parts, CommandRecord earlier, CommandContext context) {
+        Optional<ReadEntity> same =
                 parts.stream().filter(p -> p.ref.equals(earlier.entity())).findFirst();
         if (same.isEmpty()) {
             throw new CommandIdReused(context.commandId(), parts.get(0).ref, earlier.entity());
         }
-        confirm(parts);
+        reads.confirm(parts);
         LOG.debug("{}: command {} was decided before: {}", name, context.commandId(), earlier);
         if (earlier instanceof CommandRecord.Appended appended) {
             List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
-            for (Part part : parts) {
+            for (ReadEntity part : parts) {
                 readCommandEvents(
                         part,
                         ReadRange.after(appended.firstSequence() - 1).upToSequence(appended.lastSequence()),
@@ -578,9 +473,9 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     /** A re-sent command the runtime's memory knows: its original events, read back from each entity. */
-    private MultiOutcome<S, E> resent(List<Part> parts, CommandContext context) {
+    private MultiOutcome<S, E> resent(List<ReadEntity> parts, CommandContext context) {
         List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             Optional<KnownState.CommandSpan> span = part.known.recent(context.commandId());
             if (span.isPresent()) {
                 readCommandEvents(
@@ -595,9 +490,9 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     /** The store recognised the command id: read its original events back at the sequences it reported. */
-    private MultiOutcome<S, E> readBack(List<Part> parts, CommandContext context, AppendAcrossResult result) {
+    private MultiOutcome<S, E> readBack(List<ReadEntity> parts, CommandContext context, AppendAcrossResult result) {
         List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             long first = Long.MAX_VALUE;
             long last = 0;
             for (int i = 0; i < result.events().size(); i++) {
@@ -615,7 +510,7 @@ public final class MultiEntityHandle<C, S, E> {
 
     @SuppressWarnings("unchecked")
     private void readCommandEvents(
-            Part part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
+            ReadEntity part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
         store.read(part.ref, range, recorded -> {
             if (recorded.commandId().equals(context.commandId())) {
                 into.add(new MultiOutcome.StoredEvent<>(
@@ -625,7 +520,7 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     private MultiOutcome<S, E> duplicateOutcome(
-            List<Part> parts, CommandContext context, List<MultiOutcome.StoredEvent<E>> original) {
+            List<ReadEntity> parts, CommandContext context, List<MultiOutcome.StoredEvent<E>> original) {
         if (original.isEmpty()) {
             throw new IllegalStateException("command '" + context.commandId() + "' over " + refs(parts)
                     + " was stored before, but none of its events could be read back");
@@ -637,22 +532,17 @@ public final class MultiEntityHandle<C, S, E> {
         return new MultiOutcome.Accepted<>(original, versions(parts), state(parts), true);
     }
 
-    @SuppressWarnings("unchecked")
-    private StateLoader<Object, Object> loader(Part part) {
-        return loaders.computeIfAbsent(part.ref.category(), category -> dependencies.loader(part.entityRegistration));
-    }
-
-    private Map<EntityKey, Long> versions(List<Part> parts) {
+    private Map<EntityKey, Long> versions(List<ReadEntity> parts) {
         Map<EntityKey, Long> versions = new LinkedHashMap<>();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             versions.put(part.key, part.known.version());
         }
         return versions;
     }
 
-    private List<EntityRef> refs(List<Part> parts) {
+    private List<EntityRef> refs(List<ReadEntity> parts) {
         List<EntityRef> refs = new ArrayList<>(parts.size());
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             refs.add(part.ref);
         }
         return refs;
