@@ -15,7 +15,6 @@ import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityId;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
-import dev.verdict.store.EventDecoding;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
 import java.util.ArrayList;
@@ -382,41 +381,7 @@ public final class MultiEntityHandle<C, S, E> {
                     result.sequences().get(i),
                     routed.get(i).event()));
         }
-        for (ReadEntity part : parts) {
-            // the append succeeded with every part at its version: folding our own events is exact
-            Object state = part.known.state();
-            List<Object> appended = part.ownState ? null : new ArrayList<>((List<Object>) state);
-            RecentCommands recent = part.known.recentCommands();
-            long version = part.known.version();
-            int count = 0;
-            for (MultiOutcome.StoredEvent<E> event : stored) {
-                if (!event.entity().equals(part.key)) {
-                    continue;
-                }
-                if (part.ownState) {
-                    state = part.entityDecider().evolve(state, event.event());
-                } else {
-                    appended.add(event.event());
-                }
-                recent = recent.including(context.commandId(), event.sequence());
-                version = event.sequence();
-                count++;
-            }
-            if (count == 0) {
-                continue;
-            }
-            KnownState<Object> next = new KnownState<>(
-                    part.ownState ? state : appended,
-                    version,
-                    part.known.eventsSinceSnapshot() + count,
-                    recent,
-                    part.known.streamIdentity());
-            if (part.ownState) {
-                next = steps.maybeSnapshot(part.entityRegistration, part.ref, next);
-                cache.remember(part.ref, next);
-            }
-            part.known = next;
-        }
+        reads.appended(parts, stored, context.commandId());
         recordAppended(parts, stored, context);
         return new MultiOutcome.Accepted<>(stored, versions(parts), state(parts), false);
     }
@@ -458,7 +423,7 @@ public final class MultiEntityHandle<C, S, E> {
         if (earlier instanceof CommandRecord.Appended appended) {
             List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
             for (ReadEntity part : parts) {
-                readCommandEvents(
+                reads.commandEvents(
                         part,
                         ReadRange.after(appended.firstSequence() - 1).upToSequence(appended.lastSequence()),
                         context,
@@ -478,7 +443,7 @@ public final class MultiEntityHandle<C, S, E> {
         for (ReadEntity part : parts) {
             Optional<KnownState.CommandSpan> span = part.known.recent(context.commandId());
             if (span.isPresent()) {
-                readCommandEvents(
+                reads.commandEvents(
                         part,
                         ReadRange.after(span.get().firstSequence() - 1)
                                 .upToSequence(span.get().lastSequence()),
@@ -502,21 +467,10 @@ public final class MultiEntityHandle<C, S, E> {
                 }
             }
             if (last > 0) {
-                readCommandEvents(part, ReadRange.after(first - 1).upToSequence(last), context, original);
+                reads.commandEvents(part, ReadRange.after(first - 1).upToSequence(last), context, original);
             }
         }
         return duplicateOutcome(parts, context, original);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void readCommandEvents(
-            ReadEntity part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
-        store.read(part.ref, range, recorded -> {
-            if (recorded.commandId().equals(context.commandId())) {
-                into.add(new MultiOutcome.StoredEvent<>(
-                        part.key, recorded.sequence(), (E) EventDecoding.decode(store.name(), recorded, part.codec())));
-            }
-        });
     }
 
     private MultiOutcome<S, E> duplicateOutcome(

@@ -1,6 +1,7 @@
 package dev.verdict.runtime;
 
 import dev.verdict.store.Category;
+import dev.verdict.store.CommandContext;
 import dev.verdict.store.EventDecoding;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
@@ -120,5 +121,60 @@ final class ReadEntities {
     @SuppressWarnings("unchecked")
     private StateLoader<Object, Object> loader(ReadEntity part) {
         return loaders.computeIfAbsent(part.ref.category(), category -> dependencies.loader(part.entityRegistration));
+    }
+
+    /**
+     * After an accepted append with every part at its version: folds each part's own events onto it (exact: nothing
+     * came in between), remembers the commands, caches the own states and asks the snapshot policy.
+     */
+    @SuppressWarnings("unchecked")
+    void appended(List<ReadEntity> parts, List<? extends MultiOutcome.StoredEvent<?>> stored, String commandId) {
+        for (ReadEntity part : parts) {
+            // the append succeeded with every part at its version: folding our own events is exact
+            Object state = part.known.state();
+            List<Object> appended = part.ownState ? null : new ArrayList<>((List<Object>) state);
+            RecentCommands recent = part.known.recentCommands();
+            long version = part.known.version();
+            int count = 0;
+            for (MultiOutcome.StoredEvent<?> event : stored) {
+                if (!event.entity().equals(part.key)) {
+                    continue;
+                }
+                if (part.ownState) {
+                    state = part.entityDecider().evolve(state, event.event());
+                } else {
+                    appended.add(event.event());
+                }
+                recent = recent.including(commandId, event.sequence());
+                version = event.sequence();
+                count++;
+            }
+            if (count == 0) {
+                continue;
+            }
+            KnownState<Object> next = new KnownState<>(
+                    part.ownState ? state : appended,
+                    version,
+                    part.known.eventsSinceSnapshot() + count,
+                    recent,
+                    part.known.streamIdentity());
+            if (part.ownState) {
+                next = steps.maybeSnapshot(part.entityRegistration, part.ref, next);
+                cache.remember(part.ref, next);
+            }
+            part.known = next;
+        }
+    }
+
+    /** Reads the part's events of a command in the range back: decoded, with their sequences, added to {@code into}. */
+    @SuppressWarnings("unchecked")
+    <E> void commandEvents(
+            ReadEntity part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
+        store.read(part.ref, range, recorded -> {
+            if (recorded.commandId().equals(context.commandId())) {
+                into.add(new MultiOutcome.StoredEvent<>(
+                        part.key, recorded.sequence(), (E) EventDecoding.decode(store.name(), recorded, part.codec())));
+            }
+        });
     }
 }
