@@ -81,6 +81,11 @@ final class CallerThread implements Executor {
         }
     }
 
+    /** Whether the calling thread is the one that waits (its blocking calls cost no hand-off). */
+    boolean isCurrent() {
+        return Thread.currentThread() == owner;
+    }
+
     /** Whether the waiting thread was interrupted: the pipeline then gives up instead of retrying. */
     boolean interrupted() {
         return interrupted;

@@ -156,7 +156,7 @@ final class DecisionPipeline<C, S, E> {
                 });
             });
         }
-        return store.appendAsync(entity, known.version(), encode(decision.events()), context, blocking)
+        return append(entity, known.version(), encode(decision.events()), context, blocking)
                 .handle((result, error) -> {
                     if (error == null) {
                         if (result.duplicate()) {
@@ -201,6 +201,23 @@ final class DecisionPipeline<C, S, E> {
                     });
                 })
                 .thenCompose(next -> next);
+    }
+
+    /**
+     * The append: on the thread of a blocking {@code handle} the store's blocking call (that thread waits anyway, so the
+     * outcome is then handled right there, as a hand-written loop would, without a hop or an asynchronous stage more);
+     * anywhere else the store's asynchronous one, which parks no thread.
+     */
+    private CompletableFuture<AppendResult> append(
+            EntityRef entity, long version, List<EncodedEvent> events, CommandContext context, Executor blocking) {
+        if (blocking instanceof CallerThread caller && caller.isCurrent()) {
+            try {
+                return CompletableFuture.completedFuture(store.append(entity, version, events, context));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return store.appendAsync(entity, version, events, context, blocking);
     }
 
     /** A cached state checked against the entity's version (blocking): caught up when it moved. */
