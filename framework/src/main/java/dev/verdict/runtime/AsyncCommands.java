@@ -114,9 +114,14 @@ final class AsyncCommands implements AutoCloseable {
 
     /** Runs blocking work on the executor; a refused task fails the future instead of being lost. */
     <T> CompletableFuture<T> onExecutor(Supplier<CompletableFuture<T>> work) {
+        return onExecutor(executor, work);
+    }
+
+    /** Runs blocking work on {@code blocking}; a refused task fails the future instead of being lost. */
+    <T> CompletableFuture<T> onExecutor(Executor blocking, Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            executor.execute(() -> {
+            blocking.execute(() -> {
                 try {
                     work.get().whenComplete((value, error) -> {
                         if (error != null) {
@@ -137,13 +142,18 @@ final class AsyncCommands implements AutoCloseable {
 
     /** Runs {@code work} on the executor after {@code delay}: a backoff that parks no thread. */
     <T> CompletableFuture<T> after(Duration delay, Supplier<CompletableFuture<T>> work) {
+        return after(delay, executor, work);
+    }
+
+    /** Runs {@code work} on {@code blocking} after {@code delay}: a backoff that parks no thread. */
+    <T> CompletableFuture<T> after(Duration delay, Executor blocking, Supplier<CompletableFuture<T>> work) {
         if (delay.isZero() || delay.isNegative()) {
-            return onExecutor(work);
+            return onExecutor(blocking, work);
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             timer.schedule(
-                    () -> onExecutor(work).whenComplete((value, error) -> {
+                    () -> onExecutor(blocking, work).whenComplete((value, error) -> {
                         if (error != null) {
                             result.completeExceptionally(error);
                         } else {

@@ -46,40 +46,43 @@ public final class CommandRuntime implements AutoCloseable {
 
     private final EventStore store;
     private final Optional<SnapshotStore> snapshotStore;
-    private final Optional<CommandIndex> commandIndex;
     private final StateCache cache;
-    private final EntityLocks locks;
-    private final RetryPolicy retryPolicy;
-    private final RuntimeMetrics metrics;
-    private final Interceptors interceptors;
     private final SnapshotWriter snapshotWriter;
-    private final Executor asyncExecutor;
     private final Optional<ExecutorService> ownedExecutor;
     private final AsyncCommands asyncCommands;
+    private final PipelineDependencies dependencies;
     private final ConcurrentMap<Category, EntityHandle<?, ?, ?>> handles = new ConcurrentHashMap<>();
     private final ConcurrentMap<Category, MultiEntityHandle<?, ?, ?>> multiHandles = new ConcurrentHashMap<>();
 
     private CommandRuntime(Builder builder) {
         this.store = builder.store;
         this.snapshotStore = builder.snapshotStore;
-        this.commandIndex = builder.commandIndex;
         this.cache = builder.cacheSize > 0
                 ? StateCache.bounded(builder.cacheSize, builder.store::streamIdentity)
                 : StateCache.disabled();
-        this.locks = new EntityLocks(builder.lockStripes);
-        this.retryPolicy = builder.retryPolicy;
-        this.metrics = builder.metrics;
-        this.interceptors = new Interceptors(builder.interceptors, builder.metrics);
-        this.snapshotWriter = new SnapshotWriter(snapshotStore, metrics, builder.snapshotQueueCapacity);
+        this.snapshotWriter = new SnapshotWriter(snapshotStore, builder.metrics, builder.snapshotQueueCapacity);
+        Executor asyncExecutor;
         if (builder.asyncExecutor.isPresent()) {
-            this.asyncExecutor = builder.asyncExecutor.get();
+            asyncExecutor = builder.asyncExecutor.get();
             this.ownedExecutor = Optional.empty();
         } else {
             ExecutorService pool = commandPool(builder.asyncThreads);
-            this.asyncExecutor = pool;
+            asyncExecutor = pool;
             this.ownedExecutor = Optional.of(pool);
         }
         this.asyncCommands = new AsyncCommands(builder.maxInFlight, asyncExecutor, builder.completeInline);
+        this.dependencies = new PipelineDependencies(
+                store,
+                snapshotStore,
+                builder.commandIndex,
+                cache,
+                new EntityLocks(builder.lockStripes),
+                builder.retryPolicy,
+                builder.metrics,
+                new Interceptors(builder.interceptors, builder.metrics),
+                snapshotWriter,
+                asyncCommands,
+                new ConcurrentHashMap<>());
     }
 
     /** A builder for a runtime over the given event store. */
@@ -99,12 +102,13 @@ public final class CommandRuntime implements AutoCloseable {
                     "category '{}' has a state codec, but the runtime has no snapshot store: no snapshots",
                     registration.category());
         }
-        EntityHandle<C, S, E> handle = new EntityHandle<>(registration, this);
+        EntityHandle<C, S, E> handle = new EntityHandle<>(registration, dependencies);
         EntityHandle<?, ?, ?> previous = handles.putIfAbsent(registration.category(), handle);
         if (previous != null) {
             throw new IllegalStateException(
                     "category '" + registration.category() + "' is already registered with this runtime");
         }
+        dependencies.registrations().put(registration.category(), registration);
         return handle;
     }
 
@@ -122,7 +126,7 @@ public final class CommandRuntime implements AutoCloseable {
      */
     public <C, S, E> MultiEntityHandle<C, S, E> register(MultiRegistration<C, S, E> registration) {
         Objects.requireNonNull(registration, "registration");
-        MultiEntityHandle<C, S, E> handle = new MultiEntityHandle<>(registration, this);
+        MultiEntityHandle<C, S, E> handle = new MultiEntityHandle<>(registration, dependencies);
         if (multiHandles.putIfAbsent(registration.name(), handle) != null) {
             throw new IllegalStateException(
                     "a decision named '" + registration.name() + "' is already registered with this runtime");
@@ -170,46 +174,6 @@ public final class CommandRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
-    }
-
-    Optional<SnapshotStore> snapshotStore() {
-        return snapshotStore;
-    }
-
-    Optional<CommandIndex> commandIndex() {
-        return commandIndex;
-    }
-
-    StateCache cache() {
-        return cache;
-    }
-
-    EntityLocks locks() {
-        return locks;
-    }
-
-    RetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
-    RuntimeMetrics metrics() {
-        return metrics;
-    }
-
-    Interceptors interceptors() {
-        return interceptors;
-    }
-
-    SnapshotWriter snapshotWriter() {
-        return snapshotWriter;
-    }
-
-    Executor asyncExecutor() {
-        return asyncExecutor;
-    }
-
-    AsyncCommands asyncCommands() {
-        return asyncCommands;
     }
 
     /** Asynchronous commands accepted by {@code handleAsync} and not finished yet (for monitoring). */

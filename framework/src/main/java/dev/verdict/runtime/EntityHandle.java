@@ -1,22 +1,11 @@
 package dev.verdict.runtime;
 
-import dev.verdict.decider.Decider;
 import dev.verdict.decider.DomainRejection;
-import dev.verdict.store.AppendResult;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
-import dev.verdict.store.CommandIndex;
-import dev.verdict.store.CommandRecord;
-import dev.verdict.store.ConcurrencyConflict;
-import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
-import dev.verdict.store.EventCodec;
-import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
-import dev.verdict.store.StateCodec;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,34 +46,22 @@ public final class EntityHandle<C, S, E> {
 
     private final Registration<C, S, E> registration;
     private final Category category;
-    private final Decider<C, S, E> decider;
-    private final EventCodec<E> codec;
-    private final EventStore store;
     private final StateLoader<S, E> loader;
     private final StateCache cache;
     private final EntityLocks locks;
-    private final RetryPolicy retry;
-    private final RuntimeMetrics metrics;
-    private final SnapshotWriter snapshots;
-    private final Optional<CommandIndex> commandIndex;
     private final AsyncCommands async;
     private final Interceptors interceptors;
+    private final DecisionPipeline<C, S, E> pipeline;
 
-    EntityHandle(Registration<C, S, E> registration, CommandRuntime runtime) {
+    EntityHandle(Registration<C, S, E> registration, PipelineDependencies dependencies) {
         this.registration = registration;
         this.category = registration.category();
-        this.decider = registration.decider();
-        this.codec = registration.eventCodec();
-        this.store = runtime.store();
-        this.loader = new StateLoader<>(registration, store, runtime.snapshotStore(), runtime.metrics());
-        this.cache = runtime.cache();
-        this.locks = runtime.locks();
-        this.retry = runtime.retryPolicy();
-        this.metrics = runtime.metrics();
-        this.snapshots = runtime.snapshotWriter();
-        this.commandIndex = runtime.commandIndex();
-        this.async = runtime.asyncCommands();
-        this.interceptors = runtime.interceptors();
+        this.loader = dependencies.loader(registration);
+        this.cache = dependencies.cache();
+        this.locks = dependencies.locks();
+        this.async = dependencies.async();
+        this.interceptors = dependencies.interceptors();
+        this.pipeline = new DecisionPipeline<>(registration, dependencies, loader);
     }
 
     /** The category this handle serves. */
@@ -135,7 +112,8 @@ public final class EntityHandle<C, S, E> {
             ReentrantLock lock = locks.lockFor(entity);
             lock.lock();
             try {
-                outcome = decideAndAppend(entity, command, running.context(), newId);
+                CallerThread caller = new CallerThread(async.executor());
+                outcome = caller.join(pipeline.run(entity, command, running.context(), newId, caller));
             } finally {
                 lock.unlock();
             }
@@ -257,7 +235,7 @@ public final class EntityHandle<C, S, E> {
         }
         CompletableFuture<Outcome<S, E>> work;
         try {
-            work = decideAndAppendAsync(entity, command, running.context(), newId);
+            work = pipeline.run(entity, command, running.context(), newId, async.executor());
         } catch (RuntimeException | Error e) {
             work = CompletableFuture.failedFuture(e);
         }
@@ -272,142 +250,6 @@ public final class EntityHandle<C, S, E> {
                 async.done(entity, turn);
             }
         });
-    }
-
-    /** {@link #decideAndAppend} without blocking where it can; what blocks runs on the executor. */
-    private CompletableFuture<Outcome<S, E>> decideAndAppendAsync(
-            EntityRef entity, C command, CommandContext context, boolean newId) {
-        StateCache.Slot candidate = cache.slot(entity);
-        Optional<KnownState<S>> cached = cache.known(entity, candidate);
-        StateCache.Slot slot = cached.isPresent() ? candidate : null; // a cold load remembers in a new slot
-        if (cached.isEmpty()) {
-            // a cold load (snapshot and tail, or all events) reads with blocking calls: the command runs on the
-            // executor
-            return async.onExecutor(
-                    () -> CompletableFuture.completedFuture(decideAndAppend(entity, command, context, newId)));
-        }
-        KnownState<S> known = cacheHit(cached.get());
-        if (commandIndex.isPresent()
-                && !newId
-                && known.recent(context.commandId()).isEmpty()) {
-            return commandIndex.get().find(context.commandId()).thenCompose(earlier -> {
-                if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
-                    return async.onExecutor(
-                            () -> CompletableFuture.completedFuture(original(entity, known, earlier.get(), context)));
-                }
-                return attemptAsync(entity, command, context, newId, slot, known, false, 1, new ArrayList<>());
-            });
-        }
-        return attemptAsync(entity, command, context, newId, slot, known, false, 1, new ArrayList<>());
-    }
-
-    /** One attempt of {@link #loop}, asynchronously: decide, then append, confirm or retry without blocking. */
-    private CompletableFuture<Outcome<S, E>> attemptAsync(
-            EntityRef entity,
-            C command,
-            CommandContext context,
-            boolean newId,
-            StateCache.Slot slot,
-            KnownState<S> known,
-            boolean confirmed,
-            int attempt,
-            List<Long> overtaken) {
-        // an id the runtime drew itself cannot be among the folded commands: skip the lookup (its hash, a scan)
-        if (!newId && known.recent(context.commandId()).isPresent()) {
-            // a re-send whose events are folded in: confirming it and reading its events back block (rare)
-            return async.onExecutor(() -> CompletableFuture.completedFuture(
-                    loop(entity, command, context, newId, slot, known, confirmed, attempt, overtaken)));
-        }
-        Decision<E> decision = decide(command, known.state());
-        if (decision.events().isEmpty()) {
-            DomainRejection rejected = decision.rejection();
-            if (confirmed) {
-                return CompletableFuture.completedFuture(noEvents(entity, known, context, rejected));
-            }
-            // decided on a cached state: confirm the version before reporting (no append would reveal a stale cache)
-            return store.versionAsync(entity).thenCompose(version -> {
-                if (version == known.version()) {
-                    return CompletableFuture.completedFuture(noEvents(entity, known, context, rejected));
-                }
-                LOG.debug("{}: cached version {} is stale, catching up", entity, known.version());
-                return async.onExecutor(() -> {
-                    KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
-                    cache.remember(entity, caughtUp);
-                    return attemptAsync(entity, command, context, newId, slot, caughtUp, true, attempt, overtaken);
-                });
-            });
-        }
-        return store.appendAsync(entity, known.version(), encode(decision.events()), context, async.executor())
-                .handle((result, error) -> {
-                    if (error == null) {
-                        if (result.duplicate()) {
-                            return async.onExecutor(
-                                    () -> CompletableFuture.completedFuture(duplicate(entity, known, result, context)));
-                        }
-                        return CompletableFuture.completedFuture(
-                                accepted(entity, slot, known, decision.events(), result, context));
-                    }
-                    Throwable failure = AsyncCommands.unwrap(error);
-                    if (!(failure instanceof ConcurrencyConflict)) {
-                        return CompletableFuture.<Outcome<S, E>>failedFuture(failure);
-                    }
-                    ConcurrencyConflict conflict = (ConcurrencyConflict) failure;
-                    metrics.conflict(category);
-                    overtaken.add(known.version());
-                    if (attempt >= retry.maxAttempts()) {
-                        return CompletableFuture.<Outcome<S, E>>failedFuture(
-                                new ConflictRetriesExhausted(entity, attempt, overtaken, conflict));
-                    }
-                    LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
-                    return async.after(retry.backoffBefore(attempt), () -> {
-                        metrics.retry(category);
-                        KnownState<S> caughtUp = loader.catchUpAfter(entity, known, conflict);
-                        cache.remember(entity, caughtUp);
-                        return attemptAsync(
-                                entity, command, context, newId, slot, caughtUp, true, attempt + 1, overtaken);
-                    });
-                })
-                .thenCompose(next -> next);
-    }
-
-    /** What the decider said to one command: its events, or none and – if it rejected the command – the rejection. */
-    private record Decision<E>(List<E> events, DomainRejection rejection) {}
-
-    private Decision<E> decide(C command, S state) {
-        try {
-            return new Decision<>(
-                    Objects.requireNonNull(
-                            decider.decide(command, state),
-                            () -> "the decider of '" + category + "' returned null instead of a list of events"),
-                    null);
-        } catch (DomainRejection r) {
-            return new Decision<>(List.of(), r);
-        }
-    }
-
-    private List<EncodedEvent> encode(List<E> events) {
-        List<EncodedEvent> encoded = new ArrayList<>(events.size());
-        for (E event : events) {
-            encoded.add(codec.encode(event));
-        }
-        return encoded;
-    }
-
-    /** A decision without events on a confirmed state: recorded, and reported as rejected or unchanged. */
-    private Outcome<S, E> noEvents(
-            EntityRef entity, KnownState<S> known, CommandContext context, DomainRejection rejection) {
-        if (rejection != null) {
-            record(new CommandRecord.Rejected(
-                    context.commandId(),
-                    entity,
-                    known.streamIdentity(),
-                    known.version(),
-                    rejection.code(),
-                    rejection.getMessage()));
-            return new Outcome.Rejected<>(entity, rejection, known.version(), known.state());
-        }
-        record(new CommandRecord.Unchanged(context.commandId(), entity, known.streamIdentity(), known.version()));
-        return new Outcome.Unchanged<>(entity, known.version(), known.state());
     }
 
     /**
@@ -433,265 +275,6 @@ public final class EntityHandle<C, S, E> {
     public EntityState<S> loadAsOf(String id, Instant time) {
         Objects.requireNonNull(time, "time");
         return loader.loadRange(category.entity(id), ReadRange.all().asOf(time));
-    }
-
-    private Outcome<S, E> decideAndAppend(EntityRef entity, C command, CommandContext context, boolean newId) {
-        StateCache.Slot candidate = cache.slot(entity);
-        Optional<KnownState<S>> cached = cache.known(entity, candidate);
-        StateCache.Slot slot = cached.isPresent() ? candidate : null; // a cold load remembers in a new slot
-        // a cached state may be stale (another process appended): an append would reveal it, a rejection or a
-        // no-op would not, so those are confirmed against the entity's version before they are reported
-        boolean confirmed = cached.isEmpty();
-        // the in-memory memory knows the last commands of a cached entity; any other id may have been seen before
-        // (another process, a restart, a snapshot, long ago): ask the index, in parallel with a cold load
-        CompletableFuture<Optional<CommandRecord>> recorded = commandIndex.isPresent()
-                        && !newId
-                        && (cached.isEmpty()
-                                || cached.get().recent(context.commandId()).isEmpty())
-                ? commandIndex.get().find(context.commandId())
-                : null;
-        KnownState<S> known = cached.isPresent() ? cacheHit(cached.get()) : loadAndRemember(entity);
-        if (recorded != null) {
-            // the index's answer, or what it failed with (an unanswered lookup fails the command: nothing was decided)
-            Optional<CommandRecord> earlier = AsyncCommands.join(recorded);
-            if (earlier.isPresent() && ofThisStream(entity, earlier.get(), known)) {
-                return original(entity, known, earlier.get(), context);
-            }
-        }
-        return loop(entity, command, context, newId, slot, known, confirmed, 1, new ArrayList<>());
-    }
-
-    /**
-     * The decide–append loop of {@link #handle} from attempt {@code firstAttempt} on, for a known state (which {@code
-     * confirmed} says was checked against the entity's version or read from the store). {@code newId}: the runtime drew
-     * the command id itself, so it cannot be among the folded commands (the lookup is skipped, as in {@link
-     * #attemptAsync}). {@code slot}: the entity's cache slot when the command started from a cached state (else null),
-     * so an accepted state is remembered without a second cache lookup.
-     */
-    private Outcome<S, E> loop(
-            EntityRef entity,
-            C command,
-            CommandContext context,
-            boolean newId,
-            StateCache.Slot slot,
-            KnownState<S> known,
-            boolean confirmed,
-            int firstAttempt,
-            List<Long> overtaken) {
-        for (int attempt = firstAttempt; ; attempt++) {
-            Optional<KnownState.CommandSpan> earlier = newId ? Optional.empty() : known.recent(context.commandId());
-            if (earlier.isPresent()) {
-                // this command id's events are already folded in: a re-send, whatever deciding again would say
-                if (!confirmed) {
-                    confirmed = true;
-                    if (store.version(entity) != known.version()) {
-                        known = loader.catchUp(entity, known, event -> {});
-                        cache.remember(entity, known);
-                    }
-                }
-                return resent(entity, known, earlier.get(), context);
-            }
-            Decision<E> decision = decide(command, known.state());
-            if (decision.events().isEmpty()) {
-                if (!confirmed) {
-                    confirmed = true;
-                    if (store.version(entity) != known.version()) {
-                        LOG.debug("{}: cached version {} is stale, catching up", entity, known.version());
-                        known = loader.catchUp(entity, known, event -> {});
-                        cache.remember(entity, known);
-                        attempt--;
-                        continue;
-                    }
-                }
-                return noEvents(entity, known, context, decision.rejection());
-            }
-            AppendResult result;
-            try {
-                result = store.append(entity, known.version(), encode(decision.events()), context);
-            } catch (ConcurrencyConflict conflict) {
-                metrics.conflict(category);
-                overtaken.add(known.version());
-                if (attempt >= retry.maxAttempts()) {
-                    throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);
-                }
-                LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
-                backOff(entity, attempt, overtaken, conflict);
-                metrics.retry(category);
-                known = loader.catchUpAfter(entity, known, conflict);
-                cache.remember(entity, known);
-                confirmed = true;
-                continue;
-            }
-            if (result.duplicate()) {
-                return duplicate(entity, known, result, context);
-            }
-            return accepted(entity, slot, known, decision.events(), result, context);
-        }
-    }
-
-    private KnownState<S> cacheHit(KnownState<S> cached) {
-        metrics.loaded(category, RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
-        return cached;
-    }
-
-    private KnownState<S> loadAndRemember(EntityRef entity) {
-        KnownState<S> loaded = loader.load(entity);
-        cache.remember(entity, loaded);
-        return loaded;
-    }
-
-    private Outcome<S, E> accepted(
-            EntityRef entity,
-            StateCache.Slot slot,
-            KnownState<S> known,
-            List<E> events,
-            AppendResult result,
-            CommandContext context) {
-        if (result.sequences().size() != events.size()) {
-            throw new IllegalStateException("the store reported "
-                    + result.sequences().size() + " sequences for " + events.size() + " events appended to " + entity);
-        }
-        // the append succeeded at known.version(): nothing came in between, so folding our own events is exact
-        S state = known.state();
-        List<AppendedEvent<E>> appended = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            state = decider.evolve(state, events.get(i));
-            appended.add(new AppendedEvent<>(result.sequences().get(i), events.get(i)));
-        }
-        RecentCommands recent = known.recentCommands();
-        for (Long sequence : result.sequences()) {
-            recent = recent.including(context.commandId(), sequence);
-        }
-        KnownState<S> next = new KnownState<>(
-                state, result.version(), known.eventsSinceSnapshot() + events.size(), recent, known.streamIdentity());
-        next = maybeSnapshot(entity, next);
-        cache.remember(entity, slot, next);
-        record(new CommandRecord.Appended(
-                context.commandId(),
-                entity,
-                next.streamIdentity(),
-                result.sequences().get(0),
-                result.sequences().get(result.sequences().size() - 1)));
-        return new Outcome.Accepted<>(entity, appended, next.version(), state, false);
-    }
-
-    /**
-     * The store reported the append as a duplicate: the command id was appended before (a re-send after a lost
-     * answer). Catch the state up from the store instead of folding the events a second time, and report the
-     * originally stored events.
-     */
-    private Outcome<S, E> duplicate(EntityRef entity, KnownState<S> known, AppendResult result, CommandContext ctx) {
-        KnownState<S> caughtUp = loader.catchUp(entity, known, event -> {});
-        cache.remember(entity, caughtUp);
-        KnownState.CommandSpan span = caughtUp.recent(ctx.commandId())
-                .orElse(new KnownState.CommandSpan(
-                        ctx.commandId(), result.sequences().get(0), result.version()));
-        return resent(entity, caughtUp, span, ctx);
-    }
-
-    /** A re-sent command: the events it stored originally, and the entity's current state and version. */
-    private Outcome<S, E> resent(
-            EntityRef entity, KnownState<S> known, KnownState.CommandSpan span, CommandContext ctx) {
-        List<AppendedEvent<E>> original = new ArrayList<>();
-        store.read(entity, ReadRange.after(span.firstSequence() - 1).upToSequence(span.lastSequence()), recorded -> {
-            if (recorded.commandId().equals(ctx.commandId())) {
-                original.add(new AppendedEvent<>(recorded.sequence(), loader.decode(recorded)));
-            }
-        });
-        if (original.isEmpty()) {
-            throw new IllegalStateException("command '" + ctx.commandId() + "' on " + entity
-                    + " was stored at sequences " + span.firstSequence() + ".." + span.lastSequence()
-                    + ", but none of its events could be read back");
-        }
-        LOG.debug("{}: command {} was already appended at {}", entity, ctx.commandId(), original);
-        // (re)written: repairs the index when the process that appended died before it recorded the command
-        record(new CommandRecord.Appended(
-                ctx.commandId(),
-                entity,
-                known.streamIdentity(),
-                original.get(0).sequence(),
-                original.get(original.size() - 1).sequence()));
-        return new Outcome.Accepted<>(entity, original, known.version(), known.state(), true);
-    }
-
-    /**
-     * A command the index remembers: answered with its original outcome, never decided again (today's state could give
-     * another answer, and deciding again could store its events twice once the server's duplicate window is over).
-     */
-    private Outcome<S, E> original(EntityRef entity, KnownState<S> known, CommandRecord earlier, CommandContext ctx) {
-        if (!earlier.entity().equals(entity)) {
-            throw new CommandIdReused(ctx.commandId(), entity, earlier.entity());
-        }
-        if (earlier instanceof CommandRecord.Appended appended) {
-            KnownState<S> current = known;
-            if (current.version() < appended.lastSequence()) {
-                current = loader.catchUp(entity, current, event -> {});
-                cache.remember(entity, current);
-            }
-            return resent(
-                    entity,
-                    current,
-                    new KnownState.CommandSpan(ctx.commandId(), appended.firstSequence(), appended.lastSequence()),
-                    ctx);
-        }
-        LOG.debug("{}: command {} was decided before: {}", entity, ctx.commandId(), earlier);
-        if (earlier instanceof CommandRecord.Rejected rejected) {
-            return new Outcome.Rejected<>(
-                    entity,
-                    new RememberedRejection(rejected.code(), rejected.message()),
-                    known.version(),
-                    known.state());
-        }
-        return new Outcome.Unchanged<>(entity, known.version(), known.state());
-    }
-
-    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
-    private boolean ofThisStream(EntityRef entity, CommandRecord earlier, KnownState<S> known) {
-        String then = earlier.streamIdentity();
-        String now = known.streamIdentity();
-        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
-            return true;
-        }
-        LOG.warn(
-                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
-                        + " again",
-                entity,
-                earlier.commandId(),
-                then,
-                now);
-        return false;
-    }
-
-    private void record(CommandRecord record) {
-        commandIndex.ifPresent(index -> index.record(record));
-    }
-
-    private KnownState<S> maybeSnapshot(EntityRef entity, KnownState<S> next) {
-        Optional<StateCodec<S>> stateCodec = registration.stateCodec();
-        if (stateCodec.isEmpty() || !snapshots.enabled()) {
-            return next;
-        }
-        boolean terminal = decider.isTerminal(next.state());
-        if (!registration
-                .snapshotPolicy()
-                .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
-            return next;
-        }
-        snapshots.write(category, entity, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
-        return next.withEventsSinceSnapshot(0);
-    }
-
-    private void backOff(EntityRef entity, int attempt, List<Long> overtaken, ConcurrencyConflict conflict) {
-        Duration wait = retry.backoffBefore(attempt);
-        if (wait.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConflictRetriesExhausted(entity, attempt, overtaken, conflict);
-        }
     }
 
     @Override

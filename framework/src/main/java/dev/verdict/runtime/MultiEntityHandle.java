@@ -1,6 +1,5 @@
 package dev.verdict.runtime;
 
-import dev.verdict.decider.Decider;
 import dev.verdict.decider.DomainRejection;
 import dev.verdict.decider.EntityKey;
 import dev.verdict.decider.EntityStates;
@@ -16,13 +15,8 @@ import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityId;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
-import dev.verdict.store.EventCodec;
-import dev.verdict.store.EventDecoding;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
-import dev.verdict.store.ReadResult;
-import dev.verdict.store.StateCodec;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -78,35 +72,36 @@ public final class MultiEntityHandle<C, S, E> {
     private final Category name;
     private final MultiDecider<C, S, E> decider;
     private final Optional<EntityStates<S>> entityStates;
-    private final CommandRuntime runtime;
+    private final PipelineDependencies dependencies;
     private final EventStore store;
     private final StateCache cache;
     private final EntityLocks locks;
     private final RetryPolicy retry;
     private final RuntimeMetrics metrics;
-    private final SnapshotWriter snapshots;
     private final Executor asyncExecutor;
     private final Optional<CommandIndex> commandIndex;
     private final Interceptors interceptors;
-    private final Map<Category, StateLoader<Object, Object>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final DecisionSteps steps;
+    private final ReadEntities reads;
 
     @SuppressWarnings("unchecked")
-    MultiEntityHandle(MultiRegistration<C, S, E> registration, CommandRuntime runtime) {
+    MultiEntityHandle(MultiRegistration<C, S, E> registration, PipelineDependencies dependencies) {
         this.registration = registration;
         this.name = registration.name();
         this.decider = registration.decider();
         this.entityStates =
                 decider instanceof EntityStates<?> states ? Optional.of((EntityStates<S>) states) : Optional.empty();
-        this.runtime = runtime;
-        this.store = runtime.store();
-        this.cache = runtime.cache();
-        this.locks = runtime.locks();
-        this.retry = runtime.retryPolicy();
-        this.metrics = runtime.metrics();
-        this.snapshots = runtime.snapshotWriter();
-        this.asyncExecutor = runtime.asyncExecutor();
-        this.commandIndex = runtime.commandIndex();
-        this.interceptors = runtime.interceptors();
+        this.dependencies = dependencies;
+        this.store = dependencies.store();
+        this.cache = dependencies.cache();
+        this.locks = dependencies.locks();
+        this.retry = dependencies.retry();
+        this.metrics = dependencies.metrics();
+        this.asyncExecutor = dependencies.async().executor();
+        this.commandIndex = dependencies.commandIndex();
+        this.interceptors = dependencies.interceptors();
+        this.steps = new DecisionSteps(dependencies);
+        this.reads = new ReadEntities(dependencies, steps);
     }
 
     /** The registration this handle was created from. */
@@ -142,13 +137,13 @@ public final class MultiEntityHandle<C, S, E> {
     private MultiOutcome<S, E> handleCommand(C command, CommandContext context, boolean newId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(context, "context");
-        List<Part> parts = parts(command);
+        List<ReadEntity> parts = parts(command);
         Interceptors.Running running = interceptors.begin(name, refs(parts), command, context);
         return run(command, parts, running, newId);
     }
 
     /** The command once intercepted: locks its entities, decides and appends, ends the interception. */
-    private MultiOutcome<S, E> run(C command, List<Part> parts, Interceptors.Running running, boolean newId) {
+    private MultiOutcome<S, E> run(C command, List<ReadEntity> parts, Interceptors.Running running, boolean newId) {
         MultiOutcome<S, E> outcome;
         try {
             List<ReentrantLock> held = locks.locksFor(refs(parts));
@@ -184,7 +179,7 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     private CompletableFuture<MultiOutcome<S, E>> submit(C command, CommandContext context, boolean newId) {
-        List<Part> parts;
+        List<ReadEntity> parts;
         Interceptors.Running running;
         try {
             Objects.requireNonNull(command, "command");
@@ -202,42 +197,15 @@ public final class MultiEntityHandle<C, S, E> {
         }
     }
 
-    /** One entity the command reads, and what the runtime knows of it. */
-    private final class Part {
-        final EntityKey key;
-        final EntityRef ref;
-        final Registration<?, Object, Object> entityRegistration;
-        /** Folded by the entity's own decider (shared with its cache), or else a list of its decoded events. */
-        final boolean ownState;
-
-        KnownState<Object> known;
-        boolean confirmed;
-
-        Part(EntityKey key, EntityRef ref, Registration<?, Object, Object> entityRegistration, boolean ownState) {
-            this.key = key;
-            this.ref = ref;
-            this.entityRegistration = entityRegistration;
-            this.ownState = ownState;
-        }
-
-        EventCodec<Object> codec() {
-            return entityRegistration.eventCodec();
-        }
-
-        Decider<?, Object, Object> entityDecider() {
-            return entityRegistration.decider();
-        }
-    }
-
     @SuppressWarnings("unchecked")
-    private List<Part> parts(C command) {
+    private List<ReadEntity> parts(C command) {
         List<EntityKey> keys = Objects.requireNonNull(
                 decider.reads(command), () -> "the multi-entity decider '" + name + "' returned null reads");
         if (keys.isEmpty()) {
             throw new IllegalStateException("the multi-entity decider '" + name + "' reads no entity for " + command);
         }
         Set<EntityKey> seen = new HashSet<>();
-        List<Part> parts = new ArrayList<>(keys.size());
+        List<ReadEntity> parts = new ArrayList<>(keys.size());
         boolean allOwn = entityStates.isPresent();
         List<Registration<?, Object, Object>> registrations = new ArrayList<>(keys.size());
         for (EntityKey key : keys) {
@@ -245,12 +213,12 @@ public final class MultiEntityHandle<C, S, E> {
                 throw new IllegalStateException("the multi-entity decider '" + name + "' reads " + key + " twice");
             }
             Category category = Category.of(key.category());
-            EntityHandle<?, ?, ?> handle = runtime.handleFor(category)
+            Registration<?, ?, ?> registered = dependencies
+                    .registration(category)
                     .orElseThrow(() -> new IllegalStateException("the decision '" + name + "' reads " + key
                             + ", but category '" + key.category() + "' is not registered with the runtime: register"
                             + " it (its codec and decider) before handling commands over several entities"));
-            Registration<?, Object, Object> entityRegistration =
-                    (Registration<?, Object, Object>) handle.registration();
+            Registration<?, Object, Object> entityRegistration = (Registration<?, Object, Object>) registered;
             registrations.add(entityRegistration);
             if (allOwn && entityStates.get().deciderOf(key) != entityRegistration.decider()) {
                 allOwn = false;
@@ -259,40 +227,43 @@ public final class MultiEntityHandle<C, S, E> {
         for (int i = 0; i < keys.size(); i++) {
             EntityKey key = keys.get(i);
             EntityRef ref = new EntityRef(Category.of(key.category()), EntityId.of(key.id()));
-            parts.add(new Part(key, ref, registrations.get(i), allOwn));
+            parts.add(new ReadEntity(key, ref, registrations.get(i), allOwn));
         }
         return parts;
     }
 
-    private MultiOutcome<S, E> decideAndAppend(C command, List<Part> parts, CommandContext context, boolean newId) {
+    private MultiOutcome<S, E> decideAndAppend(
+            C command, List<ReadEntity> parts, CommandContext context, boolean newId) {
         // any command id the entities' memories do not know may have been decided before (another process, a
         // restart, long ago): with a command index, ask it in parallel with the loads
         CompletableFuture<Optional<CommandRecord>> recorded = null;
         if (commandIndex.isPresent() && !newId) {
             boolean known = false;
-            for (Part part : parts) {
+            for (ReadEntity part : parts) {
                 Optional<KnownState<Object>> cached = part.ownState ? cache.get(part.ref) : Optional.empty();
                 known |= cached.isPresent()
                         && cached.get().recent(context.commandId()).isPresent();
             }
             recorded = known ? null : commandIndex.get().find(context.commandId());
         }
-        for (Part part : parts) {
-            load(part);
+        for (ReadEntity part : parts) {
+            reads.load(part);
         }
         if (recorded != null) {
             Optional<CommandRecord> earlier = AsyncCommands.join(recorded);
-            if (earlier.isPresent() && ofThisStream(earlier.get(), parts)) {
+            if (earlier.isPresent()
+                    && DecisionSteps.ofThisStream(
+                            name, earlier.get(), parts.get(0).known.streamIdentity())) {
                 return original(parts, earlier.get(), context);
             }
         }
         List<Long> overtaken = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
-            Optional<Part> knowsCommand = parts.stream()
+            Optional<ReadEntity> knowsCommand = parts.stream()
                     .filter(p -> p.known.recent(context.commandId()).isPresent())
                     .findFirst();
             if (knowsCommand.isPresent()) {
-                confirm(parts);
+                reads.confirm(parts);
                 return resent(parts, context);
             }
             S state = state(parts);
@@ -307,13 +278,13 @@ public final class MultiEntityHandle<C, S, E> {
                 routed = List.of();
             }
             if (routed.isEmpty()) {
-                if (confirm(parts)) {
+                if (reads.confirm(parts)) {
                     attempt--;
                     continue; // a cached state was stale: decide on the current one
                 }
-                Part first = parts.get(0);
+                ReadEntity first = parts.get(0);
                 if (rejection != null) {
-                    record(new CommandRecord.Rejected(
+                    steps.record(new CommandRecord.Rejected(
                             context.commandId(),
                             first.ref,
                             first.known.streamIdentity(),
@@ -322,13 +293,13 @@ public final class MultiEntityHandle<C, S, E> {
                             rejection.getMessage()));
                     return new MultiOutcome.Rejected<>(rejection, versions(parts), state);
                 }
-                record(new CommandRecord.Unchanged(
+                steps.record(new CommandRecord.Unchanged(
                         context.commandId(), first.ref, first.known.streamIdentity(), first.known.version()));
                 return new MultiOutcome.Unchanged<>(versions(parts), state);
             }
             List<EntityEvent> events = encode(parts, routed);
             List<EntityVersion> guards = new ArrayList<>(parts.size());
-            for (Part part : parts) {
+            for (ReadEntity part : parts) {
                 guards.add(new EntityVersion(part.ref, part.known.version()));
             }
             AppendAcrossResult result;
@@ -341,14 +312,15 @@ public final class MultiEntityHandle<C, S, E> {
                     throw new ConflictRetriesExhausted(refs(parts), attempt, overtaken, conflict);
                 }
                 LOG.debug("{}: attempt {} over {} overtaken, catching up", name, attempt, guards);
-                backOff(parts, attempt, overtaken, conflict);
+                int failed = attempt;
+                steps.backOff(failed, () -> new ConflictRetriesExhausted(refs(parts), failed, overtaken, conflict));
                 metrics.retry(name);
                 catchUpChanged(parts);
                 continue;
             }
             if (result.duplicate()) {
-                for (Part part : parts) {
-                    catchUp(part);
+                for (ReadEntity part : parts) {
+                    reads.catchUp(part);
                 }
                 return readBack(parts, context, result);
             }
@@ -356,14 +328,15 @@ public final class MultiEntityHandle<C, S, E> {
         }
     }
 
-    private List<EntityEvent> encode(List<Part> parts, List<Routed<E>> routed) {
-        Map<EntityKey, Part> byKey = new LinkedHashMap<>();
-        for (Part part : parts) {
+    private List<EntityEvent> encode(List<ReadEntity> parts, List<Routed<E>> routed) {
+        Map<EntityKey, ReadEntity> byKey = new LinkedHashMap<>();
+        for (ReadEntity part : parts) {
             byKey.put(part.key, part);
         }
         List<EntityEvent> events = new ArrayList<>(routed.size());
         for (Routed<E> r : routed) {
-            Part part = byKey.get(Objects.requireNonNull(r, "routed event").entity());
+            ReadEntity part =
+                    byKey.get(Objects.requireNonNull(r, "routed event").entity());
             if (part == null) {
                 throw new IllegalStateException("the multi-entity decider '" + name + "' routed " + r.event() + " to "
                         + r.entity() + ", which the command does not read (" + byKey.keySet()
@@ -374,103 +347,24 @@ public final class MultiEntityHandle<C, S, E> {
         return events;
     }
 
-    private void load(Part part) {
-        if (!part.ownState) {
-            part.known = KnownState.initial(new ArrayList<>(), store.streamIdentity());
-            foldEvents(part, ReadRange.all(), RuntimeMetrics.LoadSource.EVENTS);
-            part.confirmed = true;
-            return;
-        }
-        Optional<KnownState<Object>> cached = cache.get(part.ref);
-        if (cached.isPresent()) {
-            metrics.loaded(part.ref.category(), RuntimeMetrics.LoadSource.CACHE, 0, Duration.ZERO);
-            part.known = cached.get();
-            part.confirmed = false;
-        } else {
-            part.known = loader(part).load(part.ref);
-            cache.remember(part.ref, part.known);
-            part.confirmed = true;
-        }
-    }
-
-    /** Reads the events after the part's version: into its own state (and cache), or onto its event list. */
-    private void catchUp(Part part) {
-        if (part.ownState) {
-            part.known = loader(part).catchUp(part.ref, part.known, event -> {});
-            cache.remember(part.ref, part.known);
-        } else {
-            foldEvents(part, ReadRange.after(part.known.version()), RuntimeMetrics.LoadSource.CATCH_UP);
-        }
-        part.confirmed = true;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void foldEvents(Part part, ReadRange range, RuntimeMetrics.LoadSource source) {
-        long start = System.nanoTime();
-        List<Object> events = new ArrayList<>((List<Object>) part.known.state());
-        RecentCommands[] recent = {part.known.recentCommands()};
-        ReadResult read = store.read(part.ref, range, recorded -> {
-            events.add(EventDecoding.decode(store.name(), recorded, part.codec()));
-            recent[0] = recent[0].including(recorded.commandId(), recorded.sequence());
-        });
-        metrics.loaded(part.ref.category(), source, read.eventsRead(), Duration.ofNanos(System.nanoTime() - start));
-        part.known = new KnownState<>(events, read.lastSequence(), 0, recent[0], part.known.streamIdentity());
-    }
-
-    /**
-     * Checks the versions of the parts not yet confirmed against the store (in parallel) and catches up those that
-     * moved. Returns whether any did.
-     */
-    private boolean confirm(List<Part> parts) {
-        List<Part> unconfirmed = new ArrayList<>();
-        for (Part part : parts) {
-            if (!part.confirmed) {
-                unconfirmed.add(part);
-            }
-        }
-        if (unconfirmed.isEmpty()) {
-            return false;
-        }
-        return catchUpMoved(unconfirmed);
-    }
-
     /** After a conflict: asks every part's version, reads only the tails of the parts that moved. */
-    private void catchUpChanged(List<Part> parts) {
-        if (!catchUpMoved(parts)) {
+    private void catchUpChanged(List<ReadEntity> parts) {
+        if (!reads.catchUpMoved(parts)) {
             LOG.debug("{}: conflict, but no entity read has moved any more; deciding again", name);
         }
     }
 
-    private boolean catchUpMoved(List<Part> parts) {
-        List<CompletableFuture<Long>> versions = new ArrayList<>(parts.size());
-        for (Part part : parts) {
-            versions.add(store.versionAsync(part.ref));
-        }
-        boolean moved = false;
-        for (int i = 0; i < parts.size(); i++) {
-            Part part = parts.get(i);
-            long version = AsyncCommands.join(versions.get(i));
-            if (version != part.known.version()) {
-                catchUp(part);
-                moved = true;
-            } else {
-                part.confirmed = true;
-            }
-        }
-        return moved;
-    }
-
     @SuppressWarnings("unchecked")
-    private S state(List<Part> parts) {
+    private S state(List<ReadEntity> parts) {
         List<Object> states = new ArrayList<>(parts.size());
         if (parts.get(0).ownState) {
-            for (Part part : parts) {
+            for (ReadEntity part : parts) {
                 states.add(part.known.state());
             }
             return entityStates.orElseThrow().compose(states);
         }
         S state = decider.initialState();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             for (Object event : (List<Object>) part.known.state()) {
                 state = decider.evolve(state, part.key, (E) event);
             }
@@ -479,7 +373,7 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     private MultiOutcome<S, E> accepted(
-            List<Part> parts, List<Routed<E>> routed, AppendAcrossResult result, CommandContext context) {
+            List<ReadEntity> parts, List<Routed<E>> routed, AppendAcrossResult result, CommandContext context) {
         List<MultiOutcome.StoredEvent<E>> stored = new ArrayList<>(routed.size());
         for (int i = 0; i < routed.size(); i++) {
             stored.add(new MultiOutcome.StoredEvent<>(
@@ -487,41 +381,7 @@ public final class MultiEntityHandle<C, S, E> {
                     result.sequences().get(i),
                     routed.get(i).event()));
         }
-        for (Part part : parts) {
-            // the append succeeded with every part at its version: folding our own events is exact
-            Object state = part.known.state();
-            List<Object> appended = part.ownState ? null : new ArrayList<>((List<Object>) state);
-            RecentCommands recent = part.known.recentCommands();
-            long version = part.known.version();
-            int count = 0;
-            for (MultiOutcome.StoredEvent<E> event : stored) {
-                if (!event.entity().equals(part.key)) {
-                    continue;
-                }
-                if (part.ownState) {
-                    state = part.entityDecider().evolve(state, event.event());
-                } else {
-                    appended.add(event.event());
-                }
-                recent = recent.including(context.commandId(), event.sequence());
-                version = event.sequence();
-                count++;
-            }
-            if (count == 0) {
-                continue;
-            }
-            KnownState<Object> next = new KnownState<>(
-                    part.ownState ? state : appended,
-                    version,
-                    part.known.eventsSinceSnapshot() + count,
-                    recent,
-                    part.known.streamIdentity());
-            if (part.ownState) {
-                next = maybeSnapshot(part, next);
-                cache.remember(part.ref, next);
-            }
-            part.known = next;
-        }
+        reads.appended(parts, stored, context.commandId());
         recordAppended(parts, stored, context);
         return new MultiOutcome.Accepted<>(stored, versions(parts), state(parts), false);
     }
@@ -530,7 +390,8 @@ public final class MultiEntityHandle<C, S, E> {
      * One record for the whole decision: the entity of its first event and the span of stream sequences its batch
      * occupies (a batch is stored on contiguous sequences), so every entity's events of the command are found in it.
      */
-    private void recordAppended(List<Part> parts, List<MultiOutcome.StoredEvent<E>> stored, CommandContext context) {
+    private void recordAppended(
+            List<ReadEntity> parts, List<MultiOutcome.StoredEvent<E>> stored, CommandContext context) {
         if (commandIndex.isEmpty() || stored.isEmpty()) {
             return;
         }
@@ -541,32 +402,28 @@ public final class MultiEntityHandle<C, S, E> {
             last = Math.max(last, e.sequence());
         }
         EntityKey firstKey = stored.get(0).entity();
-        Part written =
+        ReadEntity written =
                 parts.stream().filter(p -> p.key.equals(firstKey)).findFirst().orElseThrow();
-        record(new CommandRecord.Appended(
+        steps.record(new CommandRecord.Appended(
                 context.commandId(), written.ref, written.known.streamIdentity(), first, last));
-    }
-
-    private void record(CommandRecord record) {
-        commandIndex.ifPresent(index -> index.record(record));
     }
 
     /**
      * A command the index remembers: answered with its original outcome, never decided again (today's state could give
      * another answer, and deciding again could store its events twice once the server's duplicate window is over).
      */
-    private MultiOutcome<S, E> original(List<Part> parts, CommandRecord earlier, CommandContext context) {
-        Optional<Part> same =
+    private MultiOutcome<S, E> original(List<ReadEntity> parts, CommandRecord earlier, CommandContext context) {
+        Optional<ReadEntity> same =
                 parts.stream().filter(p -> p.ref.equals(earlier.entity())).findFirst();
         if (same.isEmpty()) {
             throw new CommandIdReused(context.commandId(), parts.get(0).ref, earlier.entity());
         }
-        confirm(parts);
+        reads.confirm(parts);
         LOG.debug("{}: command {} was decided before: {}", name, context.commandId(), earlier);
         if (earlier instanceof CommandRecord.Appended appended) {
             List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
-            for (Part part : parts) {
-                readCommandEvents(
+            for (ReadEntity part : parts) {
+                reads.commandEvents(
                         part,
                         ReadRange.after(appended.firstSequence() - 1).upToSequence(appended.lastSequence()),
                         context,
@@ -575,52 +432,18 @@ public final class MultiEntityHandle<C, S, E> {
             return duplicateOutcome(parts, context, original);
         }
         if (earlier instanceof CommandRecord.Rejected rejected) {
-            return new MultiOutcome.Rejected<>(
-                    new RememberedRejection(rejected.code(), rejected.message()), versions(parts), state(parts));
+            return new MultiOutcome.Rejected<>(DecisionSteps.rejectionOf(rejected), versions(parts), state(parts));
         }
         return new MultiOutcome.Unchanged<>(versions(parts), state(parts));
     }
 
-    /** A record made on a deleted and recreated stream says nothing about the current one: it is ignored. */
-    private boolean ofThisStream(CommandRecord earlier, List<Part> parts) {
-        String then = earlier.streamIdentity();
-        String now = parts.get(0).known.streamIdentity();
-        if (then.isEmpty() || now.isEmpty() || then.equals(now)) {
-            return true;
-        }
-        LOG.warn(
-                "{}: command {} was decided on another incarnation of the stream (identity {}, now {}): deciding it"
-                        + " again",
-                name,
-                earlier.commandId(),
-                then,
-                now);
-        return false;
-    }
-
-    private KnownState<Object> maybeSnapshot(Part part, KnownState<Object> next) {
-        Optional<StateCodec<Object>> stateCodec = part.entityRegistration.stateCodec();
-        if (stateCodec.isEmpty() || !snapshots.enabled()) {
-            return next;
-        }
-        boolean terminal = part.entityDecider().isTerminal(next.state());
-        if (!part.entityRegistration
-                .snapshotPolicy()
-                .shouldSnapshot(next.state(), next.version(), next.eventsSinceSnapshot(), terminal)) {
-            return next;
-        }
-        snapshots.write(
-                part.ref.category(), part.ref, stateCodec.get(), next.state(), next.version(), next.streamIdentity());
-        return next.withEventsSinceSnapshot(0);
-    }
-
     /** A re-sent command the runtime's memory knows: its original events, read back from each entity. */
-    private MultiOutcome<S, E> resent(List<Part> parts, CommandContext context) {
+    private MultiOutcome<S, E> resent(List<ReadEntity> parts, CommandContext context) {
         List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             Optional<KnownState.CommandSpan> span = part.known.recent(context.commandId());
             if (span.isPresent()) {
-                readCommandEvents(
+                reads.commandEvents(
                         part,
                         ReadRange.after(span.get().firstSequence() - 1)
                                 .upToSequence(span.get().lastSequence()),
@@ -632,9 +455,9 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     /** The store recognised the command id: read its original events back at the sequences it reported. */
-    private MultiOutcome<S, E> readBack(List<Part> parts, CommandContext context, AppendAcrossResult result) {
+    private MultiOutcome<S, E> readBack(List<ReadEntity> parts, CommandContext context, AppendAcrossResult result) {
         List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             long first = Long.MAX_VALUE;
             long last = 0;
             for (int i = 0; i < result.events().size(); i++) {
@@ -644,25 +467,14 @@ public final class MultiEntityHandle<C, S, E> {
                 }
             }
             if (last > 0) {
-                readCommandEvents(part, ReadRange.after(first - 1).upToSequence(last), context, original);
+                reads.commandEvents(part, ReadRange.after(first - 1).upToSequence(last), context, original);
             }
         }
         return duplicateOutcome(parts, context, original);
     }
 
-    @SuppressWarnings("unchecked")
-    private void readCommandEvents(
-            Part part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
-        store.read(part.ref, range, recorded -> {
-            if (recorded.commandId().equals(context.commandId())) {
-                into.add(new MultiOutcome.StoredEvent<>(
-                        part.key, recorded.sequence(), (E) EventDecoding.decode(store.name(), recorded, part.codec())));
-            }
-        });
-    }
-
     private MultiOutcome<S, E> duplicateOutcome(
-            List<Part> parts, CommandContext context, List<MultiOutcome.StoredEvent<E>> original) {
+            List<ReadEntity> parts, CommandContext context, List<MultiOutcome.StoredEvent<E>> original) {
         if (original.isEmpty()) {
             throw new IllegalStateException("command '" + context.commandId() + "' over " + refs(parts)
                     + " was stored before, but none of its events could be read back");
@@ -674,38 +486,17 @@ public final class MultiEntityHandle<C, S, E> {
         return new MultiOutcome.Accepted<>(original, versions(parts), state(parts), true);
     }
 
-    private void backOff(List<Part> parts, int attempt, List<Long> overtaken, ConflictAcrossEntities conflict) {
-        Duration wait = retry.backoffBefore(attempt);
-        if (wait.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConflictRetriesExhausted(refs(parts), attempt, overtaken, conflict);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private StateLoader<Object, Object> loader(Part part) {
-        return loaders.computeIfAbsent(
-                part.ref.category(),
-                category ->
-                        new StateLoader<>(part.entityRegistration, store, runtime.snapshotStore(), runtime.metrics()));
-    }
-
-    private Map<EntityKey, Long> versions(List<Part> parts) {
+    private Map<EntityKey, Long> versions(List<ReadEntity> parts) {
         Map<EntityKey, Long> versions = new LinkedHashMap<>();
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             versions.put(part.key, part.known.version());
         }
         return versions;
     }
 
-    private List<EntityRef> refs(List<Part> parts) {
+    private List<EntityRef> refs(List<ReadEntity> parts) {
         List<EntityRef> refs = new ArrayList<>(parts.size());
-        for (Part part : parts) {
+        for (ReadEntity part : parts) {
             refs.add(part.ref);
         }
         return refs;
