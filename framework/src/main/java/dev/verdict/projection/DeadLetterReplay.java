@@ -1,5 +1,7 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.nats.NatsDelivery;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -39,7 +41,7 @@ final class DeadLetterReplay<E> {
     List<DeadLetter> replayAll() {
         List<DeadLetter> stillFailing = new ArrayList<>();
         for (DeadLetter letter : store.list(s.filter().stream(), s.name())) {
-            Optional<Message> message = fetchOne(letter.subject(), letter.sequence());
+            Optional<EventDelivery> message = fetchOne(letter.subject(), letter.sequence());
             if (message.isEmpty()) {
                 LOG.warn(
                         "dead letter {}#{} of '{}' no longer exists in the stream; kept",
@@ -62,7 +64,7 @@ final class DeadLetterReplay<E> {
         return stillFailing;
     }
 
-    private Optional<Message> fetchOne(String subject, long sequence) {
+    private Optional<EventDelivery> fetchOne(String subject, long sequence) {
         String name = "verdict-" + s.name() + "-replay-"
                 + UUID.randomUUID().toString().substring(0, 8);
         Connection connection = s.connection();
@@ -87,7 +89,7 @@ final class DeadLetterReplay<E> {
                         .getConsumerContext(name)
                         .next(Duration.ofSeconds(2));
                 return m != null && m.isJetStream() && m.metaData().streamSequence() == sequence
-                        ? Optional.of(m)
+                        ? Optional.of(NatsDelivery.read(s.filter().store(), m))
                         : Optional.empty();
             } finally {
                 jsm.deleteConsumer(stream, name);

@@ -1,10 +1,12 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.FeedFailure;
+import dev.verdict.store.FeedState;
+import dev.verdict.store.nats.NatsEventFeeds;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.api.ConsumerInfo;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +84,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         this.deadLetters = b.deadLetters;
         this.settings = new RunnerSettings<>(
                 b.connection,
+                new NatsEventFeeds(b.connection, b.filter.stream()),
                 b.filter,
                 b.codec,
                 b.reader,
@@ -308,21 +311,20 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 long p = Math.max(0, w.progress().pendingEvents);
                 if (settings.shared()) {
                     try {
-                        ConsumerInfo info = w.consumerInfo();
-                        p = info.getNumPending() + info.getNumAckPending();
-                        position = Math.min(
-                                Math.max(
-                                        w.progress().position,
-                                        info.getAckFloor().getStreamSequence()),
-                                position);
-                    } catch (JetStreamApiException e) {
+                        FeedState info = w.feedState();
+                        p = info.pending() + info.ackPending();
+                        position = Math.min(Math.max(w.progress().position, info.ackFloor()), position);
+                    } catch (FeedFailure e) {
+                        if (e.kind() == FeedFailure.Kind.UNAVAILABLE) {
+                            throw e;
+                        }
                         // no consumer yet: fall back to what the last message said
                     }
                 }
                 pending = Math.max(pending, p);
             }
             return new ProjectionLag(last, position == Long.MAX_VALUE ? 0 : position, pending);
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | FeedFailure e) {
             throw new ProjectionFailure("cannot read the lag of projection '" + name() + "': " + e.getMessage(), e);
         }
     }
@@ -342,7 +344,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             for (PartitionWorker<E> w : workers) {
                 try {
                     w.deleteConsumer();
-                } catch (IOException | JetStreamApiException e) {
+                } catch (FeedFailure e) {
                     throw new ProjectionFailure(
                             "cannot delete consumer '" + w.consumerName() + "': " + e.getMessage(), e);
                 }

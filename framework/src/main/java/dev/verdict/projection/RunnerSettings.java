@@ -1,6 +1,9 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.EventFeeds;
+import dev.verdict.store.FeedSpec;
 import io.nats.client.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +12,7 @@ import java.util.function.Supplier;
 /** What every partition worker of one runner shares: its configuration, fixed when the runner is built. */
 record RunnerSettings<E>(
         Connection connection,
+        EventFeeds feeds,
         SubjectFilter filter,
         EventCodec<E> codec,
         EventMessageReader reader,
@@ -36,18 +40,14 @@ record RunnerSettings<E>(
     }
 
     EventFeed feed(Partition partition) {
-        if (shared) {
-            return new SharedConsumerFeed(
-                    connection,
-                    filter.stream(),
-                    filter.subjects(),
-                    consumerName(partition),
-                    "Verdict projection " + projection.name() + (partition.isWhole() ? "" : ", " + partition),
-                    ackWait,
-                    failoverAfter,
-                    batchSize);
-        }
-        return new InstanceConsumerFeed(
-                connection, filter.stream(), filter.subjects(), consumerName(partition), batchSize);
+        FeedSpec spec = new FeedSpec(
+                filter.store(),
+                filter.subjects(),
+                consumerName(partition),
+                "Verdict projection " + projection.name() + (partition.isWhole() ? "" : ", " + partition),
+                ackWait,
+                failoverAfter,
+                batchSize);
+        return shared ? feeds.shared(spec) : feeds.perInstance(spec);
     }
 }

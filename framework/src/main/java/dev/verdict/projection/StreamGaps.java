@@ -1,6 +1,7 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.nats.ConsumerReader;
+import dev.verdict.store.nats.NatsDelivery;
 import io.nats.client.Message;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -62,7 +63,7 @@ final class StreamGaps<E> {
             }
             ApplyResult r;
             try {
-                r = applier.process(msg, false);
+                r = applier.process(NatsDelivery.read(s.filter().store(), msg), false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 r = ApplyResult.STOPPING;
