@@ -33,15 +33,12 @@ class LayeringTest {
             .importPackages("dev.verdict");
 
     /**
-     * Known uses of {@code store.nats} outside it, frozen: the projection runner consumes through the feed ports
-     * ({@code EventFeeds}, {@code EventFeed}, {@code EventDelivery}) but still reads gaps and dead letters' events from
-     * the stream itself, and {@code ProjectionRunner.builder(Connection, …)} builds the NATS feeds. When a class stops
-     * using {@code store.nats}, remove it here. A new entry needs a reason.
+     * Known uses of {@code store.nats} outside it, frozen: the projection runner consumes through the read-side ports
+     * ({@code EventFeeds}, {@code EventFeed}, {@code EventDelivery}); {@code ProjectionRunner.builder(Connection, …)}
+     * builds their NATS implementation and opens the NATS dead-letter store. When a class stops using {@code
+     * store.nats}, remove it here. A new entry needs a reason.
      */
-    private static final List<String> USING_STORE_NATS_TODAY = List.of(
-            "dev.verdict.projection.StreamGaps",
-            "dev.verdict.projection.DeadLetterReplay",
-            "dev.verdict.projection.ProjectionRunner");
+    private static final List<String> USING_STORE_NATS_TODAY = List.of("dev.verdict.projection.ProjectionRunner");
 
     @Test
     void theStoreKnowsNeitherTheRuntimeNorProjections() {

@@ -4,14 +4,12 @@ import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventFeed;
 import dev.verdict.store.EventFeeds;
 import dev.verdict.store.FeedSpec;
-import io.nats.client.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /** What every partition worker of one runner shares: its configuration, fixed when the runner is built. */
 record RunnerSettings<E>(
-        Connection connection,
         EventFeeds feeds,
         SubjectFilter filter,
         EventCodec<E> codec,
@@ -28,7 +26,7 @@ record RunnerSettings<E>(
         Duration failoverAfter,
         Duration applyTimeout,
         Clock clock,
-        Supplier<DeadLetterStore> deadLetters) {
+        Supplier<DeadLetters> deadLetters) {
 
     String name() {
         return projection.name();

@@ -34,6 +34,11 @@ public final class NatsDelivery implements EventDelivery {
         return new NatsDelivery(store, message, false);
     }
 
+    /** The JetStream message delivered. */
+    Message message() {
+        return message;
+    }
+
     private NatsJetStreamMetaData meta() {
         return message.metaData();
     }

@@ -1,0 +1,212 @@
+package dev.verdict.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.decider.View;
+import dev.verdict.projection.jdbc.JdbcProjection;
+import dev.verdict.store.Category;
+import dev.verdict.store.EventCodec;
+import dev.verdict.store.StoreName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a projection runner guarantees whatever store it reads through – the same tests on NATS JetStream and on the
+ * test kit's in-memory store, each subclass giving the store: a view and a JDBC projection (H2) see every event once
+ * in stream order, resume after their checkpoint, a second instance takes over what a stopped one left, and a poison
+ * event is dead-lettered and skipped.
+ */
+abstract class ProjectionStoreContract {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static final CounterCodec CODEC = new CounterCodec();
+
+    /** A store under test: events appended to it, runners reading it. */
+    interface StoreUnderTest extends AutoCloseable {
+        StoreName name();
+
+        /** Appends the events in order; returns their sequences. */
+        List<Long> append(List<CounterEvent> events) throws Exception;
+
+        <E> ProjectionRunner.Builder<E> runner(SubjectFilter filter, EventCodec<E> codec, Projection<E> projection);
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** A fresh, empty store named {@code name}. */
+    abstract StoreUnderTest newStore(String name) throws Exception;
+
+    private static List<CounterEvent> counterEvents(int n) {
+        List<CounterEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String counter = "c" + (i % 7);
+            events.add(i % 50 == 49 ? new CounterEvent.Reset(counter) : new CounterEvent.Added(counter, i % 13 + 1));
+        }
+        return events;
+    }
+
+    private static SubjectFilter counters(StoreUnderTest store) {
+        return SubjectFilter.category(store.name(), Category.of("counter"));
+    }
+
+    private static DataSource newDatabase() throws Exception {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:contract" + NAMES.incrementAndGet() + "x" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        CounterReadModel.createTables(ds);
+        return ds;
+    }
+
+    /** Totals per counter by folding the events in order, as the read model must hold them. */
+    private static Map<String, Long> totals(List<CounterEvent> events) {
+        Map<String, Long> totals = new TreeMap<>();
+        for (CounterEvent e : events) {
+            totals.merge(e.counter(), e instanceof CounterEvent.Added a ? a.amount() : 0L, Long::sum);
+            if (e instanceof CounterEvent.Reset) {
+                totals.put(e.counter(), 0L);
+            }
+        }
+        return totals;
+    }
+
+    @Test
+    void aViewSeesEveryEventOnceInStreamOrderAndCatchesUp() throws Exception {
+        try (StoreUnderTest store = newStore("view" + NAMES.incrementAndGet())) {
+            List<CounterEvent> events = counterEvents(300);
+            store.append(events.subList(0, 200));
+            List<Long> sequences = new ArrayList<>();
+            ViewProjection<Map<String, Long>, CounterEvent> view = ViewProjection.of(
+                    "totals", View.of(new TreeMap<String, Long>(), (Map<String, Long> state, CounterEvent e) -> {
+                        Map<String, Long> next = new TreeMap<>(state);
+                        next.merge(e.counter(), e instanceof CounterEvent.Added a ? a.amount() : 0L, Long::sum);
+                        if (e instanceof CounterEvent.Reset) {
+                            next.put(e.counter(), 0L);
+                        }
+                        return next;
+                    }));
+            Projection<CounterEvent> recording = new RecordingProjection<>(view, sequences);
+            ProjectionRunner<CounterEvent> runner =
+                    store.runner(counters(store), CODEC, recording).ephemeral().build();
+            runner.start();
+            try {
+                runner.caughtUp().get(30, TimeUnit.SECONDS);
+                List<Long> later = store.append(events.subList(200, 300));
+                awaitCondition(() -> view.checkpoint().getAsLong() == later.get(later.size() - 1));
+            } finally {
+                runner.stop();
+            }
+            assertThat(view.state()).isEqualTo(totals(events));
+            assertThat(sequences).hasSize(300).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aJdbcProjectionResumesAfterItsCheckpointAndEqualsTheEvents() throws Exception {
+        try (StoreUnderTest store = newStore("jdbc" + NAMES.incrementAndGet())) {
+            List<CounterEvent> events = counterEvents(400);
+            List<Long> sequences = new ArrayList<>(store.append(events.subList(0, 250)));
+            DataSource db = newDatabase();
+            JdbcProjection<CounterEvent> first =
+                    JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
+            ProjectionRunner<CounterEvent> runner =
+                    store.runner(counters(store), CODEC, first).build();
+            runner.start();
+            runner.caughtUp().get(30, TimeUnit.SECONDS);
+            runner.stop();
+            first.closeConnection();
+            assertThat(first.checkpoint()).hasValue(sequences.get(249));
+
+            sequences.addAll(store.append(events.subList(250, 400)));
+            JdbcProjection<CounterEvent> again =
+                    JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
+            ProjectionRunner<CounterEvent> resumed =
+                    store.runner(counters(store), CODEC, again).build();
+            resumed.start();
+            try {
+                resumed.caughtUp().get(30, TimeUnit.SECONDS);
+                awaitCondition(() -> again.checkpoint().orElse(0) == sequences.get(399));
+            } finally {
+                resumed.stop();
+                again.closeConnection();
+            }
+            assertThat(CounterReadModel.snapshot(db)).isEqualTo(CounterReadModel.expected(events, sequences));
+        }
+    }
+
+    @Test
+    void aSecondInstanceTakesOverWhatAStoppedOneLeftAndNothingIsAppliedTwice() throws Exception {
+        try (StoreUnderTest store = newStore("failover" + NAMES.incrementAndGet())) {
+            DataSource db = newDatabase();
+            List<CounterEvent> events = counterEvents(300);
+            JdbcProjection<CounterEvent> onA =
+                    JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
+            JdbcProjection<CounterEvent> onB =
+                    JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
+            ProjectionRunner<CounterEvent> a = store.runner(counters(store), CODEC, onA)
+                    .failoverAfter(Duration.ofSeconds(3))
+                    .build();
+            ProjectionRunner<CounterEvent> b = store.runner(counters(store), CODEC, onB)
+                    .failoverAfter(Duration.ofSeconds(3))
+                    .build();
+            a.start();
+            b.start();
+            List<Long> sequences = new ArrayList<>(store.append(events.subList(0, 150)));
+            awaitCondition(() -> onA.checkpoint().orElse(0) == sequences.get(149));
+            ProjectionRunner<CounterEvent> active = a.status().active() ? a : b;
+            active.stop();
+            sequences.addAll(store.append(events.subList(150, 300)));
+            try {
+                awaitCondition(() -> onB.checkpoint().orElse(0) == sequences.get(299));
+            } finally {
+                a.stop();
+                b.stop();
+                onA.closeConnection();
+                onB.closeConnection();
+            }
+            assertThat(CounterReadModel.snapshot(db)).isEqualTo(CounterReadModel.expected(events, sequences));
+        }
+    }
+
+    @Test
+    void aPoisonEventIsDeadLetteredAndTheRestApplied() throws Exception {
+        try (StoreUnderTest store = newStore("poison" + NAMES.incrementAndGet())) {
+            List<CounterEvent> events = counterEvents(60);
+            List<Long> sequences = store.append(events);
+            long poison = sequences.get(17);
+            List<Long> applied = new ArrayList<>();
+            Projection<CounterEvent> failing = new RecordingProjection<>(
+                    ViewProjection.of("poisoned", View.of(0, (Integer n, CounterEvent e) -> n + 1)), applied, poison);
+            DeadLetters deadLetters = DeadLetters.inMemory();
+            ProjectionRunner<CounterEvent> runner = store.runner(counters(store), CODEC, failing)
+                    .ephemeral()
+                    .retryPolicy(RetryPolicy.none())
+                    .deadLetters(deadLetters)
+                    .build();
+            runner.start();
+            try {
+                runner.caughtUp().get(30, TimeUnit.SECONDS);
+            } finally {
+                runner.stop();
+            }
+            assertThat(deadLetters.sequences(store.name().value(), "poisoned")).containsExactly(poison);
+            assertThat(applied).hasSize(59).doesNotContain(poison).isSorted();
+        }
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 30 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
