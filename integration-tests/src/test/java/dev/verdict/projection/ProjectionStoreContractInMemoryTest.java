@@ -1,5 +1,9 @@
 package dev.verdict.projection;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.decider.View;
+import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventCodec;
@@ -7,6 +11,8 @@ import dev.verdict.store.StoreName;
 import dev.verdict.testing.store.InMemoryEventStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /** {@link ProjectionStoreContract} on the test kit's in-memory store: runners built over {@code store.feeds()}. */
 class ProjectionStoreContractInMemoryTest extends ProjectionStoreContract {
@@ -42,5 +48,27 @@ class ProjectionStoreContractInMemoryTest extends ProjectionStoreContract {
             @Override
             public void close() {}
         };
+    }
+
+    @Test
+    void theGuidesInMemorySampleCountsTheEvents() throws Exception {
+        CounterCodec codec = new CounterCodec();
+        InMemoryEventStore store = InMemoryEventStore.named("guide");
+        EntityRef c1 = EntityRef.of("counter", "c-1");
+        store.append(c1, 0, List.of(codec.encode(new CounterEvent.Added("c-1", 1))), CommandContext.create());
+        store.append(c1, 1, List.of(codec.encode(new CounterEvent.Added("c-1", 2))), CommandContext.create());
+
+        // docs/projections.md, "Running projections in memory"
+        SubjectFilter counters = SubjectFilter.category(store.name(), Category.of("counter"));
+        ViewProjection<Integer, CounterEvent> count = ViewProjection.of("count", View.of(0, (n, e) -> n + 1));
+        ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(store.feeds(), counters, codec, count)
+                .ephemeral()
+                .deadLetters(DeadLetters.inMemory()) // no NATS bucket without a connection
+                .build();
+        runner.start();
+        runner.caughtUp().get(10, TimeUnit.SECONDS);
+
+        runner.stop();
+        assertThat(count.state()).isEqualTo(2);
     }
 }
