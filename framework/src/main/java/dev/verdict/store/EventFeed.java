@@ -15,7 +15,7 @@ public interface EventFeed {
     void open(long resumeAfter);
 
     /**
-     * The next delivery, or empty after {@code timeout}. Throws {@link FeedFailure} of kind {@link
+     * The next delivery, or empty when none came within {@code timeout} (possibly sooner: a pull that ended). Throws {@link FeedFailure} of kind {@link
      * FeedFailure.Kind#INTERRUPTED} when the feed must be opened again, {@link IllegalStateException} when it was
      * closed.
      */

@@ -6,11 +6,17 @@ import dev.verdict.decider.View;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.EventFeeds;
+import dev.verdict.store.FeedSpec;
+import dev.verdict.store.FeedState;
 import dev.verdict.store.StoreName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +43,9 @@ abstract class ProjectionStoreContract {
         List<Long> append(List<CounterEvent> events) throws Exception;
 
         <E> ProjectionRunner.Builder<E> runner(SubjectFilter filter, EventCodec<E> codec, Projection<E> projection);
+
+        /** The store's read-side port. */
+        EventFeeds feeds();
 
         @Override
         void close() throws Exception;
@@ -216,6 +225,114 @@ abstract class ProjectionStoreContract {
             }
             assertThat(deadLetters.sequences(store.name().value(), "poisoned")).containsExactly(poison);
             assertThat(applied).hasSize(59).doesNotContain(poison).isSorted();
+        }
+    }
+
+    /** The next delivery within {@code timeout}: a feed may return empty before its timeout (a pull that expired). */
+    private static Optional<EventDelivery> nextWithin(EventFeed feed, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            Optional<EventDelivery> d = feed.next(Duration.ofNanos(Math.max(left, 1_000_000)));
+            if (d.isPresent()) {
+                return d;
+            }
+        }
+    }
+
+    private static FeedSpec spec(StoreUnderTest store, String name) {
+        return new FeedSpec(
+                store.name(),
+                counters(store).subjects(),
+                name,
+                "contract",
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(3),
+                10);
+    }
+
+    @Test
+    void aSharedFeedRedeliversAnUnacknowledgedDeliveryAfterTheAckWaitAndNeverAnAcknowledgedOne() throws Exception {
+        try (StoreUnderTest store = newStore("redeliver" + NAMES.incrementAndGet())) {
+            List<Long> sequences = store.append(counterEvents(2));
+            EventFeed feed = store.feeds().shared(spec(store, "redeliver"));
+            feed.open(0);
+            try {
+                EventDelivery first = nextWithin(feed, Duration.ofSeconds(5)).orElseThrow();
+                EventDelivery second = nextWithin(feed, Duration.ofSeconds(5)).orElseThrow();
+                assertThat(List.of(first.streamSequence(), second.streamSequence()))
+                        .isEqualTo(sequences);
+                assertThat(second.feedSequence()).isEqualTo(first.feedSequence() + 1);
+                assertThat(first.deliveredCount()).isEqualTo(1);
+                second.ack();
+
+                EventDelivery again = nextWithin(feed, Duration.ofSeconds(12)).orElseThrow();
+                assertThat(again.streamSequence()).isEqualTo(sequences.get(0));
+                assertThat(again.deliveredCount()).isEqualTo(2);
+                again.ack();
+                assertThat(nextWithin(feed, Duration.ofMillis(1500))).isEmpty();
+                awaitCondition(() -> feed.state().ackFloor() == sequences.get(1));
+                FeedState state = feed.state();
+                assertThat(state.pending()).isZero();
+                assertThat(state.ackPending()).isZero();
+            } finally {
+                feed.release(true);
+                feed.delete();
+            }
+        }
+    }
+
+    @Test
+    void aSharedFeedServesOnePinnedClientUntilItReleasesTheFeed() throws Exception {
+        try (StoreUnderTest store = newStore("pin" + NAMES.incrementAndGet())) {
+            List<Long> sequences = store.append(counterEvents(4));
+            EventFeed one = store.feeds().shared(spec(store, "pinned"));
+            EventFeed other = store.feeds().shared(spec(store, "pinned"));
+            one.open(0);
+            other.open(0);
+            try {
+                EventDelivery d = nextWithin(one, Duration.ofSeconds(5)).orElseThrow();
+                d.ack();
+                Optional<String> pin = d.pinId();
+                assertThat(pin).isPresent();
+                assertThat(nextWithin(other, Duration.ofMillis(500))).isEmpty();
+                assertThat(one.isActive(one.state(), pin)).isTrue();
+
+                one.release(true);
+                EventDelivery taken = nextWithin(other, Duration.ofSeconds(5)).orElseThrow();
+                assertThat(taken.streamSequence()).isEqualTo(sequences.get(1));
+                assertThat(taken.pinId()).isPresent().isNotEqualTo(pin);
+                taken.ack();
+            } finally {
+                other.release(true);
+                other.delete();
+            }
+        }
+    }
+
+    @Test
+    void gapReadsDeliverTheMatchingEventsOfARangeInStreamOrder() throws Exception {
+        try (StoreUnderTest store = newStore("gaps" + NAMES.incrementAndGet())) {
+            List<Long> sequences = store.append(counterEvents(20));
+            List<Long> read = new ArrayList<>();
+            store.feeds()
+                    .scan(
+                            counters(store).subjects(),
+                            sequences.get(5),
+                            sequences.get(9),
+                            d -> read.add(d.streamSequence()));
+            assertThat(read).isEqualTo(sequences.subList(5, 10));
+            List<Long> tail = new ArrayList<>();
+            store.feeds().scan(counters(store).subjects(), sequences.get(15), -1, d -> tail.add(d.streamSequence()));
+            assertThat(tail).isEqualTo(sequences.subList(15, 20));
+            assertThat(store.feeds().lastSequence()).isEqualTo(sequences.get(19));
+            EventDelivery one = store.feeds()
+                    .readOne("%s.counter.c3".formatted(store.name().value()), sequences.get(3))
+                    .orElseThrow();
+            assertThat(one.recorded().sequence()).isEqualTo(sequences.get(3));
         }
     }
 

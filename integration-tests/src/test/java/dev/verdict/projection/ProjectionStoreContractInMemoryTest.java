@@ -7,6 +7,7 @@ import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventFeeds;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.store.InMemoryEventStore;
 import java.util.ArrayList;
@@ -37,6 +38,11 @@ class ProjectionStoreContractInMemoryTest extends ProjectionStoreContract {
                             .sequences());
                 }
                 return sequences;
+            }
+
+            @Override
+            public EventFeeds feeds() {
+                return store.feeds();
             }
 
             @Override

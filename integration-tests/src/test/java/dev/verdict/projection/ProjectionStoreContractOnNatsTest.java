@@ -1,7 +1,9 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventFeeds;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsEventFeeds;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
 import java.util.List;
@@ -25,6 +27,11 @@ class ProjectionStoreContractOnNatsTest extends ProjectionStoreContract {
             @Override
             public List<Long> append(List<CounterEvent> events) throws Exception {
                 return stream.append(events);
+            }
+
+            @Override
+            public EventFeeds feeds() {
+                return new NatsEventFeeds(nc, StoreName.of(name), name);
             }
 
             @Override
