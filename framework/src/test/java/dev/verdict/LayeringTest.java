@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  *   <li>nothing in the framework uses Spring – the starter is a separate artifact;
  *   <li>{@code store.nats}, the JetStream implementation, is used only by itself – everything else goes through the
  *       ports in {@code dev.verdict.store} – except the classes listed in {@link #USING_STORE_NATS_TODAY};
+ *   <li>{@code projection} consumes through the store's read-side ports, without the NATS client, except the classes
+ *       listed in {@link #PROJECTION_USING_NATS_TODAY};
  *   <li>{@code decider} (the {@code verdict-decider} artifact) depends on the JDK alone.
  * </ul>
  */
@@ -33,12 +35,48 @@ class LayeringTest {
             .importPackages("dev.verdict");
 
     /**
-     * Known uses of {@code store.nats} outside it, frozen: the projection runner still reads JetStream messages
-     * itself (its consumer reader and the event-type header). The read-side ports that replace them are being
-     * built; when a class stops using {@code store.nats}, remove it here. A new entry needs a reason.
+     * Known uses of {@code store.nats} outside it, frozen: the projection runner consumes through the read-side ports
+     * ({@code EventFeeds}, {@code EventFeed}, {@code EventDelivery}); {@code ProjectionRunner.builder(Connection, …)}
+     * builds their NATS implementation and opens the NATS dead-letter store. When a class stops using {@code
+     * store.nats}, remove it here. A new entry needs a reason.
      */
-    private static final List<String> USING_STORE_NATS_TODAY =
-            List.of("dev.verdict.projection.StreamGaps", "dev.verdict.projection.EventMessageReader");
+    private static final List<String> USING_STORE_NATS_TODAY = List.of("dev.verdict.projection.ProjectionRunner");
+
+    /**
+     * Classes of {@code dev.verdict.projection} that still use the NATS client, frozen: the {@code builder(Connection,
+     * …)} convenience, the NATS dead-letter bucket, the process manager's state bucket and command requests, and the
+     * key-value helper. Everything else consumes through the read-side ports ({@code EventFeeds}). When a class stops
+     * using {@code io.nats}, remove it here; a new entry needs a reason.
+     */
+    private static final List<String> PROJECTION_USING_NATS_TODAY = List.of(
+            "dev.verdict.projection.ProjectionRunner",
+            "dev.verdict.projection.DeadLetterStore",
+            "dev.verdict.projection.process.ProcessProjection",
+            "dev.verdict.projection.internal.KvBuckets");
+
+    @Test
+    void projectionsConsumeThroughTheStorePortsNotTheNatsClient() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.verdict.projection..")
+                .and(not(describe("frozen in PROJECTION_USING_NATS_TODAY", LayeringTest::frozenProjection)))
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.nats..")
+                .check(FRAMEWORK);
+    }
+
+    @Test
+    void theFrozenNatsUsersOfProjectionsStillUseIt() {
+        for (String name : PROJECTION_USING_NATS_TODAY) {
+            assertThat(FRAMEWORK.contain(name)).as(name).isTrue();
+            assertThat(FRAMEWORK.stream()
+                            .filter(c -> c.getName().equals(name) || c.getName().startsWith(name + "$"))
+                            .flatMap(c -> c.getDirectDependenciesFromSelf().stream()))
+                    .as(name + " still uses io.nats")
+                    .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("io.nats"));
+        }
+    }
 
     @Test
     void theStoreKnowsNeitherTheRuntimeNorProjections() {
@@ -86,8 +124,16 @@ class LayeringTest {
     }
 
     private static boolean frozen(JavaClass type) {
+        return frozenIn(USING_STORE_NATS_TODAY, type);
+    }
+
+    private static boolean frozenProjection(JavaClass type) {
+        return frozenIn(PROJECTION_USING_NATS_TODAY, type);
+    }
+
+    private static boolean frozenIn(List<String> frozen, JavaClass type) {
         String outermost = type.getName().split("\\$", 2)[0];
-        return USING_STORE_NATS_TODAY.contains(outermost);
+        return frozen.contains(outermost);
     }
 
     @Test
@@ -95,7 +141,10 @@ class LayeringTest {
         // an exception for a class that is gone (or no longer uses store.nats) is stale: remove it from the list
         for (String name : USING_STORE_NATS_TODAY) {
             assertThat(FRAMEWORK.contain(name)).as(name).isTrue();
-            assertThat(FRAMEWORK.get(name).getDirectDependenciesFromSelf())
+            // the class or one of its nested classes (the frozen entry covers both)
+            assertThat(FRAMEWORK.stream()
+                            .filter(c -> c.getName().equals(name) || c.getName().startsWith(name + "$"))
+                            .flatMap(c -> c.getDirectDependenciesFromSelf().stream()))
                     .as(name + " still uses store.nats")
                     .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("dev.verdict.store.nats"));
         }

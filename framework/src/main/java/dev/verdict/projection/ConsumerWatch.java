@@ -1,9 +1,8 @@
 package dev.verdict.projection;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.api.ConsumerInfo;
-import java.io.IOException;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.FeedFailure;
+import dev.verdict.store.FeedState;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,15 +105,14 @@ final class ConsumerWatch {
                 return true;
             }
             try {
-                ConsumerInfo info = feed.info();
-                progress.position =
-                        Math.max(progress.position, info.getAckFloor().getStreamSequence());
-                progress.pendingEvents = info.getNumPending();
-                if (info.getNumPending() == 0 && info.getNumAckPending() == 0) {
+                FeedState info = feed.state();
+                progress.position = Math.max(progress.position, info.ackFloor());
+                progress.pendingEvents = info.pending();
+                if (info.pending() == 0 && info.ackPending() == 0) {
                     progress.markCaughtUp();
                     onProgress.run();
                 }
-                boolean unattended = nobodyPinned(info) && (info.getNumPending() > 0 || info.getNumAckPending() > 0);
+                boolean unattended = info.nobodyPinned() && (info.pending() > 0 || info.ackPending() > 0);
                 long now = System.nanoTime();
                 if (!unattended) {
                     unattendedSince = 0;
@@ -132,9 +130,12 @@ final class ConsumerWatch {
                     share.force(partition);
                     return true;
                 }
-            } catch (JetStreamApiException e) {
-                return true; // no consumer yet: someone must create it
-            } catch (IOException | RuntimeException e) {
+            } catch (FeedFailure e) {
+                if (e.kind() != FeedFailure.Kind.UNAVAILABLE) {
+                    return true; // no consumer yet: someone must create it
+                }
+                LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix, e.toString());
+            } catch (RuntimeException e) {
                 LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix, e.toString());
             }
             if (stop.await(500)) {
@@ -151,7 +152,7 @@ final class ConsumerWatch {
      * the pull requests were lost with the node that held them). Returns true when the caller must reopen it.
      */
     boolean onIdle(SessionStart sessionStart) throws InterruptedException {
-        if (s.connection().getStatus() == Connection.Status.CLOSED) {
+        if (s.feeds().closedForGood()) {
             throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", null);
         }
         long now = System.nanoTime();
@@ -163,23 +164,21 @@ final class ConsumerWatch {
         }
         lastIdleCheckNanos = now;
         try {
-            ConsumerInfo info = feed.info();
+            FeedState info = feed.state();
             boolean active = feed.isActive(info, session.lastPinId());
             progress.active = active;
             if (!active) {
                 share.release(partition);
             }
-            boolean nobodyPinned = !feed.acknowledged() || nobodyPinned(info);
+            boolean nobodyPinned = !feed.acknowledged() || info.nobodyPinned();
             if (!active && feed.acknowledged()) {
                 // another instance is active: the shared ack floor is the projection's position
-                progress.position =
-                        Math.max(progress.position, info.getAckFloor().getStreamSequence());
+                progress.position = Math.max(progress.position, info.ackFloor());
                 session.open = false;
             }
-            progress.pendingEvents = info.getNumPending();
-            boolean settled = info.getNumAckPending() == 0
-                    || (active && progress.position >= info.getDelivered().getStreamSequence());
-            if (info.getNumPending() == 0 && !settled && (active || nobodyPinned)) {
+            progress.pendingEvents = info.pending();
+            boolean settled = info.ackPending() == 0 || (active && progress.position >= info.delivered());
+            if (info.pending() == 0 && !settled && (active || nobodyPinned)) {
                 // the rest was delivered to an instance that died (or lost its pin): the server would redeliver it
                 // only after the ack wait, so read it from the stream now
                 if (!session.open && !sessionStart.begin()) {
@@ -191,9 +190,9 @@ final class ConsumerWatch {
                 }
                 settled = tail == ApplyResult.DONE;
             }
-            if (info.getNumPending() == 0
+            if (info.pending() == 0
                     && settled
-                    && info.getNumAckPending() > 0
+                    && info.ackPending() > 0
                     && active
                     && now - lastSettleNanos > STALL.toNanos()) {
                 // everything delivered is processed here; what is still unacknowledged was delivered to an
@@ -201,31 +200,31 @@ final class ConsumerWatch {
                 lastSettleNanos = now;
                 feed.settleAt(progress.position);
             }
-            if (info.getNumPending() == 0 && settled) {
+            if (info.pending() == 0 && settled) {
                 progress.markCaughtUp();
                 onProgress.run();
-            } else if (info.getNumPending() > 0) {
+            } else if (info.pending() > 0) {
                 progress.caughtUpNow = false;
             }
-            if (info.getNumPending() > 0 && (active || nobodyPinned) && now - idleSinceNanos > STALL.toNanos()) {
+            if (info.pending() > 0 && (active || nobodyPinned) && now - idleSinceNanos > STALL.toNanos()) {
                 LOG.warn(
                         "projection '{}'{}: no delivery for {} s although the consumer reports {} pending events;"
                                 + " reopening it after sequence {}",
                         s.name(),
                         suffix,
                         STALL.toSeconds(),
-                        info.getNumPending(),
+                        info.pending(),
                         progress.position);
                 idleSinceNanos = 0;
                 progress.caughtUpNow = false;
-                if (info.getNumAckPending() > 0) {
+                if (info.ackPending() > 0) {
                     // deliveries held by an instance that died may have used up max_ack_pending: nothing more is
                     // delivered until their ack wait ends – restart delivery after what is applied instead
                     feed.settleAt(progress.position);
                 }
                 return true;
             }
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix, e.toString());
         }
         return false;
@@ -251,14 +250,5 @@ final class ConsumerWatch {
             session.open = false; // the next delivery starts a session with a fresh checkpoint
         }
         return r;
-    }
-
-    private static boolean nobodyPinned(ConsumerInfo info) {
-        if (info.getPriorityGroupStates() == null) {
-            return true;
-        }
-        return info.getPriorityGroupStates().stream()
-                .noneMatch(g ->
-                        g.getPinnedClientId() != null && !g.getPinnedClientId().isEmpty());
     }
 }

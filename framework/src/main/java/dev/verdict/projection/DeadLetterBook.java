@@ -1,7 +1,6 @@
 package dev.verdict.projection;
 
-import dev.verdict.store.nats.NatsEventHeaders;
-import io.nats.client.Message;
+import dev.verdict.store.EventDelivery;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -96,18 +95,16 @@ final class DeadLetterBook {
     }
 
     /** The dead letter of a message whose attempts failed. */
-    DeadLetter letterOf(Message m, EventApplier.Attempt outcome, int attempts) {
-        long sequence = m.isJetStream() ? m.metaData().streamSequence() : 0;
+    DeadLetter letterOf(EventDelivery m, EventApplier.Attempt outcome, int attempts) {
+        long sequence = m.streamSequence();
         String detail = outcome.failure().getClass().getSimpleName() + ": "
                 + outcome.failure().getMessage();
-        Optional<String> type = outcome.eventType().isPresent() || !m.hasHeaders()
-                ? outcome.eventType()
-                : Optional.ofNullable(m.getHeaders().getFirst(NatsEventHeaders.TYPE));
+        Optional<String> type = outcome.eventType().isPresent() ? outcome.eventType() : m.eventType();
         return new DeadLetter(
                 s.name(),
                 s.filter().stream(),
                 sequence,
-                m.getSubject(),
+                m.subject(),
                 type,
                 outcome.reason(),
                 detail,

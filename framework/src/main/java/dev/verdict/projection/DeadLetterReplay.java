@@ -1,19 +1,10 @@
 package dev.verdict.projection;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamStatusCheckedException;
-import io.nats.client.Message;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.DeliverPolicy;
-import java.io.IOException;
-import java.time.Duration;
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.FeedFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +18,9 @@ final class DeadLetterReplay<E> {
 
     private final RunnerSettings<E> s;
     private final PartitionWorker<E> replayer;
-    private final DeadLetterStore store;
+    private final DeadLetters store;
 
-    DeadLetterReplay(RunnerSettings<E> settings, PartitionWorker<E> replayer, DeadLetterStore store) {
+    DeadLetterReplay(RunnerSettings<E> settings, PartitionWorker<E> replayer, DeadLetters store) {
         this.s = settings;
         this.replayer = replayer;
         this.store = store;
@@ -39,7 +30,7 @@ final class DeadLetterReplay<E> {
     List<DeadLetter> replayAll() {
         List<DeadLetter> stillFailing = new ArrayList<>();
         for (DeadLetter letter : store.list(s.filter().stream(), s.name())) {
-            Optional<Message> message = fetchOne(letter.subject(), letter.sequence());
+            Optional<EventDelivery> message = fetchOne(letter.subject(), letter.sequence());
             if (message.isEmpty()) {
                 LOG.warn(
                         "dead letter {}#{} of '{}' no longer exists in the stream; kept",
@@ -62,41 +53,12 @@ final class DeadLetterReplay<E> {
         return stillFailing;
     }
 
-    private Optional<Message> fetchOne(String subject, long sequence) {
-        String name = "verdict-" + s.name() + "-replay-"
-                + UUID.randomUUID().toString().substring(0, 8);
-        Connection connection = s.connection();
-        String stream = s.filter().stream();
+    private Optional<EventDelivery> fetchOne(String subject, long sequence) {
         try {
-            JetStreamManagement jsm = connection.jetStreamManagement();
-            jsm.addOrUpdateConsumer(
-                    stream,
-                    ConsumerConfiguration.builder()
-                            .name(name)
-                            .filterSubject(subject)
-                            .ackPolicy(AckPolicy.None)
-                            .deliverPolicy(DeliverPolicy.ByStartSequence)
-                            .startSequence(sequence)
-                            .inactiveThreshold(Duration.ofSeconds(30))
-                            .memStorage(true)
-                            .numReplicas(1)
-                            .build());
-            try {
-                Message m = connection
-                        .getStreamContext(stream)
-                        .getConsumerContext(name)
-                        .next(Duration.ofSeconds(2));
-                return m != null && m.isJetStream() && m.metaData().streamSequence() == sequence
-                        ? Optional.of(m)
-                        : Optional.empty();
-            } finally {
-                jsm.deleteConsumer(stream, name);
-            }
-        } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException e) {
-            throw new ProjectionFailure("cannot read " + stream + "#" + sequence + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProjectionFailure("interrupted while reading " + stream + "#" + sequence, e);
+            return s.feeds().readOne(subject, sequence);
+        } catch (FeedFailure e) {
+            throw new ProjectionFailure(
+                    "cannot read " + s.filter().stream() + "#" + sequence + ": " + e.getMessage(), e);
         }
     }
 }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * runner.replayDeadLetters();   // after fixing the handler: re-apply, and remove those that now succeed
  * }</pre>
  */
-public final class DeadLetterStore {
+public final class DeadLetterStore implements DeadLetters {
     /** The bucket used unless another is named. */
     public static final String DEFAULT_BUCKET = "verdict-dead-letters";
 
@@ -133,6 +133,7 @@ public final class DeadLetterStore {
      * @throws ProjectionFailure when the write fails (the server is unreachable or refuses); see {@link
      *     #recordPatiently} for a write that waits for the server
      */
+    @Override
     public void record(DeadLetter letter) {
         try {
             write(letter);
@@ -162,6 +163,7 @@ public final class DeadLetterStore {
      *     client reconnects, from its reconnect buffer)
      * @throws InterruptedException when the calling thread is interrupted while waiting (nothing more is tried)
      */
+    @Override
     public boolean recordPatiently(DeadLetter letter, RetryPolicy backoff, BooleanSupplier stopped)
             throws InterruptedException {
         Objects.requireNonNull(letter, "letter");
@@ -221,6 +223,7 @@ public final class DeadLetterStore {
     }
 
     /** The dead letters of one projection, by sequence. */
+    @Override
     public List<DeadLetter> list(String stream, String projection) {
         return listMatching(stream + "." + projection + ".*");
     }
@@ -231,6 +234,7 @@ public final class DeadLetterStore {
     }
 
     /** The dead letter of one event and projection, if recorded. */
+    @Override
     public Optional<DeadLetter> find(String stream, String projection, long sequence) {
         try {
             KeyValueEntry entry = kv.get(key(stream, projection, sequence));
@@ -243,6 +247,7 @@ public final class DeadLetterStore {
     }
 
     /** Removes a dead letter (after it was replayed or judged harmless); see {@link #remove(String, String, long)}. */
+    @Override
     public void remove(DeadLetter letter) {
         remove(letter.stream(), letter.projection(), letter.sequence());
     }
@@ -253,6 +258,7 @@ public final class DeadLetterStore {
      *
      * @throws ProjectionFailure when the server cannot be reached
      */
+    @Override
     public void remove(String stream, String projection, long sequence) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(projection, "projection");
@@ -271,6 +277,7 @@ public final class DeadLetterStore {
      *
      * @throws ProjectionFailure when the server cannot be reached
      */
+    @Override
     public SortedSet<Long> sequences(String stream, String projection) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(projection, "projection");

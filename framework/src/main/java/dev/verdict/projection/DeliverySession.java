@@ -1,11 +1,12 @@
 package dev.verdict.projection;
 
-import io.nats.client.JetStreamStatusCheckedException;
-import io.nats.client.Message;
-import io.nats.client.impl.NatsJetStreamMetaData;
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.FeedFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which deliveries a partition worker may trust to follow each other without a gap: only inside a <i>session</i> – a
@@ -13,31 +14,30 @@ import java.util.List;
  * such deliveries into batches. Used by the worker's thread only.
  */
 final class DeliverySession {
-    static final String PIN_HEADER = "Nats-Pin-Id";
     /** How long collecting a batch waits for the next buffered delivery. */
     private static final Duration BATCH_POLL = Duration.ofMillis(1);
 
     boolean open;
     private long lastConsumerSequence;
-    private String lastPinId;
+    private Optional<String> lastPinId = Optional.empty();
     private boolean lastWasFirstDelivery;
-    private Message held;
+    private EventDelivery held;
 
     /** Forgets the deliveries seen so far: the consumer was (re)opened. */
     void reset() {
         lastConsumerSequence = 0;
-        lastPinId = null;
+        lastPinId = Optional.empty();
         held = null; // a delivery of the consumer closed before: it comes again, or belongs to a replaced stream
     }
 
-    /** The pin of the last delivery, null before the first (or without pins). */
-    String lastPinId() {
+    /** The pin of the last delivery, empty before the first (or without pins). */
+    Optional<String> lastPinId() {
         return lastPinId;
     }
 
     /** The delivery kept back from the last batch, or the next from the feed. */
-    Message next(EventFeed feed, Duration timeout) throws JetStreamStatusCheckedException, InterruptedException {
-        Message m = held != null ? held : feed.next(timeout);
+    Optional<EventDelivery> next(EventFeed feed, Duration timeout) throws InterruptedException {
+        Optional<EventDelivery> m = held != null ? Optional.of(held) : feed.next(timeout);
         held = null;
         return m;
     }
@@ -46,13 +46,11 @@ final class DeliverySession {
      * Takes note of a delivery; true when it does not follow the previous one within this session (a new session, a
      * jump in consumer sequences, another pin).
      */
-    boolean startsAnew(Message m) {
-        NatsJetStreamMetaData meta = m.metaData();
-        String pin = pinOf(m);
-        boolean fresh =
-                !open || meta.consumerSequence() != lastConsumerSequence + 1 || (pin != null && !pin.equals(lastPinId));
-        lastConsumerSequence = meta.consumerSequence();
-        if (pin != null) {
+    boolean startsAnew(EventDelivery m) {
+        Optional<String> pin = m.pinId();
+        boolean fresh = !open || m.feedSequence() != lastConsumerSequence + 1 || otherPin(pin);
+        lastConsumerSequence = m.feedSequence();
+        if (pin.isPresent()) {
             lastPinId = pin;
         }
         return fresh;
@@ -63,10 +61,9 @@ final class DeliverySession {
      * delivery is known to follow it – after a redelivery, the consumer's previous new delivery may have gone to
      * another (dead) instance.
      */
-    boolean needsCheck(Message m, boolean fresh) {
-        NatsJetStreamMetaData meta = m.metaData();
-        boolean check = fresh || meta.deliveredCount() > 1 || !lastWasFirstDelivery;
-        lastWasFirstDelivery = meta.deliveredCount() == 1;
+    boolean needsCheck(EventDelivery m, boolean fresh) {
+        boolean check = fresh || m.deliveredCount() > 1 || !lastWasFirstDelivery;
+        lastWasFirstDelivery = m.deliveredCount() == 1;
         return check;
     }
 
@@ -75,38 +72,35 @@ final class DeliverySession {
      * does not follow (another consumer sequence, a redelivery, another pin) ends the batch and is kept for the next
      * round, where it is checked as usual.
      */
-    List<Message> collect(EventFeed feed, Message first, int size, Duration latency) throws InterruptedException {
-        List<Message> batch = new ArrayList<>();
+    List<EventDelivery> collect(EventFeed feed, EventDelivery first, int size, Duration latency)
+            throws InterruptedException {
+        List<EventDelivery> batch = new ArrayList<>();
         batch.add(first);
         long deadline = System.nanoTime() + latency.toNanos();
         while (batch.size() < size && System.nanoTime() < deadline) {
-            Message next;
+            EventDelivery next;
             try {
-                next = feed.next(BATCH_POLL);
-            } catch (JetStreamStatusCheckedException | IllegalStateException e) {
+                Optional<EventDelivery> polled = feed.next(BATCH_POLL);
+                if (polled.isEmpty()) {
+                    break;
+                }
+                next = polled.get();
+            } catch (FeedFailure | IllegalStateException e) {
                 break; // the next round meets the same condition and handles it
             }
-            if (next == null) {
-                break;
-            }
-            if (!next.isJetStream()) {
-                continue;
-            }
-            NatsJetStreamMetaData meta = next.metaData();
-            String pin = pinOf(next);
-            if (meta.consumerSequence() != lastConsumerSequence + 1
-                    || meta.deliveredCount() > 1
-                    || (pin != null && !pin.equals(lastPinId))) {
+            if (next.feedSequence() != lastConsumerSequence + 1
+                    || next.deliveredCount() > 1
+                    || otherPin(next.pinId())) {
                 held = next;
                 break;
             }
-            lastConsumerSequence = meta.consumerSequence();
+            lastConsumerSequence = next.feedSequence();
             batch.add(next);
         }
         return batch;
     }
 
-    private static String pinOf(Message m) {
-        return m.hasHeaders() ? m.getHeaders().getFirst(PIN_HEADER) : null;
+    private boolean otherPin(Optional<String> pin) {
+        return pin.isPresent() && !pin.equals(lastPinId);
     }
 }

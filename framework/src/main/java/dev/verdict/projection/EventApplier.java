@@ -1,7 +1,8 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.EventFeed;
 import dev.verdict.store.RecordedEvent;
-import io.nats.client.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ final class EventApplier<E> {
 
     /** The way back when a batch fails: its events applied one by one, each retried and dead-lettered alone. */
     interface OneByOne {
-        ApplyResult apply(List<Message> batch) throws InterruptedException;
+        ApplyResult apply(List<EventDelivery> batch) throws InterruptedException;
     }
 
     /**
@@ -62,10 +63,10 @@ final class EventApplier<E> {
      * anything fails (an unreadable event, the projection, a moved checkpoint), nothing of the batch was applied and
      * the events go the one-by-one way, so a failing event is retried and dead-lettered alone.
      */
-    ApplyResult applyBatch(List<Message> batch, OneByOne oneByOne) throws InterruptedException {
+    ApplyResult applyBatch(List<EventDelivery> batch, OneByOne oneByOne) throws InterruptedException {
         List<DeliveredEvent<E>> own = new ArrayList<>(batch.size());
         long chain = progress.expected;
-        for (Message m : batch) {
+        for (EventDelivery m : batch) {
             if (ofAnotherPartition(m)) {
                 continue;
             }
@@ -108,9 +109,9 @@ final class EventApplier<E> {
         progress.applied += own.size();
         progress.waiting = Optional.empty();
         progress.expected = chain;
-        for (Message m : batch) {
-            progress.position = m.metaData().streamSequence();
-            feed.ack(m);
+        for (EventDelivery m : batch) {
+            progress.position = m.streamSequence();
+            m.ack();
         }
         for (DeliveredEvent<E> event : own) {
             deadLetters.forget(event.sequence());
@@ -119,17 +120,17 @@ final class EventApplier<E> {
     }
 
     /** Whether the message belongs to another partition (then this partition passes over it). */
-    boolean ofAnotherPartition(Message m) {
-        return !partition.isWhole() && !partition.equals(Partition.ofSubject(m.getSubject(), partition.count()));
+    boolean ofAnotherPartition(EventDelivery m) {
+        return !partition.isWhole() && !partition.equals(Partition.ofSubject(m.subject(), partition.count()));
     }
 
     /** Applies one message of this partition (or passes over another partition's), with retries and dead letters. */
-    ApplyResult process(Message m, boolean fromConsumer) throws InterruptedException {
-        long sequence = m.metaData().streamSequence();
+    ApplyResult process(EventDelivery m, boolean fromConsumer) throws InterruptedException {
+        long sequence = m.streamSequence();
         if (ofAnotherPartition(m)) {
             progress.position = sequence;
             if (fromConsumer) {
-                feed.ack(m);
+                m.ack();
             }
             return ApplyResult.DONE;
         }
@@ -144,7 +145,7 @@ final class EventApplier<E> {
                 progress.waiting = Optional.empty();
                 progress.advanceTo(sequence);
                 if (fromConsumer) {
-                    feed.ack(m);
+                    m.ack();
                 }
                 deadLetters.forget(sequence);
                 return ApplyResult.DONE;
@@ -178,7 +179,7 @@ final class EventApplier<E> {
                     outcome.failure().toString(),
                     pause.toMillis());
             if (fromConsumer) {
-                feed.inProgress(m);
+                m.inProgress();
             }
             if (stop.await(pause.toMillis())) {
                 return ApplyResult.STOPPING; // leave it unacknowledged: it comes again after a restart
@@ -190,7 +191,7 @@ final class EventApplier<E> {
     }
 
     /** Reads, decodes and applies one message; exceptions become a failed attempt, errors propagate. */
-    Attempt attempt(Message m, boolean outOfOrder) {
+    Attempt attempt(EventDelivery m, boolean outOfOrder) {
         RecordedEvent recorded;
         try {
             recorded = s.reader().read(m);
@@ -237,17 +238,17 @@ final class EventApplier<E> {
     }
 
     /** Replays one dead letter's message out of order; returns the failure, or empty when it applied. */
-    Optional<Attempt> replay(Message m) {
+    Optional<Attempt> replay(EventDelivery m) {
         Attempt outcome = attempt(m, true);
         return outcome.failure() == null ? Optional.empty() : Optional.of(outcome);
     }
 
     /** The dead letter of a message whose attempts failed. */
-    DeadLetter deadLetterOf(Message m, Attempt outcome, int attempts) {
+    DeadLetter deadLetterOf(EventDelivery m, Attempt outcome, int attempts) {
         return deadLetters.letterOf(m, outcome, attempts);
     }
 
-    private void poison(Message m, Attempt outcome, int attempts, boolean fromConsumer) {
+    private void poison(EventDelivery m, Attempt outcome, int attempts, boolean fromConsumer) {
         DeadLetter letter = deadLetters.letterOf(m, outcome, attempts);
         deadLetters.record(letter, stop::requested);
         progress.deadLettered++;
@@ -266,7 +267,7 @@ final class EventApplier<E> {
                 outcome.failure());
         progress.position = letter.sequence();
         if (fromConsumer) {
-            feed.ack(m);
+            m.ack();
         }
     }
 }

@@ -1,28 +1,32 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.EventDelivery;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
-import dev.verdict.store.nats.NatsRecordedEvents;
-import io.nats.client.Message;
 
 /**
- * Turns a JetStream message of the event stream into a {@link RecordedEvent} (headers to ids, time and context).
- * {@link #of(StoreName)} is the event store's standard wire mapping ({@link NatsRecordedEvents}); a reader throws {@link RuntimeException} with a reason
- * when the message is not an event, which the runner treats as {@link PoisonReason#UNREADABLE_MESSAGE}.
+ * Turns a delivery of the event stream into a {@link RecordedEvent} (headers to ids, time and context). {@link
+ * #of(StoreName)} is the event store's standard mapping ({@link EventDelivery#recorded()}); a reader throws {@link
+ * RuntimeException} with a reason when the delivery is not an event, which the runner treats as {@link
+ * PoisonReason#UNREADABLE_MESSAGE}.
  *
  * <pre>{@code
  * EventMessageReader standard = EventMessageReader.of(StoreName.of("pharmacy"));
- * EventMessageReader custom = message -> myMapping.toRecordedEvent(message);
+ * EventMessageReader custom = delivery -> myMapping.toRecordedEvent(delivery.recorded());
  * }</pre>
  */
 @FunctionalInterface
 public interface EventMessageReader {
 
-    /** Reads the message; throws with a precise reason when it is not a Verdict event. */
-    RecordedEvent read(Message message);
+    /** Reads the delivery; throws with a precise reason when it is not a Verdict event. */
+    RecordedEvent read(EventDelivery delivery);
 
-    /** The standard mapping of the Verdict event store named {@code store} (headers {@code Verdict-*}). */
+    /**
+     * The standard mapping of the Verdict event store named {@code store}: the store the delivery comes from reads its
+     * own envelope ({@link EventDelivery#recorded()}, headers {@code Verdict-*} on NATS).
+     */
     static EventMessageReader of(StoreName store) {
-        return message -> NatsRecordedEvents.fromMessage(store, message);
+        java.util.Objects.requireNonNull(store, "store");
+        return EventDelivery::recorded;
     }
 }

@@ -1,12 +1,9 @@
 package dev.verdict.projection;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamStatusCheckedException;
-import io.nats.client.Message;
-import io.nats.client.api.ConsumerInfo;
-import io.nats.client.impl.NatsJetStreamMetaData;
-import java.io.IOException;
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.FeedFailure;
+import dev.verdict.store.FeedState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class PartitionWorker<E> {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final int STREAM_NOT_FOUND = 10059;
 
     /** The deliveries held belong to a stream that was deleted and created again since the consumer was opened. */
     private static final class StreamReplaced extends RuntimeException {
@@ -133,7 +129,7 @@ final class PartitionWorker<E> {
         progress.pendingEvents = -1;
     }
 
-    void deleteConsumer() throws IOException, JetStreamApiException {
+    void deleteConsumer() {
         feed.delete();
     }
 
@@ -145,7 +141,7 @@ final class PartitionWorker<E> {
     }
 
     String consumerName() {
-        return feed.consumerName();
+        return feed.name();
     }
 
     /** What the runner reports of this partition. */
@@ -161,16 +157,16 @@ final class PartitionWorker<E> {
         return progress.caughtUp;
     }
 
-    ConsumerInfo consumerInfo() throws IOException, JetStreamApiException {
-        return feed.info();
+    FeedState feedState() {
+        return feed.state();
     }
 
     /** Replays one dead letter's message out of order; returns the failure, or empty when it applied. */
-    Optional<EventApplier.Attempt> replay(Message m) {
+    Optional<EventApplier.Attempt> replay(EventDelivery m) {
         return applier.replay(m);
     }
 
-    DeadLetter deadLetterOf(Message m, EventApplier.Attempt outcome, int attempts) {
+    DeadLetter deadLetterOf(EventDelivery m, EventApplier.Attempt outcome, int attempts) {
         return applier.deadLetterOf(m, outcome, attempts);
     }
 
@@ -265,7 +261,7 @@ final class PartitionWorker<E> {
      * electing new leaders): a projection outlives outages by itself. Only a missing stream ends the worker. Returns
      * false when stopped.
      */
-    private boolean openPatiently() throws IOException, JetStreamApiException, InterruptedException {
+    private boolean openPatiently() throws InterruptedException {
         Pauses pauses = new Pauses();
         while (!stop.requested()) {
             try {
@@ -280,19 +276,19 @@ final class PartitionWorker<E> {
                         && (progress.position == 0 || feed.replacedSinceLastOpen())) {
                     // the consumer's acknowledgements are the only position we have – also when the consumer was
                     // replaced (a rebuild on another instance): the position remembered here belongs to the old one
-                    progress.position = feed.info().getAckFloor().getStreamSequence();
+                    progress.position = feed.state().ackFloor();
                 }
                 session.reset();
                 watch.opened();
                 progress.waiting = Optional.empty();
                 return true;
-            } catch (IOException | JetStreamApiException | ProjectionUnavailable | IllegalStateException e) {
-                // a missing stream too (10059): it may be being created again – the identity check then starts the
+            } catch (FeedFailure | ProjectionUnavailable | IllegalStateException e) {
+                // a missing stream too: it may be being created again – the identity check then starts the
                 // projection over on the new stream
-                String what = e instanceof JetStreamApiException api && api.getApiErrorCode() == STREAM_NOT_FOUND
+                String what = e instanceof FeedFailure f && f.kind() == FeedFailure.Kind.STREAM_MISSING
                         ? "cannot open its consumer: stream '" + s.filter().stream() + "' does not exist"
                         : "cannot open its consumer";
-                if (s.connection().getStatus() == Connection.Status.CLOSED) {
+                if (s.feeds().closedForGood()) {
                     throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", e);
                 }
                 feed.close();
@@ -307,10 +303,10 @@ final class PartitionWorker<E> {
     /** Returns true when the consumer must be reopened (lost delivery, stall, read failure). */
     private boolean consume() throws InterruptedException {
         while (!stop.requested()) {
-            Message m;
+            Optional<EventDelivery> next;
             try {
-                m = session.next(feed, POLL);
-            } catch (JetStreamStatusCheckedException e) {
+                next = session.next(feed, POLL);
+            } catch (FeedFailure e) {
                 LOG.warn(
                         "projection '{}'{}: consumer reported {}; reopening it after sequence {}",
                         s.name(),
@@ -322,25 +318,23 @@ final class PartitionWorker<E> {
                 if (stop.requested()) {
                     return false;
                 }
-                if (s.connection().getStatus() == Connection.Status.CLOSED) {
+                if (s.feeds().closedForGood()) {
                     throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", e);
                 }
                 LOG.warn("projection '{}'{}: consumer closed ({}); reopening it", s.name(), suffix(), e.toString());
                 return true;
             }
-            if (m == null) {
+            if (next.isEmpty()) {
                 if (watch.onIdle(this::beginSession)) {
                     return true;
                 }
                 continue;
             }
             watch.delivered();
-            if (!m.isJetStream()) {
-                continue;
-            }
-            NatsJetStreamMetaData meta = m.metaData();
+            EventDelivery m = next.get();
+            EventDelivery last = m;
             boolean fresh = session.startsAnew(m);
-            progress.pendingEvents = meta.pendingCount();
+            progress.pendingEvents = m.pendingCount();
             if (fresh && !watch.beyondShare && !share.claim(partition)) {
                 LOG.info(
                         "projection '{}'{}: this instance already holds its share of partitions; handing this one"
@@ -359,7 +353,7 @@ final class PartitionWorker<E> {
                                         + " events it has not seen after {}",
                                 s.name(),
                                 suffix(),
-                                meta.consumerSequence(),
+                                m.feedSequence(),
                                 progress.position);
                     }
                     if (!beginSession()) {
@@ -367,8 +361,8 @@ final class PartitionWorker<E> {
                     }
                 }
                 boolean check = session.needsCheck(m, fresh);
-                List<Message> batch =
-                        check || meta.streamSequence() <= progress.position ? List.of(m) : collectBatch(m);
+                List<EventDelivery> batch =
+                        check || m.streamSequence() <= progress.position ? List.of(m) : collectBatch(m);
                 ApplyResult result =
                         batch.size() == 1 ? handleDelivered(m, check) : applier.applyBatch(batch, this::oneByOne);
                 if (result == ApplyResult.STOPPING) {
@@ -377,7 +371,7 @@ final class PartitionWorker<E> {
                 if (result == ApplyResult.ABANDONED) {
                     return true; // reopen: the consumer was given up while the call hung
                 }
-                meta = batch.get(batch.size() - 1).metaData();
+                last = batch.get(batch.size() - 1);
             } catch (StreamReplaced e) {
                 LOG.warn(
                         "projection '{}'{}: {}; dropping the deliveries held and reopening",
@@ -394,7 +388,7 @@ final class PartitionWorker<E> {
                         "projection '{}'{}: cannot read the events before sequence {} ({}); reopening after {}",
                         s.name(),
                         suffix(),
-                        meta.streamSequence(),
+                        m.streamSequence(),
                         e.toString(),
                         progress.position);
                 session.open = false;
@@ -403,21 +397,21 @@ final class PartitionWorker<E> {
                 }
                 return true;
             }
-            watch.afterEvent(meta.pendingCount());
+            watch.afterEvent(last.pendingCount());
         }
         return false;
     }
 
     /** Consecutive first deliveries after {@code first}, while the projection applies batches. */
-    private List<Message> collectBatch(Message first) throws InterruptedException {
+    private List<EventDelivery> collectBatch(EventDelivery first) throws InterruptedException {
         if (s.applyBatchSize() <= 1 || !s.projection().appliesBatches()) {
             return List.of(first);
         }
         return session.collect(feed, first, s.applyBatchSize(), s.applyBatchLatency());
     }
 
-    private ApplyResult oneByOne(List<Message> batch) throws InterruptedException {
-        for (Message m : batch) {
+    private ApplyResult oneByOne(List<EventDelivery> batch) throws InterruptedException {
+        for (EventDelivery m : batch) {
             ApplyResult r = handleDelivered(m, false);
             if (r == ApplyResult.STOPPING || r == ApplyResult.ABANDONED) {
                 return r;
@@ -475,11 +469,11 @@ final class PartitionWorker<E> {
         return true;
     }
 
-    private ApplyResult handleDelivered(Message m, boolean check) throws InterruptedException {
-        long sequence = m.metaData().streamSequence();
+    private ApplyResult handleDelivered(EventDelivery m, boolean check) throws InterruptedException {
+        long sequence = m.streamSequence();
         while (true) {
             if (sequence <= progress.position) {
-                feed.ack(m);
+                m.ack();
                 progress.skipped++;
                 return ApplyResult.DONE;
             }

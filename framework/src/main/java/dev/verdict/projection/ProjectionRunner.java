@@ -1,11 +1,11 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventFeeds;
+import dev.verdict.store.FeedFailure;
+import dev.verdict.store.FeedState;
+import dev.verdict.store.nats.NatsEventFeeds;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.api.ConsumerInfo;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,15 +74,18 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile CompletableFuture<ProjectionStatus> caughtUp = new CompletableFuture<>();
     private volatile RebuildTracker rebuild;
-    private volatile DeadLetterStore deadLetters;
+    private volatile DeadLetters deadLetters;
+    private final Optional<Supplier<DeadLetters>> defaultDeadLetters;
     private final PartitionShare share;
     private ApplyWatchdog watchdog; // guarded by lifecycle
 
     private ProjectionRunner(Builder<E> b) {
         this.share = new PartitionShare(Math.min(b.maxActivePartitions, b.partitions));
         this.deadLetters = b.deadLetters;
+        this.defaultDeadLetters = b.connection.map(
+                c -> (Supplier<DeadLetters>) () -> DeadLetterStore.openForStream(c, b.filter.stream()));
         this.settings = new RunnerSettings<>(
-                b.connection,
+                b.feeds,
                 b.filter,
                 b.codec,
                 b.reader,
@@ -122,6 +126,23 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             EventMessageReader reader,
             Projection<E> projection) {
         return new Builder<>(connection, filter, codec, reader, projection);
+    }
+
+    /**
+     * Starts configuring a runner that reads through the store's read-side port – e.g. the test kit's in-memory feeds –
+     * instead of a NATS connection, with the store's standard mapping. Without a NATS connection there is no default
+     * dead-letter store: give one with {@link Builder#deadLetters(DeadLetters)}, or a poison event stops the runner
+     * ({@link RunnerState#FAILED}) unrecorded.
+     */
+    public static <E> Builder<E> builder(
+            EventFeeds feeds, SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
+        return new Builder<>(
+                Objects.requireNonNull(feeds, "feeds"),
+                Optional.empty(),
+                filter,
+                codec,
+                EventMessageReader.of(filter.store()),
+                projection);
     }
 
     /** The projection's name. */
@@ -297,10 +318,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     /** The lag against the stream, with a server round trip per partition and one for the stream. */
     public ProjectionLag lag() {
         try {
-            JetStreamManagement jsm = settings.connection().jetStreamManagement();
-            long last = jsm.getStreamInfo(settings.filter().stream())
-                    .getStreamState()
-                    .getLastSequence();
+            long last = settings.feeds().lastSequence();
             long position = Long.MAX_VALUE;
             long pending = 0;
             for (PartitionWorker<E> w : workers) {
@@ -308,21 +326,20 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 long p = Math.max(0, w.progress().pendingEvents);
                 if (settings.shared()) {
                     try {
-                        ConsumerInfo info = w.consumerInfo();
-                        p = info.getNumPending() + info.getNumAckPending();
-                        position = Math.min(
-                                Math.max(
-                                        w.progress().position,
-                                        info.getAckFloor().getStreamSequence()),
-                                position);
-                    } catch (JetStreamApiException e) {
+                        FeedState info = w.feedState();
+                        p = info.pending() + info.ackPending();
+                        position = Math.min(Math.max(w.progress().position, info.ackFloor()), position);
+                    } catch (FeedFailure e) {
+                        if (e.kind() == FeedFailure.Kind.UNAVAILABLE) {
+                            throw e;
+                        }
                         // no consumer yet: fall back to what the last message said
                     }
                 }
                 pending = Math.max(pending, p);
             }
             return new ProjectionLag(last, position == Long.MAX_VALUE ? 0 : position, pending);
-        } catch (IOException | JetStreamApiException e) {
+        } catch (FeedFailure e) {
             throw new ProjectionFailure("cannot read the lag of projection '" + name() + "': " + e.getMessage(), e);
         }
     }
@@ -342,7 +359,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             for (PartitionWorker<E> w : workers) {
                 try {
                     w.deleteConsumer();
-                } catch (IOException | JetStreamApiException e) {
+                } catch (FeedFailure e) {
                     throw new ProjectionFailure(
                             "cannot delete consumer '" + w.consumerName() + "': " + e.getMessage(), e);
                 }
@@ -351,12 +368,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             settings.projection().reset();
             RebuildTracker r = new RebuildTracker(listener, System.nanoTime());
             try {
-                r.total = settings.connection()
-                        .jetStreamManagement()
-                        .getStreamInfo(settings.filter().stream())
-                        .getStreamState()
-                        .getLastSequence();
-            } catch (IOException | JetStreamApiException e) {
+                r.total = settings.feeds().lastSequence();
+            } catch (FeedFailure e) {
                 LOG.debug("rebuild of '{}': total unknown ({})", name(), e.toString());
             }
             rebuild = r;
@@ -411,10 +424,15 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
     }
 
-    private DeadLetterStore deadLetterStore() {
-        DeadLetterStore store = deadLetters;
+    private DeadLetters deadLetterStore() {
+        DeadLetters store = deadLetters;
         if (store == null) {
-            store = DeadLetterStore.openForStream(settings.connection(), settings.filter().stream());
+            store = defaultDeadLetters
+                    .orElseThrow(() -> new ProjectionFailure(
+                            "projection '" + name() + "' has no dead-letter store (built without a NATS connection):"
+                                    + " give one with deadLetters(...)",
+                            null))
+                    .get();
             deadLetters = store;
         }
         return store;
@@ -436,7 +454,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      * @param <E> the events the projection reads
      */
     public static final class Builder<E> {
-        private final Connection connection;
+        private final EventFeeds feeds;
+        private final Optional<Connection> connection;
         private final SubjectFilter filter;
         private final EventCodec<E> codec;
         private final EventMessageReader reader;
@@ -453,7 +472,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         private Duration failoverAfter = Duration.ofSeconds(5);
         private Duration applyTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
-        private DeadLetterStore deadLetters;
+        private DeadLetters deadLetters;
 
         private Builder(
                 Connection connection,
@@ -461,7 +480,25 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 EventCodec<E> codec,
                 EventMessageReader reader,
                 Projection<E> projection) {
-            this.connection = Objects.requireNonNull(connection, "connection");
+            this(
+                    new NatsEventFeeds(
+                            Objects.requireNonNull(connection, "connection"), filter.store(), filter.stream()),
+                    Optional.of(connection),
+                    filter,
+                    codec,
+                    reader,
+                    projection);
+        }
+
+        private Builder(
+                EventFeeds feeds,
+                Optional<Connection> connection,
+                SubjectFilter filter,
+                EventCodec<E> codec,
+                EventMessageReader reader,
+                Projection<E> projection) {
+            this.feeds = feeds;
+            this.connection = connection;
             this.filter = Objects.requireNonNull(filter, "filter");
             this.codec = Objects.requireNonNull(codec, "codec");
             this.reader = Objects.requireNonNull(reader, "reader");
@@ -557,10 +594,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
 
         /**
-         * Where dead letters go; defaults to {@link DeadLetterStore#openForStream(Connection, String)} (the bucket {@value
-         * DeadLetterStore#DEFAULT_BUCKET} with the stream's replica count) on first use.
+         * Where dead letters go; for a runner built with a NATS connection, defaults to {@link
+         * DeadLetterStore#openForStream(Connection, String)} (the bucket {@value DeadLetterStore#DEFAULT_BUCKET} with the
+         * stream's replica count) on first use; a runner built over other {@link EventFeeds} has no default (e.g. {@link
+         * DeadLetters#inMemory()}).
          */
-        public Builder<E> deadLetters(DeadLetterStore deadLetters) {
+        public Builder<E> deadLetters(DeadLetters deadLetters) {
             this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
             return this;
         }

@@ -1,14 +1,16 @@
 package dev.verdict.projection;
 
 import dev.verdict.store.EventCodec;
-import io.nats.client.Connection;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.EventFeeds;
+import dev.verdict.store.FeedSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /** What every partition worker of one runner shares: its configuration, fixed when the runner is built. */
 record RunnerSettings<E>(
-        Connection connection,
+        EventFeeds feeds,
         SubjectFilter filter,
         EventCodec<E> codec,
         EventMessageReader reader,
@@ -24,7 +26,7 @@ record RunnerSettings<E>(
         Duration failoverAfter,
         Duration applyTimeout,
         Clock clock,
-        Supplier<DeadLetterStore> deadLetters) {
+        Supplier<DeadLetters> deadLetters) {
 
     String name() {
         return projection.name();
@@ -36,18 +38,14 @@ record RunnerSettings<E>(
     }
 
     EventFeed feed(Partition partition) {
-        if (shared) {
-            return new SharedConsumerFeed(
-                    connection,
-                    filter.stream(),
-                    filter.subjects(),
-                    consumerName(partition),
-                    "Verdict projection " + projection.name() + (partition.isWhole() ? "" : ", " + partition),
-                    ackWait,
-                    failoverAfter,
-                    batchSize);
-        }
-        return new InstanceConsumerFeed(
-                connection, filter.stream(), filter.subjects(), consumerName(partition), batchSize);
+        FeedSpec spec = new FeedSpec(
+                filter.store(),
+                filter.subjects(),
+                consumerName(partition),
+                "Verdict projection " + projection.name() + (partition.isWhole() ? "" : ", " + partition),
+                ackWait,
+                failoverAfter,
+                batchSize);
+        return shared ? feeds.shared(spec) : feeds.perInstance(spec);
     }
 }

@@ -1,8 +1,6 @@
 package dev.verdict.projection;
 
-import dev.verdict.store.nats.ConsumerReader;
-import io.nats.client.Message;
-import java.time.Duration;
+import dev.verdict.store.EventDelivery;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +14,6 @@ final class StreamGaps<E> {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
 
     private final RunnerSettings<E> s;
-    private final ConsumerReader reader;
     private final EventApplier<E> applier;
     private final PartitionProgress progress;
     private final StopSignal stop;
@@ -31,7 +28,6 @@ final class StreamGaps<E> {
             StopSignal stop,
             Runnable onProgress) {
         this.s = settings;
-        this.reader = new ConsumerReader(settings.connection(), settings.filter().stream(), Duration.ofSeconds(10));
         this.applier = applier;
         this.progress = progress;
         this.stop = stop;
@@ -48,8 +44,8 @@ final class StreamGaps<E> {
         long from = progress.position + 1;
         long[] read = {0};
         ApplyResult[] outcome = {ApplyResult.DONE};
-        Predicate<Message> visitor = msg -> {
-            long seq = msg.metaData().streamSequence();
+        Predicate<EventDelivery> visitor = msg -> {
+            long seq = msg.streamSequence();
             if (last >= 0 && seq > last) {
                 return false;
             }
@@ -74,11 +70,7 @@ final class StreamGaps<E> {
             read[0]++;
             return true;
         };
-        if (last >= 0) {
-            reader.scan(s.filter().subjects(), from, last, visitor);
-        } else {
-            reader.scanToEnd(s.filter().subjects(), from, visitor);
-        }
+        s.feeds().scan(s.filter().subjects(), from, last, visitor);
         if (read[0] > 0) {
             progress.gapsFilled++;
             LOG.info(

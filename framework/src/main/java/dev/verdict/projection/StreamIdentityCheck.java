@@ -1,7 +1,5 @@
 package dev.verdict.projection;
 
-import io.nats.client.JetStreamApiException;
-import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +20,8 @@ final class StreamIdentityCheck {
      * Checks (and records) the stream's identity; resets the projection and the position when it changed. Returns the
      * stream's current identity.
      */
-    static String check(RunnerSettings<?> s, PartitionProgress progress) throws IOException, JetStreamApiException {
-        String current = s.connection()
-                .jetStreamManagement()
-                .getStreamInfo(s.filter().stream())
-                .getCreateTime()
-                .toInstant()
-                .toString();
+    static String check(RunnerSettings<?> s, PartitionProgress progress) {
+        String current = s.feeds().streamIdentity();
         Optional<String> stored = s.projection().streamIdentity();
         if (stored.isPresent() && !stored.get().equals(current)) {
             LOG.warn(

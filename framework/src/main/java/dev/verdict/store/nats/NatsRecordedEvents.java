@@ -3,6 +3,7 @@ package dev.verdict.store.nats;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventDecodingFailed;
+import dev.verdict.store.EventDelivery;
 import dev.verdict.store.EventSubject;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
@@ -58,6 +59,20 @@ public final class NatsRecordedEvents {
                 meta.timestamp().toInstant(),
                 message.getHeaders(),
                 message.getData());
+    }
+
+    /**
+     * The recorded event of a delivery of a runner's feed, read as an event of {@code store} (a custom {@code
+     * EventMessageReader} written as {@code m -> NatsRecordedEvents.fromMessage(store, m)} keeps compiling). A delivery
+     * of another store than NATS is read by its own mapping.
+     *
+     * @throws EventDecodingFailed when the delivery is not a Verdict event of this store
+     */
+    public static RecordedEvent fromMessage(StoreName store, EventDelivery delivery) {
+        if (delivery instanceof NatsDelivery nats) {
+            return fromMessage(store, nats.message());
+        }
+        return delivery.recorded();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
+import dev.verdict.store.EventFeeds;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
@@ -77,6 +78,8 @@ public final class InMemoryEventStore implements EventStore {
     public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
 
     private final StoreName name;
+    private final String identity = "in-memory-" + UUID.randomUUID();
+    private final InMemoryEventFeeds feeds = new InMemoryEventFeeds(this);
     private final Clock clock;
     private final Duration duplicateWindow;
     private final int maxEventBytes;
@@ -434,6 +437,21 @@ public final class InMemoryEventStore implements EventStore {
         eventsRead.set(0);
         appendCalls.set(0);
         versionCalls.set(0);
+    }
+
+    /**
+     * The read-side port of this store, for projection runners without a server: {@code ProjectionRunner.builder(
+     * store.feeds(), filter, codec, projection)}. One instance per store, so runners built on it share its shared
+     * feeds the way instances share a durable consumer (one pinned runner served at a time, unacknowledged
+     * deliveries redelivered after the ack wait); see {@link InMemoryEventFeeds}.
+     */
+    public EventFeeds feeds() {
+        return feeds;
+    }
+
+    /** The identity of this store's stream: fixed for the store's life. */
+    String identity() {
+        return identity;
     }
 
     /** The sequence of the last event in the store (of any entity), {@code 0} when empty. */

@@ -1,5 +1,10 @@
-package dev.verdict.projection;
+package dev.verdict.store.nats;
 
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.FeedSpec;
+import dev.verdict.store.FeedState;
+import dev.verdict.store.StoreName;
 import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.IterableConsumer;
@@ -33,12 +38,13 @@ import org.slf4j.LoggerFactory;
  * delete each other's consumer: the old one serves until it stops, then the new one takes over. The pull requests
  * expire well within {@code failoverAfter}, so a live, idle client renews its pin in time.
  */
-final class SharedConsumerFeed implements EventFeed {
+final class NatsSharedFeed implements EventFeed {
     static final String GROUP = "verdict";
-    private static final Logger LOG = LoggerFactory.getLogger(SharedConsumerFeed.class);
-    private static final int CONSUMER_NOT_FOUND = 10014;
+    private static final Logger LOG = LoggerFactory.getLogger(NatsSharedFeed.class);
+    private static final int CONSUMER_NOT_FOUND = NatsFeedFailures.CONSUMER_NOT_FOUND;
 
     private final Connection connection;
+    private final StoreName store;
     private final String stream;
     private final List<String> subjects;
     private final String name;
@@ -52,27 +58,28 @@ final class SharedConsumerFeed implements EventFeed {
 
     private boolean replaced;
 
-    SharedConsumerFeed(
-            Connection connection,
-            String stream,
-            List<String> subjects,
-            String name,
-            String description,
-            Duration ackWait,
-            Duration failoverAfter,
-            int batchSize) {
+    NatsSharedFeed(Connection connection, String stream, FeedSpec spec) {
         this.connection = connection;
+        this.store = spec.store();
         this.stream = stream;
-        this.subjects = subjects;
-        this.name = name;
-        this.description = description;
-        this.ackWait = ackWait;
-        this.failoverAfter = failoverAfter;
-        this.batchSize = batchSize;
+        this.subjects = spec.subjects();
+        this.name = spec.name();
+        this.description = spec.description();
+        this.ackWait = spec.ackWait();
+        this.failoverAfter = spec.failoverAfter();
+        this.batchSize = spec.batchSize();
     }
 
     @Override
-    public void open(long resumeAfter) throws IOException, JetStreamApiException {
+    public void open(long resumeAfter) {
+        try {
+            openConsumer(resumeAfter);
+        } catch (IOException | JetStreamApiException e) {
+            throw NatsFeedFailures.of("cannot open consumer '" + name + "' on '" + stream + "'", e);
+        }
+    }
+
+    private void openConsumer(long resumeAfter) throws IOException, JetStreamApiException {
         JetStreamManagement jsm = connection.jetStreamManagement();
         Optional<ConsumerInfo> existing = info(jsm);
         if (existing.isPresent() && !compatible(existing.get().getConsumerConfiguration())) {
@@ -94,7 +101,7 @@ final class SharedConsumerFeed implements EventFeed {
                     other.getFilterSubjects(),
                     other.getPriorityPolicy(),
                     resumeAfter);
-            delete();
+            deleteConsumer();
             existing = Optional.empty();
         }
         if (existing.isPresent() && drifted(existing.get().getConsumerConfiguration())) {
@@ -202,21 +209,15 @@ final class SharedConsumerFeed implements EventFeed {
     }
 
     @Override
-    public Message next(Duration timeout) throws JetStreamStatusCheckedException, InterruptedException {
-        return iterable.nextMessage(timeout);
-    }
-
-    @Override
-    public void ack(Message m) {
-        if (m.isJetStream() && m.getReplyTo() != null) {
-            m.ack();
-        }
-    }
-
-    @Override
-    public void inProgress(Message m) {
-        if (m.isJetStream() && m.getReplyTo() != null) {
-            m.inProgress();
+    public Optional<EventDelivery> next(Duration timeout) throws InterruptedException {
+        try {
+            Message m = iterable.nextMessage(timeout);
+            while (m != null && !m.isJetStream()) {
+                m = iterable.nextMessage(timeout);
+            }
+            return m == null ? Optional.empty() : Optional.of(NatsDelivery.delivered(store, m, true));
+        } catch (JetStreamStatusCheckedException e) {
+            throw NatsFeedFailures.of("consumer '" + name + "' reported", e);
         }
     }
 
@@ -232,25 +233,41 @@ final class SharedConsumerFeed implements EventFeed {
     }
 
     @Override
-    public ConsumerInfo info() throws IOException, JetStreamApiException {
-        return connection.jetStreamManagement().getConsumerInfo(stream, name);
+    public FeedState state() {
+        try {
+            return stateOf(connection.jetStreamManagement().getConsumerInfo(stream, name));
+        } catch (IOException | JetStreamApiException e) {
+            throw NatsFeedFailures.of("cannot read consumer '" + name + "' on '" + stream + "'", e);
+        }
     }
 
-    @Override
-    public boolean isActive(ConsumerInfo info, String lastPinId) {
-        if (lastPinId == null || info.getPriorityGroupStates() == null) {
-            return false;
-        }
-        for (PriorityGroupState g : info.getPriorityGroupStates()) {
-            if (GROUP.equals(g.getGroup()) && lastPinId.equals(g.getPinnedClientId())) {
-                return true;
+    static FeedState stateOf(ConsumerInfo info) {
+        Optional<String> pinned = Optional.empty();
+        if (info.getPriorityGroupStates() != null) {
+            for (PriorityGroupState g : info.getPriorityGroupStates()) {
+                if (g.getPinnedClientId() != null && !g.getPinnedClientId().isEmpty()) {
+                    if (GROUP.equals(g.getGroup()) || pinned.isEmpty()) {
+                        pinned = Optional.of(g.getPinnedClientId());
+                    }
+                }
             }
         }
-        return false;
+        return new FeedState(
+                info.getNumPending(),
+                info.getNumAckPending(),
+                info.getAckFloor().getStreamSequence(),
+                info.getDelivered().getStreamSequence(),
+                info.getNumWaiting(),
+                pinned);
     }
 
     @Override
-    public String consumerName() {
+    public boolean isActive(FeedState state, Optional<String> lastPinId) {
+        return lastPinId.isPresent() && state.pinnedClient().equals(lastPinId);
+    }
+
+    @Override
+    public String name() {
         return name;
     }
 
@@ -258,7 +275,7 @@ final class SharedConsumerFeed implements EventFeed {
     public void close() {
         IterableConsumer it = iterable;
         iterable = null;
-        EventFeed.stopQuietly(it, name);
+        NatsInstanceFeed.stopQuietly(it, name);
     }
 
     /** Hands the consumer over at once instead of after {@code failoverAfter}: rolling deploys lose no time. */
@@ -277,7 +294,15 @@ final class SharedConsumerFeed implements EventFeed {
     }
 
     @Override
-    public void delete() throws IOException, JetStreamApiException {
+    public void delete() {
+        try {
+            deleteConsumer();
+        } catch (IOException | JetStreamApiException e) {
+            throw NatsFeedFailures.of("cannot delete consumer '" + name + "' on '" + stream + "'", e);
+        }
+    }
+
+    private void deleteConsumer() throws IOException, JetStreamApiException {
         try {
             connection.jetStreamManagement().deleteConsumer(stream, name);
         } catch (JetStreamApiException e) {

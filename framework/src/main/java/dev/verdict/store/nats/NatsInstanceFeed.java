@@ -1,5 +1,10 @@
-package dev.verdict.projection;
+package dev.verdict.store.nats;
 
+import dev.verdict.store.EventDelivery;
+import dev.verdict.store.EventFeed;
+import dev.verdict.store.FeedSpec;
+import dev.verdict.store.FeedState;
+import dev.verdict.store.StoreName;
 import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.IterableConsumer;
@@ -8,11 +13,11 @@ import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * keeps for itself: recreated after the last processed event on every open, deleted on stop, removed by the server
  * after a minute without a client.
  */
-final class InstanceConsumerFeed implements EventFeed {
-    private static final Logger LOG = LoggerFactory.getLogger(InstanceConsumerFeed.class);
+final class NatsInstanceFeed implements EventFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(NatsInstanceFeed.class);
     /**
      * How long one pull waits (jnats' default: 30 s). The consumer lives on any replica; one that has just woken from a
      * stall was seen to drop the pull it held, and the client only notices by missed idle heartbeats (half the expiry,
@@ -32,6 +37,7 @@ final class InstanceConsumerFeed implements EventFeed {
     private static final Duration PULL_EXPIRES = Duration.ofSeconds(5);
 
     private final Connection connection;
+    private final StoreName store;
     private final String stream;
     private final List<String> subjects;
     private final String prefix;
@@ -39,17 +45,26 @@ final class InstanceConsumerFeed implements EventFeed {
     private String name;
     private IterableConsumer iterable;
 
-    InstanceConsumerFeed(Connection connection, String stream, List<String> subjects, String prefix, int batchSize) {
+    NatsInstanceFeed(Connection connection, String stream, FeedSpec spec) {
         this.connection = connection;
+        this.store = spec.store();
         this.stream = stream;
-        this.subjects = subjects;
-        this.prefix = prefix;
-        this.batchSize = batchSize;
+        this.subjects = spec.subjects();
+        this.prefix = spec.name();
+        this.batchSize = spec.batchSize();
         this.name = prefix;
     }
 
     @Override
-    public void open(long resumeAfter) throws IOException, JetStreamApiException {
+    public void open(long resumeAfter) {
+        try {
+            openConsumer(resumeAfter);
+        } catch (IOException | JetStreamApiException e) {
+            throw NatsFeedFailures.of("cannot open consumer '" + name + "' on '" + stream + "'", e);
+        }
+    }
+
+    private void openConsumer(long resumeAfter) throws IOException, JetStreamApiException {
         deleteQuietly();
         name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         ConsumerConfiguration.Builder cfg = ConsumerConfiguration.builder()
@@ -75,31 +90,37 @@ final class InstanceConsumerFeed implements EventFeed {
     }
 
     @Override
-    public Message next(Duration timeout) throws JetStreamStatusCheckedException, InterruptedException {
-        return iterable.nextMessage(timeout);
+    public Optional<EventDelivery> next(Duration timeout) throws InterruptedException {
+        try {
+            Message m = iterable.nextMessage(timeout);
+            while (m != null && !m.isJetStream()) {
+                m = iterable.nextMessage(timeout);
+            }
+            return m == null ? Optional.empty() : Optional.of(NatsDelivery.delivered(store, m, false));
+        } catch (JetStreamStatusCheckedException e) {
+            throw NatsFeedFailures.of("consumer '" + name + "' reported", e);
+        }
     }
-
-    @Override
-    public void ack(Message m) {}
-
-    @Override
-    public void inProgress(Message m) {}
 
     @Override
     public void settleAt(long position) {}
 
     @Override
-    public ConsumerInfo info() throws IOException, JetStreamApiException {
-        return connection.jetStreamManagement().getConsumerInfo(stream, name);
+    public FeedState state() {
+        try {
+            return NatsSharedFeed.stateOf(connection.jetStreamManagement().getConsumerInfo(stream, name));
+        } catch (IOException | JetStreamApiException e) {
+            throw NatsFeedFailures.of("cannot read consumer '" + name + "' on '" + stream + "'", e);
+        }
     }
 
     @Override
-    public boolean isActive(ConsumerInfo info, String lastPinId) {
+    public boolean isActive(FeedState state, Optional<String> lastPinId) {
         return true;
     }
 
     @Override
-    public String consumerName() {
+    public String name() {
         return name;
     }
 
@@ -107,7 +128,7 @@ final class InstanceConsumerFeed implements EventFeed {
     public void close() {
         IterableConsumer it = iterable;
         iterable = null;
-        EventFeed.stopQuietly(it, name);
+        stopQuietly(it, name);
     }
 
     @Override
@@ -136,5 +157,18 @@ final class InstanceConsumerFeed implements EventFeed {
     @Override
     public boolean acknowledged() {
         return false;
+    }
+
+    /** Stops and closes a pull subscription, if any; failures only matter to the debug log. */
+    static void stopQuietly(IterableConsumer iterable, String consumer) {
+        if (iterable == null) {
+            return;
+        }
+        try {
+            iterable.stop();
+            iterable.close();
+        } catch (Exception e) {
+            LOG.debug("closing consumer '{}': {}", consumer, e.toString());
+        }
     }
 }
