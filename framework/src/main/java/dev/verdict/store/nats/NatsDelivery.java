@@ -3,8 +3,11 @@ package dev.verdict.store.nats;
 import dev.verdict.store.EventDelivery;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
+import io.nats.client.IterableConsumer;
+import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.impl.NatsJetStreamMetaData;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -25,6 +28,24 @@ public final class NatsDelivery implements EventDelivery {
     }
 
     /** A message delivered by a consumer; {@code acknowledged} when the consumer expects acknowledgements. */
+    /**
+     * The next JetStream message of {@code iterable} within {@code timeout} (status messages skipped), or empty; the
+     * one way both feeds read their consumer.
+     */
+    static Optional<EventDelivery> next(
+            IterableConsumer iterable, StoreName store, String consumer, boolean acknowledged, Duration timeout)
+            throws InterruptedException {
+        try {
+            Message m = iterable.nextMessage(timeout);
+            while (m != null && !m.isJetStream()) {
+                m = iterable.nextMessage(timeout);
+            }
+            return m == null ? Optional.empty() : Optional.of(delivered(store, m, acknowledged));
+        } catch (JetStreamStatusCheckedException e) {
+            throw NatsFeedFailures.of("consumer '" + consumer + "' reported", e);
+        }
+    }
+
     static NatsDelivery delivered(StoreName store, Message message, boolean acknowledged) {
         return new NatsDelivery(store, message, acknowledged && message.getReplyTo() != null);
     }

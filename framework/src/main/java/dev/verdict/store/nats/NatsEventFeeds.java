@@ -118,12 +118,7 @@ public final class NatsEventFeeds implements EventFeeds {
     @Override
     public String streamIdentity() {
         try {
-            return connection
-                    .jetStreamManagement()
-                    .getStreamInfo(stream)
-                    .getCreateTime()
-                    .toInstant()
-                    .toString();
+            return NatsEventStore.identityOf(connection.jetStreamManagement().getStreamInfo(stream));
         } catch (IOException | JetStreamApiException e) {
             throw NatsFeedFailures.of("cannot read stream '" + stream + "'", e);
         }

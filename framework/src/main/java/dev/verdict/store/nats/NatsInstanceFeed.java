@@ -9,8 +9,6 @@ import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamStatusCheckedException;
-import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
@@ -91,15 +89,7 @@ final class NatsInstanceFeed implements EventFeed {
 
     @Override
     public Optional<EventDelivery> next(Duration timeout) throws InterruptedException {
-        try {
-            Message m = iterable.nextMessage(timeout);
-            while (m != null && !m.isJetStream()) {
-                m = iterable.nextMessage(timeout);
-            }
-            return m == null ? Optional.empty() : Optional.of(NatsDelivery.delivered(store, m, false));
-        } catch (JetStreamStatusCheckedException e) {
-            throw NatsFeedFailures.of("consumer '" + name + "' reported", e);
-        }
+        return NatsDelivery.next(iterable, store, name, false, timeout);
     }
 
     @Override

@@ -10,8 +10,6 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamStatusCheckedException;
-import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
@@ -210,15 +208,7 @@ final class NatsSharedFeed implements EventFeed {
 
     @Override
     public Optional<EventDelivery> next(Duration timeout) throws InterruptedException {
-        try {
-            Message m = iterable.nextMessage(timeout);
-            while (m != null && !m.isJetStream()) {
-                m = iterable.nextMessage(timeout);
-            }
-            return m == null ? Optional.empty() : Optional.of(NatsDelivery.delivered(store, m, true));
-        } catch (JetStreamStatusCheckedException e) {
-            throw NatsFeedFailures.of("consumer '" + name + "' reported", e);
-        }
+        return NatsDelivery.next(iterable, store, name, true, timeout);
     }
 
     /** A consumer reset (nats-server 2.14+) to {@code position + 1}: pending deliveries are forgotten. */
