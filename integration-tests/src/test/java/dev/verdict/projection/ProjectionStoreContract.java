@@ -303,7 +303,10 @@ abstract class ProjectionStoreContract {
 
                 one.release(true);
                 EventDelivery taken = nextWithin(other, Duration.ofSeconds(5)).orElseThrow();
-                assertThat(taken.streamSequence()).isEqualTo(sequences.get(1));
+                // an event the released client had already pulled but not acknowledged (NATS buffers pulls) comes
+                // back only after the ack wait, so the other client's first delivery is some unacknowledged event –
+                // never the acknowledged one; the runner fills such a gap by a gap read
+                assertThat(taken.streamSequence()).isIn(sequences.subList(1, sequences.size()));
                 assertThat(taken.pinId()).isPresent().isNotEqualTo(pin);
                 taken.ack();
             } finally {
