@@ -35,24 +35,23 @@ class LayeringTest {
             .importPackages("dev.verdict");
 
     /**
-     * Known uses of {@code store.nats} outside it, frozen: the projection runner consumes through the read-side ports
-     * ({@code EventFeeds}, {@code EventFeed}, {@code EventDelivery}); {@code ProjectionRunner.builder(Connection, …)}
-     * builds their NATS implementation and opens the NATS dead-letter store. When a class stops using {@code
-     * store.nats}, remove it here. A new entry needs a reason.
+     * Known uses of {@code store.nats} outside it, frozen: {@code ProjectionRunner.builder(Connection, …)}, a thin
+     * adapter that builds the NATS feeds ({@code NatsEventFeeds}) – the runner itself consumes through the read-side
+     * ports ({@code EventFeeds}, {@code EventFeed}, {@code EventDelivery}, {@code DeadLetters}); the process manager
+     * opens its state bucket with {@code KvBuckets} (until its state goes through a port). When a class stops using
+     * {@code store.nats}, remove it here. A new entry needs a reason.
      */
-    private static final List<String> USING_STORE_NATS_TODAY = List.of("dev.verdict.projection.ProjectionRunner");
+    private static final List<String> USING_STORE_NATS_TODAY =
+            List.of("dev.verdict.projection.ProjectionRunner", "dev.verdict.projection.process.ProcessProjection");
 
     /**
      * Classes of {@code dev.verdict.projection} that still use the NATS client, frozen: the {@code builder(Connection,
-     * …)} convenience, the NATS dead-letter bucket, the process manager's state bucket and command requests, and the
-     * key-value helper. Everything else consumes through the read-side ports ({@code EventFeeds}). When a class stops
-     * using {@code io.nats}, remove it here; a new entry needs a reason.
+     * …)} adapter, and the process manager's state bucket and command requests. Everything else consumes through the
+     * read-side ports ({@code EventFeeds}, {@code DeadLetters}). When a class stops using {@code io.nats}, remove it
+     * here; a new entry needs a reason.
      */
-    private static final List<String> PROJECTION_USING_NATS_TODAY = List.of(
-            "dev.verdict.projection.ProjectionRunner",
-            "dev.verdict.projection.DeadLetterStore",
-            "dev.verdict.projection.process.ProcessProjection",
-            "dev.verdict.projection.internal.KvBuckets");
+    private static final List<String> PROJECTION_USING_NATS_TODAY =
+            List.of("dev.verdict.projection.ProjectionRunner", "dev.verdict.projection.process.ProcessProjection");
 
     @Test
     void projectionsConsumeThroughTheStorePortsNotTheNatsClient() {

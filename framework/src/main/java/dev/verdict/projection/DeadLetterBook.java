@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.DeadLetter;
 import dev.verdict.store.EventDelivery;
 import java.util.HashSet;
 import java.util.Optional;
@@ -54,7 +55,7 @@ final class DeadLetterBook {
     void record(DeadLetter letter, BooleanSupplier stopped) {
         boolean recorded;
         try {
-            recorded = s.deadLetters().get().recordPatiently(letter, s.retryPolicy(), stopped);
+            recorded = s.deadLetters().get().recordPatiently(letter, s.retryPolicy()::backoffAfter, stopped);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             recorded = false;

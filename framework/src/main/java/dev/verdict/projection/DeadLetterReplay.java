@@ -1,5 +1,7 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.DeadLetter;
+import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventDelivery;
 import dev.verdict.store.FeedFailure;
 import java.util.ArrayList;

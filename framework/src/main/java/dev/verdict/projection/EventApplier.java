@@ -1,7 +1,9 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.DeadLetter;
 import dev.verdict.store.EventDelivery;
 import dev.verdict.store.EventFeed;
+import dev.verdict.store.PoisonReason;
 import dev.verdict.store.RecordedEvent;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.DeadLetter;
 import dev.verdict.store.EventDelivery;
 import dev.verdict.store.EventFeed;
 import dev.verdict.store.FeedFailure;

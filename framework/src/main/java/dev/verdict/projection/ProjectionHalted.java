@@ -1,8 +1,10 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.DeadLetter;
+
 /**
  * A projection stopped on a poison event because its {@link PoisonPolicy} is {@link PoisonPolicy#STOP}. The event
- * is recorded in the {@link DeadLetterStore} and left unacknowledged; fix the cause and start the runner again.
+ * is recorded in the {@link NatsDeadLetters} and left unacknowledged; fix the cause and start the runner again.
  */
 public final class ProjectionHalted extends RuntimeException {
     private static final long serialVersionUID = 1L;

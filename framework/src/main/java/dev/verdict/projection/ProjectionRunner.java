@@ -1,5 +1,7 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.DeadLetter;
+import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventFeeds;
 import dev.verdict.store.FeedFailure;
@@ -14,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * order. The effect is <b>exactly once</b> when the projection stores its checkpoint with its data atomically and on
  * the condition that it is still the expected one (see {@link Projection}; {@code JdbcProjection} and {@code
  * ProcessProjection} do); otherwise at least once. A poison event is retried per {@link RetryPolicy}, then recorded in
- * the {@link DeadLetterStore} (retrying the write until it succeeds) and skipped, or the runner stops ({@link
+ * the {@link DeadLetters} (retrying the write until it succeeds) and skipped, or the runner stops ({@link
  * PoisonPolicy}); a dead letter whose event is applied later (a rebuild, a fix) is removed. {@link ProjectionUnavailable}
  * is retried until the storage answers, never dead-lettered. {@link #stop()} leaves no thread behind. An {@link Error}
  * thrown by the projection fails the runner without acknowledging the event.
@@ -75,15 +76,14 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private volatile CompletableFuture<ProjectionStatus> caughtUp = new CompletableFuture<>();
     private volatile RebuildTracker rebuild;
     private volatile DeadLetters deadLetters;
-    private final Optional<Supplier<DeadLetters>> defaultDeadLetters;
+    private final EventFeeds feeds;
     private final PartitionShare share;
     private ApplyWatchdog watchdog; // guarded by lifecycle
 
     private ProjectionRunner(Builder<E> b) {
         this.share = new PartitionShare(Math.min(b.maxActivePartitions, b.partitions));
         this.deadLetters = b.deadLetters;
-        this.defaultDeadLetters = b.connection.map(
-                c -> (Supplier<DeadLetters>) () -> DeadLetterStore.openForStream(c, b.filter.stream()));
+        this.feeds = b.feeds;
         this.settings = new RunnerSettings<>(
                 b.feeds,
                 b.filter,
@@ -110,8 +110,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     }
 
     /**
-     * Starts configuring a runner for the projection over the filter, reading messages with the event store's
-     * standard mapping ({@link EventMessageReader#of}).
+     * Starts configuring a runner for the projection over the filter on a NATS connection, reading messages with the
+     * event store's standard mapping ({@link EventMessageReader#of}): a thin adapter, the same as {@link
+     * #builder(EventFeeds, SubjectFilter, EventCodec, Projection)} with {@code new NatsEventFeeds(connection,
+     * filter.store(), filter.stream())} – the runner itself consumes through the read-side ports only.
      */
     public static <E> Builder<E> builder(
             Connection connection, SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
@@ -129,16 +131,20 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     }
 
     /**
-     * Starts configuring a runner that reads through the store's read-side port – e.g. the test kit's in-memory feeds –
-     * instead of a NATS connection, with the store's standard mapping. Without a NATS connection there is no default
-     * dead-letter store: give one with {@link Builder#deadLetters(DeadLetters)}, or a poison event stops the runner
-     * ({@link RunnerState#FAILED}) unrecorded.
+     * Starts configuring a runner that reads through the store's read-side port – {@code new NatsEventFeeds(connection,
+     * store, stream)} on NATS, the test kit's {@code InMemoryEventStore.feeds()} in memory – with the store's standard
+     * mapping. Dead letters go to the feeds' {@link EventFeeds#deadLetters()} unless {@link
+     * Builder#deadLetters(DeadLetters)} names others.
+     *
+     * <pre>{@code
+     * InMemoryEventStore store = InMemoryEventStore.create();
+     * ProjectionRunner<PrescriptionEvent> runner = ProjectionRunner.builder(store.feeds(), filter, codec, view).build();
+     * }</pre>
      */
     public static <E> Builder<E> builder(
             EventFeeds feeds, SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
         return new Builder<>(
                 Objects.requireNonNull(feeds, "feeds"),
-                Optional.empty(),
                 filter,
                 codec,
                 EventMessageReader.of(filter.store()),
@@ -424,15 +430,11 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
     }
 
+    /** The dead letters given to the builder, else the feeds' ({@link EventFeeds#deadLetters()}, opened once). */
     private DeadLetters deadLetterStore() {
         DeadLetters store = deadLetters;
         if (store == null) {
-            store = defaultDeadLetters
-                    .orElseThrow(() -> new ProjectionFailure(
-                            "projection '" + name() + "' has no dead-letter store (built without a NATS connection):"
-                                    + " give one with deadLetters(...)",
-                            null))
-                    .get();
+            store = feeds.deadLetters();
             deadLetters = store;
         }
         return store;
@@ -455,7 +457,6 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      */
     public static final class Builder<E> {
         private final EventFeeds feeds;
-        private final Optional<Connection> connection;
         private final SubjectFilter filter;
         private final EventCodec<E> codec;
         private final EventMessageReader reader;
@@ -483,7 +484,6 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             this(
                     new NatsEventFeeds(
                             Objects.requireNonNull(connection, "connection"), filter.store(), filter.stream()),
-                    Optional.of(connection),
                     filter,
                     codec,
                     reader,
@@ -492,13 +492,11 @@ public final class ProjectionRunner<E> implements AutoCloseable {
 
         private Builder(
                 EventFeeds feeds,
-                Optional<Connection> connection,
                 SubjectFilter filter,
                 EventCodec<E> codec,
                 EventMessageReader reader,
                 Projection<E> projection) {
             this.feeds = feeds;
-            this.connection = connection;
             this.filter = Objects.requireNonNull(filter, "filter");
             this.codec = Objects.requireNonNull(codec, "codec");
             this.reader = Objects.requireNonNull(reader, "reader");
@@ -594,10 +592,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         }
 
         /**
-         * Where dead letters go; for a runner built with a NATS connection, defaults to {@link
-         * DeadLetterStore#openForStream(Connection, String)} (the bucket {@value DeadLetterStore#DEFAULT_BUCKET} with the
-         * stream's replica count) on first use; a runner built over other {@link EventFeeds} has no default (e.g. {@link
-         * DeadLetters#inMemory()}).
+         * Where dead letters go; defaults to the feeds' {@link EventFeeds#deadLetters()}, opened on first use – on NATS
+         * {@code NatsDeadLetters.openForStream(connection, stream)} (the bucket {@code verdict-dead-letters} with the
+         * stream's replica count), in the test kit the store's in-memory dead letters.
          */
         public Builder<E> deadLetters(DeadLetters deadLetters) {
             this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");

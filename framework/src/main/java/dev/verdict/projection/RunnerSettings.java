@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventFeed;
 import dev.verdict.store.EventFeeds;

@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 /**
  * What a projection runner reads from a store: its {@link EventFeed}s (one per partition, of one of the two kinds),
  * and the stream itself – the events a feed did not deliver here (gap reads), one event again (dead-letter replays),
- * the stream's end and identity. A read outside a feed delivers {@link EventDelivery}s with nothing to settle.
+ * the stream's end and identity, and where dead letters go. A read outside a feed delivers {@link EventDelivery}s with nothing to settle.
  */
 public interface EventFeeds {
 
@@ -40,4 +40,12 @@ public interface EventFeeds {
 
     /** Whether the connection to the store was closed for good: no feed of it can be opened again. */
     boolean closedForGood();
+
+    /**
+     * Where runners reading these feeds record dead letters unless told otherwise: on NATS the bucket {@code
+     * verdict-dead-letters} with the stream's replica count (opened on first call; throws {@link
+     * EventStoreUnavailable} when it cannot be), in the test kit a map in memory shared by the store's runners. The
+     * same instance on every call.
+     */
+    DeadLetters deadLetters();
 }

@@ -2,6 +2,9 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.store.DeadLetter;
+import dev.verdict.store.PoisonReason;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.testing.nats.LocalNatsServer;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
@@ -26,7 +29,7 @@ class DeadLetterStoreTest {
     @Test
     void sequencesListOneProjectionsDeadLettersAndRemovalIsIdempotent() throws Exception {
         try (Connection nc = NATS.server().connect()) {
-            DeadLetterStore store = DeadLetterStore.open(nc, "dl-sequences");
+            NatsDeadLetters store = NatsDeadLetters.open(nc, "dl-sequences");
             store.record(letter("orders", "list", 12));
             store.record(letter("orders", "list", 3));
             store.record(letter("orders", "list", 40));
@@ -53,7 +56,7 @@ class DeadLetterStoreTest {
     void aDeadLetterWrittenWhileTheServerIsDownIsRecordedOnceItIsBack() throws Exception {
         try (LocalNatsServer server = LocalNatsServer.launch();
                 Connection nc = server.connect()) {
-            DeadLetterStore store = DeadLetterStore.open(nc, "dl-patient");
+            NatsDeadLetters store = NatsDeadLetters.open(nc, "dl-patient");
             DeadLetter letter = letter("orders", "list", 42);
             server.stop();
 
@@ -61,7 +64,7 @@ class DeadLetterStoreTest {
             CountDownLatch triedForAWhile = new CountDownLatch(5);
             CompletableFuture<Boolean> recorded = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return store.recordPatiently(letter, FAST, () -> {
+                    return store.recordPatiently(letter, FAST::backoffAfter, () -> {
                         checks.incrementAndGet();
                         triedForAWhile.countDown();
                         return false;
@@ -85,13 +88,13 @@ class DeadLetterStoreTest {
     void patientRecordingGivesUpWhenItsRunnerStops() throws Exception {
         try (LocalNatsServer server = LocalNatsServer.launch();
                 Connection nc = server.connect()) {
-            DeadLetterStore store = DeadLetterStore.open(nc, "dl-stopped");
+            NatsDeadLetters store = NatsDeadLetters.open(nc, "dl-stopped");
             server.stop();
             AtomicBoolean stopping = new AtomicBoolean();
             CountDownLatch tried = new CountDownLatch(3);
             CompletableFuture<Boolean> recorded = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return store.recordPatiently(letter("orders", "list", 1), FAST, () -> {
+                    return store.recordPatiently(letter("orders", "list", 1), FAST::backoffAfter, () -> {
                         tried.countDown();
                         return stopping.get();
                     });

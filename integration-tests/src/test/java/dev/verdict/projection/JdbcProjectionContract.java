@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
+import dev.verdict.store.DeadLetter;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.testing.nats.NatsServer;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
@@ -196,7 +198,7 @@ abstract class JdbcProjectionContract {
                     inner.reset();
                 }
             };
-            DeadLetterStore deadLetters = DeadLetterStore.open(nc, "dl-" + store);
+            NatsDeadLetters deadLetters = NatsDeadLetters.open(nc, "dl-" + store);
             try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
                             nc,
                             SubjectFilter.category(StoreName.of(store), Category.of("counter")),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.testing.nats.NatsServer;
 import dev.verdict.testing.nats.NatsServerExtension;
 import dev.verdict.testing.postgres.PostgresExtension;
@@ -116,7 +117,7 @@ class JdbcProjectionUnderPostgresFaultsTest {
                         .as("events %s dead-lettered", instance.name)
                         .isZero();
             }
-            assertThat(DeadLetterStore.openForStream(admin, store).list(store, "totals"))
+            assertThat(NatsDeadLetters.openForStream(admin, store).list(store, "totals"))
                     .as("dead letters")
                     .isEmpty();
             assertThat(CounterReadModel.snapshot(db))

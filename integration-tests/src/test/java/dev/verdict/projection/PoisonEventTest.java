@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verdict.decider.View;
 import dev.verdict.store.Category;
+import dev.verdict.store.DeadLetter;
+import dev.verdict.store.PoisonReason;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
 import java.time.Duration;
@@ -30,7 +33,7 @@ class PoisonEventTest {
     private Connection nc;
     private EventStreamFixture stream;
     private SubjectFilter filter;
-    private DeadLetterStore deadLetters;
+    private NatsDeadLetters deadLetters;
     private String store;
 
     @BeforeEach
@@ -39,7 +42,7 @@ class PoisonEventTest {
         store = "poison" + STORES.incrementAndGet();
         stream = new EventStreamFixture(nc, store);
         filter = SubjectFilter.category(StoreName.of(store), Category.of("counter"));
-        deadLetters = DeadLetterStore.open(nc, "dead-letters-" + store);
+        deadLetters = NatsDeadLetters.open(nc, "dead-letters-" + store);
     }
 
     @AfterEach

@@ -20,6 +20,7 @@ import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StateCodec;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.store.nats.NatsEventHeaders;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
@@ -368,7 +369,7 @@ class ProcessProjectionTest {
                 }
             };
             ProcessProjection<CounterEvent, Long, Reserve> host = host(nc, process, counting);
-            DeadLetterStore deadLetters = DeadLetterStore.open(nc, "dead-letters-" + orders);
+            NatsDeadLetters deadLetters = NatsDeadLetters.open(nc, "dead-letters-" + orders);
             ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
                             nc,
                             SubjectFilter.category(StoreName.of(orders), Category.of("counter")),

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verdict.decider.View;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
+import dev.verdict.store.DeadLetter;
+import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventDelivery;
 import dev.verdict.store.EventFeed;
 import dev.verdict.store.EventFeeds;
 import dev.verdict.store.FeedSpec;
 import dev.verdict.store.FeedState;
+import dev.verdict.store.PoisonReason;
 import dev.verdict.store.StoreName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,11 +214,10 @@ abstract class ProjectionStoreContract {
             List<Long> applied = new ArrayList<>();
             Projection<CounterEvent> failing = new RecordingProjection<>(
                     ViewProjection.of("poisoned", View.of(0, (Integer n, CounterEvent e) -> n + 1)), applied, poison);
-            DeadLetters deadLetters = DeadLetters.inMemory();
+            // no deadLetters(...): the runner records into the store's own (on NATS its bucket, in memory its map)
             ProjectionRunner<CounterEvent> runner = store.runner(counters(store), CODEC, failing)
                     .ephemeral()
                     .retryPolicy(RetryPolicy.none())
-                    .deadLetters(deadLetters)
                     .build();
             runner.start();
             try {
@@ -223,8 +225,19 @@ abstract class ProjectionStoreContract {
             } finally {
                 runner.stop();
             }
-            assertThat(deadLetters.sequences(store.name().value(), "poisoned")).containsExactly(poison);
+            DeadLetters deadLetters = store.feeds().deadLetters();
+            String stream = store.name().value();
+            assertThat(deadLetters.sequences(stream, "poisoned")).containsExactly(poison);
+            DeadLetter letter = deadLetters.find(stream, "poisoned", poison).orElseThrow();
+            assertThat(letter.reason()).isEqualTo(PoisonReason.HANDLER_FAILED);
+            assertThat(letter.detail()).contains("poison event " + poison);
             assertThat(applied).hasSize(59).doesNotContain(poison).isSorted();
+            // recording it again (another instance, a crash) replaces it; removing it is final
+            deadLetters.record(letter);
+            assertThat(deadLetters.list(stream, "poisoned")).containsExactly(letter);
+            deadLetters.remove(letter);
+            assertThat(deadLetters.sequences(stream, "poisoned")).isEmpty();
+            assertThat(deadLetters.find(stream, "poisoned", poison)).isEmpty();
         }
     }
 

@@ -69,8 +69,7 @@ class ProjectionStoreContractInMemoryTest extends ProjectionStoreContract {
         ViewProjection<Integer, CounterEvent> count = ViewProjection.of("count", View.of(0, (n, e) -> n + 1));
         ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(store.feeds(), counters, codec, count)
                 .ephemeral()
-                .deadLetters(DeadLetters.inMemory()) // no NATS bucket without a connection
-                .build();
+                .build(); // a poison event would go to store.feeds().deadLetters(), in memory
         runner.start();
         runner.caughtUp().get(10, TimeUnit.SECONDS);
 

@@ -3,10 +3,7 @@ package dev.verdict.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.verdict.projection.DeadLetter;
-import dev.verdict.projection.DeadLetterStore;
 import dev.verdict.projection.DeliveredEvent;
-import dev.verdict.projection.PoisonReason;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.RetryPolicy;
@@ -23,13 +20,16 @@ import dev.verdict.runtime.Registration;
 import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
+import dev.verdict.store.DeadLetter;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventDecodingFailed;
 import dev.verdict.store.InvalidIdentifier;
+import dev.verdict.store.PoisonReason;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.store.nats.NatsEventHeaders;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
@@ -317,7 +317,7 @@ class BadInputTest {
     void aProjectionDeadLettersWhatItCannotReadOrApplyAndProjectsEverythingElse() throws Exception {
         List<Stored> stored = StoredMessages.readAll(nc, STORE);
         long last = stored.get(stored.size() - 1).sequence();
-        DeadLetterStore deadLetters = DeadLetterStore.open(nc, "bad-dead-letters");
+        NatsDeadLetters deadLetters = NatsDeadLetters.open(nc, "bad-dead-letters");
         AuditingProjection audit = new AuditingProjection("bad-audit");
         RefusingPadded projection = new RefusingPadded(audit);
         ProjectionRunner<Event> runner = ProjectionRunner.builder(

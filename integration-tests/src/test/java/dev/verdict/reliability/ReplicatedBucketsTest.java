@@ -3,19 +3,19 @@ package dev.verdict.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.Process;
-import dev.verdict.projection.DeadLetter;
-import dev.verdict.projection.DeadLetterStore;
 import dev.verdict.projection.DeliveredEvent;
-import dev.verdict.projection.PoisonReason;
 import dev.verdict.projection.ProcessStateWrites;
 import dev.verdict.projection.ProjectionUnavailable;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
+import dev.verdict.store.DeadLetter;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.PoisonReason;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StateCodec;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.testing.nats.NatsClusterExtension;
@@ -95,14 +95,14 @@ class ReplicatedBucketsTest {
                             .replicas(3)
                             .build());
 
-            DeadLetterStore deadLetters = DeadLetterStore.openForStream(nc, "replicated");
+            NatsDeadLetters deadLetters = NatsDeadLetters.openForStream(nc, "replicated");
             ProcessProjection.builder(
                             nc, "replicated-process", NOTHING, TEXT, c -> EntityRef.of("x", "y"), (t, c, ctx) -> {})
                     .replicasOfStream("replicated")
                     .build();
-            DeadLetterStore explicit = DeadLetterStore.open(nc, "dl-explicit", 3);
+            NatsDeadLetters explicit = NatsDeadLetters.open(nc, "dl-explicit", 3);
 
-            assertThat(replicas(nc, DeadLetterStore.DEFAULT_BUCKET)).isEqualTo(3);
+            assertThat(replicas(nc, NatsDeadLetters.DEFAULT_BUCKET)).isEqualTo(3);
             assertThat(replicas(nc, ProcessProjection.BUCKET)).isEqualTo(3);
             assertThat(replicas(nc, "dl-explicit")).isEqualTo(3);
             DeadLetter letter = new DeadLetter(
@@ -125,13 +125,13 @@ class ReplicatedBucketsTest {
     @Test
     void anExistingBucketWithFewerReplicasIsRaisedToTheStores() throws Exception {
         try (Connection nc = CLUSTER.cluster().connect()) {
-            DeadLetterStore.open(nc, "dl-raised", 1);
+            NatsDeadLetters.open(nc, "dl-raised", 1);
             assertThat(replicas(nc, "dl-raised")).isEqualTo(1);
 
-            DeadLetterStore.open(nc, "dl-raised", 3);
+            NatsDeadLetters.open(nc, "dl-raised", 3);
 
             assertThat(replicas(nc, "dl-raised")).isEqualTo(3);
-            DeadLetterStore.open(nc, "dl-raised"); // the one-replica default never lowers it
+            NatsDeadLetters.open(nc, "dl-raised"); // the one-replica default never lowers it
             assertThat(replicas(nc, "dl-raised")).isEqualTo(3);
         }
     }

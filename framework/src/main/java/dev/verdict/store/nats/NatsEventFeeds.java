@@ -1,5 +1,6 @@
 package dev.verdict.store.nats;
 
+import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventDelivery;
 import dev.verdict.store.EventFeed;
 import dev.verdict.store.EventFeeds;
@@ -34,6 +35,7 @@ public final class NatsEventFeeds implements EventFeeds {
     private final StoreName store;
     private final String stream;
     private final ConsumerReader reader;
+    private volatile NatsDeadLetters deadLetters;
 
     /** The feeds of the stream {@code stream} of the store {@code store} on {@code connection}. */
     public NatsEventFeeds(Connection connection, StoreName store, String stream) {
@@ -127,5 +129,20 @@ public final class NatsEventFeeds implements EventFeeds {
     @Override
     public boolean closedForGood() {
         return connection.getStatus() == Connection.Status.CLOSED;
+    }
+
+    /** {@link NatsDeadLetters#openForStream}, opened on the first call (another try after a failed one). */
+    @Override
+    public DeadLetters deadLetters() {
+        NatsDeadLetters opened = deadLetters;
+        if (opened == null) {
+            synchronized (this) {
+                if (deadLetters == null) {
+                    deadLetters = NatsDeadLetters.openForStream(connection, stream);
+                }
+                opened = deadLetters;
+            }
+        }
+        return opened;
     }
 }

@@ -1,5 +1,6 @@
 package dev.verdict.testing.store;
 
+import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventDelivery;
 import dev.verdict.store.EventFeed;
 import dev.verdict.store.EventFeeds;
@@ -24,7 +25,8 @@ import java.util.function.Predicate;
  *       raised), reports pending, unacknowledged and acknowledged positions, and is created after the position of
  *       the runner that opens it first;
  *   <li>a per-instance feed delivers every matching event after its position once, without acknowledgements;
- *   <li>gap reads, single reads, the last sequence and the stream identity read the store itself.
+ *   <li>gap reads, single reads, the last sequence and the stream identity read the store itself;
+ *   <li>dead letters go to one {@link InMemoryDeadLetters} per store.
  * </ul>
  *
  * Subject filters follow NATS ({@code *} one token, {@code >} the rest).
@@ -32,6 +34,7 @@ import java.util.function.Predicate;
 final class InMemoryEventFeeds implements EventFeeds {
     private final InMemoryEventStore store;
     private final Map<String, SharedFeedState> shared = new ConcurrentHashMap<>();
+    private final InMemoryDeadLetters deadLetters = new InMemoryDeadLetters();
 
     InMemoryEventFeeds(InMemoryEventStore store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -45,6 +48,12 @@ final class InMemoryEventFeeds implements EventFeeds {
     @Override
     public EventFeed perInstance(FeedSpec spec) {
         return new InMemoryInstanceFeed(this, spec);
+    }
+
+    /** One {@link InMemoryDeadLetters} per store, shared by its runners. */
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     /** The state of the shared feed {@code spec.name()}, created after {@code resumeAfter} when missing. */

@@ -1,4 +1,4 @@
-package dev.verdict.projection;
+package dev.verdict.store;
 
 /**
  * Why an event became a dead letter.

@@ -1,4 +1,4 @@
-package dev.verdict.projection.internal;
+package dev.verdict.store.nats;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;

@@ -1,5 +1,7 @@
-package dev.verdict.projection;
+package dev.verdict.testing.store;
 
+import dev.verdict.store.DeadLetter;
+import dev.verdict.store.DeadLetters;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -7,10 +9,18 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.BooleanSupplier;
 
-/** {@link DeadLetters#inMemory()}: a sorted map keyed as the NATS bucket is, never unavailable. */
-final class InMemoryDeadLetters implements DeadLetters {
+/**
+ * {@link DeadLetters} kept in this process's memory (thread-safe): a sorted map keyed as the NATS bucket is, never
+ * unavailable. An {@link InMemoryEventStore}'s feeds hold one ({@code store.feeds().deadLetters()}), shared by every
+ * runner on that store as instances share the NATS bucket.
+ *
+ * <pre>{@code
+ * DeadLetters deadLetters = new InMemoryDeadLetters();
+ * ProjectionRunner.builder(store.feeds(), filter, codec, projection).deadLetters(deadLetters).build();
+ * }</pre>
+ */
+public final class InMemoryDeadLetters implements DeadLetters {
     private final Map<String, DeadLetter> letters = new ConcurrentSkipListMap<>();
 
     private static String prefix(String stream, String projection) {
@@ -27,12 +37,6 @@ final class InMemoryDeadLetters implements DeadLetters {
     }
 
     @Override
-    public boolean recordPatiently(DeadLetter letter, RetryPolicy backoff, BooleanSupplier stopped) {
-        record(letter);
-        return true;
-    }
-
-    @Override
     public List<DeadLetter> list(String stream, String projection) {
         String prefix = prefix(stream, projection);
         return letters.entrySet().stream()
@@ -44,11 +48,6 @@ final class InMemoryDeadLetters implements DeadLetters {
     @Override
     public Optional<DeadLetter> find(String stream, String projection, long sequence) {
         return Optional.ofNullable(letters.get(key(stream, projection, sequence)));
-    }
-
-    @Override
-    public void remove(DeadLetter letter) {
-        remove(letter.stream(), letter.projection(), letter.sequence());
     }
 
     @Override

@@ -1,11 +1,11 @@
-package dev.verdict.projection;
+package dev.verdict.store;
 
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An event a projection gave up on, as recorded in the {@link DeadLetterStore}. The event itself stays in the event
+ * An event a projection gave up on, as recorded in the {@link DeadLetters} (on NATS: {@link dev.verdict.store.nats.NatsDeadLetters}). The event itself stays in the event
  * stream: {@code stream} and {@code sequence} are the reference to its payload.
  *
  * <pre>{@code

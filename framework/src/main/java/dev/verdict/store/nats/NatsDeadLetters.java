@@ -1,16 +1,19 @@
-package dev.verdict.projection;
+package dev.verdict.store.nats;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.verdict.projection.internal.KvBuckets;
+import dev.verdict.store.DeadLetter;
+import dev.verdict.store.DeadLetters;
+import dev.verdict.store.EventStoreException;
+import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.PoisonReason;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,40 +23,39 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where projections record the events they gave up on: a NATS KV bucket (default {@value #DEFAULT_BUCKET}), one
+ * The {@link DeadLetters} of a store on NATS – where projections record the events they gave up on: a KV bucket (default {@value #DEFAULT_BUCKET}), one
  * entry per event and projection under the key {@code <stream>.<projection>.<sequence>}, holding a small JSON
  * document (reason, detail, subject, type, attempts, time). The payload is not copied: {@code stream} and {@code
  * sequence} point at the event, which stays in the event stream.
  *
  * <p>Guarantees: recording is idempotent (the key is derived from the event), so an event dead-lettered again after
- * a crash, or by two instances, still appears once; entries stay until {@link #remove} (a successful replay removes
+ * a crash, or by two instances, still appears once; entries stay until {@link #remove(String, String, long)} (a successful replay removes
  * them; {@link #sequences} lets a runner find, and remove, the dead letter of an event it applied after all). The bucket takes the replica count it is opened with
  * (the store's: 3 on an R3 cluster, see {@link #openForStream}). Inspect it with any NATS client: {@code nats kv ls
  * verdict-dead-letters}.
  *
  * <pre>{@code
- * DeadLetterStore deadLetters = DeadLetterStore.openForStream(connection, "pharmacy");   // as many replicas as the stream
+ * NatsDeadLetters deadLetters = NatsDeadLetters.openForStream(connection, "pharmacy");   // as many replicas as the stream
  * List<DeadLetter> letters = deadLetters.list("pharmacy", "prescription-list");
  * SortedSet<Long> sequences = deadLetters.sequences("pharmacy", "prescription-list");   // keys only
  * runner.replayDeadLetters();   // after fixing the handler: re-apply, and remove those that now succeed
  * }</pre>
  */
-public final class DeadLetterStore implements DeadLetters {
+public final class NatsDeadLetters implements DeadLetters {
     /** The bucket used unless another is named. */
     public static final String DEFAULT_BUCKET = "verdict-dead-letters";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NatsDeadLetters.class);
 
     private final KeyValue kv;
     private final String bucket;
 
-    private DeadLetterStore(KeyValue kv, String bucket) {
+    private NatsDeadLetters(KeyValue kv, String bucket) {
         this.kv = kv;
         this.bucket = bucket;
     }
@@ -62,7 +64,7 @@ public final class DeadLetterStore implements DeadLetters {
      * Opens (creating if needed) the default bucket with one replica, or uses it as it is. On a cluster, prefer
      * {@link #open(Connection, int)} or {@link #openForStream(Connection, String)}.
      */
-    public static DeadLetterStore open(Connection connection) {
+    public static NatsDeadLetters open(Connection connection) {
         return open(connection, DEFAULT_BUCKET);
     }
 
@@ -72,9 +74,9 @@ public final class DeadLetterStore implements DeadLetters {
      * refuses, it is used as it is and a warning is logged).
      *
      * @throws IllegalArgumentException when {@code replicas} is not 1..5
-     * @throws ProjectionFailure when the bucket cannot be opened or created
+     * @throws EventStoreUnavailable when the bucket cannot be opened or created
      */
-    public static DeadLetterStore open(Connection connection, int replicas) {
+    public static NatsDeadLetters open(Connection connection, int replicas) {
         return open(connection, DEFAULT_BUCKET, replicas);
     }
 
@@ -82,23 +84,23 @@ public final class DeadLetterStore implements DeadLetters {
      * Opens (creating if needed) the default bucket with the replica count of the event stream {@code stream} (the
      * store the projections read), so dead letters are as durable as the events they point at.
      *
-     * @throws ProjectionFailure when the stream's configuration cannot be read or the bucket cannot be opened
+     * @throws EventStoreUnavailable when the stream's configuration cannot be read or the bucket cannot be opened
      */
-    public static DeadLetterStore openForStream(Connection connection, String stream) {
+    public static NatsDeadLetters openForStream(Connection connection, String stream) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(stream, "stream");
         int replicas;
         try {
             replicas = KvBuckets.replicasOf(connection, stream);
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure(
+            throw new EventStoreUnavailable(
                     "cannot read the replica count of stream '" + stream + "': " + e.getMessage(), e);
         }
         return open(connection, DEFAULT_BUCKET, replicas);
     }
 
     /** Opens (creating if needed) the named bucket, file storage, one value per key, one replica. */
-    public static DeadLetterStore open(Connection connection, String bucket) {
+    public static NatsDeadLetters open(Connection connection, String bucket) {
         return open(connection, bucket, 1);
     }
 
@@ -107,18 +109,18 @@ public final class DeadLetterStore implements DeadLetters {
      * (raised on an existing bucket that has fewer, see {@link #open(Connection, int)}).
      *
      * @throws IllegalArgumentException when {@code replicas} is not 1..5
-     * @throws ProjectionFailure when the bucket cannot be opened or created
+     * @throws EventStoreUnavailable when the bucket cannot be opened or created
      */
-    public static DeadLetterStore open(Connection connection, String bucket, int replicas) {
+    public static NatsDeadLetters open(Connection connection, String bucket, int replicas) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(bucket, "bucket");
         KvBuckets.requireReplicas(replicas);
         try {
             KeyValue kv =
                     KvBuckets.open(connection, bucket, "Verdict dead letters: events projections gave up on", replicas);
-            return new DeadLetterStore(kv, bucket);
+            return new NatsDeadLetters(kv, bucket);
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot open dead-letter bucket '" + bucket + "': " + e.getMessage(), e);
+            throw new EventStoreUnavailable("cannot open dead-letter bucket '" + bucket + "': " + e.getMessage(), e);
         }
     }
 
@@ -130,91 +132,18 @@ public final class DeadLetterStore implements DeadLetters {
     /**
      * Records (or overwrites) the dead letter of one event and projection, once.
      *
-     * @throws ProjectionFailure when the write fails (the server is unreachable or refuses); see {@link
-     *     #recordPatiently} for a write that waits for the server
+     * @throws EventStoreUnavailable when the write fails (the server is unreachable or refuses); see {@link
+     *     DeadLetters#recordPatiently} for a write that waits for the server
      */
     @Override
     public void record(DeadLetter letter) {
         try {
             write(letter);
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure(
+            throw new EventStoreUnavailable(
                     "cannot record dead letter of projection '" + letter.projection() + "' at sequence "
                             + letter.sequence() + ": " + e.getMessage(),
                     e);
-        }
-    }
-
-    /**
-     * Records the dead letter, retrying a failed write until it succeeds or {@code stopped} says to give up: a
-     * leader election or an unreachable server delays a dead letter instead of losing it or failing the runner. The
-     * pause after the n-th failure is {@code backoff.backoffAfter(n)} (its {@code maxAttempts} is ignored: attempts
-     * are unbounded); {@code stopped} is checked before each attempt and at least every 100 ms while waiting. Each
-     * failure is logged at WARN. Recording is idempotent, so a write that failed on the client side but reached the
-     * server does no harm when repeated.
-     *
-     * <pre>{@code
-     * boolean recorded = deadLetters.recordPatiently(letter, retryPolicy, () -> stopRequested);
-     * if (!recorded) { return; } // stopping: leave the event unacknowledged, it comes again
-     * }</pre>
-     *
-     * @return {@code true} once recorded; {@code false} if {@code stopped} returned {@code true} first – then the
-     *     recording is not confirmed (a write sent while the server was unreachable may still be stored after the
-     *     client reconnects, from its reconnect buffer)
-     * @throws InterruptedException when the calling thread is interrupted while waiting (nothing more is tried)
-     */
-    @Override
-    public boolean recordPatiently(DeadLetter letter, RetryPolicy backoff, BooleanSupplier stopped)
-            throws InterruptedException {
-        Objects.requireNonNull(letter, "letter");
-        Objects.requireNonNull(backoff, "backoff");
-        Objects.requireNonNull(stopped, "stopped");
-        for (int failures = 1; ; failures++) {
-            if (stopped.getAsBoolean()) {
-                return false;
-            }
-            try {
-                write(letter);
-                if (failures > 1) {
-                    LOG.info(
-                            "dead letter of projection '{}' at {}#{} recorded after {} failed attempt(s)",
-                            letter.projection(),
-                            letter.stream(),
-                            letter.sequence(),
-                            failures - 1);
-                }
-                return true;
-            } catch (IOException | JetStreamApiException | IllegalStateException e) {
-                Duration pause = backoff.backoffAfter(failures);
-                LOG.warn(
-                        "cannot record dead letter of projection '{}' at {}#{} in '{}' (attempt {}): {}; retrying in {}"
-                                + " ms",
-                        letter.projection(),
-                        letter.stream(),
-                        letter.sequence(),
-                        bucket,
-                        failures,
-                        e.toString(),
-                        pause.toMillis());
-                if (!pause(pause, stopped)) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /** Sleeps for the pause in steps of at most 100 ms; {@code false} as soon as {@code stopped} says so. */
-    private static boolean pause(Duration pause, BooleanSupplier stopped) throws InterruptedException {
-        long end = System.nanoTime() + pause.toNanos();
-        while (true) {
-            if (stopped.getAsBoolean()) {
-                return false;
-            }
-            long left = end - System.nanoTime();
-            if (left <= 0) {
-                return true;
-            }
-            Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
         }
     }
 
@@ -242,21 +171,15 @@ public final class DeadLetterStore implements DeadLetters {
                     ? Optional.empty()
                     : Optional.of(fromJson(entry.getValue()));
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot read dead letter: " + e.getMessage(), e);
+            throw new EventStoreUnavailable("cannot read dead letter: " + e.getMessage(), e);
         }
-    }
-
-    /** Removes a dead letter (after it was replayed or judged harmless); see {@link #remove(String, String, long)}. */
-    @Override
-    public void remove(DeadLetter letter) {
-        remove(letter.stream(), letter.projection(), letter.sequence());
     }
 
     /**
      * Removes the dead letter of one event and projection, e.g. because the event was applied after all (a restart,
      * a rebuild). Idempotent: removing a dead letter that is not (or no longer) recorded does nothing.
      *
-     * @throws ProjectionFailure when the server cannot be reached
+     * @throws EventStoreUnavailable when the server cannot be reached
      */
     @Override
     public void remove(String stream, String projection, long sequence) {
@@ -267,15 +190,15 @@ public final class DeadLetterStore implements DeadLetters {
             // unconditional: a read first could be answered by a lagging replica and miss the entry
             kv.purge(key);
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot remove dead letter " + key + ": " + e.getMessage(), e);
+            throw new EventStoreUnavailable("cannot remove dead letter " + key + ": " + e.getMessage(), e);
         }
     }
 
     /**
      * The stream sequences of one projection's dead letters, ascending – read from the keys only (no values), so a
-     * runner can cheaply check whether an event it applies had been dead-lettered (and then {@link #remove} it).
+     * runner can cheaply check whether an event it applies had been dead-lettered (and then {@link #remove(String, String, long)} it).
      *
-     * @throws ProjectionFailure when the server cannot be reached
+     * @throws EventStoreUnavailable when the server cannot be reached
      */
     @Override
     public SortedSet<Long> sequences(String stream, String projection) {
@@ -295,10 +218,10 @@ public final class DeadLetterStore implements DeadLetters {
             }
             return Collections.unmodifiableSortedSet(sequences);
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot list dead letters in '" + bucket + "': " + e.getMessage(), e);
+            throw new EventStoreUnavailable("cannot list dead letters in '" + bucket + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProjectionFailure("interrupted while listing dead letters", e);
+            throw new EventStoreUnavailable("interrupted while listing dead letters", e);
         }
     }
 
@@ -316,10 +239,10 @@ public final class DeadLetterStore implements DeadLetters {
                     .thenComparingLong(DeadLetter::sequence));
             return letters;
         } catch (IOException | JetStreamApiException e) {
-            throw new ProjectionFailure("cannot list dead letters in '" + bucket + "': " + e.getMessage(), e);
+            throw new EventStoreUnavailable("cannot list dead letters in '" + bucket + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProjectionFailure("interrupted while listing dead letters", e);
+            throw new EventStoreUnavailable("interrupted while listing dead letters", e);
         }
     }
 
@@ -359,7 +282,7 @@ public final class DeadLetterStore implements DeadLetters {
                     n.path("attempts").asInt(),
                     Instant.parse(n.path("recordedAt").asText()));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ProjectionFailure("unreadable dead-letter entry: " + e.getMessage(), e);
+            throw new EventStoreException("unreadable dead-letter entry: " + e.getMessage(), e);
         }
     }
 }
