@@ -177,10 +177,14 @@ final class ConsumerWatch {
                 session.open = false;
             }
             progress.pendingEvents = info.pending();
-            boolean settled = info.ackPending() == 0 || (active && progress.position >= info.delivered());
+            // a feed without acknowledgements never redelivers: a delivery lost at its tail (no later one shows a jump
+            // in feed sequences) is settled only once the position reached the last event the store delivered
+            boolean settled = feed.acknowledged()
+                    ? info.ackPending() == 0 || (active && progress.position >= info.delivered())
+                    : progress.position >= info.delivered();
             if (info.pending() == 0 && !settled && (active || nobodyPinned)) {
-                // the rest was delivered to an instance that died (or lost its pin): the server would redeliver it
-                // only after the ack wait, so read it from the stream now
+                // the rest was delivered to an instance that died (or lost its pin), or lost on its way here: the
+                // server would redeliver it only after the ack wait, or never, so read it from the stream now
                 if (!session.open && !sessionStart.begin()) {
                     return false;
                 }
