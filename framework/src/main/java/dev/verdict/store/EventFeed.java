@@ -33,7 +33,11 @@ public interface EventFeed {
     /** Stops reading; the feed stays in the store. */
     void close();
 
-    /** Stops for good: a per-instance feed is deleted, a shared one released to the next client when it was active. */
+    /**
+     * Stops for good: a per-instance feed is deleted, a shared one released to the next client when it was active –
+     * and only while the store still serves this client ({@code wasActive} is the caller's belief, which may be out of
+     * date: the client served now keeps its pin).
+     */
     void release(boolean wasActive);
 
     /**

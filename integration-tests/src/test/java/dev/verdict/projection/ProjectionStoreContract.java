@@ -329,6 +329,47 @@ abstract class ProjectionStoreContract {
         }
     }
 
+    /**
+     * Finding 9: a client that believes it is still served (its pin was given to another client meanwhile – an ack
+     * wait or failover timeout, an operator's unpin, a take-over it has not noticed yet) releases the feed: the client
+     * served now keeps its pin.
+     */
+    @Test
+    void aStaleReleaseNeverUnpinsTheClientServedNow() throws Exception {
+        try (StoreUnderTest store = newStore("stale" + NAMES.incrementAndGet())) {
+            store.append(counterEvents(4));
+            EventFeed one = store.feeds().shared(spec(store, "pinned"));
+            EventFeed other = store.feeds().shared(spec(store, "pinned"));
+            one.open(0);
+            other.open(0);
+            try {
+                EventDelivery first = nextWithin(one, Duration.ofSeconds(5)).orElseThrow();
+                first.ack();
+                one.release(true);
+                store.append(counterEvents(2));
+                EventDelivery taken = nextWithin(other, Duration.ofSeconds(5)).orElseThrow();
+                taken.ack();
+                Optional<String> pin = taken.pinId();
+                assertThat(pin).isPresent().isNotEqualTo(first.pinId());
+                assertThat(other.isActive(other.state(), pin)).isTrue();
+
+                one.open(0); // back as a standby, still believing it was the active one
+                one.release(true);
+
+                assertThat(other.isActive(other.state(), pin))
+                        .as("the client served now keeps its pin")
+                        .isTrue();
+                store.append(counterEvents(1));
+                EventDelivery next = nextWithin(other, Duration.ofSeconds(5)).orElseThrow();
+                assertThat(next.pinId()).isEqualTo(pin);
+                next.ack();
+            } finally {
+                other.release(true);
+                other.delete();
+            }
+        }
+    }
+
     @Test
     void gapReadsDeliverTheMatchingEventsOfARangeInStreamOrder() throws Exception {
         try (StoreUnderTest store = newStore("gaps" + NAMES.incrementAndGet())) {

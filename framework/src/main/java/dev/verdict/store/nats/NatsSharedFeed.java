@@ -51,6 +51,8 @@ final class NatsSharedFeed implements EventFeed {
     private final Duration failoverAfter;
     private final int batchSize;
     private IterableConsumer iterable;
+    /** The pin of the last delivery to this client: the only pin it may give up. */
+    private volatile Optional<String> lastPin = Optional.empty();
     /** When the consumer opened last was created: another creation time means it was deleted and created again. */
     private ZonedDateTime openedCreated;
 
@@ -208,7 +210,9 @@ final class NatsSharedFeed implements EventFeed {
 
     @Override
     public Optional<EventDelivery> next(Duration timeout) throws InterruptedException {
-        return NatsDelivery.next(iterable, store, name, true, timeout);
+        Optional<EventDelivery> delivery = NatsDelivery.next(iterable, store, name, true, timeout);
+        delivery.flatMap(EventDelivery::pinId).ifPresent(pin -> lastPin = Optional.of(pin));
+        return delivery;
     }
 
     /** A consumer reset (nats-server 2.14+) to {@code position + 1}: pending deliveries are forgotten. */
@@ -276,7 +280,15 @@ final class NatsSharedFeed implements EventFeed {
             return;
         }
         try {
-            connection.jetStreamManagement().unpinConsumer(stream, name, GROUP);
+            // the server unpins whichever client it serves: only when that is still this one (the pin may have moved
+            // to another instance since this one last heard of it; unpinning that one would make it stand idle)
+            JetStreamManagement jsm = connection.jetStreamManagement();
+            Optional<String> pinned = stateOf(jsm.getConsumerInfo(stream, name)).pinnedClient();
+            if (pinned.isEmpty() || !pinned.equals(lastPin)) {
+                LOG.debug("consumer '{}' is not pinned to this client ({}); nothing to release", name, pinned);
+                return;
+            }
+            jsm.unpinConsumer(stream, name, GROUP);
             LOG.info("released consumer '{}' to the other instances", name);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.debug("unpinning consumer '{}' failed; it fails over after {}: {}", name, failoverAfter, e.toString());
