@@ -3,6 +3,7 @@ package dev.verdict.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.View;
+import dev.verdict.projection.jdbc.JdbcMaterializedView;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.DeadLetter;
@@ -150,6 +151,40 @@ abstract class ProjectionStoreContract {
                 again.closeConnection();
             }
             assertThat(CounterReadModel.snapshot(db)).isEqualTo(CounterReadModel.expected(events, sequences));
+        }
+    }
+
+    /** A pure view materialized per entity in a table (item 5): resumes from the stored states, equals the fold. */
+    @Test
+    void aMaterializedViewKeepsEachEntitysFoldOfItsEvents() throws Exception {
+        try (StoreUnderTest store = newStore("materialized" + NAMES.incrementAndGet())) {
+            List<CounterEvent> events = counterEvents(300);
+            List<Long> sequences = new ArrayList<>(store.append(events.subList(0, 180)));
+            DataSource db = newDatabase();
+            CounterTotals.create(db);
+            View<CounterTotals.Total, CounterEvent> view = CounterTotals.VIEW;
+            JdbcProjection<CounterEvent> first = JdbcMaterializedView.of("totals", db, view, CounterTotals.STATES);
+            ProjectionRunner<CounterEvent> runner =
+                    store.runner(counters(store), CODEC, first).build();
+            runner.start();
+            runner.caughtUp().get(30, TimeUnit.SECONDS);
+            runner.stop();
+            first.closeConnection();
+
+            sequences.addAll(store.append(events.subList(180, 300)));
+            JdbcProjection<CounterEvent> again = JdbcMaterializedView.of("totals", db, view, CounterTotals.STATES);
+            ProjectionRunner<CounterEvent> resumed =
+                    store.runner(counters(store), CODEC, again).build();
+            resumed.start();
+            try {
+                resumed.caughtUp().get(30, TimeUnit.SECONDS);
+                awaitCondition(() -> again.checkpoint().orElse(0) == sequences.get(299));
+            } finally {
+                resumed.stop();
+                again.closeConnection();
+            }
+            List<String> expected = CounterReadModel.expected(events, sequences);
+            assertThat(CounterTotals.snapshot(db)).isEqualTo(expected.subList(0, expected.size() - 1));
         }
     }
 
