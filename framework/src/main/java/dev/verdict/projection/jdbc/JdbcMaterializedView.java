@@ -5,7 +5,7 @@ import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.store.EntityRef;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +30,8 @@ import javax.sql.DataSource;
  *         .start();
  * }</pre>
  *
- * <p>A batch of events loads each entity once and saves it once (with the sequence of its last event in the batch).
+ * <p>A batch of events loads each entity once; each event's state is saved with its sequence (one write per event, so
+ * a table's triggers or audit see every change).
  * Keyed by the event's entity ({@link EntityRef}: category and id): a view over several categories keeps one state per
  * entity of each.
  */
@@ -53,22 +54,16 @@ public final class JdbcMaterializedView {
     private static <S, E> void apply(
             Connection connection, View<S, E> view, JdbcViewStates<S> states, List<DeliveredEvent<E>> events)
             throws SQLException {
-        Map<EntityRef, Folded<S>> folded = new LinkedHashMap<>();
+        Map<EntityRef, S> loaded = new HashMap<>();
         for (DeliveredEvent<E> event : events) {
             EntityRef entity = event.recorded().entity();
-            Folded<S> before = folded.get(entity);
-            S state = before != null
-                    ? before.state()
+            S state = loaded.containsKey(entity)
+                    ? loaded.get(entity)
                     : states.load(connection, entity).orElseGet(view::initialState);
             S after = Objects.requireNonNull(
                     view.evolve(state, event.event()), "the view returned null for " + entity + "#" + event.sequence());
-            folded.put(entity, new Folded<>(after, event.sequence()));
-        }
-        for (Map.Entry<EntityRef, Folded<S>> e : folded.entrySet()) {
-            states.save(
-                    connection, e.getKey(), e.getValue().state(), e.getValue().sequence());
+            states.save(connection, entity, after, event.sequence());
+            loaded.put(entity, after);
         }
     }
-
-    private record Folded<S>(S state, long sequence) {}
 }

@@ -1,14 +1,16 @@
 package dev.verdict.examples.pharmacy.app;
 
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
+import dev.verdict.projection.jdbc.JdbcMaterializedView;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The read model "prescriptions per patient" ({@code GET /patients/{id}/prescriptions}): a {@link JdbcProjection}
- * over the prescription events, writing {@link PatientPrescriptionsTable}, and the query that reads it.
+ * The read model "prescriptions per patient" ({@code GET /patients/{id}/prescriptions}): the pure view {@link
+ * PatientPrescriptionsView} materialized per prescription ({@link JdbcMaterializedView}) in {@link
+ * PatientPrescriptionsTable}, and the query that reads it.
  *
  * <p>Eventually consistent: a query sees every event the projection has applied, usually a few milliseconds after
  * the command was accepted. Exactly-once effect: each event's row change and the projection's checkpoint commit in
@@ -32,14 +34,12 @@ final class PatientPrescriptions {
         }
     }
 
-    /** The projection that keeps the table up to date; run it with a durable {@code ProjectionRunner}. */
+    /**
+     * The projection that keeps the table up to date – the pure {@link PatientPrescriptionsView} materialized per
+     * prescription in {@link PatientPrescriptionsTable}; run it with a durable {@code ProjectionRunner}.
+     */
     JdbcProjection<PrescriptionEvent> projection() {
-        return JdbcProjection.of(
-                NAME,
-                database,
-                (connection, delivered) ->
-                        PatientPrescriptionsTable.apply(connection, delivered.event(), delivered.sequence()),
-                PatientPrescriptionsTable::clear);
+        return JdbcMaterializedView.of(NAME, database, PatientPrescriptionsView.VIEW, PatientPrescriptionsTable.STATES);
     }
 
     /** The patient's prescriptions, ordered by id; empty when the patient has none (yet). */

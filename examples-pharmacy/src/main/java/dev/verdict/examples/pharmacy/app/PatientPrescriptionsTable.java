@@ -1,13 +1,9 @@
 package dev.verdict.examples.pharmacy.app;
 
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCompleted;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionOrdered;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionRefilled;
-import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionVerified;
-import dev.verdict.examples.pharmacy.PrescriptionStatus;
+import dev.verdict.examples.pharmacy.app.PatientPrescriptionsView.Row;
+import dev.verdict.projection.jdbc.JdbcViewStates;
+import dev.verdict.store.EntityRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,13 +11,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The read model "prescriptions per patient": one row per prescription, in the same shape as {@link
- * PrescriptionResource}. Plain SQL that runs on H2 and PostgreSQL alike.
+ * PrescriptionResource}, holding the state of {@link PatientPrescriptionsView} ({@link #STATES}). Plain SQL that runs on
+ * H2 and PostgreSQL alike; the columns are those of earlier releases, so a running deployment keeps its table.
  *
- * <p>{@link #apply} changes rows only; the projection that calls it runs each event's change and its checkpoint in
- * one transaction, so an event redelivered after a crash is never applied twice.
+ * <p>{@link #STATES} reads and writes rows only; the projection that calls it ({@code JdbcMaterializedView}) runs each
+ * batch's changes and its checkpoint in one transaction, so an event redelivered after a crash is never applied
+ * twice.
  */
 final class PatientPrescriptionsTable {
     static final String TABLE = "patient_prescriptions";
@@ -51,54 +50,79 @@ final class PatientPrescriptionsTable {
         }
     }
 
-    /** Applies one event, stored at stream sequence {@code sequence}, to its prescription's row. */
+    /**
+     * Applies one event, stored at stream sequence {@code sequence}, to its prescription's row, as the projection does:
+     * the row's state evolved by {@link PatientPrescriptionsView#VIEW} (a clean replay in tests uses this).
+     */
     static void apply(Connection connection, PrescriptionEvent event, long sequence) throws SQLException {
-        if (event instanceof PrescriptionOrdered o) {
-            try (PreparedStatement s = connection.prepareStatement("INSERT INTO " + TABLE
-                    + " (prescription_id, patient_id, drug, status, quantity, dispensed, refills_left, version)"
-                    + " VALUES (?, ?, ?, ?, ?, 0, ?, ?)")) {
-                s.setString(1, o.prescriptionId());
-                s.setString(2, o.patientId());
-                s.setString(3, o.drug());
-                s.setString(4, PrescriptionStatus.ORDERED.label());
-                s.setInt(5, o.quantity());
-                s.setInt(6, o.refills());
-                s.setLong(7, sequence);
-                s.executeUpdate();
-            }
-        } else if (event instanceof PrescriptionVerified) {
-            update(connection, event, sequence, "status = ?", PrescriptionStatus.VERIFIED.label());
-        } else if (event instanceof DrugDispensed d) {
-            PrescriptionStatus status = d.remaining() > 0 ? PrescriptionStatus.DISPENSING : PrescriptionStatus.FILLED;
-            update(connection, event, sequence, "status = ?, dispensed = quantity - ?", status.label(), d.remaining());
-        } else if (event instanceof PrescriptionRefilled r) {
-            update(
-                    connection,
-                    event,
-                    sequence,
-                    "status = ?, dispensed = 0, refills_left = ?",
-                    PrescriptionStatus.VERIFIED.label(),
-                    r.refillsLeft());
-        } else if (event instanceof PrescriptionCancelled) {
-            update(connection, event, sequence, "status = ?", PrescriptionStatus.CANCELLED.label());
-        } else if (event instanceof PrescriptionCompleted) {
-            update(connection, event, sequence, "status = ?", PrescriptionStatus.COMPLETED.label());
-        }
+        EntityRef prescription = EntityRef.of(Pharmacy.PRESCRIPTION, event.prescriptionId());
+        Optional<Row> row =
+                STATES.load(connection, prescription).orElseGet(PatientPrescriptionsView.VIEW::initialState);
+        STATES.save(connection, prescription, PatientPrescriptionsView.VIEW.evolve(row, event), sequence);
     }
 
-    private static void update(
-            Connection connection, PrescriptionEvent event, long sequence, String assignments, Object... values)
-            throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(
-                "UPDATE " + TABLE + " SET " + assignments + ", version = ? WHERE prescription_id = ?")) {
-            int i = 1;
-            for (Object value : values) {
-                s.setObject(i++, value);
+    /** The prescriptions' states in the table's columns; {@code version} is the sequence of the row's last event. */
+    static final JdbcViewStates<Optional<Row>> STATES = new JdbcViewStates<>() {
+        @Override
+        public Optional<Optional<Row>> load(Connection connection, EntityRef prescription) throws SQLException {
+            try (PreparedStatement s = connection.prepareStatement(
+                    "SELECT prescription_id, patient_id, drug, status, quantity, dispensed, refills_left FROM " + TABLE
+                            + " WHERE prescription_id = ?")) {
+                s.setString(1, prescription.id().value());
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(Optional.of(new Row(
+                            r.getString("prescription_id"),
+                            r.getString("patient_id"),
+                            r.getString("drug"),
+                            r.getString("status"),
+                            r.getInt("quantity"),
+                            r.getInt("dispensed"),
+                            r.getInt("refills_left"))));
+                }
             }
-            s.setLong(i++, sequence);
-            s.setString(i, event.prescriptionId());
-            s.executeUpdate();
         }
+
+        @Override
+        public void save(Connection connection, EntityRef prescription, Optional<Row> state, long sequence)
+                throws SQLException {
+            if (state.isEmpty()) {
+                return; // not ordered (yet): no row, as before
+            }
+            Row row = state.get();
+            try (PreparedStatement s = connection.prepareStatement("UPDATE " + TABLE
+                    + " SET patient_id = ?, drug = ?, status = ?, quantity = ?, dispensed = ?, refills_left = ?,"
+                    + " version = ? WHERE prescription_id = ?")) {
+                bind(s, row, sequence);
+                if (s.executeUpdate() > 0) {
+                    return;
+                }
+            }
+            try (PreparedStatement s = connection.prepareStatement("INSERT INTO " + TABLE
+                    + " (patient_id, drug, status, quantity, dispensed, refills_left, version, prescription_id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(s, row, sequence);
+                s.executeUpdate();
+            }
+        }
+
+        @Override
+        public void clear(Connection connection) throws SQLException {
+            PatientPrescriptionsTable.clear(connection);
+        }
+    };
+
+    private static void bind(PreparedStatement s, Row row, long sequence) throws SQLException {
+        s.setString(1, row.patientId());
+        s.setString(2, row.drug());
+        s.setString(3, row.status());
+        s.setInt(4, row.quantity());
+        s.setInt(5, row.dispensed());
+        s.setInt(6, row.refillsLeft());
+        s.setLong(7, sequence);
+        s.setString(8, row.prescriptionId());
     }
 
     /** The prescriptions of one patient, ordered by id. */
