@@ -44,14 +44,12 @@ class LayeringTest {
 
     /**
      * Classes of {@code dev.verdict.projection} that still use the NATS client, frozen: the {@code builder(Connection,
-     * …)} convenience, the NATS dead-letter bucket, the process manager's state bucket and command requests, and the
-     * key-value helper. Everything else consumes through the read-side ports ({@code EventFeeds}). When a class stops
+     * …)} convenience, the NATS dead-letter bucket and the key-value helper. Everything else consumes through the read-side ports ({@code EventFeeds}). When a class stops
      * using {@code io.nats}, remove it here; a new entry needs a reason.
      */
     private static final List<String> PROJECTION_USING_NATS_TODAY = List.of(
             "dev.verdict.projection.ProjectionRunner",
             "dev.verdict.projection.DeadLetterStore",
-            "dev.verdict.projection.process.ProcessProjection",
             "dev.verdict.projection.internal.KvBuckets");
 
     @Test

@@ -3,7 +3,7 @@ package dev.verdict.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.verdict.decider.Process;
+import dev.verdict.decider.ProcessManager;
 import dev.verdict.testing.bank.AccountEvent;
 import dev.verdict.testing.bank.AccountEvent.Closed;
 import dev.verdict.testing.bank.AccountEvent.Opened;
@@ -16,7 +16,7 @@ class ProcessSpecTest {
     record SendAlert(String owner, int amount) {}
 
     /** Alerts the owner of every withdrawal above 50. Its state is the owner's name. */
-    static final Process<AccountEvent, String, SendAlert> LARGE_WITHDRAWAL_ALERTS = new Process<>() {
+    static final ProcessManager<AccountEvent, String, SendAlert> LARGE_WITHDRAWAL_ALERTS = new ProcessManager<>() {
         @Override
         public String initialState() {
             return "";
@@ -92,7 +92,7 @@ class ProcessSpecTest {
     @Test
     void catchesAProcessWhoseReactionsAreNotRepeatable() {
         AtomicInteger ids = new AtomicInteger();
-        Process<AccountEvent, String, Integer> counting = new Process<>() {
+        ProcessManager<AccountEvent, String, Integer> counting = new ProcessManager<>() {
             @Override
             public String initialState() {
                 return "";
