@@ -195,7 +195,9 @@ class ProcessReactionFencingTest {
     @Test
     void aStateBucketOutageLongerThanTheDuplicateWindowResendsNothing() throws Exception {
         try (LocalNatsServer stateServer = LocalNatsServer.launch();
-                Connection states = stateServer.connect();
+                // no reconnect buffer: a write while the server is down is refused, never stored later
+                Connection states = io.nats.client.Nats.connect(
+                        stateServer.defaultOptions().reconnectBufferSize(0).build());
                 Connection nc = NATS.server().connect()) {
             String orders = "orders" + NAMES.incrementAndGet();
             EventStreamFixture stream = new EventStreamFixture(nc, orders);

@@ -228,7 +228,9 @@ abstract class ProcessStatesContract {
             } finally {
                 runner.stop();
             }
-            assertThat(sends).as("every event reacts once: each addition is above 10").hasSize(40);
+            assertThat(sends)
+                    .as("every event reacts once: each addition is above 10")
+                    .hasSize(40);
             assertThat(sends.values()).containsOnly(1);
             for (int c = 0; c < 8; c++) {
                 long total = 0;

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -262,7 +261,7 @@ public final class NatsProcessStates implements ProcessStates {
                 return OptionalLong.empty();
             }
             throw unavailable("delete '" + key + "'", e);
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             throw unavailable("delete '" + key + "'", e);
         }
     }
@@ -289,7 +288,7 @@ public final class NatsProcessStates implements ProcessStates {
     public void recordStreamIdentity(String process, String identity) {
         try {
             kv.put(process + ".stream-identity", identity.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
             throw unavailable("record the stream identity of process '" + process + "'", e);
         }
     }
@@ -314,7 +313,9 @@ public final class NatsProcessStates implements ProcessStates {
             byte[] bytes = JSON.writeValueAsBytes(value);
             KvCompareAndSet.Result r = KvCompareAndSet.update(kv, key, bytes, expectedRevision);
             return r instanceof KvCompareAndSet.Written w ? OptionalLong.of(w.revision()) : OptionalLong.empty();
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            // IllegalStateException: the client refuses to publish while disconnected (no reconnect buffer);
+            // CancellationException is one too
             throw unavailable("write '" + key + "'", e);
         }
     }
@@ -350,7 +351,7 @@ public final class NatsProcessStates implements ProcessStates {
             reply = connection
                     .requestWithTimeout(JS_API + "STREAM.MSG.GET." + stream, request, timeout)
                     .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException | CancellationException e) {
+        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             throw unavailable("read '" + key + "'", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
