@@ -37,21 +37,17 @@ class LayeringTest {
     /**
      * Known uses of {@code store.nats} outside it, frozen: {@code ProjectionRunner.builder(Connection, …)}, a thin
      * adapter that builds the NATS feeds ({@code NatsEventFeeds}) – the runner itself consumes through the read-side
-     * ports ({@code EventFeeds}, {@code EventFeed}, {@code EventDelivery}, {@code DeadLetters}); the process manager
-     * opens its state bucket with {@code KvBuckets} (until its state goes through a port). When a class stops using
+     * ports ({@code EventFeeds}, {@code EventFeed}, {@code EventDelivery}, {@code DeadLetters}, {@code ProcessStates}). When a class stops using
      * {@code store.nats}, remove it here. A new entry needs a reason.
      */
-    private static final List<String> USING_STORE_NATS_TODAY =
-            List.of("dev.verdict.projection.ProjectionRunner", "dev.verdict.projection.process.ProcessProjection");
+    private static final List<String> USING_STORE_NATS_TODAY = List.of("dev.verdict.projection.ProjectionRunner");
 
     /**
      * Classes of {@code dev.verdict.projection} that still use the NATS client, frozen: the {@code builder(Connection,
-     * …)} adapter, and the process manager's state bucket and command requests. Everything else consumes through the
-     * read-side ports ({@code EventFeeds}, {@code DeadLetters}). When a class stops using {@code io.nats}, remove it
-     * here; a new entry needs a reason.
+     * …)} adapter. Everything else consumes through the read-side ports ({@code EventFeeds}, {@code DeadLetters},
+     * {@code ProcessStates}). When a class stops using {@code io.nats}, remove it here; a new entry needs a reason.
      */
-    private static final List<String> PROJECTION_USING_NATS_TODAY =
-            List.of("dev.verdict.projection.ProjectionRunner", "dev.verdict.projection.process.ProcessProjection");
+    private static final List<String> PROJECTION_USING_NATS_TODAY = List.of("dev.verdict.projection.ProjectionRunner");
 
     @Test
     void projectionsConsumeThroughTheStorePortsNotTheNatsClient() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.verdict.projection.process.ProcessProjection;
+import dev.verdict.store.nats.NatsProcessStates;
 import io.nats.client.Connection;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatchOption;
@@ -15,8 +15,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Observes the writes of a process's state entry (for processes whose state is a count of events, as a decimal
- * string): how many succeeded, and what each one held.
+ * Observes the writes of a single-instance process's state entry ({@code <process>.i.single}, for processes whose
+ * state is a count of events, as a decimal string): how many succeeded, and what each one held.
  */
 public final class ProcessStateWrites {
     private ProcessStateWrites() {}
@@ -27,7 +27,7 @@ public final class ProcessStateWrites {
      */
     public static long bucketLastSequence(Connection nc) throws Exception {
         return nc.jetStreamManagement()
-                .getStreamInfo("KV_" + ProcessProjection.BUCKET)
+                .getStreamInfo("KV_" + NatsProcessStates.BUCKET)
                 .getStreamState()
                 .getLastSequence();
     }
@@ -35,9 +35,9 @@ public final class ProcessStateWrites {
     /** Collects the new values of one process's entry into {@code into}. */
     public static NatsKeyValueWatchSubscription watch(Connection nc, String process, List<KeyValueEntry> into)
             throws Exception {
-        return nc.keyValue(ProcessProjection.BUCKET)
+        return nc.keyValue(NatsProcessStates.BUCKET)
                 .watch(
-                        process,
+                        process + ".i.single",
                         new KeyValueWatcher() {
                             @Override
                             public void watch(KeyValueEntry entry) {
@@ -52,7 +52,8 @@ public final class ProcessStateWrites {
 
     /** Waits (at most 30 s) until the watch saw the entry's current revision: the last write is never superseded. */
     public static void awaitLast(Connection nc, String process, List<KeyValueEntry> writes) throws Exception {
-        long last = nc.keyValue(ProcessProjection.BUCKET).get(process).getRevision();
+        long last =
+                nc.keyValue(NatsProcessStates.BUCKET).get(process + ".i.single").getRevision();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (writes.stream().noneMatch(e -> e.getRevision() == last) && System.nanoTime() < deadline) {
             Thread.sleep(20);

@@ -2,7 +2,7 @@ package dev.verdict.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.verdict.decider.Process;
+import dev.verdict.decider.ProcessManager;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.ProcessStateWrites;
 import dev.verdict.projection.ProjectionUnavailable;
@@ -18,6 +18,7 @@ import dev.verdict.store.StoreName;
 import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
+import dev.verdict.store.nats.NatsProcessStates;
 import dev.verdict.testing.nats.NatsClusterExtension;
 import dev.verdict.testing.nats.NatsServer;
 import io.nats.client.Connection;
@@ -51,7 +52,7 @@ class ReplicatedBucketsTest {
     @RegisterExtension
     static final NatsClusterExtension CLUSTER = NatsClusterExtension.ofSize(3);
 
-    private static final Process<String, String, String> NOTHING = new Process<>() {
+    private static final ProcessManager<String, String, String> NOTHING = new ProcessManager<>() {
         @Override
         public String initialState() {
             return "";
@@ -97,13 +98,19 @@ class ReplicatedBucketsTest {
 
             NatsDeadLetters deadLetters = NatsDeadLetters.openForStream(nc, "replicated");
             ProcessProjection.builder(
-                            nc, "replicated-process", NOTHING, TEXT, c -> EntityRef.of("x", "y"), (t, c, ctx) -> {})
-                    .replicasOfStream("replicated")
+                            NatsProcessStates.builder(nc)
+                                    .replicasOfStream("replicated")
+                                    .open(),
+                            "replicated-process",
+                            NOTHING,
+                            TEXT,
+                            c -> EntityRef.of("x", "y"),
+                            (t, c, ctx) -> {})
                     .build();
             NatsDeadLetters explicit = NatsDeadLetters.open(nc, "dl-explicit", 3);
 
             assertThat(replicas(nc, NatsDeadLetters.DEFAULT_BUCKET)).isEqualTo(3);
-            assertThat(replicas(nc, ProcessProjection.BUCKET)).isEqualTo(3);
+            assertThat(replicas(nc, NatsProcessStates.BUCKET)).isEqualTo(3);
             assertThat(replicas(nc, "dl-explicit")).isEqualTo(3);
             DeadLetter letter = new DeadLetter(
                     "list",
@@ -137,7 +144,7 @@ class ReplicatedBucketsTest {
     }
 
     /** Counts the events it saw; reacts to each with one command. */
-    private static final Process<String, Long, String> COUNTING = new Process<>() {
+    private static final ProcessManager<String, Long, String> COUNTING = new ProcessManager<>() {
         @Override
         public Long initialState() {
             return 0L;
@@ -181,14 +188,22 @@ class ReplicatedBucketsTest {
             CommandSender<String> recording =
                     (target, command, context) -> sends.merge(context.commandId(), 1, Integer::sum);
             ProcessProjection<String, Long, String> one = ProcessProjection.builder(
-                            first, "counting", COUNTING, COUNT, c -> EntityRef.of("x", "y"), recording)
-                    .replicas(3)
+                            NatsProcessStates.builder(first).replicas(3).open(),
+                            "counting",
+                            COUNTING,
+                            COUNT,
+                            c -> EntityRef.of("x", "y"),
+                            recording)
                     .build();
             ProcessProjection<String, Long, String> two = ProcessProjection.builder(
-                            second, "counting", COUNTING, COUNT, c -> EntityRef.of("x", "y"), recording)
-                    .replicas(3)
+                            NatsProcessStates.builder(second).replicas(3).open(),
+                            "counting",
+                            COUNTING,
+                            COUNT,
+                            c -> EntityRef.of("x", "y"),
+                            recording)
                     .build();
-            assertThat(replicas(admin, ProcessProjection.BUCKET)).isEqualTo(3);
+            assertThat(replicas(admin, NatsProcessStates.BUCKET)).isEqualTo(3);
             List<DeliveredEvent<String>> events = new ArrayList<>();
             for (int i = 1; i <= 40; i++) {
                 events.add(event(3L * i)); // sequences with gaps, as a filtered consumer delivers them
@@ -212,8 +227,8 @@ class ReplicatedBucketsTest {
 
             // a refused compare-and-set stores nothing: one message per successful write, one write per event
             assertThat(ProcessStateWrites.bucketLastSequence(admin) - writesBefore)
-                    .as("one successful write per event")
-                    .isEqualTo(events.size());
+                    .as("one successful write of the instance and one of the checkpoint per event")
+                    .isEqualTo(2L * events.size());
             ProcessStateWrites.assertInOrder(writes, events);
             assertThat(sends).as("every reaction sent, with one id per event").hasSize(events.size());
             assertThat(one.state()).isEqualTo(40L);

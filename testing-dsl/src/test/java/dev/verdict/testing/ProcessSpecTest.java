@@ -3,7 +3,7 @@ package dev.verdict.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.verdict.decider.Process;
+import dev.verdict.decider.ProcessManager;
 import dev.verdict.testing.bank.AccountEvent;
 import dev.verdict.testing.bank.AccountEvent.Closed;
 import dev.verdict.testing.bank.AccountEvent.Opened;
@@ -16,7 +16,7 @@ class ProcessSpecTest {
     record SendAlert(String owner, int amount) {}
 
     /** Alerts the owner of every withdrawal above 50. Its state is the owner's name. */
-    static final Process<AccountEvent, String, SendAlert> LARGE_WITHDRAWAL_ALERTS = new Process<>() {
+    static final ProcessManager<AccountEvent, String, SendAlert> LARGE_WITHDRAWAL_ALERTS = new ProcessManager<>() {
         @Override
         public String initialState() {
             return "";
@@ -92,7 +92,7 @@ class ProcessSpecTest {
     @Test
     void catchesAProcessWhoseReactionsAreNotRepeatable() {
         AtomicInteger ids = new AtomicInteger();
-        Process<AccountEvent, String, Integer> counting = new Process<>() {
+        ProcessManager<AccountEvent, String, Integer> counting = new ProcessManager<>() {
             @Override
             public String initialState() {
                 return "";
@@ -111,5 +111,76 @@ class ProcessSpecTest {
 
         assertThatThrownBy(() -> ProcessSpec.of(counting).givenNothing().when(new Closed()))
                 .hasMessageContaining("Reacting twice to the same event on the same state issued different commands");
+    }
+
+    /** One instance per withdrawal size class ("large"/"small"); an instance ends on its third withdrawal. */
+    static final ProcessManager<AccountEvent, Integer, String> PER_CLASS =
+            ProcessManager.<AccountEvent, Integer, String>builder(0, AccountEvent.class)
+                    .instanceBy(event -> event instanceof Withdrawn w && w.amount() > 50 ? "large" : "small")
+                    .evolve(Withdrawn.class, (count, w) -> count + 1)
+                    .react(
+                            Withdrawn.class,
+                            (count, w) -> count == 2 ? List.of("third withdrawal " + w.amount()) : List.of())
+                    .ignore(Opened.class, AccountEvent.Deposited.class, Closed.class)
+                    .endWhen(count -> count >= 3)
+                    .build();
+
+    @Test
+    void eachInstanceHasItsOwnStateAndAnEndedInstanceBeginsAgain() {
+        ProcessSpec.of(PER_CLASS)
+                .given(new Withdrawn(80), new Withdrawn(10), new Withdrawn(90))
+                .when(new Withdrawn(70))
+                .then("third withdrawal 70")
+                .thenState(count -> assertThat(count).isEqualTo(3))
+                .thenEnded("large")
+                .thenState("small", count -> assertThat(count).isEqualTo(1))
+                .and()
+                .when(new Withdrawn(99))
+                .thenNoCommands()
+                .thenState("large", count -> assertThat(count).isEqualTo(1));
+        assertThat(ProcessSpec.of(PER_CLASS)
+                        .given(new Withdrawn(80), new Withdrawn(10))
+                        .when(new Withdrawn(5))
+                        .instances())
+                .containsOnlyKeys("large", "small")
+                .containsEntry("small", 2);
+    }
+
+    @Test
+    void thenEndedFailsForAnInstanceThatGoesOn() {
+        assertThatThrownBy(() -> ProcessSpec.of(PER_CLASS)
+                        .givenNothing()
+                        .when(new Withdrawn(80))
+                        .thenEnded("large"))
+                .hasMessageContaining("Expected instance 'large' to end with this event, but it goes on.");
+    }
+
+    @Test
+    void catchesAProcessWhoseInstancesAreNotRepeatable() {
+        AtomicInteger keys = new AtomicInteger();
+        ProcessManager<AccountEvent, String, String> drifting = new ProcessManager<>() {
+            @Override
+            public String initialState() {
+                return "";
+            }
+
+            @Override
+            public String evolve(String state, AccountEvent event) {
+                return state;
+            }
+
+            @Override
+            public List<String> react(String state, AccountEvent event) {
+                return List.of();
+            }
+
+            @Override
+            public List<String> instancesOf(AccountEvent event) {
+                return List.of("k" + keys.incrementAndGet());
+            }
+        };
+
+        assertThatThrownBy(() -> ProcessSpec.of(drifting).givenNothing().when(new Closed()))
+                .hasMessageContaining("The instances of the same event differ between two calls");
     }
 }

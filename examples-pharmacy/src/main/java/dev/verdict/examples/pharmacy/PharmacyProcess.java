@@ -1,6 +1,6 @@
 package dev.verdict.examples.pharmacy;
 
-import dev.verdict.decider.Process;
+import dev.verdict.decider.ProcessManager;
 import dev.verdict.examples.pharmacy.InventoryCommand.RequestReorder;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockDeducted;
 import java.util.List;
@@ -14,6 +14,8 @@ import java.util.List;
  * <p>The command's timestamp is the triggering event's, so the reaction to an event is always the same command:
  * together with command ids derived from the triggering event (the host's job), a redelivered event never asks twice.
  * Stateless: every {@code StockDeducted} carries the stock that remains, which tells whether it crossed the threshold.
+ * One instance per drug ({@link #instancesOf}): the host reads and writes only the drug's entry for an event, and the
+ * process may run partitioned like the inventory's views (a drug's events are one entity's).
  *
  * <pre>{@code
  * PharmacyProcess reorders = new PharmacyProcess(10, 100);   // below 10 on hand: reorder 100
@@ -21,7 +23,8 @@ import java.util.List;
  * // [RequestReorder[drug=aspirin, threshold=10, quantity=100, ...]]
  * }</pre>
  */
-public final class PharmacyProcess implements Process<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> {
+public final class PharmacyProcess
+        implements ProcessManager<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> {
 
     /** Units on hand below which a reorder is requested, unless configured. */
     public static final int DEFAULT_THRESHOLD = 10;
@@ -60,6 +63,12 @@ public final class PharmacyProcess implements Process<InventoryEvent, PharmacyPr
     @Override
     public Stateless evolve(Stateless state, InventoryEvent event) {
         return state;
+    }
+
+    /** One instance per drug: the stock entity the event belongs to. */
+    @Override
+    public List<String> instancesOf(InventoryEvent event) {
+        return List.of(event.drug());
     }
 
     @Override

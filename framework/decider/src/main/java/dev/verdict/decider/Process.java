@@ -1,19 +1,13 @@
 package dev.verdict.decider;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.function.BiFunction;
 
 /**
- * A pure process manager (saga): it keeps its own state, evolved by the events it observes, and reacts to each
- * event with commands for other deciders. Hosting (consumers, routing commands to entities, deterministic command
- * ids derived from the triggering event so redelivery never issues a command twice) is the runtime's job.
+ * The former name of {@link ProcessManager} (it shadowed {@code java.lang.Process}); kept for one release so
+ * existing code compiles. Use {@link ProcessManager} and {@link ProcessManager#builder}.
  *
  * <pre>{@code
- * Process<PrescriptionEvent, Set<String>, InventoryCommand> reserveOnVerify = Process.builder(
+ * ProcessManager<PrescriptionEvent, Set<String>, InventoryCommand> reserveOnVerify = ProcessManager.builder(
  *                 Set.<String>of(), PrescriptionEvent.class)
  *         .react(PrescriptionVerified.class, (seen, v) -> List.of(new Reserve(v.drug(), v.quantity())))
  *         .ignore(PrescriptionOrdered.class, Dispensed.class)
@@ -23,139 +17,74 @@ import java.util.function.BiFunction;
  * @param <E> the events it observes
  * @param <S> its own state
  * @param <C> the commands it issues
+ * @deprecated renamed to {@link ProcessManager}; this alias will be removed in the next release
  */
-public interface Process<E, S, C> {
-
-    /** The state before any event. Never {@code null}. */
-    S initialState();
-
-    /** The state after observing the event. Pure. */
-    S evolve(S state, E event);
+@Deprecated(forRemoval = true)
+public interface Process<E, S, C> extends ProcessManager<E, S, C> {
 
     /**
-     * The commands to issue in reaction to the event, given the state before it. Pure; an empty list means no
-     * reaction.
-     */
-    List<C> react(S state, E event);
-
-    /**
-     * A builder for a process over a sealed event type: per event type (a permitted subtype or a sealed group), a
-     * {@link Builder#react react} handler, an {@link Builder#evolve evolve} handler, both, or an explicit {@link
-     * Builder#ignore ignore}. An event without {@code react} issues no commands; without {@code evolve} it leaves the
-     * state unchanged. {@link Builder#build()} throws, naming them, when an event type is not mentioned at all, or
-     * when a sealed group and one of its members are both mentioned. Dispatch is by the event's class through a
-     * {@link ClassValue}.
+     * A builder of a process over a sealed event type, as {@link ProcessManager#builder}.
      *
-     * <pre>{@code
-     * Process<PrescriptionEvent, Set<String>, InventoryCommand> reserveOnVerify = Process.builder(
-     *                 Set.<String>of(), PrescriptionEvent.class)
-     *         .react(PrescriptionVerified.class, (seen, v) -> List.of(new Reserve(v.drug(), v.quantity())))
-     *         .ignore(PrescriptionOrdered.class, Dispensed.class)
-     *         .build();
-     * }</pre>
-     *
-     * @throws IllegalArgumentException when {@code eventType} is not sealed
+     * @deprecated use {@link ProcessManager#builder}
      */
+    @Deprecated(forRemoval = true)
     static <E, S, C> Builder<E, S, C> builder(S initialState, Class<E> eventType) {
-        return new Builder<>(initialState, eventType);
+        return new Builder<>(ProcessManager.builder(initialState, eventType));
     }
 
     /**
-     * Collects the handlers of a typed process; see {@link Process#builder}.
+     * The former builder: delegates to {@link ProcessManager.Builder}.
      *
-     * @param <E> the sealed event type
-     * @param <S> the process's state
-     * @param <C> the commands it issues
+     * @deprecated use {@link ProcessManager.Builder}
      */
+    @Deprecated(forRemoval = true)
     final class Builder<E, S, C> {
-        private final S initialState;
-        private final Class<E> eventType;
-        private final Map<Class<?>, BiFunction<S, Object, S>> evolvers = new LinkedHashMap<>();
-        private final Map<Class<?>, BiFunction<S, Object, List<C>>> reactions = new LinkedHashMap<>();
-        private final List<Class<?>> mentioned = new ArrayList<>();
+        private final ProcessManager.Builder<E, S, C> builder;
 
-        private Builder(S initialState, Class<E> eventType) {
-            this.initialState = Objects.requireNonNull(initialState, "initialState must be a value, not null");
-            SealedHandlers.requireSealed(eventType, "event", "a Process implementation");
-            this.eventType = eventType;
+        private Builder(ProcessManager.Builder<E, S, C> builder) {
+            this.builder = builder;
         }
 
-        /** The state after events of {@code type}. */
-        @SuppressWarnings("unchecked")
-        public <T extends E> Builder<E, S, C> evolve(Class<T> type, BiFunction<S, ? super T, S> handler) {
-            Objects.requireNonNull(handler, "handler");
-            if (evolvers.putIfAbsent(mention(type), (BiFunction<S, Object, S>) handler) != null) {
-                throw new IllegalArgumentException("event " + SealedHandlers.name(type) + " has an evolve already");
-            }
+        /** As {@link ProcessManager.Builder#evolve}. */
+        public <T extends E> Builder<E, S, C> evolve(
+                Class<T> type, java.util.function.BiFunction<S, ? super T, S> handler) {
+            builder.evolve(type, handler);
             return this;
         }
 
-        /** The commands issued in reaction to events of {@code type}, given the state before the event. */
-        @SuppressWarnings("unchecked")
-        public <T extends E> Builder<E, S, C> react(Class<T> type, BiFunction<? super S, ? super T, List<C>> handler) {
-            Objects.requireNonNull(handler, "handler");
-            if (reactions.putIfAbsent(mention(type), (BiFunction<S, Object, List<C>>) handler) != null) {
-                throw new IllegalArgumentException("event " + SealedHandlers.name(type) + " has a reaction already");
-            }
+        /** As {@link ProcessManager.Builder#react}. */
+        public <T extends E> Builder<E, S, C> react(
+                Class<T> type, java.util.function.BiFunction<? super S, ? super T, List<C>> handler) {
+            builder.react(type, handler);
             return this;
         }
 
-        /** Events of these types change nothing and issue no commands. */
+        /** As {@link ProcessManager.Builder#ignore}. */
         @SafeVarargs
         public final Builder<E, S, C> ignore(Class<? extends E>... types) {
-            for (Class<? extends E> type : types) {
-                mention(type);
-            }
+            builder.ignore(types);
             return this;
         }
 
-        private Class<?> mention(Class<?> type) {
-            Objects.requireNonNull(type, "type");
-            if (!mentioned.contains(type)) {
-                mentioned.add(type);
-            }
-            return type;
-        }
-
-        /**
-         * The process.
-         *
-         * @throws IllegalStateException naming every event type that is not mentioned (or mentioned twice)
-         */
+        /** As {@link ProcessManager.Builder#build}. */
         public Process<E, S, C> build() {
-            Map<Class<?>, Handling<S, C>> handling = new LinkedHashMap<>();
-            for (Class<?> type : mentioned) {
-                handling.put(
-                        type,
-                        new Handling<>(
-                                evolvers.getOrDefault(type, (state, event) -> state),
-                                reactions.getOrDefault(type, (state, event) -> List.of())));
-            }
-            List<String> problems = new ArrayList<>();
-            SealedHandlers<Handling<S, C>> handlers = SealedHandlers.of(eventType, "event", handling, problems);
-            if (!problems.isEmpty()) {
-                throw new IllegalStateException("the process over " + SealedHandlers.name(eventType)
-                        + " is incomplete: " + String.join("; ", problems));
-            }
-            S initial = initialState;
+            ProcessManager<E, S, C> built = builder.build();
             return new Process<>() {
                 @Override
                 public S initialState() {
-                    return initial;
+                    return built.initialState();
                 }
 
                 @Override
                 public S evolve(S state, E event) {
-                    return handlers.handlerFor(event).evolve().apply(state, event);
+                    return built.evolve(state, event);
                 }
 
                 @Override
                 public List<C> react(S state, E event) {
-                    return handlers.handlerFor(event).react().apply(state, event);
+                    return built.react(state, event);
                 }
             };
         }
-
-        private record Handling<S, C>(BiFunction<S, Object, S> evolve, BiFunction<S, Object, List<C>> react) {}
     }
 }

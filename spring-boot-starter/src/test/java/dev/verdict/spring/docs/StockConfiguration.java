@@ -1,6 +1,6 @@
 package dev.verdict.spring.docs;
 
-import dev.verdict.decider.Process;
+import dev.verdict.decider.ProcessManager;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
@@ -16,6 +16,7 @@ import dev.verdict.store.EntityRef;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.store.nats.NatsProcessStates;
 import io.nats.client.Connection;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
@@ -37,16 +38,16 @@ public class StockConfiguration {
     @Bean
     VerdictProjection<RxEvent> takeFromStock(
             Connection connection, EntityHandle<StockCommand, Stock, StockEvent> stock, VerdictTracing tracing) {
-        Process<RxEvent, Dispenses, StockCommand> process = Process.<RxEvent, Dispenses, StockCommand>builder(
-                        new Dispenses(0), RxEvent.class)
-                .evolve(RxEvent.Dispensed.class, (seen, dispensed) -> new Dispenses(seen.count() + 1))
-                .react(
-                        RxEvent.Dispensed.class,
-                        (seen, dispensed) -> List.of(new StockCommand.Take(dispensed.quantity())))
-                .build();
+        ProcessManager<RxEvent, Dispenses, StockCommand> process =
+                ProcessManager.<RxEvent, Dispenses, StockCommand>builder(new Dispenses(0), RxEvent.class)
+                        .evolve(RxEvent.Dispensed.class, (seen, dispensed) -> new Dispenses(seen.count() + 1))
+                        .react(
+                                RxEvent.Dispensed.class,
+                                (seen, dispensed) -> List.of(new StockCommand.Take(dispensed.quantity())))
+                        .build();
         return VerdictProjection.of(
                 ProcessProjection.of(
-                        connection,
+                        NatsProcessStates.open(connection), // state per instance in KV, read from the leader
                         "take-from-stock",
                         process,
                         JsonStateCodec.of(Dispenses.class),

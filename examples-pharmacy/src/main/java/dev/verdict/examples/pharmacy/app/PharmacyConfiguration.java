@@ -30,6 +30,7 @@ import dev.verdict.store.EntityRef;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.nats.NatsEventStoreConfig;
+import dev.verdict.store.nats.NatsProcessStates;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -200,7 +201,10 @@ class PharmacyConfiguration {
             EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory) {
         ProcessProjection<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> process =
                 ProcessProjection.builder(
-                                nats,
+                                // the state bucket as durable as the store
+                                NatsProcessStates.builder(nats)
+                                        .replicas(store.replicas())
+                                        .open(),
                                 PROCESS,
                                 new PharmacyProcess(),
                                 JsonStateCodec.of(PharmacyProcess.Stateless.class),
@@ -218,7 +222,6 @@ class PharmacyConfiguration {
                                                 rejected.rejection().getMessage());
                                     }
                                 })
-                        .replicas(store.replicas()) // the state bucket as durable as the store
                         .build();
         return VerdictProjection.of(
                 process,

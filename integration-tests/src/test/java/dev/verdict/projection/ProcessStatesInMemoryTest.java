@@ -1,0 +1,107 @@
+package dev.verdict.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verdict.projection.process.ProcessProjection;
+import dev.verdict.store.CommandContext;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventCodec;
+import dev.verdict.store.ProcessStates;
+import dev.verdict.store.StoreName;
+import dev.verdict.testing.store.InMemoryEventStore;
+import dev.verdict.testing.store.InMemoryProcessStates;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link ProcessStatesContract} on the test kit: {@link InMemoryProcessStates} beside an in-memory event store. */
+class ProcessStatesInMemoryTest extends ProcessStatesContract {
+    private static final CounterCodec CODEC = new CounterCodec();
+
+    @Override
+    Fixture newFixture(String name) {
+        InMemoryEventStore store = InMemoryEventStore.named(name);
+        InMemoryProcessStates states = new InMemoryProcessStates();
+        return new Fixture() {
+            @Override
+            public StoreName name() {
+                return store.name();
+            }
+
+            @Override
+            public List<Long> append(List<CounterEvent> events) {
+                List<Long> sequences = new ArrayList<>();
+                for (CounterEvent e : events) {
+                    EntityRef counter = EntityRef.of("counter", e.counter());
+                    sequences.addAll(store.append(
+                                    counter, store.version(counter), List.of(CODEC.encode(e)), CommandContext.create())
+                            .sequences());
+                }
+                return sequences;
+            }
+
+            @Override
+            public <E> ProjectionRunner.Builder<E> runner(
+                    SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
+                return ProjectionRunner.builder(store.feeds(), filter, codec, projection);
+            }
+
+            @Override
+            public ProcessStates states() {
+                return states;
+            }
+
+            @Override
+            public void putLegacy(String process, long sequence, long quietUntil, String fingerprint, byte[] state) {
+                states.putLegacy(process, new ProcessStates.LegacyState(sequence, quietUntil, fingerprint, state));
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /**
+     * 100,000 instances: applying an event reads and writes exactly one instance (counted through the port, whatever
+     * the number of instances already stored), and the bytes stored per instance do not grow with their number.
+     */
+    @Test
+    void oneHundredThousandInstancesCostOneInstanceReadAndWritePerEventAndConstantBytesEach() {
+        InMemoryProcessStates states = new InMemoryProcessStates();
+        Map<String, Integer> sends = new HashMap<>();
+        ProcessProjection<CounterEvent, Long, Alert> host = host(states, "many", sends);
+        int instances = 100_000;
+        for (int i = 1; i <= instances; i++) {
+            long readsBefore = states.instanceReads();
+            long writesBefore = states.instanceWrites();
+            host.apply(synthetic(new CounterEvent.Added("k" + i, 42), i));
+            if (i == 1 || i % 10_000 == 0) {
+                assertThat(states.instanceReads() - readsBefore)
+                        .as("instance reads for event %d", i)
+                        .isEqualTo(1);
+                assertThat(states.instanceWrites() - writesBefore)
+                        .as("instance writes for event %d", i)
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(states.instanceCount("many")).isEqualTo(instances);
+        assertThat(sends).hasSize(instances);
+        int first = states.instance("many", "k1").value().orElseThrow().state().length;
+        int last =
+                states.instance("many", "k" + instances).value().orElseThrow().state().length;
+        assertThat(last).as("bytes of one instance's state").isEqualTo(first).isEqualTo(2);
+        // one more event of an old instance still touches that instance alone
+        long readsBefore = states.instanceReads();
+        long writesBefore = states.instanceWrites();
+        host.apply(synthetic(new CounterEvent.Added("k1", 1), instances + 1));
+        assertThat(states.instanceReads() - readsBefore).isEqualTo(1);
+        assertThat(states.instanceWrites() - writesBefore).isEqualTo(1);
+        assertThat(host.state("k1")).contains(43L);
+        // and an ended instance is gone
+        host.apply(synthetic(new CounterEvent.Reset("k2"), instances + 2));
+        assertThat(states.instanceCount("many")).isEqualTo(instances - 1);
+        assertThat(host.state("k2")).isEmpty();
+    }
+}
