@@ -446,19 +446,20 @@ class VerdictCliTest {
                 .get(0)
                 .header("Verdict-Command-Id")
                 .get();
-        List<List<String>> commands = List.of(
-                List.of("stores", "--json"),
-                List.of("history", "pharmacy", "prescription", "rx-7", "--json"),
-                List.of("projections", "--json"),
-                List.of("dead-letters", "list", "--json"),
-                List.of("dead-letters", "show", "pharmacy", PROJECTION, "" + cancelled.get(1), "--json"),
-                List.of("command", "pharmacy", rx1, "--json"));
-        for (List<String> args : commands) {
-            CliProcess.Result asAdmin = CliProcess.run(env("admin"), "", args.toArray(String[]::new));
-            CliProcess.Result asReader = CliProcess.run(env("reader"), "", args.toArray(String[]::new));
-            assertThat(asReader.exit()).as(args + ": " + asReader).isZero();
-            assertThat(JSON.readTree(asReader.out())).as(args.toString()).isEqualTo(JSON.readTree(asAdmin.out()));
-        }
+        JsonNode stores = json(read("stores", "--json"));
+        assertThat(stores.path("stores").get(0).path("events").asLong()).isEqualTo(events());
+        JsonNode history = json(read("history", "pharmacy", "prescription", "rx-7", "--json"));
+        assertThat(history.path("events"))
+                .hasSize(messagesOf("pharmacy.prescription.rx-7").size());
+        JsonNode projections = json(read("projections", "--json"));
+        assertThat(projections.path("projections").get(0).path("deadLetters").asLong())
+                .isEqualTo(2);
+        JsonNode letters = json(read("dead-letters", "list", "--json"));
+        assertThat(letters.path("deadLetters")).hasSize(2);
+        JsonNode shown = json(read("dead-letters", "show", "pharmacy", PROJECTION, "" + cancelled.get(1), "--json"));
+        assertThat(shown.path("event").path("type").asText()).isEqualTo("PrescriptionCancelled");
+        JsonNode command = json(read("command", "pharmacy", rx1, "--json"));
+        assertThat(command.path("outcome").asText()).isEqualTo("appended");
         CliProcess.Result tail =
                 CliProcess.run(env("reader"), "", "tail", "pharmacy", "--from", "1", "--count", "2", "--json");
         assertThat(tail.exit()).as(tail.toString()).isZero();
@@ -556,6 +557,10 @@ class VerdictCliTest {
                 .startsWith("verdict: ")
                 .contains(message);
         assertThat(r.out()).as(r.toString()).isEmpty();
+    }
+
+    private static CliProcess.Result read(String... args) throws Exception {
+        return CliProcess.run(env("reader"), "", args);
     }
 
     private static CliProcess.Result verdict(String... args) throws Exception {
