@@ -69,6 +69,12 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-snapshots", description = "Do not capture the entities' snapshots.")
     boolean noSnapshots;
 
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description = "Show a progress bar on standard error (default: when it is a terminal).")
+    Boolean progress;
+
     @Option(names = "--yes", description = "Overwrite an existing file without asking.")
     boolean yes;
 
@@ -97,11 +103,17 @@ final class ExportCommand implements Callable<Integer> {
             long started = System.nanoTime();
             err.println("exporting " + store + " sequences " + from + ".." + last + " to " + to + "...");
             err.flush();
+            ProgressBar bar = new ProgressBar(err, from, last);
+            if (progress != null ? progress : System.console() != null) {
+                capture.progress(bar::readUpTo);
+            }
             HistoryCapture taken;
             try {
                 taken = capture.capture();
             } catch (IOException | IllegalStateException e) {
                 throw connect.failure("cannot read store '" + store + "'", e);
+            } finally {
+                bar.done();
             }
             write(taken);
             summary(taken, Duration.ofNanos(System.nanoTime() - started));

@@ -395,8 +395,10 @@ class VerdictCliTest {
     @Order(8)
     void exportWritesTheCaptureFormat() throws Exception {
         Path file = dir.resolve("prescriptions.jsonl");
-        JsonNode summary =
-                json(verdict("export", "pharmacy", "--category", "prescription", "--to", file.toString(), "--json"));
+        CliProcess.Result run = verdict(
+                "export", "pharmacy", "--category", "prescription", "--to", file.toString(), "--json", "--progress");
+        JsonNode summary = json(run);
+        assertThat(run.err()).contains("\r[" + "#".repeat(30) + "] 100% sequence " + events() + " of " + events());
         List<CapturedMessage> prescriptions = capture.messages().stream()
                 .filter(m -> m.subject().startsWith("pharmacy.prescription."))
                 .toList();
@@ -434,6 +436,7 @@ class VerdictCliTest {
                 .filter(m -> m.subject().startsWith("pharmacy.inventory.") && m.sequence() >= 10)
                 .count();
         assertThat(human.out()).startsWith("exported " + (inventory + 1) + " event(s) of ");
+        assertThat(human.err()).doesNotContain("%"); // no terminal, no progress bar unless asked for
         assertThat(HistoryCapture.read(file).messages()).hasSize((int) inventory + 1); // + tail-test's event
     }
 
