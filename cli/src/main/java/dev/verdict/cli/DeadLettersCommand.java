@@ -34,7 +34,16 @@ import picocli.CommandLine.Spec;
             DeadLettersCommand.Show.class,
             DeadLettersCommand.Skip.class
         })
-final class DeadLettersCommand {
+final class DeadLettersCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand: wrong usage (exit 2). */
+    @Override
+    public Integer call() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: list, show or skip");
+    }
+
     /** The options every subcommand shares. */
     static final class Common {
         @Mixin

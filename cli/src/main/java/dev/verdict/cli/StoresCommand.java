@@ -40,7 +40,7 @@ final class StoresCommand implements Callable<Integer> {
                     "STORE", "SUBJECTS", "ENTITIES", "EVENTS", "BYTES", "REPLICAS", "IDENTITY", "BUCKETS");
             for (Stores.Found store : stores) {
                 StreamState state = store.info().getStreamState();
-                List<String> buckets = bucketsOf(store.name().value(), streams);
+                List<String> buckets = bucketsOf(store.name().value(), stores, streams);
                 String subjects =
                         String.join(",", store.info().getConfiguration().getSubjects());
                 String identity = store.open(nc).streamIdentity();
@@ -82,13 +82,20 @@ final class StoresCommand implements Callable<Integer> {
 
     /**
      * The KV buckets of a store: those named {@code <store>-…} (snapshots, command index, and what else the store
-     * keeps beside it), and the dead-letter bucket every store shares.
+     * keeps beside it) unless a longer store name claims them ({@code pharmacy-east-snapshots} belongs to store {@code
+     * pharmacy-east}, not {@code pharmacy}), and the dead-letter bucket every store shares.
      */
-    static List<String> bucketsOf(String store, List<StreamInfo> streams) {
+    static List<String> bucketsOf(String store, List<Stores.Found> stores, List<StreamInfo> streams) {
         List<String> buckets = new ArrayList<>();
         for (StreamInfo s : streams) {
             String name = s.getConfiguration().getName();
-            if (name.startsWith("KV_" + store + "-") || name.equals("KV_" + DeadLetterStore.DEFAULT_BUCKET)) {
+            boolean shared = name.equals("KV_" + DeadLetterStore.DEFAULT_BUCKET);
+            boolean own = name.startsWith("KV_" + store + "-")
+                    && stores.stream()
+                            .map(f -> f.name().value())
+                            .noneMatch(
+                                    other -> other.length() > store.length() && name.startsWith("KV_" + other + "-"));
+            if (shared || own) {
                 buckets.add(name.substring(3));
             }
         }

@@ -2,9 +2,12 @@ package dev.verdict.cli;
 
 import dev.verdict.store.EventStoreUnavailable;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code verdict}: the operator's command line for Verdict stores on NATS JetStream. It reads what Verdict writes
@@ -39,13 +42,22 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             AutoComplete.GenerateCompletion.class
         })
-public final class Verdict {
+public final class Verdict implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     public static final int OK = 0;
     public static final int NOT_FOUND = 1;
     public static final int USAGE = 2;
     public static final int UNREACHABLE = 3;
 
     private Verdict() {}
+
+    /** Without a command: wrong usage (exit 2), like an unknown one. */
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+    }
 
     /** Runs the tool and exits with its exit code. */
     public static void main(String[] args) {

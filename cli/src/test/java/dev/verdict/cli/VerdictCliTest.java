@@ -20,6 +20,7 @@ import dev.verdict.store.capture.CapturedMessage;
 import dev.verdict.store.capture.HistoryCapture;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
+import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.history.HistoryReplay;
 import dev.verdict.testing.nats.NatsServerExtension;
 import io.nats.client.Connection;
@@ -85,6 +86,8 @@ class VerdictCliTest {
         admin = Nats.connect(
                 NATS.server().defaultOptions().userInfo("admin", "admin-secret").build());
         HistoryReplay.of(capture).into(admin);
+        NatsEventStore.create(admin, NatsEventStoreConfig.of("pharmacy-east"));
+        NatsSnapshotStore.create(admin, NatsEventStoreConfig.of("pharmacy-east"));
         // a projection of the prescriptions whose handler fails on the first two cancellations: dead letters
         cancelled = capture.messages().stream()
                 .filter(m -> m.header("Verdict-Type").orElse("").equals("PrescriptionCancelled"))
@@ -145,14 +148,19 @@ class VerdictCliTest {
                 .asString()
                 .startsWith("STORE")
                 .contains("SUBJECTS", "ENTITIES", "EVENTS", "BYTES", "REPLICAS", "IDENTITY", "BUCKETS");
-        assertThat(human.out().lines().skip(1).toList())
-                .singleElement()
-                .asString()
+        List<String> rows = human.out().lines().skip(1).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0))
                 .matches("pharmacy +pharmacy\\.> +" + entities() + " +" + events() + " +\\S+ \\S+ +1 +" + identity
                         + " +pharmacy-commands,pharmacy-snapshots,verdict-dead-letters");
+        // another store whose name starts with the pharmacy's: its snapshot bucket is its own, not the pharmacy's
+        assertThat(rows.get(1))
+                .matches(
+                        "pharmacy-east +pharmacy-east\\.> +0 +0 +0 B +1 +\\S+ +pharmacy-east-snapshots,verdict-dead-letters");
 
         JsonNode json = json(verdict("stores", "--json"));
-        assertThat(json.path("stores")).hasSize(1);
+        assertThat(json.path("stores")).hasSize(2);
+        assertThat(json.path("stores").get(1).path("store").asText()).isEqualTo("pharmacy-east");
         JsonNode store = json.path("stores").get(0);
         assertThat(store.path("store").asText()).isEqualTo("pharmacy");
         assertThat(store.path("subjects").asText()).isEqualTo("pharmacy.>");
@@ -510,6 +518,8 @@ class VerdictCliTest {
     void wrongUsageNotFoundAndUnreachableAreOneLineWithTheirExitCodes() throws Exception {
         assertOneLine(verdict("history", "pharmacy", "prescription"), Verdict.USAGE, "Missing required parameter");
         assertOneLine(verdict("frobnicate"), Verdict.USAGE, "Unmatched argument");
+        assertOneLine(verdict(), Verdict.USAGE, "Missing command");
+        assertOneLine(verdict("dead-letters"), Verdict.USAGE, "Missing command: list, show or skip");
         assertOneLine(
                 verdict("history", "pharmacy", "prescription", "rx-1", "--as-of", "yesterday"),
                 Verdict.USAGE,
