@@ -3,138 +3,32 @@ package dev.verdict.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.verdict.projection.DeadLetterStore;
-import dev.verdict.projection.DeliveredEvent;
-import dev.verdict.projection.Projection;
-import dev.verdict.projection.ProjectionRunner;
-import dev.verdict.projection.RetryPolicy;
-import dev.verdict.projection.SubjectFilter;
-import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
-import dev.verdict.store.EventCodec;
-import dev.verdict.store.StoreName;
 import dev.verdict.store.capture.CapturedMessage;
 import dev.verdict.store.capture.HistoryCapture;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
-import dev.verdict.store.nats.NatsSnapshotStore;
-import dev.verdict.testing.history.HistoryReplay;
-import dev.verdict.testing.nats.NatsServerExtension;
-import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.Nats;
 import io.nats.client.api.ConsumerInfo;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tool run as a separate process against a real nats-server holding the pharmacy's captured history (replayed
- * through the test kit), a running projection with dead letters, and a user that may only read.
+ * The tool run as a separate process against a real nats-server holding the pharmacy's captured history: each
+ * command's human and {@code --json} output.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class VerdictCliTest {
-    /** What docs/operations.md documents for a read-only operator: keep the two in step. */
-    static final String READER_PERMISSIONS = "publish: { allow: [\"$JS.API.INFO\", \"$JS.API.STREAM.LIST\","
-            + " \"$JS.API.STREAM.NAMES\", \"$JS.API.STREAM.INFO.>\", \"$JS.API.DIRECT.GET.>\","
-            + " \"$JS.API.STREAM.MSG.GET.>\", \"$JS.API.CONSUMER.LIST.>\", \"$JS.API.CONSUMER.INFO.>\","
-            + " \"$JS.API.CONSUMER.CREATE.>\", \"$JS.API.CONSUMER.DELETE.>\", \"$JS.API.CONSUMER.MSG.NEXT.>\"] },"
-            + " subscribe: { allow: [\"_INBOX.>\"] }";
-
-    @RegisterExtension
-    static final NatsServerExtension NATS = NatsServerExtension.singleNodeWithConfig(
-            "authorization {",
-            "  users: [",
-            "    { user: admin, password: admin-secret }",
-            "    { user: reader, password: reader-secret, permissions: { " + READER_PERMISSIONS + " } }",
-            "  ]",
-            "}");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PROJECTION = "prescription-list";
-    private static HistoryCapture capture;
-    private static Connection admin;
-    private static ProjectionRunner<String> runner;
-    private static List<Long> cancelled;
-
-    @TempDir
-    static Path dir;
-
-    @BeforeAll
-    static void pharmacyHistory() throws Exception {
-        capture = HistoryCapture.read(Path.of(System.getProperty("verdict.capture")));
-        admin = Nats.connect(
-                NATS.server().defaultOptions().userInfo("admin", "admin-secret").build());
-        HistoryReplay.of(capture).into(admin);
-        NatsEventStore.create(admin, NatsEventStoreConfig.of("pharmacy-east"));
-        NatsSnapshotStore.create(admin, NatsEventStoreConfig.of("pharmacy-east"));
-        // a projection of the prescriptions whose handler fails on the first two cancellations: dead letters
-        cancelled = capture.messages().stream()
-                .filter(m -> m.header("Verdict-Type").orElse("").equals("PrescriptionCancelled"))
-                .map(CapturedMessage::sequence)
-                .limit(2)
-                .toList();
-        runner = ProjectionRunner.builder(
-                        admin,
-                        SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
-                        new TypeOnly(),
-                        new FailingList())
-                .retryPolicy(RetryPolicy.none())
-                .build();
-        runner.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            ConsumerInfo c = consumer();
-            if (c != null
-                    && c.getNumPending() == 0
-                    && c.getNumAckPending() == 0
-                    && c.getAckFloor().getStreamSequence() == lastOf("prescription")) {
-                break;
-            }
-            assertThat(System.nanoTime()).as("projection caught up").isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
-
-    /** The projection's consumer, or null until the runner created it. */
-    private static ConsumerInfo consumer() throws Exception {
-        try {
-            return admin.jetStreamManagement().getConsumerInfo("pharmacy", "verdict-" + PROJECTION);
-        } catch (JetStreamApiException e) {
-            return null;
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-    }
-
+class VerdictCliTest extends PharmacyCliTestBase {
     // --- stores ----------------------------------------------------------------------------------------------
 
     @Test
@@ -446,219 +340,5 @@ class VerdictCliTest {
         assertThat(human.out()).startsWith("exported " + (inventory + 1) + " event(s) of ");
         assertThat(human.err()).doesNotContain("%"); // no terminal, no progress bar unless asked for
         assertThat(HistoryCapture.read(file).messages()).hasSize((int) inventory + 1); // + tail-test's event
-    }
-
-    // --- read-only user --------------------------------------------------------------------------------------
-
-    @Test
-    @Order(9)
-    void theReadCommandsNeedOnlyReadPermissions() throws Exception {
-        String rx1 = messagesOf("pharmacy.prescription.rx-1")
-                .get(0)
-                .header("Verdict-Command-Id")
-                .get();
-        JsonNode stores = json(read("stores", "--json"));
-        assertThat(stores.path("stores").get(0).path("events").asLong()).isEqualTo(events());
-        JsonNode history = json(read("history", "pharmacy", "prescription", "rx-7", "--json"));
-        assertThat(history.path("events"))
-                .hasSize(messagesOf("pharmacy.prescription.rx-7").size());
-        JsonNode projections = json(read("projections", "--json"));
-        assertThat(projections.path("projections").get(0).path("deadLetters").asLong())
-                .isEqualTo(2);
-        JsonNode letters = json(read("dead-letters", "list", "--json"));
-        assertThat(letters.path("deadLetters")).hasSize(2);
-        JsonNode shown = json(read("dead-letters", "show", "pharmacy", PROJECTION, "" + cancelled.get(1), "--json"));
-        assertThat(shown.path("event").path("type").asText()).isEqualTo("PrescriptionCancelled");
-        JsonNode command = json(read("command", "pharmacy", rx1, "--json"));
-        assertThat(command.path("outcome").asText()).isEqualTo("appended");
-        CliProcess.Result tail =
-                CliProcess.run(env("reader"), "", "tail", "pharmacy", "--from", "1", "--count", "2", "--json");
-        assertThat(tail.exit()).as(tail.toString()).isZero();
-        assertThat(tail.out().lines()).hasSize(2);
-        Path file = dir.resolve("reader.jsonl");
-        CliProcess.Result export = CliProcess.run(env("reader"), "", "export", "pharmacy", "--to", file.toString());
-        assertThat(export.exit()).as(export.toString()).isZero();
-        assertThat(HistoryCapture.read(file).messages()).hasSize((int) events());
-    }
-
-    @Test
-    @Order(10)
-    void skipAsksAndNeedsWritePermission() throws Exception {
-        long sequence = cancelled.get(1);
-        String seq = "" + sequence;
-        DeadLetterStore letters = DeadLetterStore.open(admin, DeadLetterStore.DEFAULT_BUCKET, 1);
-
-        CliProcess.Result declined =
-                CliProcess.run(env("admin"), "n\n", "dead-letters", "skip", "pharmacy", PROJECTION, seq);
-        assertThat(declined.exit()).as(declined.toString()).isEqualTo(Verdict.NOT_FOUND);
-        assertThat(declined.err())
-                .contains("Remove the dead letter of projection 'prescription-list' at pharmacy#" + seq);
-        assertThat(letters.find("pharmacy", PROJECTION, sequence)).isPresent();
-
-        CliProcess.Result refused =
-                CliProcess.run(env("reader"), "", "dead-letters", "skip", "pharmacy", PROJECTION, seq, "--yes");
-        assertThat(refused.exit()).as(refused.toString()).isEqualTo(Verdict.UNREACHABLE);
-        assertThat(refused.err().strip()).doesNotContain("\n").contains("Permissions Violation");
-        assertThat(letters.find("pharmacy", PROJECTION, sequence)).isPresent();
-
-        CliProcess.Result skipped =
-                CliProcess.run(env("admin"), "y\n", "dead-letters", "skip", "pharmacy", PROJECTION, seq);
-        assertThat(skipped.exit()).as(skipped.toString()).isZero();
-        assertThat(skipped.out())
-                .startsWith("removed the dead letter of projection 'prescription-list' at pharmacy#" + seq
-                        + " (PrescriptionCancelled on pharmacy.prescription.");
-        assertThat(letters.find("pharmacy", PROJECTION, sequence)).isEmpty();
-        assertThat(letters.find("pharmacy", PROJECTION, cancelled.get(0))).isPresent();
-    }
-
-    // --- failures: one line and an exit code -----------------------------------------------------------------
-
-    @Test
-    @Order(11)
-    void wrongUsageNotFoundAndUnreachableAreOneLineWithTheirExitCodes() throws Exception {
-        assertOneLine(verdict("history", "pharmacy", "prescription"), Verdict.USAGE, "Missing required parameter");
-        assertOneLine(verdict("frobnicate"), Verdict.USAGE, "Unmatched argument");
-        assertOneLine(verdict(), Verdict.USAGE, "Missing command");
-        assertOneLine(verdict("dead-letters"), Verdict.USAGE, "Missing command: list, show or skip");
-        assertOneLine(
-                verdict("history", "pharmacy", "prescription", "rx-1", "--as-of", "yesterday"),
-                Verdict.USAGE,
-                "--as-of takes a stream sequence or an ISO-8601 instant");
-        assertOneLine(verdict("history", "pharmacy", "prescription", "rx 1"), Verdict.USAGE, "rx 1");
-        assertOneLine(
-                verdict("history", "nosuchstore", "prescription", "rx-1"),
-                Verdict.NOT_FOUND,
-                "no store 'nosuchstore' on the server");
-        assertOneLine(
-                verdict("history", "pharmacy", "prescription", "rx-404"),
-                Verdict.NOT_FOUND,
-                "no events of prescription/rx-404 in store 'pharmacy'");
-        assertOneLine(
-                verdict("dead-letters", "list", "KV_pharmacy-commands"),
-                Verdict.NOT_FOUND,
-                "'KV_pharmacy-commands' is not a Verdict store");
-
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
-        CliProcess.Result unreachable =
-                CliProcess.run(Map.of(), "", "stores", "--server", "nats://admin:top-secret@127.0.0.1:" + closed);
-        assertOneLine(unreachable, Verdict.UNREACHABLE, "cannot connect to nats://admin:***@127.0.0.1:" + closed);
-        assertThat(unreachable.err()).doesNotContain("top-secret");
-        assertThat(unreachable.millis()).isLessThan(10_000);
-
-        Map<String, String> wrongPassword = new HashMap<>(env("admin"));
-        wrongPassword.put("NATS_PASSWORD", "wrong-secret");
-        CliProcess.Result refused = CliProcess.run(wrongPassword, "", "stores");
-        assertOneLine(refused, Verdict.UNREACHABLE, "refused the connection");
-        assertThat(refused.err()).doesNotContain("wrong-secret");
-
-        CliProcess.Result help = verdict("--help");
-        assertThat(help.exit()).isZero();
-        assertThat(help.out())
-                .contains("stores", "history", "tail", "projections", "dead-letters", "command", "export");
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-
-    private static void assertOneLine(CliProcess.Result r, int exit, String message) {
-        assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
-        assertThat(r.err().strip())
-                .as(r.toString())
-                .doesNotContain("\n")
-                .startsWith("verdict: ")
-                .contains(message);
-        assertThat(r.out()).as(r.toString()).isEmpty();
-    }
-
-    private static CliProcess.Result read(String... args) throws Exception {
-        return CliProcess.run(env("reader"), "", args);
-    }
-
-    private static CliProcess.Result verdict(String... args) throws Exception {
-        return CliProcess.run(env("admin"), "", args);
-    }
-
-    private static Map<String, String> env(String user) {
-        return Map.of("NATS_URL", NATS.server().url(), "NATS_USER", user, "NATS_PASSWORD", user + "-secret");
-    }
-
-    private static JsonNode json(CliProcess.Result r) throws Exception {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return JSON.readTree(r.out());
-    }
-
-    private static List<CapturedMessage> messagesOf(String subject) {
-        return capture.messages().stream()
-                .filter(m -> m.subject().equals(subject))
-                .toList();
-    }
-
-    private static long lastOf(String category) {
-        return capture.messages().stream()
-                .filter(m -> m.subject().startsWith("pharmacy." + category + "."))
-                .mapToLong(CapturedMessage::sequence)
-                .max()
-                .orElseThrow();
-    }
-
-    private static long entities() throws Exception {
-        return admin.jetStreamManagement()
-                .getStreamInfo("pharmacy")
-                .getStreamState()
-                .getSubjectCount();
-    }
-
-    private static long events() throws Exception {
-        return admin.jetStreamManagement()
-                .getStreamInfo("pharmacy")
-                .getStreamState()
-                .getMsgCount();
-    }
-
-    private static String identity() {
-        return NatsEventStore.create(admin, NatsEventStoreConfig.of("pharmacy")).streamIdentity();
-    }
-
-    /** Decodes nothing but the type: the CLI's output does not depend on the application's codecs. */
-    private static final class TypeOnly implements EventCodec<String> {
-        @Override
-        public EncodedEvent encode(String event) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String decode(EncodedEvent encoded) {
-            return encoded.type();
-        }
-    }
-
-    /** A prescription list whose handler cannot handle cancellations. */
-    private static final class FailingList implements Projection<String> {
-        final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        @Override
-        public String name() {
-            return PROJECTION;
-        }
-
-        @Override
-        public OptionalLong checkpoint() {
-            return OptionalLong.empty();
-        }
-
-        @Override
-        public void apply(DeliveredEvent<String> event) {
-            if (event.event().equals("PrescriptionCancelled") && cancelled.contains(event.sequence())) {
-                throw new IllegalStateException("cancellations are not supported yet");
-            }
-            seen.add(event.recorded().entity().id().value());
-        }
-
-        @Override
-        public void reset() {
-            seen.clear();
-        }
     }
 }
