@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Takes a {@link HistoryCapture} of a Verdict stream on a live connection: the stored messages (all, or those of some
@@ -64,6 +65,7 @@ public final class StreamCapture {
     private Optional<String> verdictVersion = Optional.empty();
     private Clock clock = Clock.systemUTC();
     private Duration timeout;
+    private LongConsumer progress = sequence -> {};
 
     private StreamCapture(Connection connection, NatsEventStoreConfig config) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -116,6 +118,15 @@ public final class StreamCapture {
     /** The Verdict version to record (default: the framework jar's implementation version, else "unknown"). */
     public StreamCapture verdictVersion(String version) {
         this.verdictVersion = Optional.of(version);
+        return this;
+    }
+
+    /**
+     * Called on the capturing thread with the stream sequence of each message read (selected or not), in order – for
+     * a progress display; the capture ends at the stream's last sequence when it started.
+     */
+    public StreamCapture progress(LongConsumer readUpTo) {
+        this.progress = Objects.requireNonNull(readUpTo, "readUpTo");
         return this;
     }
 
@@ -208,6 +219,7 @@ public final class StreamCapture {
                 if (sequence > last) {
                     break;
                 }
+                progress.accept(sequence);
                 if (entities.contains(m.getSubject()) || entities.size() < maxEntities) {
                     entities.add(m.getSubject());
                     messages.add(new CapturedMessage(
