@@ -76,6 +76,15 @@ public interface KeyEncryptionKey {
         return parse(Files.readString(file, StandardCharsets.US_ASCII), "file " + file.getFileName());
     }
 
+    /**
+     * The KEK from base64 text of 32 bytes (e.g. a configuration property).
+     *
+     * @throws IllegalArgumentException when it is not base64 of 32 bytes (the message never shows the text)
+     */
+    static KeyEncryptionKey fromBase64(String text) {
+        return parse(Objects.requireNonNull(text, "text"), "the key-encryption key text");
+    }
+
     private static KeyEncryptionKey parse(String text, String where) {
         byte[] key;
         try {
