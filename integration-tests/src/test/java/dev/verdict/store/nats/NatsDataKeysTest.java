@@ -1,12 +1,14 @@
 package dev.verdict.store.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.decider.DataSubject;
 import dev.verdict.decider.PersonalData;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.EventStoreException;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.personal.DataKeys;
 import dev.verdict.store.personal.KeyEncryptionKey;
@@ -15,6 +17,7 @@ import dev.verdict.testing.nats.LocalNatsServer;
 import dev.verdict.testing.nats.StoredBytes;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
+import io.nats.client.Nats;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -166,6 +169,39 @@ class NatsDataKeysTest {
             assertThat(StoredBytes.filesContaining(server.storeDir(), oldWrapped))
                     .as("the key wrapped by the retired KEK")
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void onlyAUserAllowedToEraseMessagesCompletesAnErasure() throws Exception {
+        String config = "authorization { users = ["
+                + " { user: app, password: app-pw, permissions: { publish: { allow: \">\","
+                + " deny: \"$JS.API.STREAM.MSG.DELETE.KV_acl-personal-keys\" }, subscribe: \">\" } },"
+                + " { user: operator, password: operator-pw } ] }";
+        try (LocalNatsServer server = LocalNatsServer.launch(config);
+                Connection app = Nats.connect(server.defaultOptions()
+                        .userInfo("app", "app-pw")
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .build());
+                Connection operator = Nats.connect(server.defaultOptions()
+                        .userInfo("operator", "operator-pw")
+                        .build())) {
+            KeyEncryptionKey kek = newKek();
+            NatsDataKeys appKeys = NatsDataKeys.open(app, NatsDataKeys.Settings.of("acl", kek));
+            appKeys.keyForWriting("p-1").orElseThrow();
+            String wrapped = wrappedOf(operator.keyValue("acl-personal-keys"), "p-1");
+            awaitOnDisk(server.storeDir(), wrapped);
+
+            // the application may record the erasure, but not erase the stored key's message
+            assertThatThrownBy(() -> appKeys.erase("p-1")).isInstanceOf(EventStoreException.class);
+            assertThat(appKeys.keyForReading("p-1"))
+                    .as("the key is no longer used")
+                    .isEmpty();
+            assertThat(StoredBytes.filesContaining(server.storeDir(), wrapped)).isNotEmpty();
+
+            NatsDataKeys operatorKeys = NatsDataKeys.open(operator, NatsDataKeys.Settings.of("acl", kek));
+            assertThat(operatorKeys.erase("p-1").repeated()).isTrue();
+            assertThat(StoredBytes.filesContaining(server.storeDir(), wrapped)).isEmpty();
         }
     }
 
