@@ -104,7 +104,10 @@ async function refreshPatients() {
     const shown = patients.slice(0, MAX_PATIENTS_SHOWN);
     const lists = await Promise.all(
       shown.map((p) => api("GET", "/patients/" + encodeURIComponent(p.patientId) + "/prescriptions")));
-    const snapshot = JSON.stringify([patients.length, lists]);
+    // the registered patient's name, "erased" after erasure, nothing for a patient id that was never registered
+    const people = await Promise.all(
+      shown.map((p) => api("GET", "/patients/" + encodeURIComponent(p.patientId)).catch(() => null)));
+    const snapshot = JSON.stringify([patients.length, lists, people]);
     $("#patients-updated").textContent = "Updated " + new Date().toLocaleTimeString() + ".";
     if (snapshot === patientsShown) {
       return; // unchanged: keep the DOM (and the keyboard focus) as it is
@@ -123,7 +126,10 @@ async function refreshPatients() {
         items.append(element("li", { "data-prescription": rx.prescriptionId }, link, " ",
           element("span", { class: "status" }, rx.status + " · " + rx.drug + " · " + rx.remaining + " left")));
       });
-      list.append(element("li", { "data-patient": patient.patientId }, element("strong", {}, patient.patientId), items));
+      const person = people[i];
+      const who = person === null ? "" : person.erased ? " · erased" : " · " + person.name + " (" + person.birthDate + ")";
+      list.append(element("li", { "data-patient": patient.patientId }, element("strong", {}, patient.patientId),
+        element("span", { class: "person" }, who), items));
     });
     target.replaceChildren(list);
     if (patients.length > shown.length) {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 import dev.verdict.store.internal.IsoInstant;
+import dev.verdict.store.personal.PersonalDataModule;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -28,7 +29,8 @@ import java.time.Instant;
  * {@code null} primitive is an error instead of a silent {@code 0}. Numbers keep their exact value and scale, also
  * where no field type says what they are ({@code Object}, {@code Map<String, Object>}, {@code JsonNode}): decimals
  * are read as {@code BigDecimal} (not {@code double}) and trailing zeros are kept, so {@code 100.10} written and
- * read back is {@code 100.10}.
+ * read back is {@code 100.10}. {@link dev.verdict.decider.PersonalData} values are read and written ({@link
+ * PersonalDataModule}).
  *
  * <pre>{@code
  * ObjectMapper mapper = VerdictObjectMapper.create().registerModule(myModule);
@@ -42,6 +44,7 @@ public final class VerdictObjectMapper {
     public static ObjectMapper create() {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(new PersonalDataModule())
                 .addModule(
                         new SimpleModule("verdict-instant").addSerializer(Instant.class, new FastInstantSerializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -80,7 +80,9 @@ import org.springframework.context.annotation.Import;
     PharmacyController.class,
     ConsoleController.class,
     ApiErrors.class,
-    LiveEvents.class
+    LiveEvents.class,
+    PatientRecords.class,
+    PatientController.class
 })
 class PharmacyConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(PharmacyConfiguration.class);

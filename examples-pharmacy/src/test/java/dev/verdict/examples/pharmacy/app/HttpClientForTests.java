@@ -42,6 +42,10 @@ final class HttpClientForTests {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    Reply delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
     Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response =

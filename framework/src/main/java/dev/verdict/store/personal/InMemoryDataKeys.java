@@ -1,0 +1,40 @@
+package dev.verdict.store.personal;
+
+import dev.verdict.store.personal.internal.Aead;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/** {@link DataKeys#inMemory()}: keys in a map, an erased subject's entry replaced by its erasure. */
+final class InMemoryDataKeys implements DataKeys {
+    private final ConcurrentMap<String, Object> entries = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<SecretKey> keyForWriting(String subject) {
+        Object entry = entries.computeIfAbsent(
+                Objects.requireNonNull(subject, "subject"), s -> new SecretKeySpec(Aead.newKey(), "AES"));
+        return entry instanceof SecretKey key ? Optional.of(key) : Optional.empty();
+    }
+
+    @Override
+    public Optional<SecretKey> keyForReading(String subject) {
+        return entries.get(subject) instanceof SecretKey key ? Optional.of(key) : Optional.empty();
+    }
+
+    @Override
+    public Erasure erase(String subject) {
+        Erasure first = new Erasure(subject, Instant.now(), false);
+        Object before = entries.compute(subject, (s, old) -> old instanceof Erasure e ? e : first);
+        Erasure recorded = (Erasure) before;
+        return recorded == first ? first : new Erasure(subject, recorded.erasedAt(), true);
+    }
+
+    @Override
+    public Optional<Erasure> erasure(String subject) {
+        return entries.get(subject) instanceof Erasure e ? Optional.of(e) : Optional.empty();
+    }
+}

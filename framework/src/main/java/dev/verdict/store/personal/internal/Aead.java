@@ -1,0 +1,60 @@
+package dev.verdict.store.personal.internal;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-GCM from the JDK with a random 96-bit IV and a 128-bit tag; the sealed form is {@code iv | ciphertext | tag}.
+ * Not API.
+ */
+public final class Aead {
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Aead() {}
+
+    /** {@code iv | ciphertext | tag} of the plaintext, {@code aad} authenticated. */
+    public static byte[] encrypt(SecretKey key, byte[] plaintext, byte[] aad) {
+        byte[] iv = new byte[IV_BYTES];
+        RANDOM.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(aad);
+            byte[] sealed = cipher.doFinal(plaintext);
+            return ByteBuffer.allocate(IV_BYTES + sealed.length)
+                    .put(iv)
+                    .put(sealed)
+                    .array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * The plaintext of {@code iv | ciphertext | tag}.
+     *
+     * @throws GeneralSecurityException when the tag does not verify (another key, other AAD, altered bytes)
+     */
+    public static byte[] decrypt(SecretKey key, byte[] sealed, byte[] aad) throws GeneralSecurityException {
+        if (sealed.length < IV_BYTES + TAG_BITS / 8) {
+            throw new GeneralSecurityException("sealed bytes too short");
+        }
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
+        cipher.updateAAD(aad);
+        return cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
+    }
+
+    /** A new random AES-256 data key. */
+    public static byte[] newKey() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return key;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.verdict.store.personal.internal;
+
+import dev.verdict.decider.DataSubject;
+import dev.verdict.decider.PersonalData;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where a record keeps personal data: its top-level {@link PersonalData} components and its {@link DataSubject}
+ * component, checked once per class. Not API.
+ *
+ * @param personalFields the JSON names (= component names) of the personal components
+ * @param subjectField the JSON name of the data subject's component
+ */
+public record PersonalShape(List<String> personalFields, String subjectField) {
+
+    /**
+     * The shape of a class, or empty when it holds no personal data.
+     *
+     * @throws IllegalArgumentException when it has personal data but not exactly one {@code @DataSubject}, or holds
+     *     {@code PersonalData} anywhere but as a top-level component (it would be stored in the clear)
+     */
+    public static Optional<PersonalShape> of(Class<?> type) {
+        if (!type.isRecord()) {
+            requireNone(type, type.getName(), new HashSet<>());
+            return Optional.empty();
+        }
+        List<String> personal = new ArrayList<>();
+        List<String> subjects = new ArrayList<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (c.isAnnotationPresent(DataSubject.class)) {
+                subjects.add(c.getName());
+            }
+            if (c.getType() == PersonalData.class) {
+                personal.add(c.getName());
+                if (c.getGenericType() instanceof ParameterizedType p) {
+                    requireNone(p.getActualTypeArguments()[0], type.getName() + "." + c.getName(), new HashSet<>());
+                }
+            } else {
+                requireNone(c.getGenericType(), type.getName() + "." + c.getName(), new HashSet<>());
+            }
+        }
+        if (personal.isEmpty()) {
+            return Optional.empty();
+        }
+        if (subjects.size() != 1) {
+            throw new IllegalArgumentException(type.getName() + " has personal data " + personal
+                    + " but " + (subjects.isEmpty() ? "no" : subjects.size()) + " @DataSubject components "
+                    + subjects + "; name exactly one component holding the data subject's id");
+        }
+        if (personal.contains(subjects.get(0))) {
+            throw new IllegalArgumentException(type.getName() + "." + subjects.get(0)
+                    + ": the data subject's id cannot itself be PersonalData (it selects the key)");
+        }
+        return Optional.of(new PersonalShape(List.copyOf(personal), subjects.get(0)));
+    }
+
+    private static void requireNone(Type t, String where, Set<Class<?>> seen) {
+        if (t instanceof ParameterizedType p) {
+            requireNone(p.getRawType(), where, seen);
+            for (Type a : p.getActualTypeArguments()) {
+                requireNone(a, where, seen);
+            }
+        } else if (t instanceof GenericArrayType g) {
+            requireNone(g.getGenericComponentType(), where, seen);
+        } else if (t instanceof WildcardType w) {
+            for (Type b : w.getUpperBounds()) {
+                requireNone(b, where, seen);
+            }
+        } else if (t instanceof Class<?> c) {
+            if (c == PersonalData.class) {
+                throw new IllegalArgumentException(where + " holds PersonalData inside another value; only a"
+                        + " top-level component of an event or state record can be personal data (it is encrypted"
+                        + " there) – move it up or make the enclosing record the event");
+            }
+            if (c.isArray()) {
+                requireNone(c.getComponentType(), where, seen);
+            } else if (c.isRecord() && seen.add(c)) {
+                for (RecordComponent rc : c.getRecordComponents()) {
+                    requireNone(rc.getGenericType(), where + "." + rc.getName(), seen);
+                }
+            } else if (c.isSealed() && seen.add(c)) {
+                for (Class<?> s : c.getPermittedSubclasses()) {
+                    requireNone(s, where, seen);
+                }
+            }
+        }
+    }
+}
