@@ -104,4 +104,32 @@ class ProcessStatesInMemoryTest extends ProcessStatesContract {
         assertThat(states.instanceCount("many")).isEqualTo(instances - 1);
         assertThat(host.state("k2")).isEmpty();
     }
+
+    /**
+     * An instance ended, its entry was written but the checkpoint not yet (the service instance died there, so the
+     * deletion never happened): the redelivered event is found applied and sends nothing, the entry reads as ended, and
+     * a later event of the same key begins a new instance from the initial state.
+     */
+    @Test
+    void anEndedInstanceWhoseDeletionDidNotHappenReadsAsEndedAndALaterEventBeginsAgain() {
+        InMemoryProcessStates states = new InMemoryProcessStates();
+        states.writeInstance(
+                "ending", "k", new ProcessStates.InstanceState(LONG.encode(-1L), LONG.fingerprint(), 5, 0, ""), 0);
+        Map<String, Integer> sends = new HashMap<>();
+        List<Alert> alerts = new ArrayList<>();
+        ProcessProjection<CounterEvent, Long, Alert> host = ProcessProjection.of(
+                states, "ending", ALERTS, LONG, alert -> EntityRef.of("alarm", alert.counter()), (t, alert, c) -> {
+                    sends.merge(c.commandId(), 1, Integer::sum);
+                    alerts.add(alert);
+                });
+
+        host.apply(synthetic(new CounterEvent.Reset("k"), 5)); // redelivered
+        assertThat(sends).isEmpty();
+        assertThat(host.checkpoint()).hasValue(5);
+        assertThat(host.state("k")).as("ended").isEmpty();
+
+        host.apply(synthetic(new CounterEvent.Added("k", 20), 6));
+        assertThat(alerts).as("reacted on a new instance's state").containsExactly(new Alert("k", 20));
+        assertThat(host.state("k")).contains(20L);
+    }
 }
