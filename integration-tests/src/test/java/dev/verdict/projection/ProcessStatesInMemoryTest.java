@@ -104,4 +104,72 @@ class ProcessStatesInMemoryTest extends ProcessStatesContract {
         assertThat(states.instanceCount("many")).isEqualTo(instances - 1);
         assertThat(host.state("k2")).isEmpty();
     }
+
+    /**
+     * An instance ended, its entry was written but the checkpoint not yet (the service instance died there, so the
+     * deletion never happened): the redelivered event is found applied and sends nothing, the entry reads as ended, and
+     * a later event of the same key begins a new instance from the initial state.
+     */
+    @Test
+    void anEndedInstanceWhoseDeletionDidNotHappenReadsAsEndedAndALaterEventBeginsAgain() {
+        InMemoryProcessStates states = new InMemoryProcessStates();
+        states.writeInstance(
+                "ending", "k", new ProcessStates.InstanceState(LONG.encode(-1L), LONG.fingerprint(), 5, 0, ""), 0);
+        Map<String, Integer> sends = new HashMap<>();
+        List<Alert> alerts = new ArrayList<>();
+        ProcessProjection<CounterEvent, Long, Alert> host = ProcessProjection.of(
+                states, "ending", ALERTS, LONG, alert -> EntityRef.of("alarm", alert.counter()), (t, alert, c) -> {
+                    sends.merge(c.commandId(), 1, Integer::sum);
+                    alerts.add(alert);
+                });
+
+        host.apply(synthetic(new CounterEvent.Reset("k"), 5)); // redelivered
+        assertThat(sends).isEmpty();
+        assertThat(host.checkpoint()).hasValue(5);
+        assertThat(host.state("k")).as("ended").isEmpty();
+
+        host.apply(synthetic(new CounterEvent.Added("k", 20), 6));
+        assertThat(alerts).as("reacted on a new instance's state").containsExactly(new Alert("k", 20));
+        assertThat(host.state("k")).contains(20L);
+    }
+
+    /**
+     * The target answers the first command of a reaction and is unavailable for the second: the retry of the event
+     * sends only the second (the first was answered and nothing moved since).
+     */
+    @Test
+    void aRetryAfterAFailedSendSendsOnlyTheCommandsNotAnsweredYet() {
+        InMemoryProcessStates states = new InMemoryProcessStates();
+        List<String> answered = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.verdict.decider.ProcessManager<CounterEvent, Long, Alert> twoAlerts =
+                new dev.verdict.decider.ProcessManager<>() {
+                    @Override
+                    public Long initialState() {
+                        return 0L;
+                    }
+
+                    @Override
+                    public Long evolve(Long seen, CounterEvent event) {
+                        return seen + 1;
+                    }
+
+                    @Override
+                    public List<Alert> react(Long seen, CounterEvent event) {
+                        return List.of(new Alert(event.counter(), 1), new Alert(event.counter(), 2));
+                    }
+                };
+        ProcessProjection<CounterEvent, Long, Alert> host = ProcessProjection.of(
+                states, "retrying", twoAlerts, LONG, alert -> EntityRef.of("alarm", alert.counter()), (t, a, c) -> {
+                    if (a.amount() == 2 && down.getAndSet(false)) {
+                        throw new ProjectionUnavailable("target down", null);
+                    }
+                    answered.add(c.commandId());
+                });
+        DeliveredEvent<CounterEvent> event = synthetic(new CounterEvent.Added("k", 1), 3);
+        org.junit.jupiter.api.Assertions.assertThrows(ProjectionUnavailable.class, () -> host.apply(event));
+        host.apply(event);
+        assertThat(answered).containsExactly("retrying-event-3-0", "retrying-event-3-1");
+        assertThat(host.state()).isEqualTo(1L);
+    }
 }

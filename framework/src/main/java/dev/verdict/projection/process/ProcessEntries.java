@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  * ProjectionUnavailable} (retry), misconfiguration {@link ProjectionFailure}.
  */
 final class ProcessEntries<S> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessEntries.class);
+
     /** The checkpoint of a partition and the revision to write over. */
     record Position(Checkpoint checkpoint, long revision) {}
 
@@ -87,7 +89,11 @@ final class ProcessEntries<S> {
                         + s.partition() + "' and now has an event in partition '" + partition + "': every event of "
                         + "an instance must be in one partition (key instances by the event's entity)");
             }
-            return new Instance<>(codec.decode(s.state()), s.sequence(), stored.revision());
+            S state = codec.decode(s.state());
+            // an instance that ended but whose deletion did not happen (a crash after the checkpoint): a later event
+            // begins a new instance; its sequence still marks the events it had
+            return new Instance<>(
+                    process.ended(state) ? process.initialState() : state, s.sequence(), stored.revision());
         }
         if (stored.revision() == 0 && position.generation() == 0 && key.equals(ProcessManager.SINGLE_INSTANCE)) {
             Optional<LegacyState> old = legacy();
@@ -99,17 +105,36 @@ final class ProcessEntries<S> {
         return new Instance<>(process.initialState(), 0, stored.revision());
     }
 
-    /** Writes the instance's state (or deletes it when it ended) over {@code revision}; empty on a conflict. */
+    /**
+     * Writes the instance's state over {@code revision} – also an ended one, with the event's sequence, so a
+     * redelivery before the checkpoint moves finds it applied; {@link #deleteEnded} removes it once the checkpoint
+     * covers the event. Empty on a conflict.
+     */
     OptionalLong writeInstance(String key, S state, long sequence, Checkpoint position, String partition, long rev) {
-        if (process.ended(state)) {
-            if (rev == 0) {
-                return OptionalLong.of(0); // began and ended with one event: nothing stored
-            }
-            return guarded(() -> states.deleteInstance(name, key, rev), "delete instance '" + key + "'");
+        if (process.ended(state) && rev == 0) {
+            return OptionalLong.of(0); // began and ended with one event: nothing stored
         }
         InstanceState entry =
                 new InstanceState(codec.encode(state), codec.fingerprint(), sequence, position.generation(), partition);
         return guarded(() -> states.writeInstance(name, key, entry, rev), "write instance '" + key + "'");
+    }
+
+    /**
+     * Deletes an ended instance's entry written at {@code revision}, once the checkpoint covers its last event. A
+     * failure leaves the entry, which reads as ended (absent), so it is only logged.
+     */
+    void deleteEnded(String key, long revision) {
+        try {
+            if (revision != 0 && states.deleteInstance(name, key, revision).isEmpty()) {
+                LOG.debug("process '{}': ended instance '{}' was written again before its deletion", name, key);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "process '{}': ended instance '{}' not deleted now ({}); it reads as ended",
+                    name,
+                    key,
+                    e.toString());
+        }
     }
 
     /** The state of an instance as stored, in its partition's generation. */
@@ -126,7 +151,7 @@ final class ProcessEntries<S> {
             return Optional.empty(); // stale: written before a rebuild that has not reached it yet
         }
         requireFingerprint(s.fingerprint(), "instance '" + key + "'");
-        return Optional.of(codec.decode(s.state()));
+        return Optional.of(codec.decode(s.state())).filter(state -> !process.ended(state));
     }
 
     Optional<String> streamIdentity() {

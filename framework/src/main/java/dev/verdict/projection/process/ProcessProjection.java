@@ -296,10 +296,12 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                         null);
             }
             try {
-                if (applyToInstances(delivered, part, position, true)) {
+                Map<String, Long> ended = new HashMap<>();
+                if (applyToInstances(delivered, part, position, true, ended)) {
                     Checkpoint next = new Checkpoint(sequence, checkpoint.quietUntil(), checkpoint.generation());
                     if (entries.writePosition(part, next, position.revision()).isPresent()) {
                         seenHigh.merge(part, sequence, Math::max);
+                        ended.forEach(entries::deleteEnded); // the checkpoint covers their last event now
                         return;
                     }
                 }
@@ -326,7 +328,9 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         String part = delivered.partition().suffix();
         for (int attempt = 1; ; attempt++) {
             try {
-                if (applyToInstances(delivered, part, entries.position(part), false)) {
+                Map<String, Long> ended = new HashMap<>();
+                if (applyToInstances(delivered, part, entries.position(part), false, ended)) {
+                    ended.forEach(entries::deleteEnded);
                     return;
                 }
             } catch (Moved moved) {
@@ -347,9 +351,11 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      * later – goes through here.
      *
      * @param inOrder whether the event moves the instances' sequences (false for an out-of-order replay)
+     * @param ended receives the instances that ended, with the revision of their last write, to delete
      * @return false when another writer came first (the caller reads again)
      */
-    private boolean applyToInstances(DeliveredEvent<E> delivered, String part, Position position, boolean inOrder) {
+    private boolean applyToInstances(
+            DeliveredEvent<E> delivered, String part, Position position, boolean inOrder, Map<String, Long> ended) {
         long sequence = delivered.sequence();
         Checkpoint checkpoint = position.checkpoint();
         for (String key : process.instancesOf(delivered.event())) {
@@ -379,6 +385,9 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             pending = null;
             if (revision.isEmpty()) {
                 return false;
+            }
+            if (process.ended(next)) {
+                ended.put(key, revision.getAsLong());
             }
         }
         return true;
