@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -305,6 +306,29 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      */
     @Override
     public synchronized void apply(DeliveredEvent<E> delivered) {
+        applyMessage(List.of(delivered));
+    }
+
+    /**
+     * Applies the events one stored message at a time: the events of a message that upcasting split (they share its
+     * sequence) are reacted to and evolved in order with one write, their commands numbered as one reaction.
+     */
+    @Override
+    public synchronized void applyBatch(List<DeliveredEvent<E>> events) {
+        int from = 0;
+        while (from < events.size()) {
+            int to = from + 1;
+            while (to < events.size()
+                    && events.get(to).sequence() == events.get(from).sequence()) {
+                to++;
+            }
+            applyMessage(events.subList(from, to));
+            from = to;
+        }
+    }
+
+    private void applyMessage(List<DeliveredEvent<E>> message) {
+        DeliveredEvent<E> delivered = message.get(0);
         long sequence = delivered.sequence();
         Stored<S> current = stored == null ? observe(read()) : stored;
         for (int attempt = 1; ; attempt++) {
@@ -326,10 +350,18 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                             null);
                 }
             }
-            if (sequence > current.quietUntil()) {
-                send(process.react(current.state(), delivered.event()), delivered.recorded());
+            boolean reacting = sequence > current.quietUntil();
+            List<C> commands = new ArrayList<>();
+            S next = current.state();
+            for (DeliveredEvent<E> event : message) {
+                if (reacting) {
+                    commands.addAll(process.react(next, event.event()));
+                }
+                next = process.evolve(next, event.event());
             }
-            S next = process.evolve(current.state(), delivered.event());
+            if (reacting) {
+                send(commands, delivered.recorded());
+            }
             Optional<Stored<S>> written = write(current, next, sequence, current.quietUntil());
             if (written.isPresent()) {
                 observe(written.get());
