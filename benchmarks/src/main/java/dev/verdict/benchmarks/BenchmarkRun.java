@@ -54,7 +54,8 @@ public final class BenchmarkRun {
                 new ProjectionCatchUp(),
                 new JdbcReadModel(),
                 new DeciderOnly(),
-                new MemoryFootprint()));
+                new MemoryFootprint(),
+                new UpcastLoad()));
         if (!only.isEmpty()) {
             scenarios.removeIf(s -> !only.contains(s.id()));
         }

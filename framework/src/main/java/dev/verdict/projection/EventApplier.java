@@ -25,9 +25,18 @@ final class EventApplier<E> {
      * One attempt: its failure (null when applied), why it counts as poison, the event's type when known, and whether
      * the call ran past the apply timeout and was abandoned (then nothing else about it counts).
      */
-    record Attempt(PoisonReason reason, RuntimeException failure, Optional<String> eventType, boolean abandoned) {
+    record Attempt(
+            PoisonReason reason,
+            RuntimeException failure,
+            Optional<String> eventType,
+            boolean abandoned,
+            boolean dropped) {
         Attempt(PoisonReason reason, RuntimeException failure, Optional<String> eventType) {
-            this(reason, failure, eventType, false);
+            this(reason, failure, eventType, false, false);
+        }
+
+        Attempt(PoisonReason reason, RuntimeException failure, Optional<String> eventType, boolean abandoned) {
+            this(reason, failure, eventType, abandoned, false);
         }
     }
 
@@ -74,9 +83,11 @@ final class EventApplier<E> {
             }
             try {
                 var recorded = s.reader().read(m);
-                E event = s.codec().decode(recorded.event());
-                own.add(new DeliveredEvent<>(event, recorded, partition, chain));
-                if (chain >= 0) {
+                List<E> events = s.codec().decodeAll(recorded.event());
+                for (E event : events) { // the events of one stored message share its sequence and expectation
+                    own.add(new DeliveredEvent<>(event, recorded, partition, chain));
+                }
+                if (chain >= 0 && !events.isEmpty()) {
                     chain = recorded.sequence();
                 }
             } catch (RuntimeException e) {
@@ -145,7 +156,12 @@ final class EventApplier<E> {
             if (outcome.failure() == null) {
                 progress.applied++;
                 progress.waiting = Optional.empty();
-                progress.advanceTo(sequence);
+                if (outcome.dropped()) {
+                    // upcasting read it as no event: passed over like another partition's, the checkpoint stays
+                    progress.position = sequence;
+                } else {
+                    progress.advanceTo(sequence);
+                }
                 if (fromConsumer) {
                     m.ack();
                 }
@@ -200,19 +216,31 @@ final class EventApplier<E> {
         } catch (RuntimeException e) {
             return new Attempt(PoisonReason.UNREADABLE_MESSAGE, e, Optional.empty());
         }
-        E event;
+        List<E> events;
         try {
-            event = s.codec().decode(recorded.event());
+            events = s.codec().decodeAll(recorded.event());
         } catch (RuntimeException e) {
             return new Attempt(PoisonReason.UNDECODABLE_EVENT, e, Optional.of(recorded.type()));
+        }
+        if (events.isEmpty()) {
+            return new Attempt(null, null, Optional.of(recorded.type()), false, true);
         }
         RuntimeException failure = null;
         progress.callStarted(recorded.sequence());
         try {
             if (outOfOrder) {
-                s.projection().applyOutOfOrder(new DeliveredEvent<>(event, recorded, partition, -1));
+                for (E event : events) {
+                    s.projection().applyOutOfOrder(new DeliveredEvent<>(event, recorded, partition, -1));
+                }
+            } else if (events.size() == 1) {
+                s.projection().apply(new DeliveredEvent<>(events.get(0), recorded, partition, progress.expected));
             } else {
-                s.projection().apply(new DeliveredEvent<>(event, recorded, partition, progress.expected));
+                // one stored message split by upcasting: its events together, so that they are applied all or none
+                List<DeliveredEvent<E>> split = new ArrayList<>(events.size());
+                for (E event : events) {
+                    split.add(new DeliveredEvent<>(event, recorded, partition, progress.expected));
+                }
+                s.projection().applyBatch(split);
             }
         } catch (RuntimeException e) {
             failure = e;

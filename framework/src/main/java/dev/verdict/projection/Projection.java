@@ -71,6 +71,13 @@ public interface Projection<E> {
      * {@link DeliveredEvent#expectedCheckpoint()} (as for {@link #apply}). Throwing anything means nothing was applied:
      * the runner then applies the events one by one, so a failing event is retried and dead-lettered alone. The
      * default applies them one by one.
+     *
+     * <p>When upcasting reads one stored message as several events ({@code dev.verdict.store.codec.EventUpcaster}),
+     * those events share the message's sequence and expectation and always arrive together in one call of this
+     * method, even when {@link #appliesBatches()} is false: a projection that skips events at or below its checkpoint
+     * must compare the sequences with its checkpoint as it was when the call began (as {@link ViewProjection} and the
+     * JDBC and process projections do), so the second event of a message is not taken for a duplicate. A message
+     * upcast to no event is not delivered at all; the checkpoint stays at the last message that yielded one.
      */
     default void applyBatch(java.util.List<DeliveredEvent<E>> events) {
         for (DeliveredEvent<E> event : events) {

@@ -1,6 +1,7 @@
 package dev.verdict.projection;
 
 import dev.verdict.decider.View;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -62,6 +63,21 @@ public final class ViewProjection<S, E> implements Projection<E> {
             return;
         }
         current = new Position<>(view.evolve(now.state(), event.event()), event.sequence());
+    }
+
+    /** Folds the events after the position the call began at; events of one split message share a sequence. */
+    @Override
+    public void applyBatch(List<DeliveredEvent<E>> events) {
+        Position<S> now = current;
+        S state = now.state();
+        long sequence = now.sequence();
+        for (DeliveredEvent<E> event : events) {
+            if (event.sequence() > now.sequence()) {
+                state = view.evolve(state, event.event());
+                sequence = event.sequence();
+            }
+        }
+        current = new Position<>(state, sequence);
     }
 
     @Override

@@ -320,12 +320,16 @@ final class DecisionPipeline<C, S, E> {
     private Outcome<S, E> resent(
             EntityRef entity, KnownState<S> known, KnownState.CommandSpan span, CommandContext ctx) {
         List<AppendedEvent<E>> original = new ArrayList<>();
+        boolean[] found = {false};
         store.read(entity, ReadRange.after(span.firstSequence() - 1).upToSequence(span.lastSequence()), recorded -> {
             if (recorded.commandId().equals(ctx.commandId())) {
-                original.add(new AppendedEvent<>(recorded.sequence(), loader.decode(recorded)));
+                found[0] = true; // (its events may all be dropped by upcasting now)
+                for (E event : loader.decode(recorded)) {
+                    original.add(new AppendedEvent<>(recorded.sequence(), event));
+                }
             }
         });
-        if (original.isEmpty()) {
+        if (!found[0]) {
             throw new IllegalStateException("command '" + ctx.commandId() + "' on " + entity
                     + " was stored at sequences " + span.firstSequence() + ".." + span.lastSequence()
                     + ", but none of its events could be read back");

@@ -74,7 +74,7 @@ final class ReadEntities {
         List<Object> events = new ArrayList<>((List<Object>) part.known.state());
         RecentCommands[] recent = {part.known.recentCommands()};
         ReadResult read = store.read(part.ref, range, recorded -> {
-            events.add(EventDecoding.decode(store.name(), recorded, part.codec()));
+            events.addAll(EventDecoding.decodeAll(store.name(), recorded, part.codec()));
             recent[0] = recent[0].including(recorded.commandId(), recorded.sequence());
         });
         metrics.loaded(part.ref.category(), source, read.eventsRead(), Duration.ofNanos(System.nanoTime() - start));
@@ -172,8 +172,9 @@ final class ReadEntities {
             ReadEntity part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
         store.read(part.ref, range, recorded -> {
             if (recorded.commandId().equals(context.commandId())) {
-                into.add(new MultiOutcome.StoredEvent<>(
-                        part.key, recorded.sequence(), (E) EventDecoding.decode(store.name(), recorded, part.codec())));
+                for (Object event : EventDecoding.decodeAll(store.name(), recorded, part.codec())) {
+                    into.add(new MultiOutcome.StoredEvent<>(part.key, recorded.sequence(), (E) event));
+                }
             }
         });
     }

@@ -16,6 +16,7 @@ import dev.verdict.store.SnapshotStore;
 import dev.verdict.store.SnapshotValidation;
 import dev.verdict.store.StateCodec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -192,19 +193,21 @@ final class StateLoader<S, E> {
     private Fold fold(EntityRef entity, ReadRange range, KnownState<S> from, Consumer<AppendedEvent<E>> observer) {
         Fold fold = new Fold(from.state(), from.recentCommands(), from.streamIdentity());
         ReadResult result = store.read(entity, range, recorded -> {
-            E event = decode(recorded);
-            fold.state = decider.evolve(fold.state, event);
+            // a stored message may stand for several events, or none, after upcasting: all at its sequence
+            for (E event : decode(recorded)) {
+                fold.state = decider.evolve(fold.state, event);
+                observer.accept(new AppendedEvent<>(recorded.sequence(), event));
+            }
             fold.eventsRead++;
             fold.recent = fold.recent.including(recorded.commandId(), recorded.sequence());
-            observer.accept(new AppendedEvent<>(recorded.sequence(), event));
         });
         fold.version = result.lastSequence();
         return fold;
     }
 
     /** Decodes with the registration's codec; a refusal becomes {@link EventDecodingFailed}, never a skip. */
-    E decode(RecordedEvent recorded) {
-        return EventDecoding.decode(store.name(), recorded, codec);
+    List<E> decode(RecordedEvent recorded) {
+        return EventDecoding.decodeAll(store.name(), recorded, codec);
     }
 
     private static Duration elapsed(long startNanos) {

@@ -124,6 +124,19 @@ public class VerdictAutoConfiguration {
         return NatsEventStore.create(connection, config);
     }
 
+    /**
+     * The start-up check of the event schemas against the store's schema bucket, and their publication (see {@link
+     * EventSchemaCheck}), unless {@code verdict.store.schemas=false}.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = "verdict.store", name = "schemas", matchIfMissing = true)
+    public EventSchemaCheck verdictEventSchemaCheck(
+            Connection connection,
+            NatsEventStoreConfig config,
+            ObjectProvider<dev.verdict.runtime.Registration<?, ?, ?>> registrations) {
+        return new EventSchemaCheck(connection, config, registrations);
+    }
+
     /** The snapshot store (KV bucket {@code <store>-snapshots}), unless {@code verdict.store.snapshots=false}. */
     @Bean
     @ConditionalOnMissingBean(SnapshotStore.class)

@@ -182,6 +182,12 @@ public class VerdictProperties {
         /** Whether the runtime reads and writes snapshots (in the KV bucket {@code <store>-snapshots}). */
         private boolean snapshots = true;
 
+        /**
+         * Whether the start-up check compares the event schemas with the ones published in the KV bucket {@code
+         * <store>-schemas}, refuses an incompatible change and publishes them (see docs/evolution.md).
+         */
+        private boolean schemas = true;
+
         /** Replicas of the snapshot bucket; 0 = the stream's. */
         private int snapshotReplicas = 0;
 
@@ -239,6 +245,14 @@ public class VerdictProperties {
 
         public void setRequestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
+        }
+
+        public boolean isSchemas() {
+            return schemas;
+        }
+
+        public void setSchemas(boolean schemas) {
+            this.schemas = schemas;
         }
 
         public boolean isSnapshots() {

@@ -9,8 +9,8 @@ import dev.verdict.examples.pharmacy.InventoryCommand.ReserveStock;
 import dev.verdict.examples.pharmacy.InventoryEvent.ReorderRequested;
 import dev.verdict.examples.pharmacy.InventoryEvent.ReservationReleased;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockDeducted;
-import dev.verdict.examples.pharmacy.InventoryEvent.StockDispensed;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockReceived;
+import dev.verdict.examples.pharmacy.InventoryEvent.StockRemoved;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockReserved;
 import java.util.List;
 
@@ -74,8 +74,11 @@ public final class InventoryDecider implements Decider<InventoryCommand, Invento
             if (dispense.quantity() > held) {
                 throw new InventoryRejection.ExceedsReservation(dispense.reservationId(), dispense.quantity(), held);
             }
-            return List.of(new StockDispensed(
-                    dispense.drug(), dispense.reservationId(), dispense.quantity(), dispense.issuedAt()));
+            return List.of(
+                    new ReservationReleased(
+                            dispense.drug(), dispense.reservationId(), dispense.quantity(), dispense.issuedAt()),
+                    new StockRemoved(
+                            dispense.drug(), dispense.reservationId(), dispense.quantity(), dispense.issuedAt()));
         }
         if (command instanceof RequestReorder reorder) {
             requirePositive(reorder.quantity());
@@ -120,14 +123,16 @@ public final class InventoryDecider implements Decider<InventoryCommand, Invento
             return state.with(r.drug(), state.onHand(), r.reservationId(), r.quantity());
         }
         if (event instanceof ReservationReleased r) {
-            return state.with(r.drug(), state.onHand(), r.reservationId(), 0);
-        }
-        if (event instanceof StockDispensed d) {
+            // a release of what was left releases all of it; the first half of a dispense (or of an old
+            // StockDispensed) releases the dispensed units
             return state.with(
-                    d.drug(),
-                    Math.subtractExact(state.onHand(), d.quantity()),
-                    d.reservationId(),
-                    Math.subtractExact(state.reservedFor(d.reservationId()), d.quantity()));
+                    r.drug(),
+                    state.onHand(),
+                    r.reservationId(),
+                    Math.max(0, Math.subtractExact(state.reservedFor(r.reservationId()), r.quantity())));
+        }
+        if (event instanceof StockRemoved d) {
+            return new Inventory(d.drug(), Math.subtractExact(state.onHand(), d.quantity()), state.reservations());
         }
         if (event instanceof StockDeducted d) {
             return new Inventory(d.drug(), Math.subtractExact(state.onHand(), d.quantity()), state.reservations());

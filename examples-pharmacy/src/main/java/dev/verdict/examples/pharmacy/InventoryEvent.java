@@ -1,20 +1,35 @@
 package dev.verdict.examples.pharmacy;
 
+import dev.verdict.store.codec.EventType;
 import java.time.Instant;
 
-/** What happened to the stock of one drug. */
+/**
+ * What happened to the stock of one drug. Stored histories of older releases are read through {@link
+ * InventoryEvents#CODEC}: {@code StockReceived} version 1 named its count {@code quantity}, and the retired {@code
+ * StockDispensed} is read as a {@link ReservationReleased} and a {@link StockRemoved} (docs/evolution.md).
+ */
 public sealed interface InventoryEvent {
 
     String drug();
 
     Instant occurredAt();
 
-    record StockReceived(String drug, int quantity, Instant occurredAt) implements InventoryEvent {}
+    /**
+     * {@code units} arrived. Version 2: version 1 stored the count as {@code quantity} (upcast by {@link
+     * InventoryEvents#CODEC}).
+     */
+    @EventType(value = "StockReceived", version = 2)
+    record StockReceived(String drug, int units, Instant occurredAt) implements InventoryEvent {
+        /** The units received (the name the count had before version 2). */
+        public int quantity() {
+            return units;
+        }
+    }
 
     record StockReserved(String drug, String reservationId, int quantity, Instant occurredAt)
             implements InventoryEvent {}
 
-    /** The {@code quantity} still reserved for {@code reservationId} went back to available stock. */
+    /** {@code quantity} units reserved for {@code reservationId} are no longer reserved. */
     record ReservationReleased(String drug, String reservationId, int quantity, Instant occurredAt)
             implements InventoryEvent {}
 
@@ -32,7 +47,10 @@ public sealed interface InventoryEvent {
      */
     record ReorderRequested(String drug, int quantity, int onHand, Instant occurredAt) implements InventoryEvent {}
 
-    /** {@code quantity} reserved units left the shelf. */
-    record StockDispensed(String drug, String reservationId, int quantity, Instant occurredAt)
+    /**
+     * {@code quantity} units left the shelf for {@code reservationId} (after a {@link ReservationReleased} of the
+     * same units). Together the two replace the retired {@code StockDispensed}, which stored releases read as them.
+     */
+    record StockRemoved(String drug, String reservationId, int quantity, Instant occurredAt)
             implements InventoryEvent {}
 }

@@ -47,7 +47,7 @@ class InventoryLawsTest {
             for (InventoryEvent event : decideOrEmpty(command, state)) {
                 if (event instanceof InventoryEvent.StockReceived r) {
                     received += r.quantity();
-                } else if (event instanceof InventoryEvent.StockDispensed d) {
+                } else if (event instanceof InventoryEvent.StockRemoved d) {
                     dispensed += d.quantity();
                 }
                 state = decider.evolve(state, event);
@@ -81,7 +81,7 @@ class InventoryLawsTest {
             for (InventoryEvent event : step.events()) {
                 if (event instanceof InventoryEvent.StockReceived r) {
                     received += r.quantity();
-                } else if (event instanceof InventoryEvent.StockDispensed d) {
+                } else if (event instanceof InventoryEvent.StockRemoved d) {
                     dispensed += d.quantity();
                 }
             }

@@ -34,7 +34,17 @@ final class CommandSending<C> {
 
     /** The context of the command at {@code index} of the reaction to the event: ids derived from the event id. */
     CommandContext contextFor(RecordedEvent trigger, int index) {
-        String id = name + "-" + trigger.eventId() + "-" + index;
+        return contextFor(trigger, Optional.empty(), index);
+    }
+
+    /**
+     * The context of the command at {@code index} of the reaction to one stored message: {@code <process>-<eventId>-<i>},
+     * or {@code <process>-<eventId>-<instance>-<i>} when the message concerns several instances (so their reactions
+     * never share an id), in a SHA-256 form when too long or not plain ASCII.
+     */
+    CommandContext contextFor(RecordedEvent trigger, Optional<String> instance, int index) {
+        String id =
+                name + "-" + trigger.eventId() + instance.map(key -> "-" + key).orElse("") + "-" + index;
         if (id.length() > CommandContext.MAX_ID_LENGTH || !id.matches("[\\x21-\\x7E]+")) {
             id = name.substring(0, Math.min(name.length(), 64)) + "-" + sha256(id);
         }
@@ -45,11 +55,17 @@ final class CommandSending<C> {
      * Sends the commands from index {@code from} on, in order; {@code beforeEach} runs before each one (it may throw
      * to stop), {@code sent} receives the number of commands sent (answered) so far after each one.
      */
-    void send(List<C> commands, int from, RecordedEvent trigger, Runnable beforeEach, IntConsumer sent) {
+    void send(
+            List<C> commands,
+            Optional<String> instance,
+            int from,
+            RecordedEvent trigger,
+            Runnable beforeEach,
+            IntConsumer sent) {
         for (int i = from; i < commands.size(); i++) {
             C command = commands.get(i);
             EntityRef target = router.target(command);
-            CommandContext context = contextFor(trigger, i);
+            CommandContext context = contextFor(trigger, instance, i);
             beforeEach.run();
             try {
                 sender.send(target, command, context);

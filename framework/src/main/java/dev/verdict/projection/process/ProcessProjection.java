@@ -16,6 +16,7 @@ import dev.verdict.store.StateCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,8 +43,10 @@ import java.util.OptionalLong;
  *
  * <ul>
  *   <li><b>Deterministic command ids.</b> The command at index {@code i} of the reaction to event {@code eventId} has
- *       the id {@code <process>-<eventId>-<i>} (a SHA-256 form when longer than {@value CommandContext#MAX_ID_LENGTH}
- *       characters), correlated with the event's correlation id and caused by the event id. The Verdict runtime stores
+ *       the id {@code <process>-<eventId>-<i>} – {@code <process>-<eventId>-<instance>-<i>} when the event concerns
+ *       several instances, so their reactions never share an id; the commands of a message that upcasting split are
+ *       numbered as one reaction of each instance – (a SHA-256 form when longer than {@value
+ *       CommandContext#MAX_ID_LENGTH} characters), correlated with the event's correlation id and caused by the event id. The Verdict runtime stores
  *       a command id once ({@code Nats-Msg-Id}, deduplicated within the target stream's duplicate window, and among
  *       the entity's recent events); a {@link CommandSender} of your own must be idempotent per command id too.
  *   <li><b>Reacts only on a state known current.</b> Before reacting to an event, its partition's checkpoint and its
@@ -276,6 +279,34 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      */
     @Override
     public synchronized void apply(DeliveredEvent<E> delivered) {
+        applyMessage(List.of(delivered));
+    }
+
+    /**
+     * Applies the events one stored message at a time: the events of a message that upcasting split (they share its
+     * sequence and event id) are reacted to and evolved together, with one write per instance and one checkpoint
+     * write, their commands numbered as one reaction of each instance.
+     *
+     * @throws CheckpointMoved as {@link #apply} does
+     * @throws ProjectionUnavailable as {@link #apply} does
+     */
+    @Override
+    public synchronized void applyBatch(List<DeliveredEvent<E>> events) {
+        int from = 0;
+        while (from < events.size()) {
+            int to = from + 1;
+            while (to < events.size()
+                    && events.get(to).sequence() == events.get(from).sequence()) {
+                to++;
+            }
+            applyMessage(events.subList(from, to));
+            from = to;
+        }
+    }
+
+    /** Applies the events of one stored message (one event unless upcasting split it). */
+    private void applyMessage(List<DeliveredEvent<E>> message) {
+        DeliveredEvent<E> delivered = message.get(0);
         String part = delivered.partition().suffix();
         long sequence = delivered.sequence();
         for (int attempt = 1; ; attempt++) {
@@ -297,7 +328,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             }
             try {
                 Map<String, Long> ended = new HashMap<>();
-                if (applyToInstances(delivered, part, position, true, ended)) {
+                if (applyToInstances(message, part, position, true, ended)) {
                     Checkpoint next = new Checkpoint(sequence, checkpoint.quietUntil(), checkpoint.generation());
                     if (entries.writePosition(part, next, position.revision()).isPresent()) {
                         seenHigh.merge(part, sequence, Math::max);
@@ -329,7 +360,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         for (int attempt = 1; ; attempt++) {
             try {
                 Map<String, Long> ended = new HashMap<>();
-                if (applyToInstances(delivered, part, entries.position(part), false, ended)) {
+                if (applyToInstances(List.of(delivered), part, entries.position(part), false, ended)) {
                     ended.forEach(entries::deleteEnded);
                     return;
                 }
@@ -355,19 +386,34 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      * @return false when another writer came first (the caller reads again)
      */
     private boolean applyToInstances(
-            DeliveredEvent<E> delivered, String part, Position position, boolean inOrder, Map<String, Long> ended) {
+            List<DeliveredEvent<E>> message, String part, Position position, boolean inOrder, Map<String, Long> ended) {
+        DeliveredEvent<E> delivered = message.get(0);
         long sequence = delivered.sequence();
         Checkpoint checkpoint = position.checkpoint();
-        for (String key : process.instancesOf(delivered.event())) {
+        // the instances the message concerns, in the order they are first named, each with its events in order
+        Map<String, List<E>> byInstance = new LinkedHashMap<>();
+        for (DeliveredEvent<E> event : message) {
+            for (String key : process.instancesOf(event.event())) {
+                byInstance.computeIfAbsent(key, k -> new ArrayList<>()).add(event.event());
+            }
+        }
+        boolean severalInstances = byInstance.size() > 1;
+        for (Map.Entry<String, List<E>> concerned : byInstance.entrySet()) {
+            String key = concerned.getKey();
             long readAt = System.nanoTime();
             Instance<S> instance = entries.instance(key, checkpoint, part);
             if (inOrder && instance.sequence() >= sequence) {
                 continue; // this instance has it already (its writer stopped before the checkpoint)
             }
-            S next = process.evolve(instance.state(), delivered.event());
-            List<C> commands = !inOrder || sequence > checkpoint.quietUntil()
-                    ? process.react(instance.state(), delivered.event())
-                    : List.of();
+            boolean reacting = !inOrder || sequence > checkpoint.quietUntil();
+            S next = instance.state();
+            List<C> commands = new ArrayList<>();
+            for (E event : concerned.getValue()) {
+                if (reacting) {
+                    commands.addAll(process.react(next, event));
+                }
+                next = process.evolve(next, event);
+            }
             Pending owed = pending;
             Pending base = new Pending(sequence, key, instance.revision(), position.revision(), 0);
             // commands this instance sent already while nothing moved since (a retry after a failed write or send)
@@ -376,6 +422,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             long[] confirmedAt = {readAt};
             sending.send(
                     commands,
+                    severalInstances ? Optional.of(key) : Optional.empty(),
                     from,
                     delivered.recorded(),
                     () -> confirmedAt[0] = confirm(key, part, position, instance, confirmedAt[0]),

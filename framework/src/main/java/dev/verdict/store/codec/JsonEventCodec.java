@@ -10,19 +10,19 @@ import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EventCodec;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Optional;
 
 /**
  * Stores events – records of a sealed interface – as JSON with Jackson: the payload is the record's JSON, the type
  * name and schema version travel next to it (in NATS headers), so the payload stays plain JSON any client can read.
  *
- * <p>Guarantees: every type is checked when the codec is built ({@link EventTypeRegistry}); upcasters form, per
- * type, a gap-free chain up to the type's current version (checked when built); {@link #decode} applies them on the
- * JSON tree and always returns the current shape; an unknown type, a schema version newer than the code's, a version
+ * <p>Guarantees: every type is checked when the codec is built ({@link EventTypeRegistry}); upcasters – 1:1
+ * {@link Upcaster}s and {@link EventUpcaster}s that split, drop or retype – form, per type, a gap-free chain up to the
+ * type's current version (checked when built); {@link #decodeAll} applies them on the JSON tree and always returns
+ * current shapes (none, one or several events per stored event); {@link #decode} is its one-event form; an
+ * unknown type, a schema version newer than the code's, a version
  * with no upcaster path, or a payload that is not valid JSON for the record throws {@link IllegalArgumentException}
  * with the reason (stores wrap it in {@code EventDecodingFailed} with stream, subject and sequence).
  *
@@ -49,13 +49,14 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
             return mapper.writerFor(type);
         }
     };
-    /** type name -> (fromVersion -> upcaster). */
-    private final Map<String, Map<Integer, Upcaster>> upcasters;
 
-    private JsonEventCodec(EventTypeRegistry<E> registry, ObjectMapper mapper, List<Upcaster> upcasterList) {
+    private final UpcastChain<E> chain;
+
+    private JsonEventCodec(
+            EventTypeRegistry<E> registry, ObjectMapper mapper, List<Upcaster> upcasters, List<EventUpcaster> general) {
         this.registry = registry;
         this.mapper = mapper;
-        this.upcasters = chain(registry, upcasterList);
+        this.chain = UpcastChain.of(registry, upcasters, general);
     }
 
     /** The codec of a sealed root's records with the default mapper and no upcasters. */
@@ -85,32 +86,122 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
         }
     }
 
+    /**
+     * The one current event a stored event stands for.
+     *
+     * @throws IllegalArgumentException as described in the class comment, and when upcasting splits or drops the
+     *     stored event (read those with {@link #decodeAll})
+     */
     @Override
     public E decode(EncodedEvent encoded) {
-        EventTypeRegistry.Registration<E> r = registry.registrationNamed(encoded.type())
-                .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + encoded.type()
-                        + "'; this codec knows " + new TreeMap<>(namesByVersion())));
-        int stored = encoded.schemaVersion();
-        if (stored > r.version()) {
-            throw new IllegalArgumentException("'" + encoded.type() + "' has schema version " + stored
-                    + ", newer than the current version " + r.version() + " of "
-                    + r.type().getName()
-                    + " (written by newer code?)");
+        Optional<E> direct = decodeCurrent(encoded);
+        if (direct.isPresent()) {
+            return direct.get();
         }
-        if (stored == r.version() && startsWithObject(encoded.payload())) {
-            // the current shape, nothing to upcast: bind the bytes directly, without building a tree first (this is
-            // the hot path of every load and every projection; the tree costs about as much again)
+        List<E> events = decodeAll(encoded);
+        if (events.size() != 1) {
+            throw new IllegalArgumentException("'" + encoded.type() + "' version " + encoded.schemaVersion()
+                    + " upcasts to " + events.size() + " events, not one: read it with decodeAll");
+        }
+        return events.get(0);
+    }
+
+    /**
+     * The current events a stored event stands for, in order: one, or none when an {@link EventUpcaster} drops it, or
+     * several when one splits it.
+     *
+     * @throws IllegalArgumentException as described in the class comment
+     */
+    @Override
+    public List<E> decodeAll(EncodedEvent encoded) {
+        Optional<E> direct = decodeCurrent(encoded);
+        if (direct.isPresent()) {
+            return List.of(direct.get());
+        }
+        List<UpcastEvent> current =
+                chain.upcast(new UpcastEvent(encoded.type(), encoded.schemaVersion(), tree(encoded)));
+        List<E> events = new ArrayList<>(current.size());
+        for (UpcastEvent c : current) {
+            EventTypeRegistry.Registration<E> r = chain.registrationOf(c);
             try {
-                return mapper.readValue(encoded.payload(), r.type());
-            } catch (StreamReadException e) {
-                throw new IllegalArgumentException("payload is not valid JSON: " + e.getOriginalMessage(), e);
+                events.add(mapper.treeToValue(c.json(), r.type()));
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException(
                         "payload does not fit " + r.type().getName() + ": " + e.getOriginalMessage(), e);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("payload is not valid JSON: " + e.getMessage(), e);
             }
         }
+        return List.copyOf(events);
+    }
+
+    /**
+     * The stored event lifted to the current versions, as JSON, without binding it to records: what {@link #decodeAll}
+     * binds. Used to copy-and-transform a stream and by the upcaster laws.
+     *
+     * @throws IllegalArgumentException for an unknown type, a newer version, no upcaster path or a payload that is
+     *     not a JSON object
+     */
+    public List<EncodedEvent> upcast(EncodedEvent encoded) {
+        if (chain.isCurrent(encoded.type(), encoded.schemaVersion())) {
+            tree(encoded); // the same refusal of a non-object payload as on the upcasting path
+            return List.of(encoded);
+        }
+        return encodedAll(chain.upcast(new UpcastEvent(encoded.type(), encoded.schemaVersion(), tree(encoded))));
+    }
+
+    /**
+     * One step of the chain: what the upcaster of the stored type and version produces (other versions or types,
+     * not necessarily current), or empty when the event is already at its type's current version and name. For
+     * every stored event, {@code decodeAll(e)} equals the concatenation of {@code decodeAll} over {@code
+     * upcastStep(e)} – the law that chains compose.
+     */
+    public Optional<List<EncodedEvent>> upcastStep(EncodedEvent encoded) {
+        return chain.step(new UpcastEvent(encoded.type(), encoded.schemaVersion(), tree(encoded)))
+                .map(this::encodedAll);
+    }
+
+    /** Whether events of the stored name at this schema version can be read (current, or an upcaster path). */
+    public boolean reads(String type, int schemaVersion) {
+        return chain.reads(type, schemaVersion);
+    }
+
+    private List<EncodedEvent> encodedAll(List<UpcastEvent> events) {
+        List<EncodedEvent> out = new ArrayList<>(events.size());
+        for (UpcastEvent e : events) {
+            try {
+                out.add(new EncodedEvent(e.type(), e.version(), mapper.writeValueAsBytes(e.json())));
+            } catch (JsonProcessingException ex) {
+                throw new IllegalArgumentException("cannot write upcast JSON: " + ex.getOriginalMessage(), ex);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The hot path of every load and every projection: an event at its current version and name binds its bytes
+     * directly, without building a tree first (the tree costs about as much again).
+     */
+    private Optional<E> decodeCurrent(EncodedEvent encoded) {
+        Optional<EventTypeRegistry.Registration<E>> registered = registry.registrationNamed(encoded.type());
+        if (registered.isEmpty()
+                || registered.get().version() != encoded.schemaVersion()
+                || !startsWithObject(encoded.payload())) {
+            return Optional.empty();
+        }
+        EventTypeRegistry.Registration<E> r = registered.get();
+        try {
+            return Optional.of(mapper.readValue(encoded.payload(), r.type()));
+        } catch (StreamReadException e) {
+            throw new IllegalArgumentException("payload is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "payload does not fit " + r.type().getName() + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("payload is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private ObjectNode tree(EncodedEvent encoded) {
+        chain.requireKnown(encoded.type());
         JsonNode tree;
         try {
             tree = mapper.readTree(encoded.payload());
@@ -120,26 +211,7 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
         if (!(tree instanceof ObjectNode json)) {
             throw new IllegalArgumentException("payload is not a JSON object but " + describe(tree));
         }
-        ObjectNode current = json;
-        for (int v = stored; v < r.version(); v++) {
-            Upcaster upcaster = upcasters.getOrDefault(r.name(), Map.of()).get(v);
-            if (upcaster == null) {
-                throw new IllegalArgumentException("no upcaster for '" + r.name() + "' from schema version " + v
-                        + " (current version " + r.version() + ")");
-            }
-            try {
-                current = upcaster.apply(current);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "the upcaster of '" + r.name() + "' from version " + v + " failed: " + e.getMessage(), e);
-            }
-        }
-        try {
-            return mapper.treeToValue(current, r.type());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "payload does not fit " + r.type().getName() + ": " + e.getOriginalMessage(), e);
-        }
+        return json;
     }
 
     /** Whether the first non-blank byte is {@code '{'}: anything else takes the tree path and its precise errors. */
@@ -155,55 +227,17 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
         return false;
     }
 
-    private Map<String, Integer> namesByVersion() {
-        Map<String, Integer> names = new HashMap<>();
-        for (String name : registry.names()) {
-            names.put(name, registry.registrationNamed(name).orElseThrow().version());
-        }
-        return names;
-    }
-
     private static String describe(JsonNode tree) {
         return tree == null || tree.isMissingNode()
                 ? "empty"
                 : tree.getNodeType().toString().toLowerCase();
     }
 
-    private static <E> Map<String, Map<Integer, Upcaster>> chain(EventTypeRegistry<E> registry, List<Upcaster> list) {
-        Map<String, Map<Integer, Upcaster>> byType = new HashMap<>();
-        for (Upcaster u : list) {
-            EventTypeRegistry.Registration<E> r = registry.registrationNamed(u.type())
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "upcaster for unknown event type '" + u.type() + "'; known: " + registry.names()));
-            if (u.fromVersion() >= r.version()) {
-                throw new IllegalArgumentException("upcaster of '" + u.type() + "' from version " + u.fromVersion()
-                        + " is useless: the current version of " + r.type().getName() + " is " + r.version());
-            }
-            Upcaster clash =
-                    byType.computeIfAbsent(r.name(), k -> new HashMap<>()).putIfAbsent(u.fromVersion(), u);
-            if (clash != null) {
-                throw new IllegalArgumentException(
-                        "two upcasters of '" + r.name() + "' from version " + u.fromVersion());
-            }
-        }
-        byType.forEach((name, steps) -> {
-            int current = registry.registrationNamed(name).orElseThrow().version();
-            int lowest =
-                    steps.keySet().stream().mapToInt(Integer::intValue).min().orElseThrow();
-            for (int v = lowest; v < current; v++) {
-                if (!steps.containsKey(v)) {
-                    throw new IllegalArgumentException("the upcasters of '" + name + "' have a gap: from version "
-                            + lowest + " to " + current + " there is none from version " + v);
-                }
-            }
-        });
-        return byType;
-    }
-
     /** Builds a {@link JsonEventCodec}. */
     public static final class Builder<E> {
         private final EventTypeRegistry.Builder<E> types;
         private final List<Upcaster> upcasters = new ArrayList<>();
+        private final List<EventUpcaster> general = new ArrayList<>();
         private ObjectMapper mapper;
         private EventTypeRegistry<E> registry;
 
@@ -244,6 +278,15 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
             return this;
         }
 
+        /**
+         * Adds an upcaster that splits, drops or retypes stored events (see {@link EventUpcaster}); it takes the place
+         * of the 1:1 upcaster of its type and version in the chain.
+         */
+        public Builder<E> upcaster(EventUpcaster upcaster) {
+            general.add(Objects.requireNonNull(upcaster, "upcaster"));
+            return this;
+        }
+
         /** Uses this mapper instead of {@link VerdictObjectMapper#create()}. */
         public Builder<E> mapper(ObjectMapper mapper) {
             this.mapper = Objects.requireNonNull(mapper, "mapper");
@@ -253,7 +296,7 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
         /** @throws IllegalArgumentException on any inconsistency of types, names or upcasters */
         public JsonEventCodec<E> build() {
             EventTypeRegistry<E> r = registry != null ? registry : types.build();
-            return new JsonEventCodec<>(r, mapper != null ? mapper : VerdictObjectMapper.create(), upcasters);
+            return new JsonEventCodec<>(r, mapper != null ? mapper : VerdictObjectMapper.create(), upcasters, general);
         }
     }
 }

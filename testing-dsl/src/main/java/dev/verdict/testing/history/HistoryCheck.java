@@ -186,15 +186,17 @@ public final class HistoryCheck {
     private record Folding<E, S>(EventCodec<E> codec, Decider<?, S, E> decider) {
         @SuppressWarnings("unchecked")
         void apply(StoreName store, RecordedEvent recorded, Map<String, Object> states) {
-            E event = EventDecoding.decode(store, recorded, codec);
-            if (decider != null) {
-                String subject = recorded.entity().subject(store.value());
-                S state = (S) states.computeIfAbsent(subject, s -> decider.initialState());
-                S next = decider.evolve(state, event);
-                if (next == null) {
-                    throw new IllegalStateException("evolve returned null");
+            // a stored event may stand for several current events, or none, after upcasting
+            for (E event : EventDecoding.decodeAll(store, recorded, codec)) {
+                if (decider != null) {
+                    String subject = recorded.entity().subject(store.value());
+                    S state = (S) states.computeIfAbsent(subject, s -> decider.initialState());
+                    S next = decider.evolve(state, event);
+                    if (next == null) {
+                        throw new IllegalStateException("evolve returned null");
+                    }
+                    states.put(subject, next);
                 }
-                states.put(subject, next);
             }
         }
     }

@@ -3,11 +3,14 @@ package dev.verdict.testing.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.verdict.decider.Decider;
 import dev.verdict.store.capture.CaptureHeader;
 import dev.verdict.store.capture.CapturedMessage;
 import dev.verdict.store.capture.HistoryCapture;
+import dev.verdict.store.codec.EventUpcaster;
 import dev.verdict.store.codec.JsonEventCodec;
+import dev.verdict.store.codec.UpcastEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +80,49 @@ class HistoryCheckTest {
                 event(3, "shop.counter.c-1", "Reset", "{}"));
 
         assertThat(check(capture).verify()).isEqualTo(3);
+    }
+
+    /** "Moved" (retired) was two additions in one event; "Noted" (retired) means nothing now. */
+    static HistoryCheck evolvedCheck(HistoryCapture capture) {
+        JsonEventCodec<CounterEvent> codec = JsonEventCodec.builder(CounterEvent.class)
+                .upcaster(EventUpcaster.split(
+                        "Moved",
+                        1,
+                        json -> List.of(
+                                new UpcastEvent(
+                                        "Added",
+                                        1,
+                                        JsonNodeFactory.instance
+                                                .objectNode()
+                                                .put("amount", json.get("in").asInt())),
+                                new UpcastEvent(
+                                        "Added",
+                                        1,
+                                        JsonNodeFactory.instance
+                                                .objectNode()
+                                                .put("amount", json.get("out").asInt())))))
+                .upcaster(EventUpcaster.drop("Noted", 1))
+                .build();
+        return HistoryCheck.of(capture).category("counter", codec, new Counter());
+    }
+
+    @Test
+    void aSplitMessageIsFoldedAsAllItsEventsAndADroppedOneAsNone() {
+        assertThat(evolvedCheck(capture(
+                                event(1, "shop.counter.c-1", "Added", "{\"amount\":2}"),
+                                event(2, "shop.counter.c-1", "Moved", "{\"in\":1,\"out\":-3}"),
+                                event(3, "shop.counter.c-1", "Noted", "{\"text\":\"x\"}")))
+                        .verify())
+                .isEqualTo(3);
+
+        // the split's second event is folded: it takes the counter below zero
+        assertThatThrownBy(() -> evolvedCheck(capture(
+                                event(1, "shop.counter.c-1", "Added", "{\"amount\":2}"),
+                                event(2, "shop.counter.c-1", "Moved", "{\"in\":1,\"out\":-4}")))
+                        .verify())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("shop.counter.c-1 #2 (Moved)")
+                .hasMessageContaining("below zero");
     }
 
     @Test

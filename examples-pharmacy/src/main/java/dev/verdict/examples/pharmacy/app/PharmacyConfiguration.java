@@ -10,6 +10,7 @@ import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand;
 import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
+import dev.verdict.examples.pharmacy.InventoryEvents;
 import dev.verdict.examples.pharmacy.PharmacyProcess;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
@@ -154,7 +155,7 @@ class PharmacyConfiguration {
     /** A drug's stock: the starter registers the handle {@code inventoryHandle}. */
     @Bean
     Registration<InventoryCommand, Inventory, InventoryEvent> inventory(InventoryDecider decider) {
-        return Registration.of(Pharmacy.INVENTORY, decider, JsonEventCodec.of(InventoryEvent.class))
+        return Registration.of(Pharmacy.INVENTORY, decider, InventoryEvents.CODEC)
                 .withStateCodec(JsonStateCodec.of(Inventory.class))
                 .withSnapshotPolicy(SnapshotPolicy.everyEvents(50));
     }
@@ -228,7 +229,7 @@ class PharmacyConfiguration {
         return VerdictProjection.of(
                 process,
                 SubjectFilter.category(store.storeName(), Category.of(Pharmacy.INVENTORY)),
-                JsonEventCodec.of(InventoryEvent.class));
+                InventoryEvents.CODEC);
     }
 
     /** The Idempotency-Key records, shared by every instance (KV bucket {@code <store>-idempotency}). */
