@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 import dev.verdict.store.internal.IsoInstant;
-import dev.verdict.store.personal.PersonalDataModule;
 import java.io.IOException;
 import java.time.Instant;
 

@@ -3,8 +3,8 @@ package dev.verdict.store.personal.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verdict.store.codec.PersonalDataModule;
 import dev.verdict.store.personal.DataKeys;
-import dev.verdict.store.personal.PersonalDataModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -20,7 +20,7 @@ import javax.crypto.SecretKey;
  */
 public final class FieldSealing {
     /** The field of a sealed value that holds the ciphertext. */
-    public static final String CIPHERTEXT = "$pd";
+    public static final String CIPHERTEXT = PersonalDataModule.CIPHERTEXT_FIELD;
     /** The field of a sealed value that names the data subject whose key sealed it. */
     public static final String KEY_ID = "kid";
 

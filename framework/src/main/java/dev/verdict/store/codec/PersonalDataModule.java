@@ -1,4 +1,4 @@
-package dev.verdict.store.personal;
+package dev.verdict.store.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -22,7 +22,7 @@ import java.io.IOException;
  * {"$erased":true}}; both are read back. {@code VerdictObjectMapper.create()} registers it; register it yourself on
  * another mapper.
  *
- * <p>This module does not encrypt: {@link PersonalDataCodec} encrypts the written value before it is stored.
+ * <p>This module does not encrypt: {@code dev.verdict.store.personal.PersonalDataCodec} encrypts the written value before it is stored.
  *
  * <pre>{@code
  * ObjectMapper mapper = new ObjectMapper().registerModule(new PersonalDataModule());
@@ -33,6 +33,9 @@ public final class PersonalDataModule extends SimpleModule {
 
     /** The field of the JSON object that stands for an erased value. */
     public static final String ERASED_FIELD = "$erased";
+
+    /** The field of a stored, still encrypted value ({@code dev.verdict.store.personal.PersonalDataCodec}). */
+    public static final String CIPHERTEXT_FIELD = "$pd";
 
     public PersonalDataModule() {
         super("verdict-personal-data");
@@ -95,9 +98,9 @@ public final class PersonalDataModule extends SimpleModule {
                 if (node.size() == 1 && node.path(ERASED_FIELD).asBoolean(false)) {
                     return PersonalData.erased();
                 }
-                if (node.has(PersonalDataCodec.CIPHERTEXT_FIELD)) {
+                if (node.has(CIPHERTEXT_FIELD)) {
                     return (PersonalData<?>) ctxt.reportInputMismatch(
-                            this, "personal data still encrypted: decode it through PersonalDataCodec");
+                            this, "personal data still encrypted: decode it through the PersonalDataCodec");
                 }
                 return PersonalData.of(ctxt.readTreeAsValue(node, valueType));
             }
