@@ -101,6 +101,17 @@ final class DeadLetterBook {
                 outcome.reason(),
                 detail,
                 attempts,
-                s.clock().instant());
+                s.clock().instant(),
+                currentStreamIdentity());
+    }
+
+    /** The stream's identity now, if the store answers (a dead letter is recorded without it otherwise). */
+    Optional<String> currentStreamIdentity() {
+        try {
+            return Optional.of(s.feeds().streamIdentity());
+        } catch (RuntimeException e) {
+            LOG.debug("projection '{}': stream identity not read ({})", s.name(), e.toString());
+            return Optional.empty();
+        }
     }
 }
