@@ -19,32 +19,23 @@ final class DeadLetterBook {
 
     private final RunnerSettings<?> s;
     private Set<Long> sequences = Set.of();
-    private volatile boolean loaded;
 
     DeadLetterBook(RunnerSettings<?> settings) {
         this.s = settings;
     }
 
-    /** The next {@link #loadOnce()} lists the dead letters again (a restart). */
-    void unload() {
-        loaded = false;
-    }
-
     /**
-     * Lists the projection's dead letters, once per start: a dead letter recorded since by another instance and
-     * applied here later stays listed.
+     * Lists the projection's dead letters again – at the start of every session: while this instance stood by, another
+     * one may have recorded some, and an event this one applies after all must lose its dead letter. Within a session
+     * this instance is the only one applying (it holds the pin), so the list it keeps stays true.
      */
-    void loadOnce() {
-        if (loaded) {
-            return;
-        }
+    void load() {
         try {
             sequences = new HashSet<>(s.deadLetters().get().sequences(s.filter().stream(), s.name()));
         } catch (RuntimeException e) {
             LOG.debug("projection '{}': dead letters not listed ({})", s.name(), e.toString());
             sequences = Set.of();
         }
-        loaded = true;
     }
 
     /**
@@ -110,6 +101,17 @@ final class DeadLetterBook {
                 outcome.reason(),
                 detail,
                 attempts,
-                s.clock().instant());
+                s.clock().instant(),
+                currentStreamIdentity());
+    }
+
+    /** The stream's identity now, if the store answers (a dead letter is recorded without it otherwise). */
+    Optional<String> currentStreamIdentity() {
+        try {
+            return Optional.of(s.feeds().streamIdentity());
+        } catch (RuntimeException e) {
+            LOG.debug("projection '{}': stream identity not read ({})", s.name(), e.toString());
+            return Optional.empty();
+        }
     }
 }

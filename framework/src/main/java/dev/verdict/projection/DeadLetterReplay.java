@@ -31,7 +31,25 @@ final class DeadLetterReplay<E> {
     /** Replays every dead letter of the projection; returns those that still fail. */
     List<DeadLetter> replayAll() {
         List<DeadLetter> stillFailing = new ArrayList<>();
+        String identity;
+        try {
+            identity = s.feeds().streamIdentity();
+        } catch (FeedFailure e) {
+            throw new ProjectionFailure(
+                    "cannot read the identity of stream " + s.filter().stream() + ": " + e.getMessage(), e);
+        }
         for (DeadLetter letter : store.list(s.filter().stream(), s.name())) {
+            if (letter.streamIdentity().isPresent()
+                    && !letter.streamIdentity().get().equals(identity)) {
+                // the stream was deleted and created again since: its sequence names another event now
+                LOG.warn(
+                        "dead letter {}#{} of '{}' belongs to an earlier incarnation of the stream; kept, not replayed",
+                        letter.stream(),
+                        letter.sequence(),
+                        s.name());
+                stillFailing.add(letter);
+                continue;
+            }
             Optional<EventDelivery> message = fetchOne(letter.subject(), letter.sequence());
             if (message.isEmpty()) {
                 LOG.warn(

@@ -86,7 +86,6 @@ final class PartitionWorker<E> {
             }
             progress.restart();
             stop.arm();
-            deadLetters.unload();
             thread = new Thread(this::work, "verdict-projection-" + s.name() + suffix());
             thread.setDaemon(true);
             thread.start();
@@ -466,7 +465,7 @@ final class PartitionWorker<E> {
         }
         session.open = true;
         progress.waiting = Optional.empty();
-        deadLetters.loadOnce();
+        deadLetters.load();
         return true;
     }
 

@@ -23,6 +23,10 @@ import java.util.Optional;
  * @param detail the last failure's message
  * @param attempts how many times it was tried
  * @param recordedAt when it was dead-lettered
+ * @param streamIdentity the identity of the stream's incarnation the event was read from (see {@link
+ *     EventFeeds#streamIdentity()}); empty for a dead letter of an earlier release, which did not keep it. After the
+ *     stream was deleted and created again its sequences name other events: a letter of another incarnation is not
+ *     replayed
  */
 public record DeadLetter(
         String projection,
@@ -33,7 +37,8 @@ public record DeadLetter(
         PoisonReason reason,
         String detail,
         int attempts,
-        Instant recordedAt) {
+        Instant recordedAt,
+        Optional<String> streamIdentity) {
     public DeadLetter {
         Objects.requireNonNull(projection, "projection");
         Objects.requireNonNull(stream, "stream");
@@ -42,5 +47,20 @@ public record DeadLetter(
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(recordedAt, "recordedAt");
+        Objects.requireNonNull(streamIdentity, "streamIdentity");
+    }
+
+    /** A dead letter without the stream's identity (as recorded before it was kept). */
+    public DeadLetter(
+            String projection,
+            String stream,
+            long sequence,
+            String subject,
+            Optional<String> eventType,
+            PoisonReason reason,
+            String detail,
+            int attempts,
+            Instant recordedAt) {
+        this(projection, stream, sequence, subject, eventType, reason, detail, attempts, recordedAt, Optional.empty());
     }
 }

@@ -26,6 +26,43 @@ class DeadLetterStoreTest {
 
     private static final RetryPolicy FAST = new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(200), 2.0);
 
+    /** An entry written by an earlier release (no stream identity) is read as before; a new one keeps the identity. */
+    @Test
+    void anEntryOfAnEarlierReleaseIsReadAndANewOneKeepsTheStreamIdentity() throws Exception {
+        try (Connection nc = NATS.server().connect()) {
+            NatsDeadLetters store = NatsDeadLetters.open(nc, "dl-formats");
+            // the value exactly as the previous release wrote it
+            nc.keyValue("dl-formats")
+                    .put(
+                            "orders.list.9",
+                            ("{\"projection\":\"list\",\"stream\":\"orders\",\"sequence\":9,"
+                                            + "\"subject\":\"orders.order.o-9\",\"eventType\":\"OrderPlaced\","
+                                            + "\"reason\":\"HANDLER_FAILED\",\"detail\":\"boom\",\"attempts\":5,"
+                                            + "\"recordedAt\":\"2026-01-02T03:04:05Z\"}")
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            DeadLetter old = store.find("orders", "list", 9).orElseThrow();
+            assertThat(old.subject()).isEqualTo("orders.order.o-9");
+            assertThat(old.reason()).isEqualTo(PoisonReason.HANDLER_FAILED);
+            assertThat(old.attempts()).isEqualTo(5);
+            assertThat(old.streamIdentity()).isEmpty();
+
+            DeadLetter now = new DeadLetter(
+                    "list",
+                    "orders",
+                    10,
+                    "orders.order.o-10",
+                    Optional.of("OrderPlaced"),
+                    PoisonReason.HANDLER_FAILED,
+                    "boom",
+                    1,
+                    Instant.parse("2026-01-02T03:04:05Z"),
+                    Optional.of("orders@2026-01-01T00:00:00Z"));
+            store.record(now);
+            assertThat(store.find("orders", "list", 10)).contains(now);
+            assertThat(store.list("orders", "list")).containsExactly(old, now);
+        }
+    }
+
     @Test
     void sequencesListOneProjectionsDeadLettersAndRemovalIsIdempotent() throws Exception {
         try (Connection nc = NATS.server().connect()) {

@@ -23,8 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -273,6 +275,86 @@ abstract class ProjectionStoreContract {
             deadLetters.remove(letter);
             assertThat(deadLetters.sequences(stream, "poisoned")).isEmpty();
             assertThat(deadLetters.find(stream, "poisoned", poison)).isEmpty();
+        }
+    }
+
+    /**
+     * Finding 9: the dead letters an instance knows of are listed again at each session, not once per start – a dead
+     * letter another instance recorded while this one stood by is removed when this one applies the event after all
+     * (a rolling deploy: the old version dead-lettered it, the new one applies it).
+     */
+    @Test
+    void aDeadLetterRecordedByAnotherInstanceIsRemovedWhenThisOneAppliesTheEvent() throws Exception {
+        try (StoreUnderTest store = newStore("dlsession" + NAMES.incrementAndGet())) {
+            DataSource db = newDatabase();
+            List<Long> first = store.append(counterEvents(3));
+            long hangAt = first.get(2);
+            CountDownLatch hung = new CountDownLatch(1);
+            CountDownLatch letGo = new CountDownLatch(1);
+            AtomicLong poison = new AtomicLong(-1);
+            // "new": hangs once (so it loses the feed while running), else applies everything
+            JdbcProjection<CounterEvent> newVersion = JdbcProjection.of(
+                    "totals",
+                    db,
+                    (c, e) -> {
+                        if (e.sequence() == hangAt && hung.getCount() > 0) {
+                            hung.countDown();
+                            try {
+                                letGo.await();
+                            } catch (InterruptedException interrupted) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        CounterReadModel.write(c, e);
+                    },
+                    CounterReadModel::clear);
+            // "old": fails on the poison event
+            JdbcProjection<CounterEvent> oldVersion = JdbcProjection.of(
+                    "totals",
+                    db,
+                    (c, e) -> {
+                        if (e.sequence() == poison.get()) {
+                            throw new IllegalStateException("old version fails on " + e.sequence());
+                        }
+                        CounterReadModel.write(c, e);
+                    },
+                    CounterReadModel::clear);
+            ProjectionRunner<CounterEvent> a = store.runner(counters(store), CODEC, newVersion)
+                    .applyTimeout(Duration.ofSeconds(1))
+                    .failoverAfter(Duration.ofSeconds(3))
+                    .retryPolicy(RetryPolicy.none())
+                    .build();
+            ProjectionRunner<CounterEvent> b = store.runner(counters(store), CODEC, oldVersion)
+                    .failoverAfter(Duration.ofSeconds(3))
+                    .retryPolicy(RetryPolicy.none())
+                    .build();
+            a.start();
+            try {
+                assertThat(hung.await(10, TimeUnit.SECONDS)).isTrue(); // a's first session listed no dead letter
+                awaitCondition(() -> a.status().state() == RunnerState.STUCK); // a gave the feed up
+                b.start();
+                poison.set(store.append(counterEvents(1)).get(0));
+                awaitCondition(() -> b.status().active()); // b is served (its writes wait for a's transaction)
+                letGo.countDown(); // a's late call ends; a stands by
+                DeadLetters deadLetters = store.feeds().deadLetters();
+                String stream = store.name().value();
+                awaitCondition(() -> deadLetters.sequences(stream, "totals").contains(poison.get()));
+                awaitCondition(() -> a.status().state() == RunnerState.RUNNING);
+                b.stop(); // b hands the feed over: a serves it again, in a new session
+
+                long later = store.append(counterEvents(1)).get(0);
+                assertThat(a.awaitPosition(later, Duration.ofSeconds(20))).isTrue();
+                awaitCondition(() -> newVersion.checkpoint().orElse(0) == later);
+                assertThat(deadLetters.sequences(stream, "totals"))
+                        .as("the event a applied after all is no longer a dead letter")
+                        .isEmpty();
+            } finally {
+                letGo.countDown();
+                a.stop();
+                b.stop();
+                newVersion.closeConnection();
+                oldVersion.closeConnection();
+            }
         }
     }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link DeadLetters} of a store on NATS – where projections record the events they gave up on: a KV bucket (default {@value #DEFAULT_BUCKET}), one
  * entry per event and projection under the key {@code <stream>.<projection>.<sequence>}, holding a small JSON
- * document (reason, detail, subject, type, attempts, time). The payload is not copied: {@code stream} and {@code
+ * document (reason, detail, subject, type, attempts, time, and the stream's identity – absent in entries of earlier
+ * releases, which are read as before). The payload is not copied: {@code stream} and {@code
  * sequence} point at the event, which stays in the event stream.
  *
  * <p>Guarantees: recording is idempotent (the key is derived from the event), so an event dead-lettered again after
@@ -261,6 +262,7 @@ public final class NatsDeadLetters implements DeadLetters {
         n.put("detail", l.detail());
         n.put("attempts", l.attempts());
         n.put("recordedAt", l.recordedAt().toString());
+        l.streamIdentity().ifPresent(i -> n.put("streamIdentity", i));
         try {
             return JSON.writeValueAsBytes(n);
         } catch (IOException e) {
@@ -280,7 +282,11 @@ public final class NatsDeadLetters implements DeadLetters {
                     PoisonReason.valueOf(n.path("reason").asText()),
                     n.path("detail").asText(),
                     n.path("attempts").asInt(),
-                    Instant.parse(n.path("recordedAt").asText()));
+                    Instant.parse(n.path("recordedAt").asText()),
+                    // absent in the entries of earlier releases
+                    n.hasNonNull("streamIdentity")
+                            ? Optional.of(n.get("streamIdentity").asText())
+                            : Optional.empty());
         } catch (IOException | IllegalArgumentException e) {
             throw new EventStoreException("unreadable dead-letter entry: " + e.getMessage(), e);
         }
