@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +50,15 @@ final class MultiDecisionPipeline<C, S, E> {
     private final DecisionSteps steps;
     private final ReadEntities reads;
     private final MultiReplies<S, E> replies;
+    private final MultiReads<C, S, E> choice;
 
     MultiDecisionPipeline(
             Category name,
             MultiDecider<C, S, E> decider,
             Optional<EntityStates<S>> entityStates,
+            MultiReads<C, S, E> choice,
             PipelineDependencies dependencies) {
+        this.choice = choice;
         this.name = name;
         this.decider = decider;
         this.entityStates = entityStates;
@@ -84,7 +88,7 @@ final class MultiDecisionPipeline<C, S, E> {
             allCached &= reads.loadCached(part); // no I/O
         }
         if (allCached) {
-            return start(parts, command, context, blocking, recorded);
+            return withChosen(parts, command, blocking, () -> start(parts, command, context, blocking, recorded));
         }
         return async.onExecutor(blocking, () -> {
             for (ReadEntity part : parts) {
@@ -92,7 +96,50 @@ final class MultiDecisionPipeline<C, S, E> {
                     reads.load(part);
                 }
             }
-            return start(parts, command, context, blocking, recorded);
+            return withChosen(parts, command, blocking, () -> start(parts, command, context, blocking, recorded));
+        });
+    }
+
+    /**
+     * Makes the parts read after the named ones those the decider chooses from the named ones' current states
+     * ({@link MultiDecider#readsAfter}), loading any new one (from the cache, else on {@code blocking}), then runs
+     * {@code next}. Asked before every attempt: after a catch-up a named entity may choose another.
+     */
+    private CompletableFuture<MultiOutcome<S, E>> withChosen(
+            List<ReadEntity> parts,
+            C command,
+            Executor blocking,
+            Supplier<CompletableFuture<MultiOutcome<S, E>>> next) {
+        List<ReadEntity> named = new ArrayList<>(parts.size());
+        List<EntityKey> chosenNow = new ArrayList<>();
+        for (ReadEntity part : parts) {
+            if (part.chosen) {
+                chosenNow.add(part.key);
+            } else {
+                named.add(part);
+            }
+        }
+        List<EntityKey> wanted = choice.chosenKeys(command, state(named));
+        if (wanted.equals(chosenNow)) {
+            return next.get();
+        }
+        List<ReadEntity> added = choice.chosen(wanted, named, named.get(0).ownState);
+        parts.removeIf(part -> part.chosen);
+        parts.addAll(added);
+        boolean allCached = true;
+        for (ReadEntity part : added) {
+            allCached &= reads.loadCached(part);
+        }
+        if (allCached) {
+            return next.get();
+        }
+        return async.onExecutor(blocking, () -> {
+            for (ReadEntity part : added) {
+                if (part.known == null) {
+                    reads.load(part);
+                }
+            }
+            return next.get();
         });
     }
 
@@ -152,7 +199,11 @@ final class MultiDecisionPipeline<C, S, E> {
             // no-op would not, so those are confirmed against the entities' versions before they are reported
             return reads.confirmAsync(parts, blocking)
                     .thenCompose(moved -> moved
-                            ? attempt(parts, command, context, blocking, attempt, overtaken)
+                            ? withChosen(
+                                    parts,
+                                    command,
+                                    blocking,
+                                    () -> attempt(parts, command, context, blocking, attempt, overtaken))
                             : CompletableFuture.completedFuture(noEvents(parts, state, decision.rejection(), context)));
         }
         List<EntityEvent> events = encode(parts, decision.events());
@@ -185,8 +236,11 @@ final class MultiDecisionPipeline<C, S, E> {
                             blocking,
                             () -> new ConflictRetriesExhausted(refs(parts), attempt, overtaken, conflict),
                             () -> reads.catchUpMovedAsync(parts, blocking)
-                                    .thenCompose(moved ->
-                                            attempt(parts, command, context, blocking, attempt + 1, overtaken)));
+                                    .thenCompose(moved -> withChosen(
+                                            parts,
+                                            command,
+                                            blocking,
+                                            () -> attempt(parts, command, context, blocking, attempt + 1, overtaken))));
                 })
                 .thenCompose(next -> next);
     }

@@ -1,20 +1,16 @@
 package dev.verdict.runtime;
 
 import dev.verdict.decider.DomainRejection;
-import dev.verdict.decider.EntityKey;
 import dev.verdict.decider.EntityStates;
 import dev.verdict.decider.MultiDecider;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
-import dev.verdict.store.EntityId;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStore;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,10 +53,10 @@ public final class MultiEntityHandle<C, S, E> {
     private final Category name;
     private final MultiDecider<C, S, E> decider;
     private final Optional<EntityStates<S>> entityStates;
-    private final PipelineDependencies dependencies;
     private final EntityLocks locks;
     private final AsyncCommands async;
     private final Interceptors interceptors;
+    private final MultiReads<C, S, E> reads;
     private final MultiDecisionPipeline<C, S, E> pipeline;
 
     @SuppressWarnings("unchecked")
@@ -70,11 +66,11 @@ public final class MultiEntityHandle<C, S, E> {
         this.decider = registration.decider();
         this.entityStates =
                 decider instanceof EntityStates<?> states ? Optional.of((EntityStates<S>) states) : Optional.empty();
-        this.dependencies = dependencies;
         this.locks = dependencies.locks();
         this.async = dependencies.async();
         this.interceptors = dependencies.interceptors();
-        this.pipeline = new MultiDecisionPipeline<>(name, decider, entityStates, dependencies);
+        this.reads = new MultiReads<>(name, decider, entityStates, dependencies);
+        this.pipeline = new MultiDecisionPipeline<>(name, decider, entityStates, reads, dependencies);
     }
 
     /** The registration this handle was created from. */
@@ -119,7 +115,7 @@ public final class MultiEntityHandle<C, S, E> {
     private MultiOutcome<S, E> run(C command, List<ReadEntity> parts, Interceptors.Running running, boolean newId) {
         MultiOutcome<S, E> outcome;
         try {
-            List<ReentrantLock> held = locks.locksFor(MultiDecisionPipeline.refs(parts));
+            List<ReentrantLock> held = locks.locksFor(reads.serializedOn(parts, command));
             for (ReentrantLock lock : held) {
                 lock.lock();
             }
@@ -178,45 +174,21 @@ public final class MultiEntityHandle<C, S, E> {
             async.leave();
             return CompletableFuture.failedFuture(e);
         }
+        List<EntityRef> serialized;
+        try {
+            serialized = reads.serializedOn(parts, command);
+        } catch (RuntimeException | Error e) {
+            running.end(null, e);
+            async.leave();
+            return CompletableFuture.failedFuture(e);
+        }
         return async.inTurn(
-                MultiDecisionPipeline.refs(parts),
-                running,
-                () -> pipeline.run(parts, command, running.context(), newId, async.executor()));
+                serialized, running, () -> pipeline.run(parts, command, running.context(), newId, async.executor()));
     }
 
-    @SuppressWarnings("unchecked")
+    /** The entities the command names: the pipeline reads them first (and then those chosen from them). */
     private List<ReadEntity> parts(C command) {
-        List<EntityKey> keys = Objects.requireNonNull(
-                decider.reads(command), () -> "the multi-entity decider '" + name + "' returned null reads");
-        if (keys.isEmpty()) {
-            throw new IllegalStateException("the multi-entity decider '" + name + "' reads no entity for " + command);
-        }
-        Set<EntityKey> seen = new HashSet<>();
-        List<ReadEntity> parts = new ArrayList<>(keys.size());
-        boolean allOwn = entityStates.isPresent();
-        List<Registration<?, Object, Object>> registrations = new ArrayList<>(keys.size());
-        for (EntityKey key : keys) {
-            if (!seen.add(key)) {
-                throw new IllegalStateException("the multi-entity decider '" + name + "' reads " + key + " twice");
-            }
-            Category category = Category.of(key.category());
-            Registration<?, ?, ?> registered = dependencies
-                    .registration(category)
-                    .orElseThrow(() -> new IllegalStateException("the decision '" + name + "' reads " + key
-                            + ", but category '" + key.category() + "' is not registered with the runtime: register"
-                            + " it (its codec and decider) before handling commands over several entities"));
-            Registration<?, Object, Object> entityRegistration = (Registration<?, Object, Object>) registered;
-            registrations.add(entityRegistration);
-            if (allOwn && entityStates.get().deciderOf(key) != entityRegistration.decider()) {
-                allOwn = false;
-            }
-        }
-        for (int i = 0; i < keys.size(); i++) {
-            EntityKey key = keys.get(i);
-            EntityRef ref = new EntityRef(Category.of(key.category()), EntityId.of(key.id()));
-            parts.add(new ReadEntity(key, ref, registrations.get(i), allOwn));
-        }
-        return parts;
+        return new ArrayList<>(reads.named(command));
     }
 
     @Override
