@@ -113,9 +113,11 @@ final class MultiReads<C, S, E> {
      */
     List<EntityRef> serializedOn(List<ReadEntity> named, C command) {
         List<EntityRef> refs = new ArrayList<>(named.size() + 1);
-        List<Object> states = new ArrayList<>(named.size());
         for (ReadEntity part : named) {
             refs.add(part.ref);
+        }
+        List<Object> states = new ArrayList<>(named.size());
+        for (ReadEntity part : named) {
             Optional<KnownState<Object>> cached =
                     part.ownState ? dependencies.cache().get(part.ref) : Optional.empty();
             if (cached.isEmpty()) {

@@ -57,6 +57,11 @@ import org.slf4j.LoggerFactory;
  */
 final class MultiSubjectBatch {
     private static final Logger LOG = LoggerFactory.getLogger(MultiSubjectBatch.class);
+    /**
+     * Asynchronous batches one store sends at once; more wait for one to finish. The server accepts 50 atomic batches
+     * in flight per stream (more are refused with 10210): this leaves room for blocking appends and other instances.
+     */
+    static final int MAX_ASYNC_BATCHES_IN_FLIGHT = 32;
 
     static final String EXPECTED_LAST_SUBJECT_SEQUENCE_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject";
     private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
@@ -66,6 +71,8 @@ final class MultiSubjectBatch {
     private final String stream;
     private final Duration timeout;
     private final Clock clock;
+    /** Asynchronous batches of this store in flight, below the server's limit per stream. */
+    private final BatchesInFlight inFlight = new BatchesInFlight(MAX_ASYNC_BATCHES_IN_FLIGHT);
 
     MultiSubjectBatch(NatsEventStore store, Connection connection, String stream, Duration timeout, Clock clock) {
         this.store = store;
@@ -98,7 +105,8 @@ final class MultiSubjectBatch {
     /**
      * {@link #append} without parking a thread on NATS: the batch's first message is an asynchronous request, the
      * rest is sent when the server has answered it, and the last message's acknowledgement completes the future (on the
-     * connection's thread). What reads (a duplicate's original events) runs on {@code blocking}. The same outcomes as
+     * connection's thread). At most {@link #MAX_ASYNC_BATCHES_IN_FLIGHT} such batches are in flight; more wait (no
+     * thread) until one finishes. What reads (a duplicate's original events) runs on {@code blocking}. The same outcomes as
      * {@link #append}, as the future's failure.
      */
     CompletableFuture<AppendAcrossResult> appendAsync(
@@ -115,6 +123,27 @@ final class MultiSubjectBatch {
             return CompletableFuture.failedFuture(e);
         }
         int n = messages.size();
+        CompletableFuture<AppendAcrossResult> result = new CompletableFuture<>();
+        inFlight.start(() -> sendAsync(guards, events, context, blocking, versions, messages, n)
+                .whenComplete((value, error) -> {
+                    inFlight.release();
+                    if (error != null) {
+                        result.completeExceptionally(NatsEventStore.unwrap(error));
+                    } else {
+                        result.complete(value);
+                    }
+                }));
+        return result;
+    }
+
+    private CompletableFuture<AppendAcrossResult> sendAsync(
+            List<EntityVersion> guards,
+            List<EntityEvent> events,
+            CommandContext context,
+            Executor blocking,
+            Map<EntityRef, Long> versions,
+            List<Message> messages,
+            int n) {
         return requestAsync(guards, messages.get(0))
                 .thenCompose(first -> {
                     checkFirst(guards, first);

@@ -22,6 +22,9 @@ import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.testing.nats.NatsServerExtension;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +126,31 @@ class MultiEntityAsyncTest {
             assertThat(outcome.state().second().onHand()).isEqualTo(20 - 1 - 5 - 2);
             assertThat(outcome.state().first().dispensed()).isEqualTo(3);
             assertThat(b.inventory.load("aspirin").state().onHand()).isEqualTo(12);
+        }
+    }
+
+    /**
+     * 64 warm decisions over two entities each, sent at once: more atomic batches than the server accepts in flight on
+     * a stream (50; more are refused with 10210). The store keeps at most 32 of its asynchronous batches in flight, the
+     * rest wait – every decision is accepted.
+     */
+    @Test
+    void moreAsyncDecisionsThanTheServerTakesBatchesAtOnceWaitInsteadOfBeingRefused() throws Exception {
+        StoreName name = StoreName.of("multiasync" + STORES.incrementAndGet());
+        try (CommandRuntime runtime = CommandRuntime.builder(newStore(name)).build()) {
+            Instance a = new Instance(runtime);
+            int decisions = 64;
+            for (int i = 0; i < decisions; i++) {
+                a.prescriptions.handle("rx-" + i, new Prescribe(10));
+                a.inventory.handle("drug-" + i, new Receive(10));
+            }
+            List<CompletableFuture<MultiOutcome<CombinedState<Rx, Stock>, Object>>> outcomes = new ArrayList<>();
+            for (int i = 0; i < decisions; i++) {
+                outcomes.add(a.dispenses.handleAsync(new Dispense("rx-" + i, "drug-" + i, 1)));
+            }
+            for (CompletableFuture<MultiOutcome<CombinedState<Rx, Stock>, Object>> outcome : outcomes) {
+                assertThat(outcome.get(60, TimeUnit.SECONDS).isAccepted()).isTrue();
+            }
         }
     }
 
