@@ -11,6 +11,13 @@ import java.util.function.Supplier;
  */
 final class AsyncCommandThroughput implements Scenario {
     static final List<Integer> IN_FLIGHT = List.of(64, 256);
+    /**
+     * Pairs of entities and decisions in flight of the two-entity case (each lane owns its pairs): below the server's
+     * 50 atomic batches in flight per stream (with 64 both sides are refused with 10210).
+     */
+    static final int TWO_ENTITY_PAIRS = 256;
+
+    static final int TWO_ENTITY_IN_FLIGHT = 32;
 
     @Override
     public String id() {
@@ -37,7 +44,11 @@ final class AsyncCommandThroughput implements Scenario {
                         + " ms per variant, interleaved. A third variant runs `handleAsync` on a"
                         + " runtime built with `completeInline()` (futures completed on the NATS thread; callbacks must"
                         + " not block) to show what handing the completion to a pool thread costs; a fourth runs the blocking `handle` on 16 pool"
-                        + " threads – what `handleAsync` did before it became non-blocking.");
+                        + " threads – what `handleAsync` did before it became non-blocking. Two entities: "
+                        + "`MultiEntityHandle.handleAsync` of a decision over two categories (one event each, one"
+                        + " ADR-50 batch over both subjects, both guarded), warm cache, " + TWO_ENTITY_IN_FLIGHT
+                        + " in flight over " + TWO_ENTITY_PAIRS + " pairs, against the same batch on jnats core sent"
+                        + " asynchronously (first message and commit as asynchronous requests).");
         CommandThroughput.RawEntities raw = new CommandThroughput.RawEntities(ctx, "rxa", s.entities());
         raw.create();
         VerdictCommands verdict = VerdictCommands.open(ctx, "rxa", s.entities());
@@ -93,6 +104,26 @@ final class AsyncCommandThroughput implements Scenario {
                         r.get("raw async"),
                         Trial::throughput,
                         Target.none()));
+            }
+            // decisions over two entities: handleAsync of a 2-entity decision vs the raw asynchronous 2-subject batch
+            try (AsyncMultiEntityPair pair = AsyncMultiEntityPair.open(ctx, TWO_ENTITY_PAIRS)) {
+                String caseName = "2 entities, " + TWO_ENTITY_IN_FLIGHT + " in flight";
+                Map<String, Supplier<Trial>> variants = Pairs.variants();
+                variants.put("verdict 2x2", () -> pair.verdict(TWO_ENTITY_IN_FLIGHT));
+                variants.put("raw 2x2", () -> pair.raw(TWO_ENTITY_IN_FLIGHT));
+                Map<String, List<Trial>> r = Pairs.run(s, variants);
+                result.add(Measurement.throughput(
+                        id(), caseName, "Verdict MultiEntityHandle.handleAsync", "decisions/s", r.get("verdict 2x2")));
+                result.add(Measurement.throughput(
+                        id(), caseName, "raw asynchronous 2-subject batch", "decisions/s", r.get("raw 2x2")));
+                result.add(Ratio.of(
+                        id(),
+                        caseName,
+                        "Verdict 2-entity handleAsync / raw asynchronous 2-subject batch (decisions/s)",
+                        r.get("verdict 2x2"),
+                        r.get("raw 2x2"),
+                        Trial::throughput,
+                        Target.atLeast(0.85)));
             }
         } finally {
             pool.shutdownNow();

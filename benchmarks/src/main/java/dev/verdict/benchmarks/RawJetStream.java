@@ -140,13 +140,8 @@ final class RawJetStream {
             throws IOException, JetStreamApiException, InterruptedException {
         int n = subjects.size();
         for (int i = 0; i < n; i++) {
-            Headers h = new Headers();
-            h.put(NatsJetStreamConstants.NATS_BATCH_ID_HDR, batchId);
-            h.put(NatsJetStreamConstants.NATS_BATCH_SEQUENCE_HDR, Integer.toString(i + 1));
-            h.put(NatsJetStreamConstants.MSG_ID_HDR, batchId + ":" + i);
-            h.put(NatsJetStreamConstants.EXPECTED_LAST_SUB_SEQ_HDR, Long.toString(expected[i]));
+            Headers h = batchAcrossHeaders(n, i, expected, batchId);
             if (i == n - 1) {
-                h.put(NatsJetStreamConstants.NATS_BATCH_COMMIT_HDR, "1");
                 Message reply = connection.request(subjects.get(i), h, payloads.get(i), TIMEOUT);
                 if (reply == null) {
                     throw new IOException("no answer to the commit of batch " + batchId);
@@ -171,6 +166,60 @@ final class RawJetStream {
             }
         }
         throw new IllegalArgumentException("a batch needs at least one message");
+    }
+
+    /** The headers of message {@code i} of {@code n} of a batch across subjects (the last one commits). */
+    private static Headers batchAcrossHeaders(int n, int i, long[] expected, String batchId) {
+        Headers h = new Headers();
+        h.put(NatsJetStreamConstants.NATS_BATCH_ID_HDR, batchId);
+        h.put(NatsJetStreamConstants.NATS_BATCH_SEQUENCE_HDR, Integer.toString(i + 1));
+        h.put(NatsJetStreamConstants.MSG_ID_HDR, batchId + ":" + i);
+        h.put(NatsJetStreamConstants.EXPECTED_LAST_SUB_SEQ_HDR, Long.toString(expected[i]));
+        if (i == n - 1) {
+            h.put(NatsJetStreamConstants.NATS_BATCH_COMMIT_HDR, "1");
+        }
+        return h;
+    }
+
+    /**
+     * {@link #publishAtomicBatchAcross} without waiting: the first message as an asynchronous request, the rest sent
+     * when it is answered, the commit's PubAck completing the future with the last sequence (on the NATS thread).
+     */
+    CompletableFuture<Long> publishAtomicBatchAcrossAsync(
+            List<String> subjects, List<byte[]> payloads, long[] expected, String batchId) {
+        int n = subjects.size();
+        Headers[] headers = new Headers[n];
+        for (int i = 0; i < n; i++) {
+            headers[i] = batchAcrossHeaders(n, i, expected, batchId);
+        }
+        return connection
+                .requestWithTimeout(subjects.get(0), headers[0], payloads.get(0), TIMEOUT)
+                .thenCompose(first -> {
+                    if (first.getData() != null && first.getData().length > 0) {
+                        try {
+                            new PublishAck(first); // throws the server's error; an empty answer means "staged"
+                        } catch (IOException | JetStreamApiException e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    }
+                    for (int i = 1; i < n - 1; i++) {
+                        connection.publish(subjects.get(i), headers[i], payloads.get(i));
+                    }
+                    return connection.requestWithTimeout(
+                            subjects.get(n - 1), headers[n - 1], payloads.get(n - 1), TIMEOUT);
+                })
+                .thenApply(commit -> {
+                    try {
+                        PublishAck ack = new PublishAck(commit);
+                        if (ack.getBatchSize() != n) {
+                            throw new IllegalStateException(
+                                    "batch " + batchId + " committed " + ack.getBatchSize() + " messages, sent " + n);
+                        }
+                        return ack.getSeqno();
+                    } catch (IOException | JetStreamApiException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
     }
 
     /**

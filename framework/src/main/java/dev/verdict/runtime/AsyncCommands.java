@@ -2,6 +2,9 @@ package dev.verdict.runtime;
 
 import dev.verdict.store.EntityRef;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -73,7 +76,7 @@ final class AsyncCommands implements AutoCloseable {
      * Makes {@code turn} the entity's last turn and returns the one before it (completed or not), or null when the
      * entity has no command in flight.
      */
-    CompletableFuture<Void> queue(EntityRef entity, CompletableFuture<Void> turn) {
+    private CompletableFuture<Void> queue(EntityRef entity, CompletableFuture<Void> turn) {
         @SuppressWarnings("unchecked")
         CompletableFuture<Void>[] previous = new CompletableFuture[1];
         turns.compute(entity, (key, last) -> {
@@ -106,9 +109,78 @@ final class AsyncCommands implements AutoCloseable {
         }
     }
 
-    /** Ends a turn: forgets it if it is still the entity's last (so the map holds only entities in flight). */
-    void done(EntityRef entity, CompletableFuture<Void> turn) {
-        turns.remove(entity, turn);
+    /**
+     * Runs an asynchronous command when its turn comes on every entity it spans (after the previous commands on each of
+     * them), ends its interception, frees its place (taken by {@link #tryEnter}) and answers the caller ({@link
+     * #deliver}). A command cancelled while it waits for its turn is never run. Turns over several entities are queued
+     * together (one such queueing at a time), so no two commands ever wait for each other.
+     */
+    <T> CompletableFuture<T> inTurn(
+            List<EntityRef> entities, Interceptors.Running running, Supplier<CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<Void> turn = new CompletableFuture<>();
+        CompletableFuture<Void> previous;
+        if (entities.size() == 1) {
+            previous = queue(entities.get(0), turn);
+        } else {
+            List<CompletableFuture<Void>> before = new ArrayList<>(entities.size());
+            synchronized (turns) {
+                // one multi-entity queueing at a time: two of them cannot each queue behind the other
+                for (EntityRef entity : entities) {
+                    CompletableFuture<Void> last = queue(entity, turn);
+                    if (last != null && !last.isDone()) {
+                        before.add(last);
+                    }
+                }
+            }
+            previous = before.isEmpty() ? null : CompletableFuture.allOf(before.toArray(CompletableFuture[]::new));
+        }
+        if (previous == null || previous.isDone()) {
+            begin(entities, running, work, result, turn);
+        } else {
+            previous.whenComplete((ignored, error) -> startTurn(() -> begin(entities, running, work, result, turn)));
+        }
+        return result;
+    }
+
+    /** The command's turn has come (the previous commands on its entities have finished). */
+    private <T> void begin(
+            List<EntityRef> entities,
+            Interceptors.Running running,
+            Supplier<CompletableFuture<T>> work,
+            CompletableFuture<T> result,
+            CompletableFuture<Void> turn) {
+        if (result.isDone()) {
+            // cancelled (or completed by the caller) while waiting for its turn: never decided, nothing stored
+            running.end(null, new CancellationException("cancelled before its turn"));
+            leave();
+            done(entities, turn);
+            return;
+        }
+        CompletableFuture<T> pending;
+        try {
+            pending = work.get();
+        } catch (RuntimeException | Error e) {
+            pending = CompletableFuture.failedFuture(e);
+        }
+        pending.whenComplete((outcome, error) -> {
+            Throwable failure = error == null ? null : unwrap(error);
+            try {
+                running.end(outcome, failure);
+            } finally {
+                // whatever happened above: free the place, answer the caller, let the entities' next commands go
+                leave();
+                deliver(result, outcome, failure);
+                done(entities, turn);
+            }
+        });
+    }
+
+    /** Ends a turn: forgets it where it is still the entity's last (so the map holds only entities in flight). */
+    private void done(List<EntityRef> entities, CompletableFuture<Void> turn) {
+        for (EntityRef entity : entities) {
+            turns.remove(entity, turn);
+        }
         turn.complete(null);
     }
 

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The decision of one command on one entity, written once for {@code handle} and {@code handleAsync}: load (cache, or
  * snapshot and tail, or all events; with the command index asked in parallel) → decide → encode → append with the
- * version decided on → on a conflict catch up the tail only and decide again (up to the {@link RetryPolicy}'s
- * attempts, the backoff on a timer) → record (cache, command index, snapshot policy). Asynchronous at heart: composed on
+ * version decided on → on a conflict catch up the tail only and decide again ({@link DecisionSteps#afterConflict}: the
+ * {@link RetryPolicy}'s attempts, the backoff on a timer) → record (cache, command index, snapshot policy). Asynchronous at heart: composed on
  * the store's asynchronous append and version calls, no thread parked on NATS; what can only block (reads) runs on the
  * executor the caller names – the runtime's pool for {@code handleAsync}, the calling thread itself for {@code handle}
  * ({@link CallerThread}), which is then a join on the same composition. The caller holds the entity's lock or turn.
@@ -41,8 +41,6 @@ final class DecisionPipeline<C, S, E> {
     private final EventStore store;
     private final StateLoader<S, E> loader;
     private final StateCache cache;
-    private final RetryPolicy retry;
-    private final RuntimeMetrics metrics;
     private final Optional<CommandIndex> commandIndex;
     private final AsyncCommands async;
     private final DecisionSteps steps;
@@ -55,8 +53,6 @@ final class DecisionPipeline<C, S, E> {
         this.store = dependencies.store();
         this.loader = loader;
         this.cache = dependencies.cache();
-        this.retry = dependencies.retry();
-        this.metrics = dependencies.metrics();
         this.commandIndex = dependencies.commandIndex();
         this.async = dependencies.async();
         this.steps = new DecisionSteps(dependencies);
@@ -171,34 +167,28 @@ final class DecisionPipeline<C, S, E> {
                     if (!(failure instanceof ConcurrencyConflict conflict)) {
                         return CompletableFuture.<Outcome<S, E>>failedFuture(failure);
                     }
-                    metrics.conflict(category);
                     overtaken.add(known.version());
-                    if (attempt >= retry.maxAttempts()) {
-                        return CompletableFuture.<Outcome<S, E>>failedFuture(
-                                new ConflictRetriesExhausted(entity, attempt, overtaken, conflict));
-                    }
                     LOG.debug("{}: attempt {} overtaken at version {}, catching up", entity, attempt, known.version());
-                    return async.after(retry.backoffBefore(attempt), blocking, () -> {
-                        if (blocking instanceof CallerThread caller && caller.interrupted()) {
-                            // the thread waiting in handle was interrupted during the backoff: stop retrying
-                            return CompletableFuture.<Outcome<S, E>>failedFuture(
-                                    new ConflictRetriesExhausted(entity, attempt, overtaken, conflict));
-                        }
-                        metrics.retry(category);
-                        KnownState<S> caughtUp = loader.catchUpAfter(entity, known, conflict);
-                        cache.remember(entity, caughtUp);
-                        return attempt(
-                                entity,
-                                command,
-                                context,
-                                newId,
-                                blocking,
-                                slot,
-                                caughtUp,
-                                true,
-                                attempt + 1,
-                                overtaken);
-                    });
+                    return steps.afterConflict(
+                            category,
+                            attempt,
+                            blocking,
+                            () -> new ConflictRetriesExhausted(entity, attempt, overtaken, conflict),
+                            () -> {
+                                KnownState<S> caughtUp = loader.catchUpAfter(entity, known, conflict);
+                                cache.remember(entity, caughtUp);
+                                return attempt(
+                                        entity,
+                                        command,
+                                        context,
+                                        newId,
+                                        blocking,
+                                        slot,
+                                        caughtUp,
+                                        true,
+                                        attempt + 1,
+                                        overtaken);
+                            });
                 })
                 .thenCompose(next -> next);
     }

@@ -8,13 +8,16 @@ import dev.verdict.store.StateCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps every decision takes whatever the number of entities it spans, written once: count a cache hit, record an outcome in the command index, take a snapshot when the policy says so, recognise a record of
- * another incarnation of a stream, wait out a backoff. Both handles share one instance per runtime.
+ * The steps every decision takes whatever the number of entities it spans, written once: count a cache hit, record
+ * an outcome in the command index, take a snapshot when the policy says so, recognise a record of another incarnation
+ * of a stream, retry after a conflict ({@link #afterConflict}).
  */
 final class DecisionSteps {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionSteps.class);
@@ -92,19 +95,28 @@ final class DecisionSteps {
     }
 
     /**
-     * Waits the policy's backoff before attempt {@code attempt + 1} on the calling thread (blocking handles only); an
-     * interrupt ends the command with {@code givingUp}.
+     * After a conflict on attempt {@code attempt}, the one retry rule of every decision: counts the conflict; gives up
+     * with {@code givingUp} once the policy's attempts are spent; else waits the policy's backoff on the timer (no
+     * thread sleeps), then – unless the thread waiting in a blocking {@code handle} was interrupted meanwhile (then it
+     * gives up) – counts the retry and runs {@code again} (catch up, decide again) on {@code blocking}.
      */
-    void backOff(int attempt, Supplier<ConflictRetriesExhausted> givingUp) {
-        Duration wait = dependencies.retry().backoffBefore(attempt);
-        if (wait.isZero()) {
-            return;
+    <T> CompletableFuture<T> afterConflict(
+            Category category,
+            int attempt,
+            Executor blocking,
+            Supplier<ConflictRetriesExhausted> givingUp,
+            Supplier<CompletableFuture<T>> again) {
+        dependencies.metrics().conflict(category);
+        if (attempt >= dependencies.retry().maxAttempts()) {
+            return CompletableFuture.failedFuture(givingUp.get());
         }
-        try {
-            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw givingUp.get();
-        }
+        return dependencies.async().after(dependencies.retry().backoffBefore(attempt), blocking, () -> {
+            if (blocking instanceof CallerThread caller && caller.interrupted()) {
+                // the thread waiting in handle was interrupted during the backoff: stop retrying
+                return CompletableFuture.failedFuture(givingUp.get());
+            }
+            dependencies.metrics().retry(category);
+            return again.get();
+        });
     }
 }

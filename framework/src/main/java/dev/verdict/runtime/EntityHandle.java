@@ -206,50 +206,10 @@ public final class EntityHandle<C, S, E> {
             async.leave();
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Outcome<S, E>> result = new CompletableFuture<>();
-        CompletableFuture<Void> turn = new CompletableFuture<>();
-        CompletableFuture<Void> previous = async.queue(entity, turn);
-        if (previous == null || previous.isDone()) {
-            begin(entity, command, running, newId, result, turn);
-        } else {
-            previous.whenComplete(
-                    (ignored, error) -> async.startTurn(() -> begin(entity, command, running, newId, result, turn)));
-        }
-        return result;
-    }
-
-    /** The command's turn has come (its entity's previous command has finished). */
-    private void begin(
-            EntityRef entity,
-            C command,
-            Interceptors.Running running,
-            boolean newId,
-            CompletableFuture<Outcome<S, E>> result,
-            CompletableFuture<Void> turn) {
-        if (result.isDone()) {
-            // cancelled (or completed by the caller) while waiting for its turn: never decided, nothing stored
-            running.end(null, new java.util.concurrent.CancellationException("cancelled before its turn"));
-            async.leave();
-            async.done(entity, turn);
-            return;
-        }
-        CompletableFuture<Outcome<S, E>> work;
-        try {
-            work = pipeline.run(entity, command, running.context(), newId, async.executor());
-        } catch (RuntimeException | Error e) {
-            work = CompletableFuture.failedFuture(e);
-        }
-        work.whenComplete((outcome, error) -> {
-            Throwable failure = error == null ? null : AsyncCommands.unwrap(error);
-            try {
-                running.end(outcome, failure);
-            } finally {
-                // whatever happened above: free the place, answer the caller, let the entity's next command go
-                async.leave();
-                async.deliver(result, outcome, failure);
-                async.done(entity, turn);
-            }
-        });
+        return async.inTurn(
+                List.of(entity),
+                running,
+                () -> pipeline.run(entity, command, running.context(), newId, async.executor()));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * What a decision over several entities knows of each entity it reads ({@link ReadEntity}), and how it learns it:
@@ -25,6 +26,7 @@ final class ReadEntities {
     private final StateCache cache;
     private final RuntimeMetrics metrics;
     private final DecisionSteps steps;
+    private final AsyncCommands async;
     private final Map<Category, StateLoader<Object, Object>> loaders = new ConcurrentHashMap<>();
 
     ReadEntities(PipelineDependencies dependencies, DecisionSteps steps) {
@@ -33,11 +35,29 @@ final class ReadEntities {
         this.cache = dependencies.cache();
         this.metrics = dependencies.metrics();
         this.steps = steps;
+        this.async = dependencies.async();
     }
 
     /**
-     * Loads the part: from the cache (unconfirmed: it may be stale), else a snapshot and tail or all events through its
-     * registration; a part folded by the decision's own decider gets the list of all its events.
+     * Takes the part's state from the cache (unconfirmed: it may be stale), without I/O; returns false, the part left
+     * unknown, when the cache has none or the part is not folded by its own decider.
+     */
+    boolean loadCached(ReadEntity part) {
+        if (!part.ownState) {
+            return false;
+        }
+        Optional<KnownState<Object>> cached = cache.get(part.ref);
+        if (cached.isEmpty()) {
+            return false;
+        }
+        part.known = steps.cacheHit(part.ref.category(), cached.get());
+        part.confirmed = false;
+        return true;
+    }
+
+    /**
+     * Loads the part (blocking): a snapshot and tail or all events through its registration; a part folded by the
+     * decision's own decider gets the list of all its events.
      */
     void load(ReadEntity part) {
         if (!part.ownState) {
@@ -46,15 +66,9 @@ final class ReadEntities {
             part.confirmed = true;
             return;
         }
-        Optional<KnownState<Object>> cached = cache.get(part.ref);
-        if (cached.isPresent()) {
-            part.known = steps.cacheHit(part.ref.category(), cached.get());
-            part.confirmed = false;
-        } else {
-            part.known = loader(part).load(part.ref);
-            cache.remember(part.ref, part.known);
-            part.confirmed = true;
-        }
+        part.known = loader(part).load(part.ref);
+        cache.remember(part.ref, part.known);
+        part.confirmed = true;
     }
 
     /** Reads the events after the part's version: into its own state (and cache), or onto its event list. */
@@ -83,32 +97,77 @@ final class ReadEntities {
 
     /**
      * Checks the versions of the parts not yet confirmed against the store (in parallel) and catches up those that
-     * moved. Returns whether any did.
+     * moved (blocking: for the rare paths that run on the blocking executor anyway). Returns whether any did.
      */
     boolean confirm(List<ReadEntity> parts) {
+        List<ReadEntity> unconfirmed = unconfirmed(parts);
+        if (unconfirmed.isEmpty()) {
+            return false;
+        }
+        List<CompletableFuture<Long>> versions = versions(unconfirmed);
+        List<Long> now = new ArrayList<>(versions.size());
+        for (CompletableFuture<Long> version : versions) {
+            now.add(AsyncCommands.join(version));
+        }
+        return catchUpWhereMoved(unconfirmed, now);
+    }
+
+    /**
+     * {@link #confirm} without waiting: the versions are asked asynchronously, only the tails of the parts that moved
+     * are read (on {@code blocking}). Completes with whether any moved.
+     */
+    CompletableFuture<Boolean> confirmAsync(List<ReadEntity> parts, Executor blocking) {
+        List<ReadEntity> unconfirmed = unconfirmed(parts);
+        if (unconfirmed.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return catchUpMovedAsync(unconfirmed, blocking);
+    }
+
+    /** After a conflict: asks every part's version (in parallel), reads only the tails of those that moved. */
+    CompletableFuture<Boolean> catchUpMovedAsync(List<ReadEntity> parts, Executor blocking) {
+        List<CompletableFuture<Long>> versions = versions(parts);
+        return CompletableFuture.allOf(versions.toArray(CompletableFuture[]::new))
+                .thenCompose(all -> {
+                    List<Long> now = new ArrayList<>(versions.size());
+                    boolean moved = false;
+                    for (int i = 0; i < parts.size(); i++) {
+                        now.add(versions.get(i).join());
+                        moved |= now.get(i) != parts.get(i).known.version();
+                    }
+                    if (!moved) {
+                        // nothing to read: no hop to the blocking executor
+                        return CompletableFuture.completedFuture(catchUpWhereMoved(parts, now));
+                    }
+                    return async.onExecutor(
+                            blocking, () -> CompletableFuture.completedFuture(catchUpWhereMoved(parts, now)));
+                });
+    }
+
+    private static List<ReadEntity> unconfirmed(List<ReadEntity> parts) {
         List<ReadEntity> unconfirmed = new ArrayList<>();
         for (ReadEntity part : parts) {
             if (!part.confirmed) {
                 unconfirmed.add(part);
             }
         }
-        if (unconfirmed.isEmpty()) {
-            return false;
-        }
-        return catchUpMoved(unconfirmed);
+        return unconfirmed;
     }
 
-    /** Asks every part's version (in parallel), reads only the tails of those that moved; returns whether any did. */
-    boolean catchUpMoved(List<ReadEntity> parts) {
+    private List<CompletableFuture<Long>> versions(List<ReadEntity> parts) {
         List<CompletableFuture<Long>> versions = new ArrayList<>(parts.size());
         for (ReadEntity part : parts) {
             versions.add(store.versionAsync(part.ref));
         }
+        return versions;
+    }
+
+    /** Reads the tails of the parts whose version is not {@code now}'s; the others are confirmed. */
+    private boolean catchUpWhereMoved(List<ReadEntity> parts, List<Long> now) {
         boolean moved = false;
         for (int i = 0; i < parts.size(); i++) {
             ReadEntity part = parts.get(i);
-            long version = AsyncCommands.join(versions.get(i));
-            if (version != part.known.version()) {
+            if (now.get(i) != part.known.version()) {
                 catchUp(part);
                 moved = true;
             } else {

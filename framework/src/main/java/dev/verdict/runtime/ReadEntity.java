@@ -13,6 +13,9 @@ final class ReadEntity {
     /** Folded by the entity's own decider (shared with its cache), or else a list of its decoded events. */
     final boolean ownState;
 
+    /** Chosen from what the named entities hold ({@code MultiDecider.readsAfter}), not named by the command. */
+    boolean chosen;
+
     KnownState<Object> known;
     boolean confirmed;
 

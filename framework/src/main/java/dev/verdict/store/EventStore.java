@@ -2,7 +2,10 @@ package dev.verdict.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -105,6 +108,27 @@ public interface EventStore {
     default AppendAcrossResult appendAcross(
             List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot append across entities");
+    }
+
+    /**
+     * {@link #appendAcross} without waiting: the same guarantees and outcomes, the failure as the future's (not
+     * wrapped). The runtime's {@code MultiEntityHandle} appends through it. What a store cannot do without blocking a
+     * thread it runs on {@code blocking}; this default runs the whole append there. A networked store sends its
+     * requests asynchronously (on NATS the batch's first message and its commit are asynchronous requests).
+     *
+     * <pre>{@code
+     * store.appendAcrossAsync(guards, events, CommandContext.withCommandId(key), executor)
+     *         .thenAccept(result -> log.info("stored at {}", result.sequences()));
+     * }</pre>
+     */
+    default CompletableFuture<AppendAcrossResult> appendAcrossAsync(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context, Executor blocking) {
+        Objects.requireNonNull(blocking, "blocking");
+        try {
+            return CompletableFuture.supplyAsync(() -> appendAcross(guards, events, context), blocking);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.verdict.examples.pharmacy;
 
+import dev.verdict.decider.ChosenRead;
 import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.EntityRead;
 import dev.verdict.decider.MultiDecider;
@@ -8,12 +9,16 @@ import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A dispense as one decision over two entities: the prescription (its fill) and the drug's stock. Both change in one
  * atomic append – the prescription's {@code DrugDispensed} (and {@code PrescriptionCompleted} after the last fill)
  * and the stock's {@code StockDeducted} – guarded by both entities' versions, so the stock never goes negative and the
  * two never disagree, whatever runs concurrently.
+ *
+ * <p>The command names the prescription only: the decision reads it, then the stock of the drug it names ({@link
+ * ChosenRead}), and guards both in the one append – no read before the command.
  *
  * <p>Rules: the prescription decides first, exactly as for its own {@code DispenseDrug} command (not verified,
  * over-dispense, … are its rejections); then the stock must have the units on hand and unreserved, else {@code
@@ -22,19 +27,18 @@ import java.util.Objects;
  * <pre>{@code
  * Dispensing dispensing = new Dispensing(prescriptionDecider, inventoryDecider);   // the deciders you register
  * List<Routed<Object>> events = dispensing.decider().decide(
- *         new DispenseFill("rx-42", "amoxicillin-500mg", 2, now), new CombinedState<>(prescription, stock));
+ *         new DispenseFill("rx-42", 2, now), new CombinedState<>(prescription, stock));
  * }</pre>
  */
 public final class Dispensing {
 
     /**
-     * Dispense {@code quantity} units of {@code drug} for prescription {@code prescriptionId}. The drug is the
-     * prescription's (fixed when it was ordered): the application reads it from the prescription first.
+     * Dispense {@code quantity} units for prescription {@code prescriptionId}. The drug is the prescription's (fixed
+     * when it was ordered): the decision reads the prescription, then the stock of the drug it names.
      */
-    public record DispenseFill(String prescriptionId, String drug, int quantity, Instant issuedAt) {
+    public record DispenseFill(String prescriptionId, int quantity, Instant issuedAt) {
         public DispenseFill {
             Objects.requireNonNull(prescriptionId, "prescriptionId");
-            Objects.requireNonNull(drug, "drug");
             Objects.requireNonNull(issuedAt, "issuedAt");
         }
     }
@@ -48,16 +52,19 @@ public final class Dispensing {
     public Dispensing(PrescriptionDecider prescriptions, InventoryDecider inventory) {
         this.decider = MultiDecider.of(
                 EntityRead.of("prescription", DispenseFill::prescriptionId, prescriptions),
-                EntityRead.of("inventory", DispenseFill::drug, inventory),
+                // the stock of the drug the prescription names; none for a prescription never ordered (refused below)
+                ChosenRead.of(
+                        "inventory",
+                        (DispenseFill fill, Prescription prescription) ->
+                                prescription.drug().isEmpty()
+                                        ? Optional.<String>empty()
+                                        : Optional.of(prescription.drug()),
+                        inventory),
                 (fill, prescription, stock) -> {
                     List<PrescriptionEvent> dispensed =
                             prescriptions.decide(new DispenseDrug(fill.quantity(), fill.issuedAt()), prescription);
-                    if (!prescription.drug().equals(fill.drug())) {
-                        throw new IllegalArgumentException("prescription " + fill.prescriptionId() + " is for "
-                                + prescription.drug() + ", not " + fill.drug());
-                    }
                     StockDeducted deducted = InventoryDecider.deduct(
-                            fill.drug(), fill.prescriptionId(), fill.quantity(), stock, fill.issuedAt());
+                            prescription.drug(), fill.prescriptionId(), fill.quantity(), stock, fill.issuedAt());
                     return new MultiDecider.Events2<PrescriptionEvent, InventoryEvent>(dispensed, List.of(deducted));
                 });
     }

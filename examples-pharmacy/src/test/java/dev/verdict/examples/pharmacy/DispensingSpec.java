@@ -35,7 +35,7 @@ class DispensingSpec {
     void dispensesAndDeductsTheStockInOneDecision() {
         spec().given(PRESCRIPTION, ORDERED, VERIFIED)
                 .given(STOCK, new StockReceived(DRUG, 20, T0))
-                .when(new DispenseFill(RX, DRUG, 5, T1))
+                .when(new DispenseFill(RX, 5, T1))
                 .then(PRESCRIPTION, new DrugDispensed(RX, DRUG, 1, 5, 25, T1))
                 .then(STOCK, new StockDeducted(DRUG, RX, 5, 15, T1))
                 .thenState(state -> assertThat(state.second().onHand()).isEqualTo(15));
@@ -45,7 +45,7 @@ class DispensingSpec {
     void theLastUnitsCompleteThePrescriptionInTheSameAppend() {
         spec().given(PRESCRIPTION, ORDERED, VERIFIED)
                 .given(STOCK, new StockReceived(DRUG, 30, T0))
-                .when(new DispenseFill(RX, DRUG, 30, T1))
+                .when(new DispenseFill(RX, 30, T1))
                 .then(PRESCRIPTION, new DrugDispensed(RX, DRUG, 1, 30, 0, T1), new PrescriptionCompleted(RX, 1, T1))
                 .then(STOCK, new StockDeducted(DRUG, RX, 30, 0, T1));
     }
@@ -54,14 +54,14 @@ class DispensingSpec {
     void refusesWhenTheStockOnHandIsSmallerThanTheQuantity() {
         spec().given(PRESCRIPTION, ORDERED, VERIFIED)
                 .given(STOCK, new StockReceived(DRUG, 4, T0))
-                .when(new DispenseFill(RX, DRUG, 5, T1))
+                .when(new DispenseFill(RX, 5, T1))
                 .thenRejected("inventory.insufficient-stock");
     }
 
     @Test
     void refusesWithoutAnyStockEvent() {
         spec().given(PRESCRIPTION, ORDERED, VERIFIED)
-                .when(new DispenseFill(RX, DRUG, 1, T1))
+                .when(new DispenseFill(RX, 1, T1))
                 .thenRejected("inventory.insufficient-stock");
     }
 
@@ -69,7 +69,25 @@ class DispensingSpec {
     void thePrescriptionsOwnRulesComeFirst() {
         spec().given(PRESCRIPTION, ORDERED)
                 .given(STOCK, new StockReceived(DRUG, 100, T0))
-                .when(new DispenseFill(RX, DRUG, 5, T1))
+                .when(new DispenseFill(RX, 5, T1))
                 .thenRejected("prescription.not-verified");
+    }
+
+    @Test
+    void readsTheStockOfTheDrugThePrescriptionNames() {
+        DispenseFill fill = new DispenseFill(RX, 5, T1);
+        var decider = new Dispensing(new PrescriptionDecider(), new InventoryDecider()).decider();
+        assertThat(decider.reads(fill)).containsExactly(PRESCRIPTION);
+        assertThat(decider.readsGiven(
+                        fill, entity -> entity.equals(PRESCRIPTION) ? java.util.List.of(ORDERED) : java.util.List.of()))
+                .containsExactly(PRESCRIPTION, STOCK);
+    }
+
+    @Test
+    void anUnknownPrescriptionIsRefusedByItsOwnRulesWithoutReadingAStock() {
+        DispenseFill fill = new DispenseFill(RX, 5, T1);
+        var decider = new Dispensing(new PrescriptionDecider(), new InventoryDecider()).decider();
+        assertThat(decider.readsGiven(fill, entity -> java.util.List.of())).containsExactly(PRESCRIPTION);
+        spec().givenNothing().when(fill).thenRejected("prescription.not-found");
     }
 }

@@ -3,6 +3,7 @@ package dev.verdict.decider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -16,7 +17,8 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>{@code reads(command)}: the entities, in order; it loads each one's events and the version of its last
- *       event (0 when it has none);
+ *       event (0 when it has none); then {@link #readsAfter readsAfter(command, state)} on their fold: entities
+ *       chosen from what those hold (none by default), loaded the same way;
  *   <li>folds them into {@link #initialState()} with {@link #evolve(Object, EntityKey, Object)}, entity by entity
  *       in the order of {@code reads}, each entity's events in stream order;
  *   <li>{@link #decide}: a rejection stores nothing; no events store nothing;
@@ -67,6 +69,33 @@ public interface MultiDecider<C, S, E> {
     /** The entities the command reads, in the order their events are folded; at least one, none twice. */
     List<EntityKey> reads(C command);
 
+    /**
+     * Entities read <em>after</em> those of {@link #reads}, chosen from what they hold (the prescription names the
+     * drug whose stock a dispense reads): {@code state} is the fold of the entities of {@code reads} only. They are
+     * folded after them, in this order, and guarded in the same atomic append as every entity read; when a conflict
+     * shows that an entity of {@code reads} changed, the runtime asks again and reads what is chosen now. None twice,
+     * none of {@code reads}. Pure. Default: none.
+     */
+    default List<EntityKey> readsAfter(C command, S state) {
+        return List.of();
+    }
+
+    /**
+     * Every entity the command reads given the entities' histories: {@link #reads}, then {@link #readsAfter} on their
+     * fold.
+     */
+    default List<EntityKey> readsGiven(C command, Function<? super EntityKey, ? extends List<? extends E>> history) {
+        List<EntityKey> named = reads(command);
+        S state = fold(initialState(), named, history);
+        List<EntityKey> chosen = readsAfter(command, state);
+        if (chosen.isEmpty()) {
+            return named;
+        }
+        List<EntityKey> all = new ArrayList<>(named);
+        all.addAll(chosen);
+        return all;
+    }
+
     /** The combined state before any entity's events. Never {@code null}. */
     S initialState();
 
@@ -93,20 +122,27 @@ public interface MultiDecider<C, S, E> {
 
     /**
      * The state the runtime decides on: the events of each entity the command reads, from {@code history}, folded
-     * entity by entity in the order of {@link #reads}.
+     * entity by entity in the order of {@link #reads}, then of {@link #readsAfter} on that fold.
      *
      * <pre>{@code
      * CombinedState<Prescription, Stock> state = dispense.load(fill, entity -> store.eventsOf(entity));
      * }</pre>
      */
     default S load(C command, Function<? super EntityKey, ? extends List<? extends E>> history) {
-        S state = initialState();
-        for (EntityKey entity : reads(command)) {
+        List<EntityKey> named = reads(command);
+        S state = fold(initialState(), named, history);
+        return fold(state, readsAfter(command, state), history);
+    }
+
+    private S fold(
+            S state, List<EntityKey> entities, Function<? super EntityKey, ? extends List<? extends E>> history) {
+        S current = state;
+        for (EntityKey entity : entities) {
             for (E event : history.apply(entity)) {
-                state = evolve(state, entity, event);
+                current = evolve(current, entity, event);
             }
         }
-        return state;
+        return current;
     }
 
     /**
@@ -173,83 +209,43 @@ public interface MultiDecider<C, S, E> {
      * @throws IllegalArgumentException when both entities have the same category (use {@link #of(Function, Object,
      *     Evolve, Function2)} with a state keyed by id)
      */
-    @SuppressWarnings("unchecked")
     static <C, S1, E1, S2, E2> MultiDecider<C, CombinedState<S1, S2>, Object> of(
             EntityRead<C, S1, E1> first, EntityRead<C, S2, E2> second, Decide2<C, S1, S2, E1, E2> decide) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
-        Objects.requireNonNull(decide, "decide");
-        if (first.category().equals(second.category())) {
-            throw new IllegalArgumentException("both entities are of category '" + first.category()
-                    + "': a CombinedState cannot tell their events apart; write MultiDecider.of(reads, initialState,"
-                    + " evolve, decide) over a state keyed by id");
-        }
-        CombinedState<S1, S2> initial = new CombinedState<>(first.initialState(), second.initialState());
-        abstract class TwoEntities
-                implements MultiDecider<C, CombinedState<S1, S2>, Object>, EntityStates<CombinedState<S1, S2>> {}
-        return new TwoEntities() {
-            @Override
-            public Decider<?, ?, ?> deciderOf(EntityKey entity) {
-                if (entity.category().equals(first.category())) {
-                    return first.decider();
-                }
-                if (entity.category().equals(second.category())) {
-                    return second.decider();
-                }
-                throw new IllegalArgumentException("a decision over '" + first.category() + "' and '"
-                        + second.category() + "' does not read " + entity);
-            }
+        return new TwoEntities<>(
+                first,
+                second.category(),
+                second.decider(),
+                (command, firstState) -> Optional.of(second.keyOf(command)),
+                false,
+                decide);
+    }
 
-            @Override
-            public CombinedState<S1, S2> compose(List<?> entityStates) {
-                if (entityStates.size() != 2) {
-                    throw new IllegalArgumentException(
-                            "a decision over two entities composes two states, got " + entityStates.size());
-                }
-                return new CombinedState<>((S1) entityStates.get(0), (S2) entityStates.get(1));
-            }
-
-            @Override
-            public List<EntityKey> reads(C command) {
-                return List.of(first.keyOf(command), second.keyOf(command));
-            }
-
-            @Override
-            public CombinedState<S1, S2> initialState() {
-                return initial;
-            }
-
-            @Override
-            public CombinedState<S1, S2> evolve(CombinedState<S1, S2> state, EntityKey entity, Object event) {
-                if (entity.category().equals(first.category())) {
-                    return state.withFirst(first.evolve(state.first(), (E1) event));
-                }
-                if (entity.category().equals(second.category())) {
-                    return state.withSecond(second.evolve(state.second(), (E2) event));
-                }
-                throw new IllegalArgumentException("an event of " + entity + " in a decision over '" + first.category()
-                        + "' and '" + second.category() + "'");
-            }
-
-            @Override
-            public List<Routed<Object>> decide(C command, CombinedState<S1, S2> state) {
-                Events2<E1, E2> events = decide.decide(command, state.first(), state.second());
-                if (events.first().isEmpty() && events.second().isEmpty()) {
-                    return List.of();
-                }
-                EntityKey firstKey = first.keyOf(command);
-                EntityKey secondKey = second.keyOf(command);
-                List<Routed<Object>> routed =
-                        new ArrayList<>(events.first().size() + events.second().size());
-                for (E1 e : events.first()) {
-                    routed.add(Routed.to(firstKey, e));
-                }
-                for (E2 e : events.second()) {
-                    routed.add(Routed.to(secondKey, e));
-                }
-                return routed;
-            }
-        };
+    /**
+     * A decision over two entities where the command names the first and the first's state chooses the second – the
+     * prescription, then its drug's stock. The runtime reads the first, then the one {@code second} chooses, and
+     * guards both in the one atomic append; otherwise as {@link #of(EntityRead, EntityRead, Decide2)}. When the choice
+     * is empty, only the first is read: {@code decide} sees the second's initial state and must return no events for
+     * it.
+     *
+     * <pre>{@code
+     * MultiDecider<DispenseFill, CombinedState<Prescription, Stock>, Object> dispense = MultiDecider.of(
+     *         EntityRead.of("prescription", DispenseFill::prescriptionId, Prescriptions.DECIDER),
+     *         ChosenRead.of("inventory", (fill, prescription) -> prescription.drug(), Inventories.DECIDER),
+     *         (fill, prescription, stock) -> new MultiDecider.Events2<>(
+     *                 List.of(new Dispensed(fill.quantity())), List.of(new StockDeducted(fill.quantity()))));
+     * dispense.reads(fill);                                    // [prescription/rx-1]
+     * dispense.readsAfter(fill, new CombinedState<>(rx, stock)); // [inventory/aspirin]
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when both entities have the same category
+     */
+    static <C, S1, E1, S2, E2> MultiDecider<C, CombinedState<S1, S2>, Object> of(
+            EntityRead<C, S1, E1> first, ChosenRead<C, S1, S2, E2> second, Decide2<C, S1, S2, E1, E2> decide) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        return new TwoEntities<>(first, second.category(), second.decider(), second::keyOf, true, decide);
     }
 
     /**

@@ -35,7 +35,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -54,6 +57,11 @@ import org.slf4j.LoggerFactory;
  */
 final class MultiSubjectBatch {
     private static final Logger LOG = LoggerFactory.getLogger(MultiSubjectBatch.class);
+    /**
+     * Asynchronous batches one store sends at once; more wait for one to finish. The server accepts 50 atomic batches
+     * in flight per stream (more are refused with 10210): this leaves room for blocking appends and other instances.
+     */
+    static final int MAX_ASYNC_BATCHES_IN_FLIGHT = 32;
 
     static final String EXPECTED_LAST_SUBJECT_SEQUENCE_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject";
     private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
@@ -63,6 +71,8 @@ final class MultiSubjectBatch {
     private final String stream;
     private final Duration timeout;
     private final Clock clock;
+    /** Asynchronous batches of this store in flight, below the server's limit per stream. */
+    private final BatchesInFlight inFlight = new BatchesInFlight(MAX_ASYNC_BATCHES_IN_FLIGHT);
 
     MultiSubjectBatch(NatsEventStore store, Connection connection, String stream, Duration timeout, Clock clock) {
         this.store = store;
@@ -73,6 +83,99 @@ final class MultiSubjectBatch {
     }
 
     AppendAcrossResult append(List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
+        Map<EntityRef, Long> versions = validated(guards, events, context);
+        if (versions.size() == 1) {
+            return appendToOne(guards.get(0), events, context);
+        }
+        List<Message> messages = messages(versions, events, context);
+        try {
+            return send(messages, events, guards);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == JetStreamErrors.BATCH_DUPLICATE && !JetStreamErrors.isUnreadableAnswer(e)) {
+                return confirmDuplicate(versions, context, e);
+            }
+            throw refused(guards, versions, e);
+        } catch (IOException e) {
+            throw unknownOutcome(guards, "unreadable acknowledgement: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new EventStoreUnavailable("cannot publish to " + versions.keySet() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #append} without parking a thread on NATS: the batch's first message is an asynchronous request, the
+     * rest is sent when the server has answered it, and the last message's acknowledgement completes the future (on the
+     * connection's thread). At most {@link #MAX_ASYNC_BATCHES_IN_FLIGHT} such batches are in flight; more wait (no
+     * thread) until one finishes. What reads (a duplicate's original events) runs on {@code blocking}. The same outcomes as
+     * {@link #append}, as the future's failure.
+     */
+    CompletableFuture<AppendAcrossResult> appendAsync(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context, Executor blocking) {
+        Map<EntityRef, Long> versions;
+        List<Message> messages;
+        try {
+            versions = validated(guards, events, context);
+            if (versions.size() == 1) {
+                return appendToOneAsync(guards.get(0), events, context, blocking);
+            }
+            messages = messages(versions, events, context);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        int n = messages.size();
+        CompletableFuture<AppendAcrossResult> result = new CompletableFuture<>();
+        inFlight.start(() -> sendAsync(guards, events, context, blocking, versions, messages, n)
+                .whenComplete((value, error) -> {
+                    inFlight.release();
+                    if (error != null) {
+                        result.completeExceptionally(NatsEventStore.unwrap(error));
+                    } else {
+                        result.complete(value);
+                    }
+                }));
+        return result;
+    }
+
+    private CompletableFuture<AppendAcrossResult> sendAsync(
+            List<EntityVersion> guards,
+            List<EntityEvent> events,
+            CommandContext context,
+            Executor blocking,
+            Map<EntityRef, Long> versions,
+            List<Message> messages,
+            int n) {
+        return requestAsync(guards, messages.get(0))
+                .thenCompose(first -> {
+                    checkFirst(guards, first);
+                    for (int i = 1; i < n - 1; i++) {
+                        connection.publish(messages.get(i));
+                    }
+                    return requestAsync(guards, messages.get(n - 1));
+                })
+                .thenApply(last -> acknowledged(guards, events, last))
+                .exceptionallyCompose(error -> {
+                    Throwable cause = NatsEventStore.unwrap(error);
+                    if (cause instanceof JetStreamApiException e) {
+                        if (e.getApiErrorCode() == JetStreamErrors.BATCH_DUPLICATE
+                                && !JetStreamErrors.isUnreadableAnswer(e)) {
+                            return NatsEventStore.onExecutor(blocking, () -> confirmDuplicate(versions, context, e));
+                        }
+                        return CompletableFuture.failedFuture(refused(guards, versions, e));
+                    }
+                    if (cause instanceof IOException e) {
+                        return CompletableFuture.failedFuture(
+                                unknownOutcome(guards, "unreadable acknowledgement: " + e.getMessage(), e));
+                    }
+                    if (cause instanceof IllegalStateException e) {
+                        return CompletableFuture.failedFuture(new EventStoreUnavailable(
+                                "cannot publish to " + versions.keySet() + ": " + e.getMessage(), e));
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                });
+    }
+
+    private static Map<EntityRef, Long> validated(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
         Objects.requireNonNull(guards, "guards");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(context, "context");
@@ -100,56 +203,78 @@ final class MultiSubjectBatch {
                         + ", which is not guarded: guard every entity written (" + versions.keySet() + ")");
             }
         }
-        if (versions.size() == 1) {
-            return appendToOne(guards.get(0), events, context);
+        return versions;
+    }
+
+    /** What a refused batch (other than a duplicate) is reported as: a conflict, an unknown outcome, a refusal. */
+    private RuntimeException refused(
+            List<EntityVersion> guards, Map<EntityRef, Long> versions, JetStreamApiException e) {
+        int code = e.getApiErrorCode();
+        if (JetStreamErrors.isUnreadableAnswer(e)) {
+            return unknownOutcome(guards, "unreadable acknowledgement: " + e.getErrorDescription(), e);
         }
-        List<Message> messages = messages(versions, events, context);
-        try {
-            return send(messages, events, guards);
-        } catch (JetStreamApiException e) {
-            int code = e.getApiErrorCode();
-            if (JetStreamErrors.isUnreadableAnswer(e)) {
-                throw unknownOutcome(guards, "unreadable acknowledgement: " + e.getErrorDescription(), e);
-            }
-            if (JetStreamErrors.isWrongLastSequence(code)) {
-                Matcher m = ACTUAL_SEQUENCE.matcher(String.valueOf(e.getErrorDescription()));
-                throw new ConflictAcrossEntities(
-                        guards, m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty());
-            }
-            if (code == JetStreamErrors.BATCH_DUPLICATE) {
-                return confirmDuplicate(versions, context, e);
-            }
-            throw new EventStoreException(
-                    "the server refused the append to " + versions.keySet() + ": " + e.getErrorDescription()
-                            + " (error " + code + ")",
-                    e);
-        } catch (IOException e) {
-            throw unknownOutcome(guards, "unreadable acknowledgement: " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            throw new EventStoreUnavailable("cannot publish to " + versions.keySet() + ": " + e.getMessage(), e);
+        if (JetStreamErrors.isWrongLastSequence(code)) {
+            Matcher m = ACTUAL_SEQUENCE.matcher(String.valueOf(e.getErrorDescription()));
+            return new ConflictAcrossEntities(
+                    guards, m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty());
         }
+        return new EventStoreException(
+                "the server refused the append to " + versions.keySet() + ": " + e.getErrorDescription() + " (error "
+                        + code + ")",
+                e);
     }
 
     /** One entity: the store's ordinary append (one event is a plain publish, no batch). */
     private AppendAcrossResult appendToOne(EntityVersion guard, List<EntityEvent> events, CommandContext context) {
+        try {
+            return acrossOne(
+                    guard, events, context, store.append(guard.entity(), guard.version(), encoded(events), context));
+        } catch (ConcurrencyConflict conflict) {
+            throw acrossOne(guard, conflict);
+        }
+    }
+
+    /** {@link #appendToOne} on the store's asynchronous append. */
+    private CompletableFuture<AppendAcrossResult> appendToOneAsync(
+            EntityVersion guard, List<EntityEvent> events, CommandContext context, Executor blocking) {
+        return store.appendAsync(guard.entity(), guard.version(), encoded(events), context, blocking)
+                .handle((result, error) -> {
+                    if (error == null) {
+                        if (result.duplicate() && result.sequences().size() != events.size()) {
+                            return NatsEventStore.onExecutor(blocking, () -> acrossOne(guard, events, context, result));
+                        }
+                        return CompletableFuture.completedFuture(acrossOne(guard, events, context, result));
+                    }
+                    Throwable cause = NatsEventStore.unwrap(error);
+                    return CompletableFuture.<AppendAcrossResult>failedFuture(
+                            cause instanceof ConcurrencyConflict conflict ? acrossOne(guard, conflict) : cause);
+                })
+                .thenCompose(next -> next);
+    }
+
+    private static List<EncodedEvent> encoded(List<EntityEvent> events) {
         List<EncodedEvent> encoded = new ArrayList<>(events.size());
         for (EntityEvent event : events) {
             encoded.add(event.event());
         }
-        try {
-            AppendResult result = store.append(guard.entity(), guard.version(), encoded, context);
-            if (result.duplicate() && result.sequences().size() != events.size()) {
-                // a re-send decided on another state: the original events are the answer
-                return original(Map.of(guard.entity(), guard.version()), context)
-                        .orElseThrow(() -> new IllegalStateException("the store reported " + result
-                                + " as a duplicate, but its events cannot be read back"));
-            }
-            return new AppendAcrossResult(events, result.sequences(), result.duplicate());
-        } catch (ConcurrencyConflict conflict) {
-            ConflictAcrossEntities across = new ConflictAcrossEntities(List.of(guard), conflict.actualVersion());
-            across.initCause(conflict);
-            throw across;
+        return encoded;
+    }
+
+    private AppendAcrossResult acrossOne(
+            EntityVersion guard, List<EntityEvent> events, CommandContext context, AppendResult result) {
+        if (result.duplicate() && result.sequences().size() != events.size()) {
+            // a re-send decided on another state: the original events are the answer
+            return original(Map.of(guard.entity(), guard.version()), context)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "the store reported " + result + " as a duplicate, but its events cannot be read back"));
         }
+        return new AppendAcrossResult(events, result.sequences(), result.duplicate());
+    }
+
+    private static ConflictAcrossEntities acrossOne(EntityVersion guard, ConcurrencyConflict conflict) {
+        ConflictAcrossEntities across = new ConflictAcrossEntities(List.of(guard), conflict.actualVersion());
+        across.initCause(conflict);
+        return across;
     }
 
     private List<Message> messages(Map<EntityRef, Long> versions, List<EntityEvent> events, CommandContext context) {
@@ -213,15 +338,27 @@ final class MultiSubjectBatch {
     private AppendAcrossResult send(List<Message> messages, List<EntityEvent> events, List<EntityVersion> guards)
             throws JetStreamApiException, IOException {
         int n = messages.size();
-        Message first = request(guards, messages.get(0));
+        checkFirstOrThrow(guards, request(guards, messages.get(0)));
+        for (int i = 1; i < n - 1; i++) {
+            connection.publish(messages.get(i));
+        }
+        return acknowledgedOrThrow(guards, events, request(guards, messages.get(n - 1)));
+    }
+
+    /** The answer to a batch's first message: empty while the batch is open, else an error (thrown). */
+    private void checkFirstOrThrow(List<EntityVersion> guards, Message first)
+            throws JetStreamApiException, IOException {
         if (first.getData() != null && first.getData().length > 0) {
             PublishAck ignored = new PublishAck(first); // throws on an error answer
             LOG.trace("first message of a batch across {} answered {}", guards, ignored);
         }
-        for (int i = 1; i < n - 1; i++) {
-            connection.publish(messages.get(i));
-        }
-        PublishAck ack = new PublishAck(request(guards, messages.get(n - 1)));
+    }
+
+    /** The result of a batch from the acknowledgement of its commit (its last message). */
+    private AppendAcrossResult acknowledgedOrThrow(List<EntityVersion> guards, List<EntityEvent> events, Message last)
+            throws JetStreamApiException, IOException {
+        int n = events.size();
+        PublishAck ack = new PublishAck(last);
         if (ack.getBatchSize() != n) {
             // the server stored something, but not what was sent as one batch: what exactly is unknown
             throw unknownOutcome(
@@ -235,6 +372,22 @@ final class MultiSubjectBatch {
             sequences.add(s);
         }
         return new AppendAcrossResult(events, sequences, false);
+    }
+
+    private void checkFirst(List<EntityVersion> guards, Message first) {
+        try {
+            checkFirstOrThrow(guards, first);
+        } catch (JetStreamApiException | IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private AppendAcrossResult acknowledged(List<EntityVersion> guards, List<EntityEvent> events, Message last) {
+        try {
+            return acknowledgedOrThrow(guards, events, last);
+        } catch (JetStreamApiException | IOException e) {
+            throw new CompletionException(e);
+        }
     }
 
     /**
@@ -290,22 +443,44 @@ final class MultiSubjectBatch {
 
     private Message request(List<EntityVersion> guards, Message message) {
         try {
-            Message reply = connection
-                    .requestWithTimeout(message, timeout)
-                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            if (reply == null) {
-                throw unknownOutcome(guards, "no answer", null);
-            }
-            if (reply.isStatusMessage()) {
-                throw unknownOutcome(guards, "status " + reply.getStatus(), null);
-            }
-            return reply;
+            return answer(
+                    guards,
+                    connection
+                            .requestWithTimeout(message, timeout)
+                            .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unknownOutcome(guards, "interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
             throw unknownOutcome(guards, e.toString(), e);
         }
+    }
+
+    /** {@link #request} without waiting: the answer, or an unknown outcome as the future's failure. */
+    private CompletableFuture<Message> requestAsync(List<EntityVersion> guards, Message message) {
+        CompletableFuture<Message> reply;
+        try {
+            reply = connection.requestWithTimeout(message, timeout);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(unknownOutcome(guards, e.toString(), e));
+        }
+        return reply.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).handle((m, error) -> {
+            if (error != null) {
+                Throwable cause = NatsEventStore.unwrap(error);
+                throw unknownOutcome(guards, cause.toString(), cause);
+            }
+            return answer(guards, m);
+        });
+    }
+
+    private Message answer(List<EntityVersion> guards, Message reply) {
+        if (reply == null) {
+            throw unknownOutcome(guards, "no answer", null);
+        }
+        if (reply.isStatusMessage()) {
+            throw unknownOutcome(guards, "status " + reply.getStatus(), null);
+        }
+        return reply;
     }
 
     private EventStoreUnavailable unknownOutcome(List<EntityVersion> guards, String what, Throwable cause) {

@@ -379,7 +379,8 @@ public final class NatsEventStore implements EventStore {
         }
     }
 
-    private static Throwable unwrap(Throwable error) {
+    /** The cause of a failed future, without its completion wrappers. */
+    static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
@@ -388,7 +389,8 @@ public final class NatsEventStore implements EventStore {
         return cause;
     }
 
-    private static <T> CompletableFuture<T> onExecutor(Executor executor, Supplier<T> work) {
+    /** Work on an executor; a refused task fails the future instead of being lost. */
+    static <T> CompletableFuture<T> onExecutor(Executor executor, Supplier<T> work) {
         try {
             return CompletableFuture.supplyAsync(work, executor);
         } catch (RejectedExecutionException e) {
@@ -408,6 +410,14 @@ public final class NatsEventStore implements EventStore {
     public AppendAcrossResult appendAcross(
             List<EntityVersion> guards, List<EntityEvent> events, CommandContext context) {
         return acrossEntities.append(guards, events, context);
+    }
+
+    /** {@link #appendAcross} with the batch's requests sent asynchronously: no thread waits for the server. */
+    @Override
+    public CompletableFuture<AppendAcrossResult> appendAcrossAsync(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context, Executor blocking) {
+        Objects.requireNonNull(blocking, "blocking");
+        return acrossEntities.appendAsync(guards, events, context, blocking);
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 /**
  * An {@link EventStore} that records every call to the store it wraps in Micrometer meters, then returns or throws
  * exactly what the store did (same results, same exceptions, {@code appendAsync} and {@code versionAsync} still
- * asynchronous, {@code appendAcross} as the wrapped store does it). Tag {@code
+ * asynchronous, {@code appendAcross} and {@code appendAcrossAsync} as the wrapped store does them). Tag {@code
  * store} = the store's name:
  *
  * <table>
@@ -96,6 +96,22 @@ public final class MeteredEventStore implements EventStore {
         }
         recordAppend(start, appended.sequences().size(), appended.duplicate(), null);
         return appended;
+    }
+
+    /** The wrapped store's asynchronous atomic append across entities, metered as an append (to its completion). */
+    @Override
+    public CompletableFuture<AppendAcrossResult> appendAcrossAsync(
+            List<EntityVersion> guards, List<EntityEvent> events, CommandContext context, Executor blocking) {
+        long start = System.nanoTime();
+        CompletableFuture<AppendAcrossResult> appended;
+        try {
+            appended = delegate.appendAcrossAsync(guards, events, context, blocking);
+        } catch (RuntimeException | Error e) {
+            recordAppend(start, -1, false, e);
+            throw e;
+        }
+        return appended.whenComplete((result, failure) -> recordAppend(
+                start, result == null ? -1 : result.sequences().size(), result != null && result.duplicate(), failure));
     }
 
     /** The wrapped store's asynchronous append (still asynchronous), metered when it completes. */

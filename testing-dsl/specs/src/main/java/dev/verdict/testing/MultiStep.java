@@ -37,7 +37,8 @@ record MultiStep<C, S, E>(
             MultiDecider<C, S, E> decider, Map<EntityKey, List<E>> histories, C command) {
         List<EntityKey> reads;
         try {
-            reads = decider.reads(command);
+            // the entities the command names, then those chosen from what they hold
+            reads = decider.readsGiven(command, entity -> histories.getOrDefault(entity, List.of()));
         } catch (RuntimeException e) {
             return broken(command, List.of(), decider.initialState(), histories, "reads threw " + e, e);
         }

@@ -10,7 +10,6 @@ import dev.verdict.examples.pharmacy.InventoryCommand;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
-import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.runtime.AppendedEvent;
 import dev.verdict.runtime.ConflictRetriesExhausted;
@@ -87,13 +86,10 @@ final class Pharmacy {
      * Returns the prescription after the dispense; the stock's new state is cached, so {@link #inventory} shows it.
      */
     Decided<Prescription> dispense(String id, int quantity, Instant issuedAt, Optional<String> commandId) {
-        // the prescription names the drug (fixed when ordered); an unknown prescription is refused by its own rules
-        EntityState<Prescription> prescription = prescriptions.load(id);
-        if (prescription.version() == 0 || prescription.state().drug().isEmpty()) {
-            return prescriptionCommand(id, new DispenseDrug(quantity, issuedAt), commandId);
-        }
+        // the decision reads the prescription, then the stock of the drug it names (no read here); an unknown
+        // prescription is refused by its own rules
         EntityKey rx = EntityKey.of(PRESCRIPTION, id);
-        DispenseFill fill = new DispenseFill(id, prescription.state().drug(), quantity, issuedAt);
+        DispenseFill fill = new DispenseFill(id, quantity, issuedAt);
         // the runtime's tracing interceptor (the starter's) carries the caller's trace into the events it appends
         MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
                 dispenses.handle(fill, context(commandId));
