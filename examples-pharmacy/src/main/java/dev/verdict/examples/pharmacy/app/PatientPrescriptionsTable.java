@@ -4,6 +4,7 @@ import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCompleted;
+import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionExpired;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionOrdered;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionRefilled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionVerified;
@@ -83,6 +84,8 @@ final class PatientPrescriptionsTable {
             update(connection, event, sequence, "status = ?", PrescriptionStatus.CANCELLED.label());
         } else if (event instanceof PrescriptionCompleted) {
             update(connection, event, sequence, "status = ?", PrescriptionStatus.COMPLETED.label());
+        } else if (event instanceof PrescriptionExpired) {
+            update(connection, event, sequence, "status = ?", PrescriptionStatus.EXPIRED.label());
         }
     }
 
