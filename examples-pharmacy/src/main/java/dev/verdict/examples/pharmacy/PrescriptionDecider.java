@@ -69,6 +69,9 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
                     state.prescriptionId(), verify.pharmacistId(), state.drug(), state.quantity(), verify.issuedAt()));
         }
         if (command instanceof DispenseDrug dispense) {
+            if (state.isExpiredAt(dispense.issuedAt())) {
+                throw new PrescriptionRejection.Expired(state.expiresAt());
+            }
             return dispense(dispense, state);
         }
         if (command instanceof RefillPrescription refill) {
@@ -150,9 +153,6 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
     }
 
     private static List<PrescriptionEvent> dispense(DispenseDrug dispense, Prescription state) {
-        if (state.isExpiredAt(dispense.issuedAt())) {
-            throw new PrescriptionRejection.Expired(state.expiresAt());
-        }
         if (dispense.quantity() < 1) {
             throw new PrescriptionRejection.InvalidQuantity(dispense.quantity());
         }
