@@ -45,7 +45,9 @@ import java.util.Optional;
  * window, {@code allow_msg_schedules}, purges allowed (the scheduler removes fired schedules by purging, so the
  * server refuses schedules on a stream that denies purges – an event stream always does). An existing timer stream
  * without schedules is refused with {@link StoreMisconfigured}. The scheduler works in whole seconds: a timer is
- * scheduled at its due instant rounded up to the next second, so it never fires early.
+ * scheduled at its due instant rounded up to the next second, so it never fires early. {@link #find} and {@link
+ * #list} read with direct gets, which on a replicated timer stream any current replica may answer: a timer scheduled
+ * or cancelled a moment ago may show its previous state for a moment (the firing itself is the leader's).
  *
  * <pre>{@code
  * Timers timers = NatsTimers.create(connection, NatsEventStoreConfig.of("pharmacy"));
