@@ -93,6 +93,114 @@ class TimersOnClusterTest {
         }
     }
 
+    @Test
+    void theHandlerStoresEachFiringOnceAcrossALeaderChangeAndAnInstanceCutOff() throws Exception {
+        NatsCluster cluster = CLUSTER.cluster();
+        NatsEventStoreConfig config = NatsEventStoreConfig.builder()
+                .storeName(StoreName.of("clusreact"))
+                .replicas(3)
+                .requestTimeout(Duration.ofSeconds(3))
+                .build();
+        String timerStream = EventSubject.timerStore(config.storeName()).value();
+        Connection a = cluster.connect();
+        try (Connection b = cluster.connect();
+                Connection admin = cluster.connect()) {
+            dev.verdict.store.nats.NatsEventStore storeA = dev.verdict.store.nats.NatsEventStore.create(a, config);
+            dev.verdict.store.nats.NatsEventStore storeB = dev.verdict.store.nats.NatsEventStore.create(b, config);
+            NatsTimers timers = NatsTimers.create(admin, config);
+            StreamReplicas.awaitAllCurrent(admin, timerStream, Duration.ofSeconds(30));
+            Instant start = Instant.now();
+            Map<String, Instant> expected = new HashMap<>();
+            for (int i = 0; i < TIMERS; i++) {
+                TimerRef ref = TimerRef.of("alarm", "c-" + i, "t");
+                Instant due = start.plusMillis(5000 + i * 150L);
+                timers.schedule(ref, due);
+                expected.put(new dev.verdict.store.TimerFired(ref, due, start).commandId(), due);
+            }
+            try (dev.verdict.runtime.CommandRuntime runtimeA =
+                            dev.verdict.runtime.CommandRuntime.builder(storeA).build();
+                    dev.verdict.runtime.CommandRuntime runtimeB =
+                            dev.verdict.runtime.CommandRuntime.builder(storeB).build()) {
+                var runnerA = runner(a, config, runtimeA);
+                var runnerB = runner(b, config, runtimeB);
+                try {
+                    runnerA.start();
+                    runnerB.start();
+                    Thread.sleep(Math.max(
+                            0,
+                            Duration.between(Instant.now(), start.plusMillis(6000))
+                                    .toMillis()));
+                    String leader = StreamReplicas.awaitLeader(admin, timerStream, Duration.ofSeconds(30));
+                    NatsServer leaderNode = cluster.node(leader);
+                    leaderNode.stop();
+                    a.close(); // instance A is cut off for good
+                    Thread.sleep(2000);
+                    leaderNode.start();
+
+                    long end = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+                    Map<String, List<Instant>> stored = storedByCommandId(admin, config);
+                    while (stored.size() < expected.size() && System.nanoTime() < end) {
+                        Thread.sleep(250);
+                        stored = storedByCommandId(admin, config);
+                    }
+                    Thread.sleep(2000);
+                    stored = storedByCommandId(admin, config);
+
+                    assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+                    for (Map.Entry<String, List<Instant>> e : stored.entrySet()) {
+                        assertThat(e.getValue()).as("events of " + e.getKey()).hasSize(1);
+                        assertThat(e.getValue().get(0)).isAfterOrEqualTo(expected.get(e.getKey()));
+                    }
+                } finally {
+                    runnerA.stop();
+                    runnerB.stop();
+                }
+            }
+        } finally {
+            a.close();
+        }
+    }
+
+    private static dev.verdict.projection.ProjectionRunner<dev.verdict.store.TimerFired> runner(
+            Connection nc, NatsEventStoreConfig config, dev.verdict.runtime.CommandRuntime runtime) {
+        var counters = runtime.register(
+                dev.verdict.runtime.Registration.of("counter", BoundedCounter.decider(), BoundedCounter.CODEC));
+        var reactions = dev.verdict.projection.timers.TimerReactions.of(
+                "alarm",
+                fired -> List.of(dev.verdict.projection.timers.TimerReactions.command(
+                        dev.verdict.store.EntityRef.of("counter", fired.ref().instance()),
+                        (BoundedCounter.Command) new BoundedCounter.Add(1))),
+                dev.verdict.projection.process.CommandSender.via(counters));
+        return dev.verdict.projection.ProjectionRunner.builder(
+                        nc,
+                        dev.verdict.projection.timers.TimerReactions.filter(config.storeName(), "alarm"),
+                        dev.verdict.store.codec.TimerFiredCodec.INSTANCE,
+                        reactions)
+                .failover()
+                .failoverAfter(Duration.ofSeconds(3))
+                .ackWait(Duration.ofSeconds(2))
+                .build();
+    }
+
+    /** The counter events by command id, with the time the server stored each (read from the stream leader). */
+    private static Map<String, List<Instant>> storedByCommandId(Connection nc, NatsEventStoreConfig config) {
+        Map<String, List<Instant>> out = new HashMap<>();
+        try {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            String stream = config.storeName().value();
+            long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
+            for (long seq = 1; seq <= last; seq++) {
+                MessageInfo m = jsm.getMessage(stream, seq);
+                String commandId = m.getHeaders().getFirst(dev.verdict.store.nats.NatsEventHeaders.COMMAND_ID);
+                out.computeIfAbsent(commandId, k -> new ArrayList<>())
+                        .add(m.getTime().toInstant());
+            }
+        } catch (Exception e) {
+            return Map.of(); // the cluster is still electing: read again
+        }
+        return out;
+    }
+
     /** The messages on each timer's fired subject (one timer per instance here). */
     private static Map<TimerRef, List<MessageInfo>> firedBy(
             JetStreamManagement jsm, NatsEventStoreConfig config, Iterable<TimerRef> refs) throws Exception {
