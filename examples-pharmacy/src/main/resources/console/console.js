@@ -154,6 +154,7 @@ const ALLOWED = {
   filled: ["refill", "cancel"],
   completed: [],
   cancelled: [],
+  expired: [],
 };
 
 async function openPrescription(id) {
@@ -213,8 +214,17 @@ async function refreshPrescription() {
 }
 
 function renderState(state) {
-  $$("#state dd[data-field]").forEach((dd) => (dd.textContent = String(state[dd.dataset.field])));
+  $$("#state dd[data-field]").forEach((dd) => (dd.textContent = stateText(state, dd.dataset.field)));
+  $("#state dd[data-field=status]").dataset.status = state.status;
   updateActions();
+}
+
+/** A field of the state as shown: the expiry as a local date and time, or "never" when the prescription has none. */
+function stateText(state, field) {
+  if (field === "expiresAt") {
+    return state.expiresAt ? formatTime(state.expiresAt) : "never";
+  }
+  return String(state[field]);
 }
 
 function updateActions() {
@@ -385,6 +395,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const body = {};
     ["prescriptionId", "patientId", "drug", "quantity", "unit", "refills", "prescriberId"]
       .forEach((name) => (body[name] = value(form, name)));
+    const expires = form.elements.expiresAt.value;
+    if (expires) {
+      // the browser's local date and time, sent as the ISO-8601 instant it denotes
+      const instant = new Date(expires);
+      body.expiresAt = isNaN(instant) ? expires : instant.toISOString();
+    }
     const created = await submit(form, $("[data-refusal]", form), () => api("POST", "/prescriptions", body));
     if (created) {
       refreshPatientsSoon();

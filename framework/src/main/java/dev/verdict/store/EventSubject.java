@@ -9,6 +9,13 @@ import java.util.Optional;
  * store writes on {@link #value()}, readers and partitions find the entity with {@link #parse(String)}, filters
  * come from {@link #categoryFilter} and {@link #wholeStoreFilter}.
  *
+ * <p>Timers ({@link Timers}) live beside the store, in a stream of their own named {@link #timerStore} ({@code
+ * <store>_timers}): the server's message scheduler needs a stream that allows purges, which an event stream never
+ * does. A timer is scheduled on {@code <store>_timers.schedule.<owner>.<instance>.<name>} ({@link #timerSchedule}) and
+ * fires onto {@code <store>_timers.fired.<owner>.<instance>} ({@link #timerFired}) – an entity subject of the timer
+ * store whose category is {@code fired.<owner>} and whose id is the instance, so runners and readers handle fired
+ * timers like events. No subject of an event store's stream is used, so old streams are read as before.
+ *
  * <p>Guarantees: {@code parse(EventSubject.of(store, entity).value())} returns the same store and entity for every
  * valid store and entity (the store name and the id are single tokens, so the category is exactly the tokens in
  * between); a subject that is not of that form parses to empty, never to another entity.
@@ -79,6 +86,62 @@ public record EventSubject(StoreName store, EntityRef entity) {
     /** The filter matching every event of a store ({@code <store>.>}). */
     public static String wholeStoreFilter(StoreName store) {
         return store.value() + ".>";
+    }
+
+    private static final String TIMER_STORE_SUFFIX = "_timers";
+    private static final String SCHEDULE = "schedule";
+    private static final String FIRED = "fired";
+
+    /** The store holding the timers of {@code store}: {@code <store>_timers}, its stream and first subject token. */
+    public static StoreName timerStore(StoreName store) {
+        return StoreName.of(store.value() + TIMER_STORE_SUFFIX);
+    }
+
+    /** The subject holding the schedule of one timer: {@code <store>_timers.schedule.<owner>.<instance>.<name>}. */
+    public static String timerSchedule(StoreName store, TimerRef ref) {
+        return timerStore(store) + "." + SCHEDULE + "." + ref.owner() + "." + ref.instance() + "." + ref.name();
+    }
+
+    /** The filter of the schedules of one instance of an owner ({@code ...schedule.<owner>.<instance>.*}). */
+    public static String timerScheduleFilter(StoreName store, String owner, String instance) {
+        TimerRef probe = TimerRef.of(owner, instance, "x"); // validates both tokens
+        return timerStore(store) + "." + SCHEDULE + "." + probe.owner() + "." + probe.instance() + ".*";
+    }
+
+    /** The filter of the schedules of every instance of an owner ({@code ...schedule.<owner>.*.*}). */
+    public static String timerScheduleFilter(StoreName store, String owner) {
+        TimerRef probe = TimerRef.of(owner, "x", "x");
+        return timerStore(store) + "." + SCHEDULE + "." + probe.owner() + ".*.*";
+    }
+
+    /** The timer whose schedule a subject holds, or empty when the subject is not a schedule of this store's timers. */
+    public static Optional<TimerRef> timerOfSchedule(StoreName store, String subject) {
+        String prefix = timerStore(store) + "." + SCHEDULE + ".";
+        if (subject == null || !subject.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String[] parts = subject.substring(prefix.length()).split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TimerRef.of(parts[0], parts[1], parts[2]));
+        } catch (InvalidIdentifier e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The subject a timer of an owner's instance fires onto, {@code <store>_timers.fired.<owner>.<instance>}: the
+     * entity subject of the instance in the timer store's category {@link #timerFiredCategory}.
+     */
+    public static EventSubject timerFired(StoreName store, TimerRef ref) {
+        return of(timerStore(store), new EntityRef(timerFiredCategory(ref.owner()), EntityId.of(ref.instance())));
+    }
+
+    /** The category of the timer store holding an owner's fired timers, {@code fired.<owner>}. */
+    public static Category timerFiredCategory(String owner) {
+        return Category.of(FIRED + "." + TimerRef.of(owner, "x", "x").owner());
     }
 
     static String format(String store, EntityRef entity) {

@@ -1,5 +1,9 @@
 package dev.verdict.examples.pharmacy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * The state of one prescription, as the {@link PrescriptionDecider} sees it. {@link #NONE} (not {@code null}) is
  * the state before any event.
@@ -7,6 +11,7 @@ package dev.verdict.examples.pharmacy;
  * @param dispensed units handed out in the current fill
  * @param fill the current fill number: 1 for the first fill, 0 before verification
  * @param refillsUsed refills started so far
+ * @param expiresAt when it expires, {@code null} when it does not (absent from a snapshot then; use {@link #expiry()})
  */
 public record Prescription(
         PrescriptionStatus status,
@@ -18,10 +23,22 @@ public record Prescription(
         int refillsAllowed,
         int refillsUsed,
         int fill,
-        int dispensed) {
+        int dispensed,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant expiresAt) {
 
     /** The state of a prescription that has no events. */
-    public static final Prescription NONE = new Prescription(PrescriptionStatus.NONE, "", "", "", 0, "", 0, 0, 0, 0);
+    public static final Prescription NONE =
+            new Prescription(PrescriptionStatus.NONE, "", "", "", 0, "", 0, 0, 0, 0, null);
+
+    /** When the prescription expires, if it does. */
+    public Optional<Instant> expiry() {
+        return Optional.ofNullable(expiresAt);
+    }
+
+    /** Whether it has an expiry at or before {@code at}. */
+    public boolean isExpiredAt(Instant at) {
+        return expiresAt != null && !at.isBefore(expiresAt);
+    }
 
     /** Units still to dispense in the current fill. */
     public int remaining() {
@@ -49,7 +66,8 @@ public record Prescription(
                 refillsAllowed,
                 refillsUsed,
                 fill,
-                dispensed);
+                dispensed,
+                expiresAt);
     }
 
     Prescription withFill(PrescriptionStatus newStatus, int newFill, int newRefillsUsed, int newDispensed) {
@@ -63,6 +81,7 @@ public record Prescription(
                 refillsAllowed,
                 newRefillsUsed,
                 newFill,
-                newDispensed);
+                newDispensed,
+                expiresAt);
     }
 }

@@ -1,6 +1,8 @@
 package dev.verdict.examples.pharmacy;
 
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a prescriber or pharmacist asks of one prescription. Every command carries the moment it was issued, so the
@@ -18,7 +20,7 @@ public sealed interface PrescriptionCommand {
 
     /**
      * A prescriber orders a drug for a patient: {@code quantity} units per fill, {@code refills} more fills after the
-     * first.
+     * first; with an {@code expiresAt}, nothing can be dispensed or refilled from that instant on.
      */
     record OrderPrescription(
             String prescriptionId,
@@ -28,8 +30,26 @@ public sealed interface PrescriptionCommand {
             String unit,
             int refills,
             String prescriberId,
-            Instant issuedAt)
-            implements PrescriptionCommand {}
+            Instant issuedAt,
+            Optional<Instant> expiresAt)
+            implements PrescriptionCommand {
+        public OrderPrescription {
+            Objects.requireNonNull(expiresAt, "expiresAt (use Optional.empty())");
+        }
+
+        /** An order that never expires. */
+        public OrderPrescription(
+                String prescriptionId,
+                String patientId,
+                String drug,
+                int quantity,
+                String unit,
+                int refills,
+                String prescriberId,
+                Instant issuedAt) {
+            this(prescriptionId, patientId, drug, quantity, unit, refills, prescriberId, issuedAt, Optional.empty());
+        }
+    }
 
     /** A pharmacist checks the prescription; only a verified prescription may be dispensed. */
     record VerifyPrescription(String pharmacistId, Instant issuedAt) implements PrescriptionCommand {}
@@ -39,6 +59,13 @@ public sealed interface PrescriptionCommand {
 
     /** Start the next fill, once the current one is complete and refills remain. */
     record RefillPrescription(Instant issuedAt) implements PrescriptionCommand {}
+
+    /**
+     * The prescription's expiry timer fell due: {@code issuedAt} is the instant it was due. Records {@code
+     * PrescriptionExpired} once, when the prescription has an expiry at or before {@code issuedAt} and is still open;
+     * otherwise (already expired, completed, cancelled, no expiry or not yet due) it changes nothing.
+     */
+    record ExpirePrescription(Instant issuedAt) implements PrescriptionCommand {}
 
     /** Stop the prescription for good; nothing can be dispensed after it. */
     record CancelPrescription(String reason, Instant issuedAt) implements PrescriptionCommand {}

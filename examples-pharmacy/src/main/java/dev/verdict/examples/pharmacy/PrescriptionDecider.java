@@ -3,12 +3,14 @@ package dev.verdict.examples.pharmacy;
 import dev.verdict.decider.Decider;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.CancelPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
+import dev.verdict.examples.pharmacy.PrescriptionCommand.ExpirePrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.OrderPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.RefillPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.VerifyPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCompleted;
+import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionExpired;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionOrdered;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionRefilled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionVerified;
@@ -24,6 +26,10 @@ import java.util.List;
  *   <li>refills used never exceed the refills allowed;
  *   <li>nothing happens after cancellation or completion (both are terminal);
  *   <li>dispensing needs a verified prescription; a refill needs a complete fill;
+ *   <li>nothing is dispensed or refilled at or after the prescription's expiry, whether or not the expiry timer has
+ *       recorded {@code PrescriptionExpired} yet: the decider compares the command's own time ({@code issuedAt});
+ *   <li>an expiry is recorded at most once, only for an open prescription whose expiry is at or before the timer's
+ *       due instant (an {@code ExpirePrescription} delivered again changes nothing);
  *   <li>counts never wrap around: a fill's dispensed units stay within its quantity, and the arithmetic on event
  *       data is checked ({@link Math#addExact}), so a history that would overflow fails loudly instead.
  * </ul>
@@ -51,6 +57,9 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
         if (command instanceof OrderPrescription order) {
             return order(order, state);
         }
+        if (command instanceof ExpirePrescription expire) {
+            return expire(expire, state);
+        }
         requireOpen(command, state);
         if (command instanceof VerifyPrescription verify) {
             if (state.status() != PrescriptionStatus.ORDERED) {
@@ -60,9 +69,15 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
                     state.prescriptionId(), verify.pharmacistId(), state.drug(), state.quantity(), verify.issuedAt()));
         }
         if (command instanceof DispenseDrug dispense) {
+            if (state.isExpiredAt(dispense.issuedAt())) {
+                throw new PrescriptionRejection.Expired(state.expiresAt());
+            }
             return dispense(dispense, state);
         }
         if (command instanceof RefillPrescription refill) {
+            if (state.isExpiredAt(refill.issuedAt())) {
+                throw new PrescriptionRejection.Expired(state.expiresAt());
+            }
             if (state.status() != PrescriptionStatus.FILLED) {
                 throw new PrescriptionRejection.FillIncomplete(state.remaining());
             }
@@ -92,6 +107,9 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
         if (order.refills() < 0) {
             throw new PrescriptionRejection.InvalidRefills(order.refills());
         }
+        if (order.expiresAt().isPresent() && !order.expiresAt().get().isAfter(order.issuedAt())) {
+            throw new PrescriptionRejection.InvalidExpiry(order.expiresAt().get(), order.issuedAt());
+        }
         return List.of(new PrescriptionOrdered(
                 order.prescriptionId(),
                 order.patientId(),
@@ -100,7 +118,19 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
                 order.unit(),
                 order.refills(),
                 order.prescriberId(),
-                order.issuedAt()));
+                order.issuedAt(),
+                order.expiresAt().orElse(null)));
+    }
+
+    /** The expiry timer fell due: expired once, if still open and due; otherwise nothing (never a rejection). */
+    private static List<PrescriptionEvent> expire(ExpirePrescription expire, Prescription state) {
+        if (state.status() == PrescriptionStatus.NONE
+                || state.status().isTerminal()
+                || !state.isExpiredAt(expire.issuedAt())) {
+            return List.of();
+        }
+        return List.of(
+                new PrescriptionExpired(state.prescriptionId(), state.drug(), state.expiresAt(), expire.issuedAt()));
     }
 
     /** Rejects every command but an order on a prescription that does not exist or is in a terminal status. */
@@ -116,6 +146,9 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
                 throw new PrescriptionRejection.NoRefillsLeft(state.refillsAllowed());
             }
             throw new PrescriptionRejection.Completed();
+        }
+        if (state.status() == PrescriptionStatus.EXPIRED) {
+            throw new PrescriptionRejection.Expired(state.expiresAt());
         }
     }
 
@@ -157,7 +190,8 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
                     o.refills(),
                     0,
                     0,
-                    0);
+                    0,
+                    o.expiresAt());
         }
         if (event instanceof PrescriptionVerified) {
             return state.withFill(PrescriptionStatus.VERIFIED, 1, 0, 0);
@@ -176,6 +210,9 @@ public final class PrescriptionDecider implements Decider<PrescriptionCommand, P
         }
         if (event instanceof PrescriptionCompleted) {
             return state.withStatus(PrescriptionStatus.COMPLETED);
+        }
+        if (event instanceof PrescriptionExpired) {
+            return state.withStatus(PrescriptionStatus.EXPIRED);
         }
         throw new IllegalArgumentException("unknown prescription event " + event);
     }

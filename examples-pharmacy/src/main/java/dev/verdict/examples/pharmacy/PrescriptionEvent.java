@@ -1,6 +1,8 @@
 package dev.verdict.examples.pharmacy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What happened to a prescription. Events carry the prescription id and, where a reaction needs them, the drug and
@@ -14,6 +16,10 @@ public sealed interface PrescriptionEvent {
     /** When it happened, as the command stated. */
     Instant occurredAt();
 
+    /**
+     * Ordered. {@code expiresAt} is absent from the stored JSON when the order has no expiry – as in every order the
+     * first releases stored, which read as orders without expiry; use {@link #expiry()}.
+     */
     record PrescriptionOrdered(
             String prescriptionId,
             String patientId,
@@ -22,8 +28,28 @@ public sealed interface PrescriptionEvent {
             String unit,
             int refills,
             String prescriberId,
-            Instant occurredAt)
-            implements PrescriptionEvent {}
+            Instant occurredAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant expiresAt)
+            implements PrescriptionEvent {
+
+        /** An order without expiry. */
+        public PrescriptionOrdered(
+                String prescriptionId,
+                String patientId,
+                String drug,
+                int quantity,
+                String unit,
+                int refills,
+                String prescriberId,
+                Instant occurredAt) {
+            this(prescriptionId, patientId, drug, quantity, unit, refills, prescriberId, occurredAt, null);
+        }
+
+        /** When the prescription expires, if it does. */
+        public Optional<Instant> expiry() {
+            return Optional.ofNullable(expiresAt);
+        }
+    }
 
     /** Verified by a pharmacist; the first fill of {@code quantity} units of {@code drug} may now be dispensed. */
     record PrescriptionVerified(
@@ -47,6 +73,13 @@ public sealed interface PrescriptionEvent {
      * prescription was not verified yet).
      */
     record PrescriptionCancelled(String prescriptionId, String drug, String reason, int undispensed, Instant occurredAt)
+            implements PrescriptionEvent {}
+
+    /**
+     * The prescription's expiry ({@code expiresAt}) passed while it was open: nothing can be dispensed or refilled any
+     * more. Recorded once, by the expiry timer ({@code occurredAt} is the instant the timer was due).
+     */
+    record PrescriptionExpired(String prescriptionId, String drug, Instant expiresAt, Instant occurredAt)
             implements PrescriptionEvent {}
 
     /** The last fill is complete and no refills remain: nothing more can happen to this prescription. */

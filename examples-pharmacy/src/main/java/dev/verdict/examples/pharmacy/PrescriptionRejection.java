@@ -1,6 +1,7 @@
 package dev.verdict.examples.pharmacy;
 
 import dev.verdict.decider.DomainRejection;
+import java.time.Instant;
 
 /**
  * Every way the {@link PrescriptionDecider} refuses a command. Each subclass has one stable {@link #code()} that the
@@ -27,6 +28,10 @@ import dev.verdict.decider.DomainRejection;
  *       prescription</td></tr>
  *   <tr><td>{@link Cancelled}</td><td>{@code prescription.cancelled}</td><td>any command after
  *       cancellation</td></tr>
+ *   <tr><td>{@link Expired}</td><td>{@code prescription.expired}</td><td>dispensing or refilling at or after the
+ *       expiry (also before the expiry timer recorded it), any command but the expiry on an expired one</td></tr>
+ *   <tr><td>{@link InvalidExpiry}</td><td>{@code prescription.invalid-expiry}</td><td>ordering with an expiry at or
+ *       before the order's time</td></tr>
  *   <tr><td>{@link Completed}</td><td>{@code prescription.completed}</td><td>verifying, dispensing or cancelling a
  *       completed prescription</td></tr>
  * </table>
@@ -129,6 +134,24 @@ public abstract sealed class PrescriptionRejection extends DomainRejection {
 
         public Completed() {
             super("prescription.completed", "the prescription is completed");
+        }
+    }
+
+    public static final class Expired extends PrescriptionRejection {
+        private static final long serialVersionUID = 1L;
+
+        public Expired(Instant expiresAt) {
+            super("prescription.expired", "the prescription expired at " + expiresAt);
+        }
+    }
+
+    public static final class InvalidExpiry extends PrescriptionRejection {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidExpiry(Instant expiresAt, Instant issuedAt) {
+            super(
+                    "prescription.invalid-expiry",
+                    "expiresAt " + expiresAt + " must be after the order's time " + issuedAt);
         }
     }
 }

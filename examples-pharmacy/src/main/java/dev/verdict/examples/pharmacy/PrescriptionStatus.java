@@ -3,12 +3,13 @@ package dev.verdict.examples.pharmacy;
 import java.util.Locale;
 
 /**
- * Where a prescription stands. {@link #COMPLETED} and {@link #CANCELLED} are terminal.
+ * Where a prescription stands. {@link #COMPLETED}, {@link #CANCELLED} and {@link #EXPIRED} are terminal.
  *
  * <pre>
  * NONE --order--> ORDERED --verify--> VERIFIED --dispense--> DISPENSING --dispense--> FILLED --refill--> VERIFIED
  *                                                                    \--(last fill, no refills)--> COMPLETED
  * any but COMPLETED --cancel--> CANCELLED
+ * any but COMPLETED, CANCELLED --expiry timer, at or after expiresAt--> EXPIRED
  * </pre>
  */
 public enum PrescriptionStatus {
@@ -22,7 +23,9 @@ public enum PrescriptionStatus {
     /** The current fill is complete and refills remain. */
     FILLED,
     COMPLETED,
-    CANCELLED;
+    CANCELLED,
+    /** Its expiry passed while it was open ({@code PrescriptionExpired}). */
+    EXPIRED;
 
     /** The lower-case name used in the HTTP API and the read model, e.g. {@code dispensing}. */
     public String label() {
@@ -31,6 +34,6 @@ public enum PrescriptionStatus {
 
     /** Whether no command can change a prescription in this status any more. */
     public boolean isTerminal() {
-        return this == COMPLETED || this == CANCELLED;
+        return this == COMPLETED || this == CANCELLED || this == EXPIRED;
     }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.examples.pharmacy.PrescriptionCommand.CancelPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
+import dev.verdict.examples.pharmacy.PrescriptionCommand.ExpirePrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.OrderPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.RefillPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.VerifyPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCompleted;
+import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionExpired;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionOrdered;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionRefilled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionVerified;
@@ -287,5 +289,79 @@ class PrescriptionSpec {
                 .and()
                 .when(new DispenseDrug(31, T3))
                 .thenRejected(PrescriptionRejection.OverDispense.class);
+    }
+
+    @Nested
+    class Expiry {
+        final Instant expiresAt = T3;
+        final PrescriptionOrdered orderedWithExpiry =
+                new PrescriptionOrdered(RX, "patient-7", DRUG, 30, "tablet", 1, "dr-house", T0, expiresAt);
+
+        @Test
+        void ordersWithAnExpiry() {
+            spec().givenNothing()
+                    .when(new OrderPrescription(
+                            RX, "patient-7", DRUG, 30, "tablet", 1, "dr-house", T0, java.util.Optional.of(expiresAt)))
+                    .then(orderedWithExpiry);
+        }
+
+        @Test
+        void rejectsAnExpiryAtOrBeforeTheOrder() {
+            spec().givenNothing()
+                    .when(new OrderPrescription(
+                            RX, "patient-7", DRUG, 30, "tablet", 1, "dr-house", T0, java.util.Optional.of(T0)))
+                    .thenRejected("prescription.invalid-expiry");
+        }
+
+        @Test
+        void theTimerRecordsTheExpiryOnce() {
+            spec().given(orderedWithExpiry, VERIFIED)
+                    .when(new ExpirePrescription(expiresAt))
+                    .then(new PrescriptionExpired(RX, DRUG, expiresAt, expiresAt));
+            spec().given(orderedWithExpiry, VERIFIED, new PrescriptionExpired(RX, DRUG, expiresAt, expiresAt))
+                    .when(new ExpirePrescription(expiresAt))
+                    .thenNothingHappened();
+        }
+
+        @Test
+        void aTimerBeforeTheExpiryOrOnAPrescriptionWithoutOneOrClosedChangesNothing() {
+            spec().given(orderedWithExpiry).when(new ExpirePrescription(T2)).thenNothingHappened();
+            spec().given(ORDERED).when(new ExpirePrescription(T3)).thenNothingHappened();
+            spec().given(orderedWithExpiry, new PrescriptionCancelled(RX, DRUG, "stopped", 0, T1))
+                    .when(new ExpirePrescription(expiresAt))
+                    .thenNothingHappened();
+            spec().givenNothing().when(new ExpirePrescription(expiresAt)).thenNothingHappened();
+        }
+
+        @Test
+        void refusesDispensingAtOrAfterTheExpiryBeforeTheTimerFired() {
+            spec().given(orderedWithExpiry, VERIFIED)
+                    .when(new DispenseDrug(1, expiresAt))
+                    .thenRejected("prescription.expired");
+            spec().given(orderedWithExpiry, VERIFIED)
+                    .when(new DispenseDrug(1, expiresAt.minusSeconds(1)))
+                    .then(new DrugDispensed(RX, DRUG, 1, 1, 29, expiresAt.minusSeconds(1)));
+        }
+
+        @Test
+        void refusesRefillingAtOrAfterTheExpiryBeforeTheTimerFired() {
+            spec().given(orderedWithExpiry, VERIFIED, FIRST_FILL_DONE)
+                    .when(new RefillPrescription(expiresAt.plusSeconds(1)))
+                    .thenRejected("prescription.expired");
+        }
+
+        @Test
+        void refusesEveryCommandOnAnExpiredPrescription() {
+            PrescriptionExpired expired = new PrescriptionExpired(RX, DRUG, expiresAt, expiresAt);
+            spec().given(orderedWithExpiry, VERIFIED, expired)
+                    .when(new DispenseDrug(1, T1))
+                    .thenRejected(PrescriptionRejection.Expired.class);
+            spec().given(orderedWithExpiry, VERIFIED, expired)
+                    .when(new CancelPrescription("late", T1))
+                    .thenRejected("prescription.expired");
+            spec().given(orderedWithExpiry, VERIFIED, expired)
+                    .when(new ExpirePrescription(expiresAt))
+                    .thenState(p -> assertThat(p.status()).isEqualTo(PrescriptionStatus.EXPIRED));
+        }
     }
 }

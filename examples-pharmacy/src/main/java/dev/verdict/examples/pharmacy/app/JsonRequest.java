@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.store.EntityId;
 import dev.verdict.store.InvalidIdentifier;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /**
  * A request body, parsed and validated field by field. Every problem becomes a 400 {@link ApiError} naming the
@@ -82,6 +86,31 @@ final class JsonRequest {
             throw ApiError.badRequest("field '" + field + "' must be at least " + min + ", was " + number);
         }
         return number;
+    }
+
+    /**
+     * An optional ISO-8601 instant field ({@code 2027-01-31T00:00:00Z}, an offset such as {@code +01:00} is
+     * converted), which must lie after {@code notBefore}: empty when absent or {@code null}.
+     */
+    Optional<Instant> instantAfter(String field, Instant notBefore) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest("field '" + field + "' must be an ISO-8601 instant string");
+        }
+        Instant instant;
+        try {
+            instant = OffsetDateTime.parse(value.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("field '" + field + "' must be an ISO-8601 instant such as"
+                    + " 2027-01-31T00:00:00Z, was '" + value.asText() + "'");
+        }
+        if (!instant.isAfter(notBefore)) {
+            throw ApiError.badRequest("field '" + field + "' must be in the future, was " + instant);
+        }
+        return Optional.of(instant);
     }
 
     /** Validates an id taken from the path or the body: one subject token, or a 400 saying why not. */

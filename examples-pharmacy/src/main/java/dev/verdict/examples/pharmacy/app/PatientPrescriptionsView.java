@@ -5,6 +5,7 @@ import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCompleted;
+import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionExpired;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionOrdered;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionRefilled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionVerified;
@@ -82,5 +83,6 @@ final class PatientPrescriptionsView {
                             f.refillsLeft())))
             .on(PrescriptionCancelled.class, (row, c) -> row.map(r -> r.withStatus(PrescriptionStatus.CANCELLED)))
             .on(PrescriptionCompleted.class, (row, c) -> row.map(r -> r.withStatus(PrescriptionStatus.COMPLETED)))
+            .on(PrescriptionExpired.class, (row, c) -> row.map(r -> r.withStatus(PrescriptionStatus.EXPIRED)))
             .build();
 }

@@ -17,7 +17,9 @@ import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
+import dev.verdict.projection.timers.TimerReactions;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
@@ -28,10 +30,13 @@ import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.spring.VerdictProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.TimerFired;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.store.codec.TimerFiredCodec;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsProcessStates;
+import dev.verdict.store.nats.NatsTimers;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -230,6 +235,33 @@ class PharmacyConfiguration {
                 process,
                 SubjectFilter.category(store.storeName(), Category.of(Pharmacy.INVENTORY)),
                 InventoryEvents.CODEC);
+    }
+
+    /** The store's durable timers, on the server's message scheduler (stream {@code <store>_timers}). */
+    @Bean
+    NatsTimers pharmacyTimers(Connection nats, NatsEventStoreConfig store, Clock clock) {
+        return NatsTimers.create(nats, store, clock);
+    }
+
+    /** Schedules and cancels the prescriptions' expiry timers, on a durable consumer of the prescription events. */
+    @Bean
+    VerdictProjection<PrescriptionEvent> prescriptionExpiryTimers(NatsTimers timers, NatsEventStoreConfig store) {
+        return VerdictProjection.of(
+                PrescriptionExpiry.scheduling(timers),
+                SubjectFilter.category(store.storeName(), Category.of(Pharmacy.PRESCRIPTION)),
+                JsonEventCodec.of(PrescriptionEvent.class));
+    }
+
+    /** Records a prescription's expiry when its timer falls due, on a durable consumer of the fired timers. */
+    @Bean
+    VerdictProjection<TimerFired> prescriptionExpiry(
+            NatsTimers timers,
+            NatsEventStoreConfig store,
+            EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions) {
+        return VerdictProjection.of(
+                PrescriptionExpiry.reactions(CommandSender.via(prescriptions)),
+                TimerReactions.filter(store.storeName(), PrescriptionExpiry.OWNER),
+                TimerFiredCodec.INSTANCE);
     }
 
     /** The Idempotency-Key records, shared by every instance (KV bucket {@code <store>-idempotency}). */

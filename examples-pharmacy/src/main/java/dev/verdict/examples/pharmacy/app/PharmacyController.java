@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +82,7 @@ final class PharmacyController {
     ResponseEntity<byte[]> order(HttpServletRequest request) throws IOException {
         PostBody body = body(request);
         JsonRequest fields = body.fields();
+        Instant now = clock.instant();
         OrderPrescription order = new OrderPrescription(
                 fields.token("prescriptionId"),
                 fields.token("patientId"),
@@ -89,7 +91,8 @@ final class PharmacyController {
                 fields.text("unit"),
                 fields.integer("refills", 0),
                 fields.text("prescriberId"),
-                clock.instant());
+                now,
+                fields.instantAfter("expiresAt", now));
         return command(
                 request,
                 body,
