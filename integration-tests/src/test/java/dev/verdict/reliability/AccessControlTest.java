@@ -22,6 +22,7 @@ import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.nats.NatsCommandIndex;
+import dev.verdict.store.nats.NatsDeadLetters;
 import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsRecordedEvents;
@@ -73,7 +74,12 @@ class AccessControlTest {
             + " \"$JS.API.CONSUMER.DURABLE.CREATE.bank.>\", \"$JS.API.CONSUMER.INFO.bank.>\","
             + " \"$JS.API.CONSUMER.DELETE.bank.>\", \"$JS.API.CONSUMER.MSG.NEXT.bank.>\", \"$JS.ACK.bank.>\","
             // several instances: hand a consumer over at stop, settle one a dead instance held
-            + " \"$JS.API.CONSUMER.UNPIN.bank.>\", \"$JS.API.CONSUMER.RESET.bank.>\"] },"
+            + " \"$JS.API.CONSUMER.UNPIN.bank.>\", \"$JS.API.CONSUMER.RESET.bank.>\","
+            // dead letters (bucket verdict-dead-letters): recorded, listed at each session start, removed when applied
+            + " \"$KV.verdict-dead-letters.>\", \"$JS.API.STREAM.INFO.KV_verdict-dead-letters\","
+            + " \"$JS.API.DIRECT.GET.KV_verdict-dead-letters.>\", \"$JS.API.STREAM.MSG.GET.KV_verdict-dead-letters\","
+            + " \"$JS.API.CONSUMER.CREATE.KV_verdict-dead-letters.>\","
+            + " \"$JS.API.CONSUMER.INFO.KV_verdict-dead-letters.>\", \"$JS.API.CONSUMER.DELETE.KV_verdict-dead-letters.>\"] },"
             + " subscribe: { allow: [\"_INBOX.>\"] }";
 
     @RegisterExtension
@@ -107,6 +113,7 @@ class AccessControlTest {
         NatsSnapshotStore.create(admin, NatsEventStoreConfig.of("bank"));
         NatsCommandIndex.create(admin, NatsEventStoreConfig.of("bank"));
         NatsEventStore.create(admin, NatsEventStoreConfig.of("audit"));
+        NatsDeadLetters.openForStream(admin, "bank"); // the administrator provisions the dead-letter bucket too
     }
 
     private static final AtomicLong SENT = new AtomicLong();
