@@ -1,6 +1,7 @@
 package dev.verdict.benchmarks;
 
 import dev.verdict.benchmarks.domain.PrescriptionEvent;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
@@ -175,7 +176,7 @@ final class JdbcReadModel implements Scenario {
                             }
                         },
                         reset);
-        ProjectionRunner<PrescriptionEvent> runner = ProjectionRunner.builder(
+        ProjectionRunner<PrescriptionEvent> runner = NatsProjections.runner(
                         ctx.verdictConnection,
                         SubjectFilter.category(ctx.verdict.storeName(), Category.of(CATEGORY)),
                         ctx.verdict.codec,

@@ -1,6 +1,7 @@
 package dev.verdict.benchmarks;
 
 import dev.verdict.benchmarks.domain.PrescriptionEvent;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
@@ -91,7 +92,7 @@ final class VerdictProjection implements AutoCloseable {
 
     /** A runner of a fresh in-memory projection over the category, on an ephemeral consumer. */
     ProjectionRunner<PrescriptionEvent> runner(String category, Tally tally) {
-        return ProjectionRunner.builder(
+        return NatsProjections.runner(
                         ctx.verdictConnection,
                         SubjectFilter.category(ctx.verdict.storeName(), Category.of(category)),
                         ctx.verdict.codec,

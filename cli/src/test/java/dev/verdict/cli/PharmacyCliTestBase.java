@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
@@ -82,7 +83,7 @@ abstract class PharmacyCliTestBase {
                 .map(CapturedMessage::sequence)
                 .limit(2)
                 .toList();
-        runner = ProjectionRunner.builder(
+        runner = NatsProjections.runner(
                         admin,
                         SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
                         new TypeOnly(),

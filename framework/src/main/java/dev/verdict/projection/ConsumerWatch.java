@@ -17,7 +17,10 @@ final class ConsumerWatch {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
     /** Without a message for this long while the server reports deliverable events, the consumer is presumed stalled. */
     private static final Duration STALL = Duration.ofSeconds(5);
-    /** How often an idle worker asks the server about its consumer. */
+    /**
+     * How often an idle worker asks the server about its consumer while anything changes; after checks that found the
+     * consumer quiet – and unchanged – the pause doubles up to half the failover time ({@link #idleCheckCeiling}).
+     */
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
     /** Starts a session (reads the checkpoint again); false when stopped meanwhile. */
@@ -38,6 +41,11 @@ final class ConsumerWatch {
 
     private long idleSinceNanos;
     private long lastIdleCheckNanos;
+    /** The pause between two idle checks: {@link #IDLE_CHECK}, doubled after each quiet check up to the ceiling. */
+    private long idleCheckNanos = IDLE_CHECK.toNanos();
+    /** What the last idle check saw when it found the consumer quiet; empty after any other check. */
+    private QuietState lastQuiet;
+
     private long lastSettleNanos;
     /** This instance took the partition beyond its share, because nobody else served it. */
     boolean beyondShare;
@@ -67,11 +75,48 @@ final class ConsumerWatch {
     /** The consumer was (re)opened. */
     void opened() {
         idleSinceNanos = 0;
+        checkSoon();
     }
 
     /** A message arrived. */
     void delivered() {
         idleSinceNanos = 0;
+        checkSoon();
+    }
+
+    /** The next idle checks come every {@link #IDLE_CHECK} again. */
+    private void checkSoon() {
+        idleCheckNanos = IDLE_CHECK.toNanos();
+        lastQuiet = null;
+    }
+
+    /**
+     * The longest pause between two idle checks: half the failover time. A take-over is never slowed by it: when the
+     * active instance dies holding unacknowledged events, its pin lasts at least two thirds of the failover time after
+     * it received them (its pulls expire after a third), so a standby checks at least once while the events are
+     * unacknowledged – not quiet: it checks every second again – and reads them within a second of the pin's end.
+     */
+    private long idleCheckCeiling() {
+        return Math.max(IDLE_CHECK.toNanos(), s.failoverAfter().dividedBy(2).toNanos());
+    }
+
+    /** The parts of a feed's state an idle worker acts on (not the pull requests waiting, which come and go). */
+    private record QuietState(long ackFloor, long delivered, java.util.Optional<String> pinnedClient, boolean active) {}
+
+    /**
+     * After an idle check: doubles the pause when the consumer is quiet – nothing to deliver, nothing unacknowledged,
+     * everything settled here – and unchanged since the previous check; back to {@link #IDLE_CHECK} otherwise.
+     */
+    private void paceIdleChecks(FeedState info, boolean active, boolean settled) {
+        QuietState now = info.pending() == 0 && info.ackPending() == 0 && settled
+                ? new QuietState(info.ackFloor(), info.delivered(), info.pinnedClient(), active)
+                : null;
+        if (now != null && now.equals(lastQuiet)) {
+            idleCheckNanos = Math.min(idleCheckCeiling(), idleCheckNanos * 2);
+        } else {
+            idleCheckNanos = IDLE_CHECK.toNanos();
+        }
+        lastQuiet = now;
     }
 
     /** After an event was handled, with the consumer's count of events still to deliver. */
@@ -81,6 +126,7 @@ final class ConsumerWatch {
                 // nothing left to deliver, but events delivered to an instance that died are still unacknowledged:
                 // let the next idle check verify with the server (and read those events itself)
                 lastIdleCheckNanos = 0;
+                checkSoon();
             } else {
                 progress.markCaughtUp();
             }
@@ -159,7 +205,7 @@ final class ConsumerWatch {
         if (idleSinceNanos == 0) {
             idleSinceNanos = now;
         }
-        if (now - lastIdleCheckNanos < IDLE_CHECK.toNanos()) {
+        if (now - lastIdleCheckNanos < idleCheckNanos) {
             return false;
         }
         lastIdleCheckNanos = now;
@@ -210,6 +256,7 @@ final class ConsumerWatch {
             } else if (info.pending() > 0) {
                 progress.caughtUpNow = false;
             }
+            paceIdleChecks(info, active, settled);
             if (info.pending() > 0 && (active || nobodyPinned) && now - idleSinceNanos > STALL.toNanos()) {
                 LOG.warn(
                         "projection '{}'{}: no delivery for {} s although the consumer reports {} pending events;"
@@ -229,6 +276,7 @@ final class ConsumerWatch {
                 return true;
             }
         } catch (RuntimeException e) {
+            checkSoon();
             LOG.debug("projection '{}'{}: consumer info unavailable: {}", s.name(), suffix, e.toString());
         }
         return false;

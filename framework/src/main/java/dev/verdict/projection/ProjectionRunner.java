@@ -5,24 +5,21 @@ import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventFeeds;
 import dev.verdict.store.FeedFailure;
-import dev.verdict.store.FeedState;
-import dev.verdict.store.nats.NatsEventFeeds;
-import io.nats.client.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link Projection} on JetStream consumers – safely on every instance of a service at once: events in stream
- * order, explicit acks, failover between instances, optional partitions for scale-out, retries with backoff, dead
- * letters, caught-up and lag reporting, rebuilds.
+ * Runs a {@link Projection} on the store's read-side port ({@link EventFeeds}: JetStream consumers on NATS, built by
+ * {@code dev.verdict.nats.NatsProjections}) – safely on every instance of a service at once: events in stream order,
+ * explicit acks, failover between instances, optional partitions for scale-out, retries with backoff, dead letters,
+ * caught-up and lag reporting, rebuilds.
  *
  * <p><b>Failover mode</b> ({@link Builder#failover()}, the default; {@link Builder#durable()} is the same): every
  * instance of the service starts the runner; they share one durable pull consumer ({@code verdict-<projection>})
@@ -53,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * thrown by the projection fails the runner without acknowledging the event.
  *
  * <pre>{@code
- * ProjectionRunner<PrescriptionEvent> runner = ProjectionRunner.builder(connection,
+ * ProjectionRunner<PrescriptionEvent> runner = NatsProjections.runner(connection,   // dev.verdict.nats
  *                 SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
  *                 codec, JdbcProjection.of("prescription-list", dataSource, handler, reset))
  *         .partitions(4)                     // optional: four instances can share the work
@@ -72,6 +69,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
 
     private final RunnerSettings<E> settings;
     private final List<PartitionWorker<E>> workers;
+    private final RunnerReadings<E> readings;
     private final Object lifecycle = new Object();
     private volatile CompletableFuture<ProjectionStatus> caughtUp = new CompletableFuture<>();
     private volatile RebuildTracker rebuild;
@@ -107,33 +105,14 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             list.add(new PartitionWorker<>(settings, new Partition(i, b.partitions), this::onProgress, share));
         }
         this.workers = List.copyOf(list);
+        this.readings = new RunnerReadings<>(settings, workers);
     }
 
     /**
-     * Starts configuring a runner for the projection over the filter on a NATS connection, reading messages with the
-     * event store's standard mapping ({@link EventMessageReader#of}): a thin adapter, the same as {@link
-     * #builder(EventFeeds, SubjectFilter, EventCodec, Projection)} with {@code new NatsEventFeeds(connection,
-     * filter.store(), filter.stream())} – the runner itself consumes through the read-side ports only.
-     */
-    public static <E> Builder<E> builder(
-            Connection connection, SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
-        return new Builder<>(connection, filter, codec, EventMessageReader.of(filter.store()), projection);
-    }
-
-    /** Starts configuring a runner for the projection over the filter, with a custom message reader. */
-    public static <E> Builder<E> builder(
-            Connection connection,
-            SubjectFilter filter,
-            EventCodec<E> codec,
-            EventMessageReader reader,
-            Projection<E> projection) {
-        return new Builder<>(connection, filter, codec, reader, projection);
-    }
-
-    /**
-     * Starts configuring a runner that reads through the store's read-side port – {@code new NatsEventFeeds(connection,
-     * store, stream)} on NATS, the test kit's {@code InMemoryEventStore.feeds()} in memory – with the store's standard
-     * mapping. Dead letters go to the feeds' {@link EventFeeds#deadLetters()} unless {@link
+     * Starts configuring a runner that reads through the store's read-side port – on NATS {@code
+     * NatsProjections.runner(connection, filter, codec, projection)} (package {@code dev.verdict.nats}) passes the
+     * JetStream feeds, in memory the test kit's {@code InMemoryEventStore.feeds()} – with the store's standard mapping
+     * ({@link EventMessageReader#of}). Dead letters go to the feeds' {@link EventFeeds#deadLetters()} unless {@link
      * Builder#deadLetters(DeadLetters)} names others.
      *
      * <pre>{@code
@@ -143,12 +122,17 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      */
     public static <E> Builder<E> builder(
             EventFeeds feeds, SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
-        return new Builder<>(
-                Objects.requireNonNull(feeds, "feeds"),
-                filter,
-                codec,
-                EventMessageReader.of(filter.store()),
-                projection);
+        return new Builder<>(feeds, filter, codec, EventMessageReader.of(filter.store()), projection);
+    }
+
+    /** Starts configuring a runner for the projection over the filter on the feeds, with a custom message reader. */
+    public static <E> Builder<E> builder(
+            EventFeeds feeds,
+            SubjectFilter filter,
+            EventCodec<E> codec,
+            EventMessageReader reader,
+            Projection<E> projection) {
+        return new Builder<>(feeds, filter, codec, reader, projection);
     }
 
     /** The projection's name. */
@@ -236,66 +220,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
 
     /** The current status, without a server round trip. */
     public ProjectionStatus status() {
-        RunnerState state = RunnerState.NEW;
-        long position = Long.MAX_VALUE;
-        long pending = -1;
-        boolean allCaughtUp = true;
-        boolean active = false;
-        long applied = 0;
-        long skipped = 0;
-        long deadLettered = 0;
-        Optional<String> failure = Optional.empty();
-        List<PartitionStatus> partitions = new ArrayList<>();
-        for (PartitionWorker<E> w : workers) {
-            state = worse(state, w.progress().state);
-            position = Math.min(position, w.progress().position);
-            pending = Math.max(pending, w.progress().pendingEvents);
-            allCaughtUp &= w.progress().caughtUpNow;
-            active |= w.active();
-            applied += w.progress().applied;
-            skipped += w.progress().skipped;
-            deadLettered += w.progress().deadLettered;
-            if (failure.isEmpty()) {
-                failure = w.progress().failure;
-            }
-            partitions.add(new PartitionStatus(
-                    w.partition(),
-                    w.consumerName(),
-                    w.active(),
-                    w.progress().position,
-                    w.progress().caughtUpNow,
-                    w.progress().applied,
-                    w.progress().gapsFilled,
-                    w.progress().waiting));
-        }
-        return new ProjectionStatus(
-                name(),
-                state,
-                position,
-                pending,
-                allCaughtUp,
-                applied,
-                skipped,
-                deadLettered,
-                failure,
-                active,
-                partitions);
-    }
-
-    private static RunnerState worse(RunnerState a, RunnerState b) {
-        if (a == RunnerState.FAILED || b == RunnerState.FAILED) {
-            return RunnerState.FAILED;
-        }
-        if (a == RunnerState.STUCK || b == RunnerState.STUCK) {
-            return RunnerState.STUCK;
-        }
-        if (a == RunnerState.RUNNING || b == RunnerState.RUNNING) {
-            return RunnerState.RUNNING;
-        }
-        if (a == RunnerState.STOPPED || b == RunnerState.STOPPED) {
-            return RunnerState.STOPPED;
-        }
-        return RunnerState.NEW;
+        return readings.status();
     }
 
     /**
@@ -303,51 +228,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      * partition another instance is active on, as acknowledged on the shared consumer); false on timeout.
      */
     public boolean awaitPosition(long sequence, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean reached = true;
-            boolean failed = false;
-            for (PartitionWorker<E> w : workers) {
-                reached &= w.progress().position >= sequence;
-                failed |= w.progress().state == RunnerState.FAILED;
-            }
-            if (reached) {
-                return true;
-            }
-            if (failed || System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
+        return readings.awaitPosition(sequence, timeout);
     }
 
     /** The lag against the stream, with a server round trip per partition and one for the stream. */
     public ProjectionLag lag() {
-        try {
-            long last = settings.feeds().lastSequence();
-            long position = Long.MAX_VALUE;
-            long pending = 0;
-            for (PartitionWorker<E> w : workers) {
-                position = Math.min(position, w.progress().position);
-                long p = Math.max(0, w.progress().pendingEvents);
-                if (settings.shared()) {
-                    try {
-                        FeedState info = w.feedState();
-                        p = info.pending() + info.ackPending();
-                        position = Math.min(Math.max(w.progress().position, info.ackFloor()), position);
-                    } catch (FeedFailure e) {
-                        if (e.kind() == FeedFailure.Kind.UNAVAILABLE) {
-                            throw e;
-                        }
-                        // no consumer yet: fall back to what the last message said
-                    }
-                }
-                pending = Math.max(pending, p);
-            }
-            return new ProjectionLag(last, position == Long.MAX_VALUE ? 0 : position, pending);
-        } catch (FeedFailure e) {
-            throw new ProjectionFailure("cannot read the lag of projection '" + name() + "': " + e.getMessage(), e);
-        }
+        return readings.lag();
     }
 
     /**
@@ -407,25 +293,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
 
     private void onProgress() {
         RebuildTracker r = rebuild;
-        if (r == null) {
-            return;
-        }
-        long processed = 0;
-        boolean finished = true;
-        for (PartitionWorker<E> w : workers) {
-            processed += w.progress().applied + w.progress().skipped + w.progress().deadLettered;
-            finished &= w.progress().caughtUpNow;
-        }
-        r.maybeReport(processed, finished);
-        boolean ended = false;
-        for (PartitionWorker<E> w : workers) {
-            ended |= w.progress().state == RunnerState.FAILED || w.progress().state == RunnerState.STOPPED;
-        }
-        if (finished) {
-            rebuild = null;
-        } else if (ended && !r.done.isDone()) {
-            r.done.completeExceptionally(new IllegalStateException("rebuild of '" + name()
-                    + "' ended before it caught up: " + status().failure().orElse("stopped")));
+        if (r != null && readings.reportRebuild(r)) {
             rebuild = null;
         }
     }
@@ -444,7 +312,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      * Configuration of a {@link ProjectionRunner}; immutable once built.
      *
      * <pre>{@code
-     * ProjectionRunner.builder(connection, filter, codec, projection)
+     * NatsProjections.runner(connection, filter, codec, projection)   // or ProjectionRunner.builder(feeds, …)
      *         .partitions(4)                    // default: one partition, failover between instances
      *         .failoverAfter(Duration.ofSeconds(5))
      *         .retryPolicy(RetryPolicy.none())
@@ -476,27 +344,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         private DeadLetters deadLetters;
 
         private Builder(
-                Connection connection,
-                SubjectFilter filter,
-                EventCodec<E> codec,
-                EventMessageReader reader,
-                Projection<E> projection) {
-            this(
-                    new NatsEventFeeds(
-                            Objects.requireNonNull(connection, "connection"), filter.store(), filter.stream()),
-                    filter,
-                    codec,
-                    reader,
-                    projection);
-        }
-
-        private Builder(
                 EventFeeds feeds,
                 SubjectFilter filter,
                 EventCodec<E> codec,
                 EventMessageReader reader,
                 Projection<E> projection) {
-            this.feeds = feeds;
+            this.feeds = Objects.requireNonNull(feeds, "feeds");
             this.filter = Objects.requireNonNull(filter, "filter");
             this.codec = Objects.requireNonNull(codec, "codec");
             this.reader = Objects.requireNonNull(reader, "reader");

@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * <pre>{@code
  * ViewProjection<Integer, CounterEvent> total = ViewProjection.of("total", View.of(0, (sum, e) -> sum + 1));
  * ProjectionRunner<CounterEvent> runner =
- *         ProjectionRunner.builder(connection, filter, codec, reader, total).ephemeral().build();
+ *         NatsProjections.runner(connection, filter, codec, reader, total).ephemeral().build();
  * runner.start();
  * runner.caughtUp().join();
  * int count = total.state();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.ProcessManager;
 import dev.verdict.evolution.Shelf.Event;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
@@ -57,7 +58,7 @@ class UpcastingReadPathsOnNatsTest extends UpcastingReadPathsContract {
     @Override
     @SuppressWarnings("unchecked")
     <E> ProjectionRunner.Builder<E> runner(SubjectFilter filter, Projection<E> projection, Class<E> type) {
-        return ProjectionRunner.builder(nc, filter, (EventCodec<E>) Shelf.EVENTS, projection);
+        return NatsProjections.runner(nc, filter, (EventCodec<E>) Shelf.EVENTS, projection);
     }
 
     /** Counts the events it saw; notes each count with the number of events seen before it. */
@@ -110,7 +111,7 @@ class UpcastingReadPathsOnNatsTest extends UpcastingReadPathsContract {
                     sent.add(command);
                     ids.add(context.commandId());
                 });
-        ProjectionRunner<Event> runner = ProjectionRunner.builder(
+        ProjectionRunner<Event> runner = NatsProjections.runner(
                         nc, SubjectFilter.category(store.name(), Category.of("shelf")), Shelf.EVENTS, process)
                 .build();
         runner.start();

@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServerExtension;
@@ -67,7 +68,7 @@ class CheckpointlessRebuildTest {
 
     private static ProjectionRunner<CounterEvent> runner(
             Connection nc, SubjectFilter filter, Projection<CounterEvent> projection) {
-        return ProjectionRunner.builder(nc, filter, new CounterCodec(), projection)
+        return NatsProjections.runner(nc, filter, new CounterCodec(), projection)
                 .failoverAfter(Duration.ofSeconds(3))
                 .poisonPolicy(PoisonPolicy.STOP)
                 .retryPolicy(new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 1.0))

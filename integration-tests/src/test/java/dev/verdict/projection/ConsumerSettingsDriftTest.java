@@ -3,6 +3,7 @@ package dev.verdict.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.View;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServerExtension;
@@ -40,7 +41,7 @@ class ConsumerSettingsDriftTest {
         EventStreamFixture stream = new EventStreamFixture(nc, store);
         stream.append(new CounterEvent.Added("c-1", 1));
         SubjectFilter filter = SubjectFilter.category(StoreName.of(store), Category.of("counter"));
-        try (ProjectionRunner<CounterEvent> first = ProjectionRunner.builder(
+        try (ProjectionRunner<CounterEvent> first = NatsProjections.runner(
                         nc, filter, new CounterCodec(), log("settings"))
                 .failoverAfter(Duration.ofSeconds(3))
                 .ackWait(Duration.ofSeconds(5))
@@ -51,7 +52,7 @@ class ConsumerSettingsDriftTest {
         }
         ConsumerInfo before = nc.jetStreamManagement().getConsumerInfo(store, "verdict-settings");
 
-        try (ProjectionRunner<CounterEvent> second = ProjectionRunner.builder(
+        try (ProjectionRunner<CounterEvent> second = NatsProjections.runner(
                         nc, filter, new CounterCodec(), log("settings"))
                 .failoverAfter(Duration.ofSeconds(7))
                 .ackWait(Duration.ofSeconds(11))
@@ -81,14 +82,14 @@ class ConsumerSettingsDriftTest {
             stream.append(new CounterEvent.Added("c-1", 1));
             ViewProjection<List<String>, CounterEvent> oldView = log("rolled");
             ViewProjection<List<String>, CounterEvent> newView = log("rolled");
-            ProjectionRunner<CounterEvent> oldVersion = ProjectionRunner.builder(
+            ProjectionRunner<CounterEvent> oldVersion = NatsProjections.runner(
                             oldInstance,
                             SubjectFilter.category(StoreName.of(store), Category.of("counter")),
                             new CounterCodec(),
                             oldView)
                     .failoverAfter(Duration.ofSeconds(3))
                     .build();
-            ProjectionRunner<CounterEvent> newVersion = ProjectionRunner.builder(
+            ProjectionRunner<CounterEvent> newVersion = NatsProjections.runner(
                             newInstance,
                             SubjectFilter.categories(StoreName.of(store), Category.of("counter"), Category.of("gauge")),
                             new CounterCodec(),

@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.DeadLetter;
@@ -92,7 +93,7 @@ class DeadLetterStreamIdentityTest {
 
     private static ProjectionRunner<CounterEvent> builder(
             Connection nc, SubjectFilter filter, JdbcProjection<CounterEvent> projection, NatsDeadLetters deadLetters) {
-        return ProjectionRunner.builder(nc, filter, new CounterCodec(), projection)
+        return NatsProjections.runner(nc, filter, new CounterCodec(), projection)
                 .retryPolicy(RetryPolicy.none())
                 .deadLetters(deadLetters)
                 .build();

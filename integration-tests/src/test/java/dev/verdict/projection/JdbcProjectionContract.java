@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.DeadLetter;
@@ -199,7 +200,7 @@ abstract class JdbcProjectionContract {
                 }
             };
             NatsDeadLetters deadLetters = NatsDeadLetters.open(nc, "dl-" + store);
-            try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+            try (ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                             nc,
                             SubjectFilter.category(StoreName.of(store), Category.of("counter")),
                             new CounterCodec(),
@@ -230,7 +231,7 @@ abstract class JdbcProjectionContract {
 
     private static ProjectionRunner<CounterEvent> runner(
             Connection nc, SubjectFilter filter, Projection<CounterEvent> projection) {
-        return ProjectionRunner.builder(nc, filter, new CounterCodec(), projection)
+        return NatsProjections.runner(nc, filter, new CounterCodec(), projection)
                 .batchSize(200)
                 .build();
     }

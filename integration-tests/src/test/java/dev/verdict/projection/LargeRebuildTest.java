@@ -3,6 +3,7 @@ package dev.verdict.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.View;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServerExtension;
@@ -34,7 +35,7 @@ class LargeRebuildTest {
                     .sum();
             ViewProjection<Long, CounterEvent> sum = ViewProjection.of(
                     "large-sum", View.of(0L, (s, e) -> e instanceof CounterEvent.Added a ? s + a.amount() : s));
-            ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+            ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                             nc,
                             SubjectFilter.category(StoreName.of("large"), Category.of("counter")),
                             new CounterCodec(),

@@ -3,6 +3,7 @@ package dev.verdict.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.View;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.reliability.CuttableProxy;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
@@ -44,8 +45,7 @@ class LostDeliveryTest {
                         new CuttableProxy(URI.create(NATS.server().url()).getPort());
                 Connection viaProxy = connect(proxy)) {
             ViewProjection<Integer, CounterEvent> count = ViewProjection.of("count", View.of(0, (n, e) -> n + 1));
-            ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
-                            viaProxy, filter, new CounterCodec(), count)
+            ProjectionRunner<CounterEvent> runner = NatsProjections.runner(viaProxy, filter, new CounterCodec(), count)
                     .ephemeral()
                     .build();
             stream.append(List.of(new CounterEvent.Added("c1", 1), new CounterEvent.Added("c2", 2)));

@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.StoreName;
@@ -35,7 +36,7 @@ class PartitionedHierarchicalCategoryTest {
             last = stream.append(invoices.value(), new CounterEvent.Added("inv-" + i, 1));
         }
         RecordingPartitions projection = new RecordingPartitions();
-        try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        try (ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc, SubjectFilter.category(StoreName.of(store), invoices), new CounterCodec(), projection)
                 .partitions(PARTITIONS)
                 .build()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verdict.decider.View;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.Category;
 import dev.verdict.store.DeadLetter;
 import dev.verdict.store.PoisonReason;
@@ -64,7 +65,7 @@ class PoisonEventTest {
     }
 
     private ProjectionRunner<CounterEvent> runner(Projection<CounterEvent> projection, PoisonPolicy policy) {
-        return ProjectionRunner.builder(nc, filter, new CounterCodec(), projection)
+        return NatsProjections.runner(nc, filter, new CounterCodec(), projection)
                 .retryPolicy(FAST)
                 .poisonPolicy(policy)
                 .deadLetters(deadLetters)

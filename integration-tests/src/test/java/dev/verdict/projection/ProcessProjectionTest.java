@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.decider.Decider;
 import dev.verdict.decider.DomainRejection;
 import dev.verdict.decider.ProcessManager;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
 import dev.verdict.runtime.CommandRuntime;
@@ -174,7 +175,7 @@ class ProcessProjectionTest {
                         throw new SimulatedCrash("crash before the second command");
                     }
                 });
-                ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(nc, filter, new CounterCodec(), host)
+                ProjectionRunner<CounterEvent> runner = NatsProjections.runner(nc, filter, new CounterCodec(), host)
                         .build();
                 runner.start();
                 JdbcProjectionContract.awaitState(runner, RunnerState.FAILED);
@@ -188,7 +189,7 @@ class ProcessProjectionTest {
 
             try (Connection nc = server.connect()) {
                 ProcessProjection<CounterEvent, Long, Reserve> host = host(nc, stockName, sends, () -> {});
-                ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(nc, filter, new CounterCodec(), host)
+                ProjectionRunner<CounterEvent> runner = NatsProjections.runner(nc, filter, new CounterCodec(), host)
                         .build();
                 runner.start();
                 runner.caughtUp().get(60, TimeUnit.SECONDS);
@@ -224,7 +225,7 @@ class ProcessProjectionTest {
             stream.append(events);
             SubjectFilter filter = SubjectFilter.category(StoreName.of(orders), Category.of("counter"));
             AtomicInteger sends = new AtomicInteger();
-            ProjectionRunner<CounterEvent> first = ProjectionRunner.builder(
+            ProjectionRunner<CounterEvent> first = NatsProjections.runner(
                             nc, filter, new CounterCodec(), host(nc, stockName, sends, () -> {}))
                     .build();
             first.start();
@@ -234,7 +235,7 @@ class ProcessProjectionTest {
             nc.jetStreamManagement().deleteConsumer(orders, first.consumerName());
 
             ProcessProjection<CounterEvent, Long, Reserve> restarted = host(nc, stockName, sends, () -> {});
-            ProjectionRunner<CounterEvent> second = ProjectionRunner.builder(nc, filter, new CounterCodec(), restarted)
+            ProjectionRunner<CounterEvent> second = NatsProjections.runner(nc, filter, new CounterCodec(), restarted)
                     .build();
             second.start();
             second.caughtUp().get(30, TimeUnit.SECONDS);
@@ -372,7 +373,7 @@ class ProcessProjectionTest {
             };
             ProcessProjection<CounterEvent, Long, Reserve> host = host(nc, process, counting);
             NatsDeadLetters deadLetters = NatsDeadLetters.open(nc, "dead-letters-" + orders);
-            ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+            ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                             nc,
                             SubjectFilter.category(StoreName.of(orders), Category.of("counter")),
                             new CounterCodec(),

@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.ProcessStates;
 import dev.verdict.store.StoreName;
@@ -36,7 +37,7 @@ class ProcessStatesOnNatsTest extends ProcessStatesContract {
             @Override
             public <E> ProjectionRunner.Builder<E> runner(
                     SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
-                return ProjectionRunner.builder(nc, filter, codec, projection);
+                return NatsProjections.runner(nc, filter, codec, projection);
             }
 
             @Override

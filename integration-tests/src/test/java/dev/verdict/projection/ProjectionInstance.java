@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.jdbc.JdbcBatchHandler;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.reliability.CuttableProxy;
@@ -60,7 +61,7 @@ final class ProjectionInstance {
         this.connection = connect(proxies.stream().map(CuttableProxy::url).toArray(String[]::new));
         this.db = new KillableDataSource(db);
         this.projection = JdbcProjection.ofBatches("totals", this.db, handler, CounterReadModel::clear);
-        this.runner = ProjectionRunner.builder(connection, filter, new CounterCodec(), projection)
+        this.runner = NatsProjections.runner(connection, filter, new CounterCodec(), projection)
                 .partitions(partitions)
                 .maxActivePartitions(Math.max(1, partitions / 2))
                 .failoverAfter(FAILOVER)

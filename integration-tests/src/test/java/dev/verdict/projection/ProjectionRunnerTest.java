@@ -3,6 +3,7 @@ package dev.verdict.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.View;
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServerExtension;
@@ -58,7 +59,7 @@ class ProjectionRunnerTest {
         List<CounterEvent> events = JdbcProjectionContract.counterEvents(500, new java.util.Random(3));
         stream.append(events);
         ViewProjection<List<String>, CounterEvent> view = log("order");
-        try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        try (ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc,
                         SubjectFilter.category(StoreName.of(store), Category.of("counter")),
                         new CounterCodec(),
@@ -79,7 +80,7 @@ class ProjectionRunnerTest {
     @Test
     void ephemeralRunnerDeletesItsConsumerWhenStopped() throws Exception {
         stream.append(new CounterEvent.Added("c-1", 1));
-        ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc, SubjectFilter.wholeStore(StoreName.of(store)), new CounterCodec(), log("oneoff"))
                 .ephemeral()
                 .build();
@@ -94,7 +95,7 @@ class ProjectionRunnerTest {
 
     @Test
     void caughtUpCompletesAtOnceOnAnEmptyStream() throws Exception {
-        try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        try (ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc, SubjectFilter.wholeStore(StoreName.of(store)), new CounterCodec(), log("empty"))
                 .build()) {
             runner.start();
@@ -109,7 +110,7 @@ class ProjectionRunnerTest {
         stream.append(new CounterEvent.Added("c-1", 1));
         long last = stream.append(new CounterEvent.Added("c-2", 2));
         ViewProjection<List<String>, CounterEvent> view = log("cats");
-        try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        try (ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc,
                         SubjectFilter.categories(StoreName.of(store), Category.of("counter"), Category.of("gauge")),
                         new CounterCodec(),
@@ -126,7 +127,7 @@ class ProjectionRunnerTest {
     @Test
     void lagCountsTheMatchingEventsNotYetProcessed() throws Exception {
         stream.append(JdbcProjectionContract.counterEvents(100, new java.util.Random(1)));
-        ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc,
                         SubjectFilter.category(StoreName.of(store), Category.of("counter")),
                         new CounterCodec(),
@@ -148,7 +149,7 @@ class ProjectionRunnerTest {
     void durableProjectionResumesAfterItsCheckpointWhenRestarted() throws Exception {
         stream.append(JdbcProjectionContract.counterEvents(50, new java.util.Random(4)));
         ViewProjection<List<String>, CounterEvent> view = log("resume");
-        ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc,
                         SubjectFilter.category(StoreName.of(store), Category.of("counter")),
                         new CounterCodec(),
@@ -171,7 +172,7 @@ class ProjectionRunnerTest {
     @Test
     void stopLeavesNoThreadBehind() throws Exception {
         stream.append(JdbcProjectionContract.counterEvents(20, new java.util.Random(5)));
-        ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
+        ProjectionRunner<CounterEvent> runner = NatsProjections.runner(
                         nc,
                         SubjectFilter.category(StoreName.of(store), Category.of("counter")),
                         new CounterCodec(),

@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventFeeds;
 import dev.verdict.store.StoreName;
@@ -37,7 +38,7 @@ class ProjectionStoreContractOnNatsTest extends ProjectionStoreContract {
             @Override
             public <E> ProjectionRunner.Builder<E> runner(
                     SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
-                return ProjectionRunner.builder(nc, filter, codec, projection);
+                return NatsProjections.runner(nc, filter, codec, projection);
             }
 
             @Override

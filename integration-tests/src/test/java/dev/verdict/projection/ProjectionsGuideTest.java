@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
@@ -50,7 +51,7 @@ class ProjectionsGuideTest {
                         }
                     });
 
-            ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(natsConnection, counters, codec, list)
+            ProjectionRunner<CounterEvent> runner = NatsProjections.runner(natsConnection, counters, codec, list)
                     .build();
             runner.start();
             runner.caughtUp().get(30, TimeUnit.SECONDS); // every event that existed at start is in the table

@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.jdbc.JdbcProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
@@ -34,8 +35,7 @@ class StreamRecreatedUnderRunnerTest {
         List<Long> beforeSequences = first.append(before);
         JdbcProjection<CounterEvent> projection =
                 JdbcProjection.of("totals", db, CounterReadModel::write, CounterReadModel::clear);
-        try (ProjectionRunner<CounterEvent> runner = ProjectionRunner.builder(
-                        nc, filter, new CounterCodec(), projection)
+        try (ProjectionRunner<CounterEvent> runner = NatsProjections.runner(nc, filter, new CounterCodec(), projection)
                 .build()) {
             runner.start();
             assertThat(runner.awaitPosition(200, Duration.ofSeconds(30))).isTrue();

@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.store.Category;
 import dev.verdict.store.StoreName;
 import dev.verdict.testing.nats.NatsServerExtension;
@@ -94,7 +95,7 @@ class StuckApplyTest {
 
     private static ProjectionRunner<CounterEvent> runner(
             Connection nc, SubjectFilter filter, Projection<CounterEvent> projection) {
-        return ProjectionRunner.builder(nc, filter, new CounterCodec(), projection)
+        return NatsProjections.runner(nc, filter, new CounterCodec(), projection)
                 .failoverAfter(Duration.ofSeconds(3))
                 .applyTimeout(APPLY_TIMEOUT)
                 .build();

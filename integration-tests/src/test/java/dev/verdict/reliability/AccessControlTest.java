@@ -3,6 +3,7 @@ package dev.verdict.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.runtime.CommandRuntime;
@@ -314,7 +315,7 @@ class AccessControlTest {
             assertThat(readOnly.version(COUNTER)).isEqualTo(version);
 
             AuditingProjection projection = new AuditingProjection("bank-audit");
-            ProjectionRunner<BoundedCounter.Event> runner = ProjectionRunner.builder(
+            ProjectionRunner<BoundedCounter.Event> runner = NatsProjections.runner(
                             projector,
                             SubjectFilter.category(StoreName.of("bank"), Category.of("counter")),
                             BoundedCounter.CODEC,

@@ -3,6 +3,7 @@ package dev.verdict.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
@@ -320,7 +321,7 @@ class BadInputTest {
         NatsDeadLetters deadLetters = NatsDeadLetters.open(nc, "bad-dead-letters");
         AuditingProjection audit = new AuditingProjection("bad-audit");
         RefusingPadded projection = new RefusingPadded(audit);
-        ProjectionRunner<Event> runner = ProjectionRunner.builder(
+        ProjectionRunner<Event> runner = NatsProjections.runner(
                         nc,
                         SubjectFilter.category(StoreName.of(STORE), Category.of("counter")),
                         BoundedCounter.CODEC,

@@ -2,6 +2,7 @@ package dev.verdict.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.reliability.BoundedCounter.Command;
@@ -73,7 +74,7 @@ class ClusterFailoverTest {
                             .getStatus(config.snapshotBucket())
                             .getReplicas())
                     .isEqualTo(3);
-            ProjectionRunner<Event> runner = ProjectionRunner.builder(
+            ProjectionRunner<Event> runner = NatsProjections.runner(
                             readers,
                             SubjectFilter.category(store.name(), Category.of("counter")),
                             BoundedCounter.CODEC,

@@ -3,6 +3,7 @@ package dev.verdict.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.reliability.BoundedCounter.Command;
@@ -80,7 +81,7 @@ class SingleServerRestartTest {
             NatsEventStoreConfig config = config("restart");
             NatsEventStore store = NatsEventStore.create(app, config);
             NatsSnapshotStore snapshots = NatsSnapshotStore.create(app, config);
-            ProjectionRunner<Event> runner = ProjectionRunner.builder(
+            ProjectionRunner<Event> runner = NatsProjections.runner(
                             readers,
                             SubjectFilter.category(store.name(), Category.of("counter")),
                             BoundedCounter.CODEC,

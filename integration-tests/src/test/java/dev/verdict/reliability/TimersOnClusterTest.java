@@ -171,7 +171,7 @@ class TimersOnClusterTest {
                         dev.verdict.store.EntityRef.of("counter", fired.ref().instance()),
                         (BoundedCounter.Command) new BoundedCounter.Add(1))),
                 dev.verdict.projection.process.CommandSender.via(counters));
-        return dev.verdict.projection.ProjectionRunner.builder(
+        return dev.verdict.nats.NatsProjections.runner(
                         nc,
                         dev.verdict.projection.timers.TimerReactions.filter(config.storeName(), "alarm"),
                         dev.verdict.store.codec.TimerFiredCodec.INSTANCE,

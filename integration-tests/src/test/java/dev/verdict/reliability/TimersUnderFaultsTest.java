@@ -2,6 +2,7 @@ package dev.verdict.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.timers.TimerReactions;
@@ -200,7 +201,7 @@ class TimersUnderFaultsTest {
                         }
                     }
                 });
-        return ProjectionRunner.builder(
+        return NatsProjections.runner(
                         nc, TimerReactions.filter(config.storeName(), OWNER), TimerFiredCodec.INSTANCE, reactions)
                 .failover()
                 .failoverAfter(Duration.ofSeconds(3))

@@ -1,5 +1,6 @@
 package dev.verdict.spring;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
 import io.nats.client.Connection;
@@ -75,7 +76,7 @@ public final class ProjectionRunners implements SmartLifecycle {
             projection = Objects.requireNonNull(decorator.decorate(projection), "decorated projection");
         }
         ProjectionRunner.Builder<E> builder =
-                ProjectionRunner.builder(connection, descriptor.filter(), descriptor.codec(), projection);
+                NatsProjections.runner(connection, descriptor.filter(), descriptor.codec(), projection);
         descriptor.options().accept(builder);
         return builder.build();
     }

@@ -25,7 +25,7 @@ import javax.sql.DataSource;
  *         .on(Deposited.class, (b, d) -> b.map(x -> x.plus(d.amount())))
  *         .build();
  * JdbcProjection<AccountEvent> balances = JdbcMaterializedView.of("balances", dataSource, balance, balanceTable);
- * ProjectionRunner.builder(connection, SubjectFilter.category(store, Category.of("account")), codec, balances)
+ * NatsProjections.runner(connection, SubjectFilter.category(store, Category.of("account")), codec, balances)
  *         .build()
  *         .start();
  * }</pre>

@@ -86,7 +86,7 @@ import java.util.OptionalLong;
  *                 command -> EntityRef.of("stock", command.drug()),
  *                 CommandSender.via(stockHandle))
  *         .build();
- * ProjectionRunner.builder(connection, filter, codec, reader, host).build().start();
+ * NatsProjections.runner(connection, filter, codec, reader, host).build().start();
  * }</pre>
  *
  * @param <E> the events it observes

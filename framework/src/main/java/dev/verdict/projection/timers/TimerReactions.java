@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *         fired -> List.of(TimerReactions.command(
  *                 EntityRef.of("prescription", fired.ref().instance()), new ExpirePrescription(fired.dueAt()))),
  *         CommandSender.via(prescriptions));
- * ProjectionRunner.builder(connection, TimerReactions.filter(store, "prescription-expiry"),
+ * NatsProjections.runner(connection, TimerReactions.filter(store, "prescription-expiry"),
  *                 TimerFiredCodec.INSTANCE, expiry)
  *         .failover()
  *         .build()

@@ -16,7 +16,7 @@ import java.io.IOException;
  * "scheduledAt":"2026-12-07T17:00:00.123Z"}} – plain JSON any client can read (docs/nats-mapping.md, "Timers").
  *
  * <pre>{@code
- * ProjectionRunner.builder(connection, TimerReactions.filter(store, "prescription-expiry"), TimerFiredCodec.INSTANCE,
+ * NatsProjections.runner(connection, TimerReactions.filter(store, "prescription-expiry"), TimerFiredCodec.INSTANCE,
  *         reactions).build();
  * }</pre>
  */
