@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verdict.projection.ProjectionFailure;
 import dev.verdict.store.DeadLetter;
 import dev.verdict.store.EventDecodingFailed;
-import dev.verdict.store.EventStoreUnavailable;
+import dev.verdict.store.EventStoreException;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.nats.NatsDeadLetters;
@@ -81,7 +81,7 @@ final class DeadLettersCommand implements Callable<Integer> {
         }
         try {
             return Optional.of(NatsDeadLetters.open(nc, bucket, 1));
-        } catch (ProjectionFailure | EventStoreUnavailable e) {
+        } catch (ProjectionFailure | EventStoreException e) {
             throw connect.failure("cannot open dead-letter bucket '" + bucket + "'", e);
         }
     }
@@ -126,7 +126,7 @@ final class DeadLettersCommand implements Callable<Integer> {
                             .filter(l -> store == null || l.stream().equals(store))
                             .filter(l -> projection == null || l.projection().equals(projection))
                             .toList();
-                } catch (ProjectionFailure | EventStoreUnavailable e) {
+                } catch (ProjectionFailure | EventStoreException e) {
                     throw common.connect.failure("cannot list dead letters", e);
                 }
                 PrintWriter out = spec.commandLine().getOut();
@@ -186,7 +186,7 @@ final class DeadLettersCommand implements Callable<Integer> {
                         .find(store, projection, sequence)
                         .orElseThrow(() -> CliFailure.notFound(
                                 "no dead letter of projection '" + projection + "' at " + store + "#" + sequence));
-            } catch (ProjectionFailure | EventStoreUnavailable e) {
+            } catch (ProjectionFailure | EventStoreException e) {
                 throw common.connect.failure("cannot read the dead letter", e);
             }
         }
@@ -283,7 +283,7 @@ final class DeadLettersCommand implements Callable<Integer> {
                 }
                 try {
                     common.open(nc).remove(l);
-                } catch (ProjectionFailure | EventStoreUnavailable e) {
+                } catch (ProjectionFailure | EventStoreException e) {
                     throw common.connect.failure("cannot remove the " + what, e);
                 }
                 if (common.output.json) {

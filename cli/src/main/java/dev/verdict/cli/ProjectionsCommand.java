@@ -2,6 +2,8 @@ package dev.verdict.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verdict.projection.ConsumerNames;
+import dev.verdict.projection.Partition;
 import dev.verdict.store.nats.NatsDeadLetters;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -14,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code verdict projections [<store>]}: each projection's consumers as docs/projections.md names them – {@code
- * verdict-<projection>} (failover), {@code verdict-<projection>-<i>of<n>} (partitioned), {@code
+ * {@code verdict projections [<store>]}: each projection's consumers, named as {@link ConsumerNames} reads them back
+ * – {@code verdict-<projection>} (failover), {@code verdict-<projection>-<i>of<n>} (partitioned), {@code
  * verdict-<projection>[-<i>of<n>]-<8 hex>} (ephemeral, one per instance).
  */
 @Command(
@@ -35,8 +35,6 @@ import picocli.CommandLine.Spec;
                 + " checkpoint (the consumer's acknowledgement floor), lag, pending events and dead letters.")
 final class ProjectionsCommand implements Callable<Integer> {
     private static final String DESCRIPTION_PREFIX = "Verdict projection ";
-    private static final Pattern PARTITION = Pattern.compile("^(.+)-(\\d+)of(\\d+)$");
-    private static final Pattern EPHEMERAL = Pattern.compile("^verdict-(.+)-[0-9a-f]{8}$");
 
     @Mixin
     Connect connect;
@@ -110,29 +108,23 @@ final class ProjectionsCommand implements Callable<Integer> {
         ConsumerConfiguration cfg = c.getConsumerConfiguration();
         String name = c.getName();
         String mode;
-        String rest;
-        if (cfg.getDurable() != null
-                && cfg.getPriorityPolicy() == PriorityPolicy.PinnedClient
-                && cfg.getDescription() != null
-                && cfg.getDescription().startsWith(DESCRIPTION_PREFIX)
-                && name.startsWith("verdict-")) {
-            rest = name.substring("verdict-".length());
+        Optional<ConsumerNames.Parsed> parsed;
+        if (cfg.getDurable() != null) {
+            boolean projection = cfg.getPriorityPolicy() == PriorityPolicy.PinnedClient
+                    && cfg.getDescription() != null
+                    && cfg.getDescription().startsWith(DESCRIPTION_PREFIX);
+            parsed = projection ? ConsumerNames.parseShared(name) : Optional.empty();
             mode = "shared";
         } else {
-            Matcher m = EPHEMERAL.matcher(name);
-            if (cfg.getDurable() != null || name.startsWith("verdict-read-") || !m.matches()) {
-                return Optional.empty(); // not a projection's consumer (a reader, another tool's)
-            }
-            rest = m.group(1);
+            parsed = ConsumerNames.parseEphemeral(name);
             mode = "ephemeral";
         }
-        String projection = rest;
-        String partition = "whole";
-        Matcher p = PARTITION.matcher(rest);
-        if (p.matches()) {
-            projection = p.group(1);
-            partition = p.group(2) + "of" + p.group(3);
+        if (parsed.isEmpty()) {
+            return Optional.empty(); // not a projection's consumer (a reader, another tool's)
         }
+        String projection = parsed.get().projection();
+        Partition part = parsed.get().partition();
+        String partition = part.isWhole() ? "whole" : part.suffix();
         Optional<PriorityGroupState> pin = c.getPriorityGroupStates() == null
                 ? Optional.empty()
                 : c.getPriorityGroupStates().stream()

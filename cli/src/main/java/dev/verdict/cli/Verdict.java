@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
             DeadLettersCommand.class,
             CommandCommand.class,
             ExportCommand.class,
+            TimersCommand.class,
+            EraseCommand.class,
             AutoComplete.GenerateCompletion.class
         })
 public final class Verdict implements Callable<Integer> {

@@ -129,6 +129,15 @@ class VerdictCliAccessTest extends PharmacyCliTestBase {
         CliProcess.Result help = verdict("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out())
-                .contains("stores", "history", "tail", "projections", "dead-letters", "command", "export");
+                .contains(
+                        "stores",
+                        "history",
+                        "tail",
+                        "projections",
+                        "dead-letters",
+                        "command",
+                        "export",
+                        "timers",
+                        "erase");
     }
 }

@@ -102,6 +102,11 @@ public record EventSubject(StoreName store, EntityRef entity) {
         return timerStore(store) + "." + SCHEDULE + "." + ref.owner() + "." + ref.instance() + "." + ref.name();
     }
 
+    /** The filter of the schedules of every timer of the store ({@code <store>_timers.schedule.*.*.*}). */
+    public static String timerScheduleFilter(StoreName store) {
+        return timerStore(store) + "." + SCHEDULE + ".*.*.*";
+    }
+
     /** The filter of the schedules of one instance of an owner ({@code ...schedule.<owner>.<instance>.*}). */
     public static String timerScheduleFilter(StoreName store, String owner, String instance) {
         TimerRef probe = TimerRef.of(owner, instance, "x"); // validates both tokens

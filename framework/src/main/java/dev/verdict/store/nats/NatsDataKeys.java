@@ -175,6 +175,41 @@ public final class NatsDataKeys implements DataKeys {
         }
     }
 
+    /**
+     * Opens an existing key bucket to erase data subjects and read erasures, without the key-encryption key: erasure
+     * replaces and destroys a subject's wrapped key and never unwraps it, so an operator's tool (the {@code verdict
+     * erase} command) needs no KEK. Nothing is created: when the bucket does not exist the answer is empty. {@link
+     * #erase} and {@link #erasure} work as on an instance opened with {@link #open}; everything that needs the KEK
+     * ({@link #keyForWriting}, {@link #keyForReading} of a subject with a key, {@link #rewrap}) throws {@link
+     * StoreMisconfigured}.
+     *
+     * <pre>{@code
+     * NatsDataKeys.openForErasure(connection, "pharmacy-personal-keys").map(keys -> keys.erase("p-7"));
+     * }</pre>
+     *
+     * @throws StoreMisconfigured when the bucket's stream refuses message deletes (see {@link #open})
+     * @throws EventStoreUnavailable when the server does not answer
+     */
+    public static Optional<NatsDataKeys> openForErasure(Connection connection, String bucket) {
+        Objects.requireNonNull(bucket, "bucket");
+        try {
+            StreamConfiguration existing = configurationOrNull(connection.jetStreamManagement(), "KV_" + bucket);
+            if (existing == null) {
+                return Optional.empty();
+            }
+            if (existing.getDenyDelete() || existing.getMaxMsgsPerSubject() < HISTORY) {
+                throw new StoreMisconfigured("the key bucket '" + bucket + "' must allow message deletes and keep "
+                        + HISTORY + " revisions per key for erasure");
+            }
+            return Optional.of(new NatsDataKeys(
+                    connection, new Settings(bucket, new ErasureOnlyKek(), 1, Duration.ofSeconds(10), List.of())));
+        } catch (JetStreamApiException e) {
+            throw new StoreMisconfigured("cannot read the key bucket '" + bucket + "': " + e.getErrorDescription(), e);
+        } catch (IOException e) {
+            throw unavailable("open", e);
+        }
+    }
+
     private static StreamConfiguration configurationOrNull(JetStreamManagement jsm, String stream)
             throws IOException, JetStreamApiException {
         try {

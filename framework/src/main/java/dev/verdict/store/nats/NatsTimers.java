@@ -163,6 +163,14 @@ public final class NatsTimers implements Timers {
         return listSubjects(EventSubject.timerScheduleFilter(store, owner));
     }
 
+    /**
+     * Every timer of the store that has not fired yet, of all owners, by due instant (for operators' tools: a store
+     * with many timers answers with one stream-info request listing them and one direct get per timer).
+     */
+    public List<ScheduledTimer> listAll() {
+        return listSubjects(EventSubject.timerScheduleFilter(store));
+    }
+
     @Override
     public Instant now() {
         return clock.instant();
