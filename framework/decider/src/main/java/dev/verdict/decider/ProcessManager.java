@@ -32,8 +32,26 @@ import java.util.function.Predicate;
  *         .build();
  * }</pre>
  *
- * <p>A later timer firing can be routed to an instance by its key the same way: the host applies an input to the
- * instance a key names.
+ * <p><b>Time.</b> In reaction to an event an instance may ask for durable timers of its own ({@link #timers}: schedule
+ * a named timer at an instant or after a duration, cancel it); when one falls due the host delivers it to that
+ * instance as a {@link TimerDue}: {@link #onTimer} issues commands on the instance's state, {@link #evolveOnTimer}
+ * evolves it, and {@link #timersOnTimer} may ask for further timers. Like {@code react}, all of them are pure and see
+ * the state before the input; a timer delivered to an instance that does not exist (it ended) is dropped.
+ *
+ * <pre>{@code
+ * // follows a reorder up once when no stock arrived within a day
+ * public List<TimerRequest> timers(Awaiting state, InventoryEvent event) {
+ *     return event instanceof ReorderRequested && !state.followedUp()
+ *             ? List.of(TimerRequest.after("follow-up", Duration.ofDays(1)))
+ *             : List.of();
+ * }
+ * public List<InventoryCommand> onTimer(Awaiting state, TimerDue due) {
+ *     return List.of(new RequestReorder(due.instance(), threshold, quantity, due.dueAt()));
+ * }
+ * public Awaiting evolveOnTimer(Awaiting state, TimerDue due) {
+ *     return state.followedUp(true);
+ * }
+ * }</pre>
  *
  * @param <E> the events it observes
  * @param <S> its own state
@@ -75,6 +93,35 @@ public interface ProcessManager<E, S, C> {
     }
 
     /**
+     * The timers the instance asks for in reaction to the event, given the state before it (as {@link #react}):
+     * applied by the host for the instance the event concerns, after its commands. Pure; the default: none.
+     */
+    default List<TimerRequest> timers(S state, E event) {
+        return List.of();
+    }
+
+    /**
+     * The commands to issue when a timer of the instance falls due, given the instance's state. Pure; the default:
+     * none.
+     */
+    default List<C> onTimer(S state, TimerDue due) {
+        return List.of();
+    }
+
+    /** The instance's state after a timer of it fell due. Pure; the default: unchanged. */
+    default S evolveOnTimer(S state, TimerDue due) {
+        return state;
+    }
+
+    /**
+     * The timers the instance asks for when a timer of it falls due ({@link TimerRequest.After} counts from the due
+     * instant), given the state before it. Pure; the default: none.
+     */
+    default List<TimerRequest> timersOnTimer(S state, TimerDue due) {
+        return List.of();
+    }
+
+    /**
      * A builder for a process over a sealed event type: per event type (a permitted subtype or a sealed group), a
      * {@link Builder#react react} handler, an {@link Builder#evolve evolve} handler, both, or an explicit {@link
      * Builder#ignore ignore}. An event without {@code react} issues no commands; without {@code evolve} it leaves the
@@ -108,6 +155,9 @@ public interface ProcessManager<E, S, C> {
         private final Class<E> eventType;
         private final Map<Class<?>, BiFunction<S, Object, S>> evolvers = new LinkedHashMap<>();
         private final Map<Class<?>, BiFunction<S, Object, List<C>>> reactions = new LinkedHashMap<>();
+        private final Map<Class<?>, BiFunction<S, Object, List<TimerRequest>>> timerRequests = new LinkedHashMap<>();
+        private BiFunction<? super S, TimerDue, List<C>> onTimer = (state, due) -> List.of();
+        private BiFunction<S, TimerDue, S> evolveOnTimer = (state, due) -> state;
         private final List<Class<?>> mentioned = new ArrayList<>();
         private Function<? super E, List<String>> instances = event -> List.of(SINGLE_INSTANCE);
         private Predicate<? super S> ended = state -> false;
@@ -135,6 +185,29 @@ public interface ProcessManager<E, S, C> {
             if (reactions.putIfAbsent(mention(type), (BiFunction<S, Object, List<C>>) handler) != null) {
                 throw new IllegalArgumentException("event " + SealedHandlers.name(type) + " has a reaction already");
             }
+            return this;
+        }
+
+        /** The timers an instance asks for in reaction to events of {@code type}, given the state before the event. */
+        @SuppressWarnings("unchecked")
+        public <T extends E> Builder<E, S, C> timers(
+                Class<T> type, BiFunction<? super S, ? super T, List<TimerRequest>> handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (timerRequests.putIfAbsent(mention(type), (BiFunction<S, Object, List<TimerRequest>>) handler) != null) {
+                throw new IllegalArgumentException("event " + SealedHandlers.name(type) + " has timers already");
+            }
+            return this;
+        }
+
+        /** The commands issued when a timer of an instance falls due ({@link ProcessManager#onTimer}). */
+        public Builder<E, S, C> onTimer(BiFunction<? super S, TimerDue, List<C>> handler) {
+            this.onTimer = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** The instance's state after a timer of it fell due ({@link ProcessManager#evolveOnTimer}). */
+        public Builder<E, S, C> evolveOnTimer(BiFunction<S, TimerDue, S> handler) {
+            this.evolveOnTimer = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
@@ -186,7 +259,8 @@ public interface ProcessManager<E, S, C> {
                         type,
                         new Handling<>(
                                 evolvers.getOrDefault(type, (state, event) -> state),
-                                reactions.getOrDefault(type, (state, event) -> List.of())));
+                                reactions.getOrDefault(type, (state, event) -> List.of()),
+                                timerRequests.getOrDefault(type, (state, event) -> List.of())));
             }
             List<String> problems = new ArrayList<>();
             SealedHandlers<Handling<S, C>> handlers = SealedHandlers.of(eventType, "event", handling, problems);
@@ -197,6 +271,8 @@ public interface ProcessManager<E, S, C> {
             S initial = initialState;
             Function<? super E, List<String>> instancesOf = instances;
             Predicate<? super S> endedWhen = ended;
+            BiFunction<? super S, TimerDue, List<C>> timerReaction = onTimer;
+            BiFunction<S, TimerDue, S> timerEvolve = evolveOnTimer;
             return new ProcessManager<>() {
                 @Override
                 public S initialState() {
@@ -222,9 +298,27 @@ public interface ProcessManager<E, S, C> {
                 public boolean ended(S state) {
                     return endedWhen.test(state);
                 }
+
+                @Override
+                public List<TimerRequest> timers(S state, E event) {
+                    return handlers.handlerFor(event).timers().apply(state, event);
+                }
+
+                @Override
+                public List<C> onTimer(S state, TimerDue due) {
+                    return timerReaction.apply(state, due);
+                }
+
+                @Override
+                public S evolveOnTimer(S state, TimerDue due) {
+                    return timerEvolve.apply(state, due);
+                }
             };
         }
 
-        private record Handling<S, C>(BiFunction<S, Object, S> evolve, BiFunction<S, Object, List<C>> react) {}
+        private record Handling<S, C>(
+                BiFunction<S, Object, S> evolve,
+                BiFunction<S, Object, List<C>> react,
+                BiFunction<S, Object, List<TimerRequest>> timers) {}
     }
 }

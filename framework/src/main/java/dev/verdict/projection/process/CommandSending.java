@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,31 +53,32 @@ final class CommandSending<C> {
     }
 
     /**
-     * Sends the commands from index {@code from} on, in order; {@code beforeEach} runs before each one (it may throw
+     * Sends the commands from index {@code from} on, in order, the command at index {@code i} with {@code
+     * contextOf.apply(i)}; {@code trigger} names the input in logs; {@code beforeEach} runs before each one (it may throw
      * to stop), {@code sent} receives the number of commands sent (answered) so far after each one.
      */
     void send(
             List<C> commands,
-            Optional<String> instance,
+            IntFunction<CommandContext> contextOf,
             int from,
-            RecordedEvent trigger,
+            String trigger,
             Runnable beforeEach,
             IntConsumer sent) {
         for (int i = from; i < commands.size(); i++) {
             C command = commands.get(i);
             EntityRef target = router.target(command);
-            CommandContext context = contextFor(trigger, instance, i);
+            CommandContext context = contextOf.apply(i);
             beforeEach.run();
             try {
                 sender.send(target, command, context);
             } catch (DomainRejection rejection) {
                 LOG.warn(
-                        "process '{}': {} refused command {} ({}) in reaction to sequence {}: {} ({})",
+                        "process '{}': {} refused command {} ({}) in reaction to {}: {} ({})",
                         name,
                         target,
                         context.commandId(),
                         command,
-                        trigger.sequence(),
+                        trigger,
                         rejection.code(),
                         rejection.getMessage());
             } catch (ProjectionUnavailable e) {

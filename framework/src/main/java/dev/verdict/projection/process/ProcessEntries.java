@@ -105,6 +105,40 @@ final class ProcessEntries<S> {
         return new Instance<>(process.initialState(), 0, stored.revision());
     }
 
+    /** A stored instance as a fired timer finds it: its partition, that partition's position, and its state. */
+    record Located<S>(String partition, Position position, Instance<S> instance) {}
+
+    /**
+     * The stored, running instance a fired timer is for: empty when there is none (it never began, it ended, or a
+     * finished rebuild did not recreate it).
+     *
+     * @throws ProjectionUnavailable while a rebuild has not reached the instance yet (the timer waits for it)
+     */
+    Optional<Located<S>> locate(String key) {
+        Versioned<InstanceState> stored = guarded(() -> states.instance(name, key), "read instance '" + key + "'");
+        if (stored.value().isEmpty()) {
+            return Optional.empty();
+        }
+        InstanceState s = stored.value().get();
+        Position position = position(s.partition());
+        Checkpoint c = position.checkpoint();
+        if (s.generation() != c.generation()) {
+            if (s.generation() < c.generation() && c.sequence() < c.quietUntil()) {
+                throw new ProjectionUnavailable(
+                        "process '" + name + "': instance '" + key + "' is being rebuilt; its timer waits for it",
+                        null);
+            }
+            return Optional.empty();
+        }
+        requireFingerprint(s.fingerprint(), "instance '" + key + "'");
+        S state = codec.decode(s.state());
+        if (process.ended(state)) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new Located<>(s.partition(), position, new Instance<>(state, s.sequence(), stored.revision())));
+    }
+
     /**
      * Writes the instance's state over {@code revision} – also an ended one, with the event's sequence, so a
      * redelivery before the checkpoint moves finds it applied; {@link #deleteEnded} removes it once the checkpoint

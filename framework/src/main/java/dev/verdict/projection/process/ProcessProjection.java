@@ -1,19 +1,25 @@
 package dev.verdict.projection.process;
 
 import dev.verdict.decider.ProcessManager;
+import dev.verdict.decider.TimerDue;
+import dev.verdict.decider.TimerRequest;
 import dev.verdict.projection.CheckpointMoved;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.Partition;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionUnavailable;
 import dev.verdict.projection.process.ProcessEntries.Instance;
+import dev.verdict.projection.process.ProcessEntries.Located;
 import dev.verdict.projection.process.ProcessEntries.Position;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ProcessStates;
 import dev.verdict.store.ProcessStates.Checkpoint;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StateCodec;
+import dev.verdict.store.TimerFired;
+import dev.verdict.store.Timers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.IntFunction;
 
 /**
  * Hosts a pure {@link ProcessManager} (process manager, saga) as a {@link Projection}: run it with a durable {@link
@@ -74,6 +81,15 @@ import java.util.OptionalLong;
  *       events up to the mark only evolve states. A service instance still applying events meets the moved
  *       checkpoint ({@link CheckpointMoved}) and its runner resumes from the rebuild's checkpoint – so a rebuild whose
  *       service instance dies is finished by the next one.
+ *   <li><b>Timers per instance.</b> With {@link Builder#timers timers}, the timers an instance asks for ({@link
+ *       ProcessManager#timers}) are scheduled or cancelled as {@code <process>.<instance>.<name>}, due at the
+ *       requested instant or the triggering event's {@link RecordedEvent#time() time} plus the delay – after the
+ *       reaction's commands and before the instance's state write, so a crash in between applies the event again and
+ *       asks for the same timers, never loses one; during a rebuild's quiet replay, as commands, none are asked for.
+ *       A fired timer comes back through {@link #timerInputs()} and is applied to its instance on the same path as
+ *       an event (read from the store, react, compare-and-set write), with command ids {@link
+ *       TimerFired#commandId(int)}. Because the timer is stored before the state write, a timer due at once may in
+ *       rare cases be delivered before that write lands; it then reacts on the state before the event.
  *   <li><b>Upgrade from the previous release</b> (one entry per process): its checkpoint and quiet mark are where every
  *       partition starts, and its state is the single instance's – nothing at or below it is reacted to again,
  *       nothing after it is lost.
@@ -112,6 +128,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     private final ProcessManager<E, S, C> process;
     private final ProcessEntries<S> entries;
     private final CommandSending<C> sending;
+    private final InstanceTimers timers;
     private final long confirmAfterNanos;
 
     /** Per partition: the highest checkpoint seen stored since this instance took its position from storage. */
@@ -119,7 +136,10 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     /** A reaction this instance sent whose state write failed: retried without sending while nothing moved. */
     private Pending pending;
 
-    /** How far this instance got with the reaction to an event on entries at the given revisions. */
+    /**
+     * How far this instance got with the reaction to an input on entries at the given revisions: an event's sequence,
+     * or minus a fired timer's sequence in the timer stream.
+     */
     private record Pending(long sequence, String instance, long instanceRevision, long positionRevision, int sent) {
         Pending withSent(int count) {
             return new Pending(sequence, instance, instanceRevision, positionRevision, count);
@@ -140,6 +160,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         this.process = b.process;
         this.entries = new ProcessEntries<>(b.name, b.states, b.stateCodec, b.process);
         this.sending = new CommandSending<>(b.name, b.router, b.sender);
+        this.timers = new InstanceTimers(b.name, b.timers);
         this.confirmAfterNanos = b.confirmAfter.toNanos();
     }
 
@@ -186,6 +207,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         private final CommandRouter<C> router;
         private final CommandSender<C> sender;
         private Duration confirmAfter = DEFAULT_CONFIRM_AFTER;
+        private Optional<Timers> timers = Optional.empty();
 
         private Builder(
                 ProcessStates states,
@@ -215,6 +237,16 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                 throw new IllegalArgumentException("confirmAfter must be positive, was " + confirmAfter);
             }
             this.confirmAfter = confirmAfter;
+            return this;
+        }
+
+        /**
+         * The durable timers the process's instances schedule and cancel ({@link ProcessManager#timers}); needed
+         * when the process asks for timers (without them such an input fails). Their firings come back through
+         * {@link ProcessProjection#timerInputs()}.
+         */
+        public Builder<E, S, C> timers(Timers timers) {
+            this.timers = Optional.of(Objects.requireNonNull(timers, "timers"));
             return this;
         }
 
@@ -376,10 +408,13 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         }
     }
 
+    /** What an input does to one instance's state: the commands, the next state, the timers asked for. */
+    private record Step<S, C>(List<C> commands, S next, List<TimerRequest> timers) {}
+
     /**
      * Applies the event to each instance it concerns, in order: reads the instance, reacts (confirming before each
-     * command when the read is old), writes its state. An input for an instance key – an event today, a fired timer
-     * later – goes through here.
+     * command when the read is old), writes its state. Each instance's input goes through {@link #runInstance}, as a
+     * fired timer's does.
      *
      * @param inOrder whether the event moves the instances' sequences (false for an out-of-order replay)
      * @param ended receives the instances that ended, with the revision of their last write, to delete
@@ -408,28 +443,26 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             boolean reacting = !inOrder || sequence > checkpoint.quietUntil();
             S next = instance.state();
             List<C> commands = new ArrayList<>();
+            List<TimerRequest> requests = new ArrayList<>();
             for (E event : concerned.getValue()) {
                 if (reacting) {
                     commands.addAll(process.react(next, event));
+                    requests.addAll(process.timers(next, event));
                 }
                 next = process.evolve(next, event);
             }
-            Pending owed = pending;
-            Pending base = new Pending(sequence, key, instance.revision(), position.revision(), 0);
-            // commands this instance sent already while nothing moved since (a retry after a failed write or send)
-            int from = owed != null && owed.withSent(0).equals(base) ? owed.sent() : 0;
-            pending = base.withSent(from);
-            long[] confirmedAt = {readAt};
-            sending.send(
-                    commands,
-                    severalInstances ? Optional.of(key) : Optional.empty(),
-                    from,
-                    delivered.recorded(),
-                    () -> confirmedAt[0] = confirm(key, part, position, instance, confirmedAt[0]),
-                    sent -> pending = pending.withSent(sent));
-            long written = inOrder ? sequence : instance.sequence();
-            OptionalLong revision = entries.writeInstance(key, next, written, checkpoint, part, instance.revision());
-            pending = null;
+            Optional<String> several = severalInstances ? Optional.of(key) : Optional.empty();
+            OptionalLong revision = runInstance(
+                    key,
+                    part,
+                    position,
+                    instance,
+                    readAt,
+                    new Step<>(commands, next, requests),
+                    sequence,
+                    i -> sending.contextFor(delivered.recorded(), several, i),
+                    delivered.recorded().time(),
+                    inOrder ? sequence : instance.sequence());
             if (revision.isEmpty()) {
                 return false;
             }
@@ -438,6 +471,161 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             }
         }
         return true;
+    }
+
+    /**
+     * The one path of an input (an event, a fired timer) of an instance read at {@code readAt}: sends the step's
+     * commands (from the first one not sent yet when this is a retry on unchanged entries, confirming the entries
+     * before each when the read is old), applies its timer requests, then writes the instance's next state by
+     * compare-and-set. The timers are applied before the write, so a crash in between loses none: the input is
+     * applied again and asks for the same timers (same names, same due instants), which replaces them unchanged.
+     *
+     * @param pendingSequence identifies the input for a retry without sending again
+     * @param written the sequence to store with the state
+     * @return the revision written; empty when another writer came first
+     */
+    private OptionalLong runInstance(
+            String key,
+            String part,
+            Position position,
+            Instance<S> instance,
+            long readAt,
+            Step<S, C> step,
+            long pendingSequence,
+            IntFunction<CommandContext> contextOf,
+            Instant inputTime,
+            long written) {
+        Pending owed = pending;
+        Pending base = new Pending(pendingSequence, key, instance.revision(), position.revision(), 0);
+        // commands this instance sent already while nothing moved since (a retry after a failed write or send)
+        int from = owed != null && owed.withSent(0).equals(base) ? owed.sent() : 0;
+        pending = base.withSent(from);
+        long[] confirmedAt = {readAt};
+        Runnable confirming = () -> confirmedAt[0] = confirm(key, part, position, instance, confirmedAt[0]);
+        sending.send(
+                step.commands(),
+                contextOf,
+                from,
+                pendingSequence >= 0 ? "sequence " + pendingSequence : "timer at sequence " + -pendingSequence,
+                confirming,
+                sent -> pending = pending.withSent(sent));
+        if (!step.timers().isEmpty()) {
+            confirming.run();
+            timers.apply(key, step.timers(), inputTime);
+        }
+        OptionalLong revision =
+                entries.writeInstance(key, step.next(), written, position.checkpoint(), part, instance.revision());
+        pending = null;
+        return revision;
+    }
+
+    /**
+     * The projection a durable runner delivers this process's fired timers to: run it over {@link
+     * dev.verdict.projection.timers.TimerReactions#filter TimerReactions.filter(store, name)} with {@code
+     * TimerFiredCodec.INSTANCE}. Its name (and the runner's consumer) is {@code timers-<process>}; it keeps no
+     * checkpoint (the consumer's acknowledgements are its position).
+     *
+     * <p>A firing goes through the same per-instance path as an event: the instance the timer was scheduled for is
+     * read from the store, {@link ProcessManager#onTimer} issues commands on its state (command {@code i} carries
+     * the id {@link TimerFired#commandId(int)}, caused by the firing's event id), {@link
+     * ProcessManager#timersOnTimer} may ask for further timers (a delay counts from the due instant), and {@link
+     * ProcessManager#evolveOnTimer}'s state is written by compare-and-set on the revision read (another writer came
+     * first: read again and decide again). A firing for an instance that does not exist (never began, ended) is
+     * dropped; while a rebuild has not reached the instance it is retried. A firing delivered again after its write
+     * (the runner died before acknowledging it) is reacted to again on the state it left: its commands carry the same
+     * ids, so the runtime stores them once – keep {@code onTimer} answering nothing on a state that already handled
+     * the timer.
+     *
+     * <pre>{@code
+     * ProjectionRunner.builder(connection, TimerReactions.filter(store, "stock-reorder"),
+     *                 TimerFiredCodec.INSTANCE, host.timerInputs())
+     *         .failover()
+     *         .build()
+     *         .start();
+     * }</pre>
+     */
+    public Projection<TimerFired> timerInputs() {
+        return new FiredTimers();
+    }
+
+    /** Fired timers of this process, applied to their instances through {@link #runInstance}. */
+    private final class FiredTimers implements Projection<TimerFired> {
+        @Override
+        public String name() {
+            return "timers-" + name;
+        }
+
+        @Override
+        public OptionalLong checkpoint() {
+            return OptionalLong.empty();
+        }
+
+        @Override
+        public void apply(DeliveredEvent<TimerFired> delivered) {
+            synchronized (ProcessProjection.this) {
+                applyFired(delivered);
+            }
+        }
+
+        @Override
+        public void reset() {
+            // no data of its own: the instance states are the process's
+        }
+    }
+
+    private void applyFired(DeliveredEvent<TimerFired> delivered) {
+        TimerFired fired = delivered.event();
+        if (!fired.ref().owner().equals(name)) {
+            throw new IllegalArgumentException("timer " + fired.ref() + " is not owned by process '" + name + "'");
+        }
+        String key = fired.ref().instance();
+        TimerDue due = new TimerDue(key, fired.ref().name(), fired.dueAt());
+        for (int attempt = 1; ; attempt++) {
+            long readAt = System.nanoTime();
+            Optional<Located<S>> located = entries.locate(key);
+            if (located.isEmpty()) {
+                return; // no such instance (never began, or ended): nothing waits for this timer
+            }
+            Located<S> at = located.get();
+            S state = at.instance().state();
+            Step<S, C> step = new Step<>(
+                    List.copyOf(process.onTimer(state, due)),
+                    process.evolveOnTimer(state, due),
+                    List.copyOf(process.timersOnTimer(state, due)));
+            try {
+                OptionalLong revision = runInstance(
+                        key,
+                        at.partition(),
+                        at.position(),
+                        at.instance(),
+                        readAt,
+                        step,
+                        -delivered.sequence(),
+                        i -> new CommandContext(
+                                fired.commandId(i),
+                                delivered.recorded().correlationId(),
+                                Optional.of(delivered.recorded().eventId()),
+                                Map.of()),
+                        fired.dueAt(),
+                        at.instance().sequence());
+                if (revision.isPresent()) {
+                    if (process.ended(step.next())
+                            && at.position().checkpoint().sequence()
+                                    >= at.instance().sequence()) {
+                        entries.deleteEnded(key, revision.getAsLong());
+                    }
+                    return;
+                }
+            } catch (Moved moved) {
+                // read again
+            }
+            if (attempt >= CAS_ATTEMPTS) {
+                throw new ProjectionUnavailable(
+                        "process '" + name + "': instance '" + key + "' was written concurrently " + attempt
+                                + " times while applying timer " + fired.ref() + "; retrying later",
+                        null);
+            }
+        }
     }
 
     /**

@@ -1,12 +1,18 @@
 package dev.verdict.testing;
 
 import dev.verdict.decider.ProcessManager;
+import dev.verdict.decider.TimerDue;
+import dev.verdict.decider.TimerRequest;
+import dev.verdict.testing.ProcessTimers.Scheduled;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Given/when/then specifications for a process manager ({@link ProcessManager}): given the events it has observed,
@@ -32,10 +38,26 @@ import java.util.function.Consumer;
  *         .thenEnded("rx-1");
  * }</pre>
  *
+ * <p><b>Time.</b> The spec has a clock ({@link #at}, the epoch unless set): each event is observed at its instant,
+ * and the timers an instance asks for ({@link ProcessManager#timers}) are kept as the host keeps them – one per
+ * instance and name, {@link TimerRequest.After} counted from the input's time. {@link Given#whenTimePassesTo} moves
+ * the clock and fires every timer due by then, in due order, into its instance ({@link ProcessManager#onTimer}); a
+ * timer of an instance that does not exist (ended) is dropped, as the host drops it.
+ *
+ * <pre>{@code
+ * ProcessSpec.of(new PharmacyProcess(10, 100, Duration.ofHours(24)))
+ *         .at(T0)
+ *         .given(new ReorderRequested("aspirin", 100, 9, T0))
+ *         .whenTimePassesTo(T0.plus(Duration.ofHours(24)))
+ *         .then(new RequestReorder("aspirin", 10, 100, T0.plus(Duration.ofHours(24))))
+ *         .thenNotScheduled("aspirin", "follow-up");
+ * }</pre>
+ *
  * <p>Checked on every {@code when} (the process laws): {@code react} and {@code evolve} mutate neither state nor
  * event, {@code react} on the same state and event issues equal commands twice and {@code instancesOf} names the same
- * instances twice – the host derives command ids from the triggering event, so a redelivered event must lead to the
- * same commands for the same instances.
+ * instances twice, and the timers asked for (on an event or a firing) are equal twice – the host derives command ids
+ * from the triggering event or firing, so a redelivered input must lead to the same commands and timers for the same
+ * instances.
  *
  * @param <E> the events it observes
  * @param <S> its state
@@ -43,14 +65,21 @@ import java.util.function.Consumer;
  */
 public final class ProcessSpec<E, S, C> {
     private final ProcessManager<E, S, C> process;
+    private final Instant now;
 
-    private ProcessSpec(ProcessManager<E, S, C> process) {
+    private ProcessSpec(ProcessManager<E, S, C> process, Instant now) {
         this.process = process;
+        this.now = now;
     }
 
-    /** A spec of the given process manager. */
+    /** A spec of the given process manager; its clock starts at the epoch. */
     public static <E, S, C> ProcessSpec<E, S, C> of(ProcessManager<E, S, C> process) {
-        return new ProcessSpec<>(Objects.requireNonNull(process, "process"));
+        return new ProcessSpec<>(Objects.requireNonNull(process, "process"), Instant.EPOCH);
+    }
+
+    /** The same spec with its clock at {@code instant}: the given events and the first {@code when} happen then. */
+    public ProcessSpec<E, S, C> at(Instant instant) {
+        return new ProcessSpec<>(process, Objects.requireNonNull(instant, "instant"));
     }
 
     /** The process has observed these events (its reactions to them are not checked). */
@@ -67,10 +96,13 @@ public final class ProcessSpec<E, S, C> {
     public Given<E, S, C> given(List<? extends E> events) {
         Objects.requireNonNull(events, "events");
         Map<String, S> states = new LinkedHashMap<>();
+        ProcessTimers timers = ProcessTimers.NONE;
         for (E event : events) {
             Objects.requireNonNull(event, "events must not contain null");
             for (String instance : process.instancesOf(event)) {
-                S next = process.evolve(states.getOrDefault(instance, process.initialState()), event);
+                S state = states.getOrDefault(instance, process.initialState());
+                timers = timers.apply(instance, List.copyOf(process.timers(state, event)), now);
+                S next = process.evolve(state, event);
                 if (process.ended(next)) {
                     states.remove(instance);
                 } else {
@@ -78,7 +110,7 @@ public final class ProcessSpec<E, S, C> {
                 }
             }
         }
-        return new Given<>(process, List.copyOf(events), Map.copyOf(states));
+        return new Given<>(process, List.copyOf(events), Map.copyOf(states), timers, now);
     }
 
     /** The process has observed nothing yet. */
@@ -98,11 +130,22 @@ public final class ProcessSpec<E, S, C> {
         private final List<E> history;
         /** The running instances' states. */
         private final Map<String, S> states;
+        /** The timers scheduled and not fired yet. */
+        private final ProcessTimers timers;
+        /** The spec's clock. */
+        private final Instant now;
 
-        private Given(ProcessManager<E, S, C> process, List<E> history, Map<String, S> states) {
+        private Given(
+                ProcessManager<E, S, C> process,
+                List<? extends E> history,
+                Map<String, S> states,
+                ProcessTimers timers,
+                Instant now) {
             this.process = process;
-            this.history = history;
+            this.history = List.copyOf(history);
             this.states = states;
+            this.timers = timers;
+            this.now = now;
         }
 
         /** The process observes this event: each instance it concerns reacts, then evolves. */
@@ -124,11 +167,25 @@ public final class ProcessSpec<E, S, C> {
                         .failure(e);
             }
             List<C> commands = new ArrayList<>();
+            List<TimerRequest> requests = new ArrayList<>();
             Map<String, S> after = new LinkedHashMap<>();
             Map<String, S> running = new LinkedHashMap<>(states);
+            ProcessTimers scheduled = timers;
             for (String instance : instances) {
                 S state = running.getOrDefault(instance, process.initialState());
-                S next = step(instance, state, event, commands);
+                List<TimerRequest> asked = new ArrayList<>();
+                S next = step(
+                        instance,
+                        "event",
+                        event,
+                        state,
+                        s -> process.react(s, event),
+                        s -> process.timers(s, event),
+                        s -> process.evolve(s, event),
+                        commands,
+                        asked);
+                requests.addAll(asked);
+                scheduled = scheduled.apply(instance, asked, now);
                 after.put(instance, next);
                 if (process.ended(next)) {
                     running.remove(instance);
@@ -142,29 +199,123 @@ public final class ProcessSpec<E, S, C> {
                     this,
                     event,
                     List.copyOf(commands),
+                    List.copyOf(requests),
+                    List.of(),
                     after,
-                    new Given<>(process, List.copyOf(observed), Map.copyOf(running)));
+                    new Given<>(process, observed, Map.copyOf(running), scheduled, now));
         }
 
-        /** One instance reacts and evolves, with the laws checked. */
-        private S step(String instance, S state, E event, List<C> commands) {
+        /**
+         * Time passes to {@code instant}: every timer due by then fires, in due order (then by instance and name), at
+         * its due instant into its instance – {@link ProcessManager#onTimer} issues commands, {@link
+         * ProcessManager#timersOnTimer} may schedule more (fired too when due by then), {@link
+         * ProcessManager#evolveOnTimer} evolves the state. A timer of an instance that is not running is dropped.
+         *
+         * @throws IllegalArgumentException when {@code instant} is before the spec's clock
+         */
+        public Outcome<E, S, C> whenTimePassesTo(Instant instant) {
+            Objects.requireNonNull(instant, "instant");
+            if (instant.isBefore(now)) {
+                throw new IllegalArgumentException("time does not go back: " + instant + " is before " + now);
+            }
+            return fire(instant, Optional.empty(), "time passes to " + instant);
+        }
+
+        /**
+         * The timer {@code name} of {@code instance} fires, at its due instant (the clock moves there if it is later):
+         * only this timer, as {@link #whenTimePassesTo} fires it.
+         *
+         * @throws AssertionError when no such timer is scheduled
+         */
+        public Outcome<E, S, C> whenTimerFires(String instance, String name) {
+            Scheduled timer = timers.find(instance, name)
+                    .orElseThrow(() -> report(
+                                    "No timer '" + name + "' of instance '" + instance + "' is scheduled.",
+                                    "timer '" + name + "' of '" + instance + "' fires")
+                            .list("scheduled", timers.all(), "timer")
+                            .failure());
+            Instant at = timer.dueAt().isAfter(now) ? timer.dueAt() : now;
+            return fire(at, Optional.of(timer), "timer '" + name + "' of '" + instance + "' fires");
+        }
+
+        private Outcome<E, S, C> fire(Instant until, Optional<Scheduled> only, String input) {
+            List<C> commands = new ArrayList<>();
+            List<TimerRequest> requests = new ArrayList<>();
+            List<String> fired = new ArrayList<>();
+            Map<String, S> after = new LinkedHashMap<>();
+            Map<String, S> running = new LinkedHashMap<>(states);
+            ProcessTimers scheduled = timers;
+            Optional<Scheduled> next = only.isPresent() ? only : scheduled.nextDue(until);
+            while (next.isPresent()) {
+                Scheduled timer = next.get();
+                scheduled = scheduled.without(timer);
+                fired.add(timer.instance() + "." + timer.name() + "@" + timer.dueAt());
+                if (running.containsKey(timer.instance())) {
+                    TimerDue due = new TimerDue(timer.instance(), timer.name(), timer.dueAt());
+                    List<TimerRequest> asked = new ArrayList<>();
+                    S state = step(
+                            timer.instance(),
+                            "fired timer",
+                            input,
+                            running.get(timer.instance()),
+                            s -> process.onTimer(s, due),
+                            s -> process.timersOnTimer(s, due),
+                            s -> process.evolveOnTimer(s, due),
+                            commands,
+                            asked);
+                    requests.addAll(asked);
+                    scheduled = scheduled.apply(timer.instance(), asked, timer.dueAt());
+                    after.put(timer.instance(), state);
+                    if (process.ended(state)) {
+                        running.remove(timer.instance());
+                    } else {
+                        running.put(timer.instance(), state);
+                    }
+                }
+                next = only.isPresent() ? Optional.empty() : scheduled.nextDue(until);
+            }
+            return new Outcome<>(
+                    this,
+                    input,
+                    List.copyOf(commands),
+                    List.copyOf(requests),
+                    List.copyOf(fired),
+                    after,
+                    new Given<>(process, history, Map.copyOf(running), scheduled, until));
+        }
+
+        /** One instance reacts to an input (an event, a fired timer) and evolves, with the laws checked. */
+        private S step(
+                String instance,
+                String noun,
+                Object input,
+                S state,
+                Function<S, List<C>> react,
+                Function<S, List<TimerRequest>> timersOf,
+                Function<S, S> evolve,
+                List<C> commands,
+                List<TimerRequest> requests) {
             String stateBefore = String.valueOf(state);
-            String eventBefore = String.valueOf(event);
+            String inputBefore = String.valueOf(input);
             List<C> first;
             List<C> again;
+            List<TimerRequest> firstTimers;
+            List<TimerRequest> againTimers;
             S next;
             try {
-                first = List.copyOf(process.react(state, event));
-                again = List.copyOf(process.react(state, event));
-                next = process.evolve(state, event);
+                first = List.copyOf(react.apply(state));
+                again = List.copyOf(react.apply(state));
+                firstTimers = List.copyOf(timersOf.apply(state));
+                againTimers = List.copyOf(timersOf.apply(state));
+                next = evolve.apply(state);
             } catch (RuntimeException e) {
-                throw report("The process threw while observing the event.", event)
+                throw report("The process threw while observing the " + noun + ".", input)
                         .line("instance", instance)
                         .exception("thrown", e)
                         .failure(e);
             }
-            if (!stateBefore.equals(String.valueOf(state)) || !eventBefore.equals(String.valueOf(event))) {
-                throw report("The process mutated its state or the event; react and evolve must be pure.", event)
+            if (!stateBefore.equals(String.valueOf(state)) || !inputBefore.equals(String.valueOf(input))) {
+                throw report("The process mutated its state or the " + noun + "; react and evolve must be pure.", input)
                         .line("instance", instance)
                         .line("state before", stateBefore)
                         .line("state after", state)
@@ -172,25 +323,39 @@ public final class ProcessSpec<E, S, C> {
             }
             if (!first.equals(again)) {
                 throw report(
-                                "Reacting twice to the same event on the same state issued different commands; a"
-                                        + " redelivered event would issue new commands.",
-                                event)
+                                "Reacting twice to the same " + noun + " on the same state issued different commands; a"
+                                        + " redelivered " + noun + " would issue new commands.",
+                                input)
                         .line("instance", instance)
                         .list("first", first, "command")
                         .list("second", again, "command")
                         .failure(first, again);
             }
+            if (!firstTimers.equals(againTimers)) {
+                throw report(
+                                "Reacting twice to the same " + noun
+                                        + " on the same state asked for different timers; a" + " redelivered " + noun
+                                        + " would move its timers.",
+                                input)
+                        .line("instance", instance)
+                        .list("first", firstTimers, "timer request")
+                        .list("second", againTimers, "timer request")
+                        .failure(firstTimers, againTimers);
+            }
             commands.addAll(first);
+            requests.addAll(firstTimers);
             return next;
         }
 
-        FailureReport report(String headline, E event) {
+        FailureReport report(String headline, Object input) {
             return FailureReport.headline(headline)
                     .list("given", history, "event")
                     .line(
                             "state before the event",
                             states.size() == 1 ? states.values().iterator().next() : states)
-                    .line("when", event);
+                    .list("timers scheduled", timers.all(), "timer")
+                    .line("clock", now)
+                    .line("when", input);
         }
     }
 
@@ -203,17 +368,82 @@ public final class ProcessSpec<E, S, C> {
      */
     public static final class Outcome<E, S, C> {
         private final Given<E, S, C> given;
-        private final E event;
+        private final Object event;
         private final List<C> commands;
+        private final List<TimerRequest> requests;
+        private final List<String> fired;
         private final Map<String, S> after;
         private final Given<E, S, C> next;
 
-        private Outcome(Given<E, S, C> given, E event, List<C> commands, Map<String, S> after, Given<E, S, C> next) {
+        private Outcome(
+                Given<E, S, C> given,
+                Object event,
+                List<C> commands,
+                List<TimerRequest> requests,
+                List<String> fired,
+                Map<String, S> after,
+                Given<E, S, C> next) {
             this.given = given;
             this.event = event;
             this.commands = commands;
+            this.requests = requests;
+            this.fired = fired;
             this.after = after;
             this.next = next;
+        }
+
+        /** Expects exactly these timer requests from the input (of all instances it concerned), in this order. */
+        public Outcome<E, S, C> thenTimers(TimerRequest... expected) {
+            List<TimerRequest> list = List.of(expected);
+            if (!requests.equals(list)) {
+                throw given.report("The process asked for other timers than expected.", event)
+                        .list("expected", list, "timer request")
+                        .list("actual", requests, "timer request")
+                        .failure(list, requests);
+            }
+            return this;
+        }
+
+        /** Expects the timer {@code name} of {@code instance} to be scheduled, due at {@code dueAt}, after the input. */
+        public Outcome<E, S, C> thenScheduled(String instance, String name, Instant dueAt) {
+            Optional<Scheduled> found = next.timers.find(instance, name);
+            if (found.isEmpty() || !found.get().dueAt().equals(dueAt)) {
+                throw given.report(
+                                "Expected timer '" + name + "' of instance '" + instance + "' due at " + dueAt
+                                        + ", but it is "
+                                        + found.map(t -> "due at " + t.dueAt()).orElse("not scheduled")
+                                        + ".",
+                                event)
+                        .list("scheduled after", next.timers.all(), "timer")
+                        .failure();
+            }
+            return this;
+        }
+
+        /** Expects no timer {@code name} of {@code instance} to be scheduled after the input (cancelled or fired). */
+        public Outcome<E, S, C> thenNotScheduled(String instance, String name) {
+            Optional<Scheduled> found = next.timers.find(instance, name);
+            if (found.isPresent()) {
+                throw given.report(
+                                "Expected no timer '" + name + "' of instance '" + instance + "', but it is due at "
+                                        + found.get().dueAt() + ".",
+                                event)
+                        .failure();
+            }
+            return this;
+        }
+
+        /**
+         * The timers that fired during this input ({@code <instance>.<name>@<dueAt>}, in order; empty for an event),
+         * including those of instances that were not running (dropped).
+         */
+        public List<String> fired() {
+            return fired;
+        }
+
+        /** The timer requests the input led to, in order. */
+        public List<TimerRequest> timers() {
+            return requests;
         }
 
         /** Expects exactly these commands, in this order. */

@@ -12,6 +12,7 @@ import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.InventoryEvents;
 import dev.verdict.examples.pharmacy.PharmacyProcess;
+import dev.verdict.examples.pharmacy.PharmacyProcessStateCodec;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
@@ -51,6 +52,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * The pharmacy's Spring configuration: what the application declares, next to what Verdict's starter and Spring Boot
@@ -65,10 +67,11 @@ import org.springframework.context.annotation.Import;
  *       ({@link InventoryDecider}), both snapshotted – for which the starter registers an {@link EntityHandle} bean
  *       each, and the decision over both, {@code dispense} ({@link Dispensing}): a dispense and its stock deduction
  *       are one atomic append;
- *   <li>two {@link VerdictProjection} beans the starter runs on shared durable consumers (one instance active, the
+ *   <li>{@link VerdictProjection} beans the starter runs on shared durable consumers (one instance active, the
  *       others standing by): the read model {@link PatientPrescriptions} (H2 file or PostgreSQL) and the process
  *       manager {@link PharmacyProcess}, which requests a reorder when a dispense takes a drug's stock below its
- *       threshold (command ids derived from the triggering event);
+ *       threshold (command ids derived from the triggering event) and follows it up once when no stock arrives in
+ *       time (its timers fire into {@code stockReorderFollowUps});
  *   <li>the application service {@link Pharmacy} (imported: built from its constructor) and the Idempotency-Key
  *       records; the web layer ({@link
  *       PharmacyController}, {@link ApiErrors}, the console) is imported from here.
@@ -198,43 +201,74 @@ class PharmacyConfiguration {
     }
 
     /**
-     * The stock-reorder process manager on the inventory's events. Store outages and exhausted conflict retries of its
-     * commands are retried by the host (never dead-lettered); a rejection is the stock's answer: logged, and the
-     * process goes on. Its commands carry the triggering event's trace on.
+     * The stock-reorder process manager's host: one state per drug with a reorder awaiting stock, its follow-up timers
+     * in the store's timers. Store outages and exhausted conflict retries of its commands are retried by the host
+     * (never dead-lettered); a rejection is the stock's answer: logged, and the process goes on. Its commands carry
+     * the triggering event's trace on. The follow-up time is {@code PHARMACY_REORDER_FOLLOW_UP} (an ISO-8601
+     * duration, e.g. {@code PT24H}, the default).
      */
     @Bean
-    VerdictProjection<InventoryEvent> stockReorder(
+    ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost(
             Connection nats,
             NatsEventStoreConfig store,
+            NatsTimers timers,
+            Environment environment,
             EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory) {
-        ProcessProjection<InventoryEvent, PharmacyProcess.Stateless, InventoryCommand> process =
-                ProcessProjection.builder(
-                                // the state bucket as durable as the store
-                                NatsProcessStates.builder(nats)
-                                        .replicas(store.replicas())
-                                        .open(),
-                                PROCESS,
-                                new PharmacyProcess(),
-                                JsonStateCodec.of(PharmacyProcess.Stateless.class),
-                                command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
-                                // sent while the event's apply is observed: the runtime's tracing interceptor
-                                // continues the event's trace into the reorder's events
-                                (target, command, context) -> {
-                                    Outcome<Inventory, InventoryEvent> outcome =
-                                            inventory.handle(target.id().value(), command, context);
-                                    if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
-                                        LOG.warn(
-                                                "stock reorder: {} refused {}: {}",
-                                                target,
-                                                command,
-                                                rejected.rejection().getMessage());
-                                    }
-                                })
-                        .build();
+        String followUp = environment.getProperty("PHARMACY_REORDER_FOLLOW_UP", "");
+        Duration followUpAfter;
+        try {
+            followUpAfter = followUp.isBlank() ? PharmacyProcess.DEFAULT_FOLLOW_UP_AFTER : Duration.parse(followUp);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new PharmacyStartFailure(
+                    "PHARMACY_REORDER_FOLLOW_UP must be an ISO-8601 duration such as PT24H, was '" + followUp + "'");
+        }
+        return ProcessProjection.builder(
+                        // the state bucket as durable as the store
+                        NatsProcessStates.builder(nats)
+                                .replicas(store.replicas())
+                                .open(),
+                        PROCESS,
+                        new PharmacyProcess(
+                                PharmacyProcess.DEFAULT_THRESHOLD, PharmacyProcess.DEFAULT_QUANTITY, followUpAfter),
+                        PharmacyProcessStateCodec.INSTANCE,
+                        command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
+                        // sent while the event's apply is observed: the runtime's tracing interceptor
+                        // continues the event's trace into the reorder's events
+                        (target, command, context) -> {
+                            Outcome<Inventory, InventoryEvent> outcome =
+                                    inventory.handle(target.id().value(), command, context);
+                            if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
+                                LOG.warn(
+                                        "stock reorder: {} refused {}: {}",
+                                        target,
+                                        command,
+                                        rejected.rejection().getMessage());
+                            }
+                        })
+                .timers(timers)
+                .build();
+    }
+
+    /** The stock-reorder process manager on the inventory's events (run by the starter). */
+    @Bean
+    VerdictProjection<InventoryEvent> stockReorder(
+            ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost,
+            NatsEventStoreConfig store) {
         return VerdictProjection.of(
-                process,
+                stockReorderHost,
                 SubjectFilter.category(store.storeName(), Category.of(Pharmacy.INVENTORY)),
                 InventoryEvents.CODEC);
+    }
+
+    /** The stock-reorder's follow-up timers, delivered to their drug's instance when they fall due. */
+    @Bean
+    VerdictProjection<TimerFired> stockReorderFollowUps(
+            ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost,
+            NatsEventStoreConfig store) {
+        return VerdictProjection.of(
+                stockReorderHost.timerInputs(),
+                TimerReactions.filter(store.storeName(), PROCESS),
+                TimerFiredCodec.INSTANCE);
     }
 
     /** The store's durable timers, on the server's message scheduler (stream {@code <store>_timers}). */

@@ -558,7 +558,7 @@ class SeveralInstancesTest {
                         .put(e.sequence(), actual.get(event.drug()).onHand());
                 e.causationId().ifPresent(trigger -> reactionSequences.putIfAbsent(trigger, e.sequence()));
                 int owes =
-                        process.react(PharmacyProcess.Stateless.INSTANCE, event).size();
+                        process.react(PharmacyProcess.ReorderState.IDLE, event).size();
                 reactions.put(e.eventId(), owes);
                 if (owes > 0) {
                     triggerSequences.add(e.sequence());
