@@ -2,6 +2,7 @@ package dev.verdict.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verdict.nats.NatsProjections;
 import dev.verdict.projection.ProcessTimersTest.IdleReminder;
 import dev.verdict.projection.ProcessTimersTest.Remind;
 import dev.verdict.projection.ProcessTimersTest.Watch;
@@ -59,13 +60,13 @@ class ProcessTimersOnNatsTest {
                                 + command.at() + "|" + context.commandId() + "|" + Instant.now()))
                 .timers(timers)
                 .build();
-        ProjectionRunner<CounterEvent> events = ProjectionRunner.builder(
+        ProjectionRunner<CounterEvent> events = NatsProjections.runner(
                         nc,
                         SubjectFilter.category(StoreName.of(name), Category.of("counter")),
                         new CounterCodec(),
                         host)
                 .build();
-        ProjectionRunner<TimerFired> fired = ProjectionRunner.builder(
+        ProjectionRunner<TimerFired> fired = NatsProjections.runner(
                         nc,
                         TimerReactions.filter(StoreName.of(name), process),
                         TimerFiredCodec.INSTANCE,

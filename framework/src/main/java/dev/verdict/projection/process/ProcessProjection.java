@@ -537,7 +537,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      * the timer.
      *
      * <pre>{@code
-     * ProjectionRunner.builder(connection, TimerReactions.filter(store, "stock-reorder"),
+     * NatsProjections.runner(connection, TimerReactions.filter(store, "stock-reorder"),
      *                 TimerFiredCodec.INSTANCE, host.timerInputs())
      *         .failover()
      *         .build()
