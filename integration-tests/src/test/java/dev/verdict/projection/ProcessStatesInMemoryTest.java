@@ -172,4 +172,58 @@ class ProcessStatesInMemoryTest extends ProcessStatesContract {
         assertThat(answered).containsExactly("retrying-event-3-0", "retrying-event-3-1");
         assertThat(host.state()).isEqualTo(1L);
     }
+
+    /**
+     * An event that concerns two instances, each reacting with a command: the two commands get ids of their own (with
+     * the instance key), never one id for both – the runtime would store only the first. An event of one instance
+     * keeps the released form {@code <process>-<eventId>-<i>}, and the events of one stored message that upcasting
+     * split are numbered as one reaction.
+     */
+    @Test
+    void eachInstanceAnEventConcernsReactsWithCommandIdsOfItsOwn() {
+        InMemoryProcessStates states = new InMemoryProcessStates();
+        List<String> ids = new ArrayList<>();
+        dev.verdict.decider.ProcessManager<CounterEvent, Long, Alert> pairs =
+                new dev.verdict.decider.ProcessManager<>() {
+                    @Override
+                    public Long initialState() {
+                        return 0L;
+                    }
+
+                    @Override
+                    public Long evolve(Long seen, CounterEvent event) {
+                        return seen + 1;
+                    }
+
+                    @Override
+                    public List<Alert> react(Long seen, CounterEvent event) {
+                        return List.of(new Alert(event.counter(), 1));
+                    }
+
+                    @Override
+                    public List<String> instancesOf(CounterEvent event) {
+                        return event.counter().equals("both") ? List.of("a", "b") : List.of(event.counter());
+                    }
+                };
+        ProcessProjection<CounterEvent, Long, Alert> host = ProcessProjection.of(
+                states,
+                "pairs",
+                pairs,
+                LONG,
+                alert -> EntityRef.of("alarm", alert.counter()),
+                (t, a, c) -> ids.add(c.commandId()));
+
+        host.apply(synthetic(new CounterEvent.Added("both", 1), 3));
+        assertThat(ids).containsExactly("pairs-event-3-a-0", "pairs-event-3-b-0");
+
+        ids.clear();
+        host.apply(synthetic(new CounterEvent.Added("a", 1), 4));
+        assertThat(ids).containsExactly("pairs-event-4-0");
+
+        ids.clear();
+        host.applyBatch(
+                List.of(synthetic(new CounterEvent.Added("a", 1), 5), synthetic(new CounterEvent.Added("a", 2), 5)));
+        assertThat(ids).as("one stored message split in two").containsExactly("pairs-event-5-0", "pairs-event-5-1");
+        assertThat(host.state("a")).contains(4L);
+    }
 }
