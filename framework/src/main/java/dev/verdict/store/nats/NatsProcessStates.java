@@ -9,14 +9,10 @@ import dev.verdict.store.StoreMisconfigured;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.MessageInfo;
-import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,8 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ProcessStates} in the NATS KV bucket {@value #BUCKET}: every read is a {@code $JS.API.STREAM.MSG.GET} that
@@ -61,7 +55,6 @@ public final class NatsProcessStates implements ProcessStates {
     /** The KV bucket holding every hosted process's checkpoints and instance states. */
     public static final String BUCKET = "verdict-process-state";
 
-    private static final Logger LOG = LoggerFactory.getLogger(NatsProcessStates.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JS_API = "$JS.API.";
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -101,10 +94,7 @@ public final class NatsProcessStates implements ProcessStates {
          * @throws IllegalArgumentException when not 1..5
          */
         public Builder replicas(int replicas) {
-            if (replicas < 1 || replicas > 5) {
-                throw new IllegalArgumentException("replicas must be 1..5, was " + replicas);
-            }
-            this.replicas = replicas;
+            this.replicas = KvBuckets.requireReplicas(replicas);
             return this;
         }
 
@@ -115,11 +105,7 @@ public final class NatsProcessStates implements ProcessStates {
          */
         public Builder replicasOfStream(String stream) {
             try {
-                return replicas(connection
-                        .jetStreamManagement()
-                        .getStreamInfo(Objects.requireNonNull(stream, "stream"))
-                        .getConfiguration()
-                        .getReplicas());
+                return replicas(KvBuckets.replicasOf(connection, Objects.requireNonNull(stream, "stream")));
             } catch (IOException | JetStreamApiException e) {
                 throw new StoreMisconfigured(
                         "cannot read the replica count of stream '" + stream + "': " + e.getMessage(), e);
@@ -127,62 +113,22 @@ public final class NatsProcessStates implements ProcessStates {
         }
 
         /**
-         * Opens the bucket, creating it if missing.
+         * Opens the bucket, creating it if missing ({@link KvBuckets#open}: an existing bucket with fewer replicas is
+         * raised, never lowered).
          *
          * @throws StoreMisconfigured when the bucket cannot be opened or created
          */
         public NatsProcessStates open() {
             try {
-                KeyValueManagement kvm = connection.keyValueManagement();
-                KeyValueStatus status = statusOrNull(kvm);
-                if (status == null) {
-                    try {
-                        kvm.create(KeyValueConfiguration.builder()
-                                .name(BUCKET)
-                                .maxHistoryPerKey(1)
-                                .storageType(StorageType.File)
-                                .replicas(replicas)
-                                .description("Verdict process managers: checkpoints and instance states")
-                                .build());
-                        LOG.info("created KV bucket '{}' with {} replica(s)", BUCKET, replicas);
-                    } catch (JetStreamApiException e) {
-                        if (statusOrNull(kvm) == null) {
-                            throw e; // not created concurrently by another instance
-                        }
-                    }
-                } else if (status.getReplicas() < replicas) {
-                    try {
-                        kvm.update(KeyValueConfiguration.builder(status.getConfiguration())
-                                .replicas(replicas)
-                                .build());
-                        LOG.info(
-                                "KV bucket '{}': replicas raised from {} to {}",
+                return new NatsProcessStates(
+                        connection,
+                        KvBuckets.open(
+                                connection,
                                 BUCKET,
-                                status.getReplicas(),
-                                replicas);
-                    } catch (JetStreamApiException e) {
-                        LOG.warn(
-                                "KV bucket '{}' has {} replica(s), {} wanted, but the server refused the update: {}",
-                                BUCKET,
-                                status.getReplicas(),
-                                replicas,
-                                e.getErrorDescription());
-                    }
-                }
-                return new NatsProcessStates(connection, connection.keyValue(BUCKET));
+                                "Verdict process managers: checkpoints and instance states",
+                                replicas));
             } catch (IOException | JetStreamApiException e) {
                 throw new StoreMisconfigured("cannot open the process state bucket: " + e.getMessage(), e);
-            }
-        }
-
-        private static KeyValueStatus statusOrNull(KeyValueManagement kvm) throws IOException, JetStreamApiException {
-            try {
-                return kvm.getStatus(BUCKET);
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
-                    return null;
-                }
-                throw e;
             }
         }
     }
