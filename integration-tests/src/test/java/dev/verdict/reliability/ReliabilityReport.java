@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,10 +67,10 @@ final class ReliabilityReport {
         try {
             Files.createDirectories(FRAGMENTS);
             String file = row.scenario().replaceAll("[^A-Za-z0-9-]+", "-").toLowerCase() + ".md";
-            Files.writeString(FRAGMENTS.resolve(file), row.markdown() + "\n", StandardCharsets.UTF_8);
+            writeAtomically(FRAGMENTS.resolve(file), row.markdown() + "\n");
             List<String> rows = new ArrayList<>();
             try (Stream<Path> files = Files.list(FRAGMENTS)) {
-                for (Path p : files.sorted().toList()) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
                     rows.add(Files.readString(p, StandardCharsets.UTF_8).strip());
                 }
             }
@@ -83,9 +84,19 @@ final class ReliabilityReport {
                     .append(" | duplicated | notes |\n");
             md.append("|---|---|---|---|---|---|---|---|---|\n");
             rows.forEach(r -> md.append(r).append('\n'));
-            Files.writeString(REPORT, md.toString(), StandardCharsets.UTF_8);
+            writeAtomically(REPORT, md.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the reliability report", e);
         }
+    }
+
+    /**
+     * The suite runs in two forked JVMs (see the module's pom): a file is written beside its place and moved there,
+     * so the other JVM reading the fragments never sees half a file.
+     */
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
+        Files.writeString(partial, text, StandardCharsets.UTF_8);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -146,6 +146,10 @@ public final class ConsumerReader {
             throw new EventStoreUnavailable("cannot create a consumer to read '" + subject + "': " + e.getMessage(), e);
         } catch (JetStreamApiException e) {
             delete(name);
+            if (JetStreamErrors.isTransientStatus(e.getErrorCode())) {
+                throw new EventStoreUnavailable(
+                        "cannot create a consumer to read '" + subject + "': " + e.getErrorDescription(), e);
+            }
             throw new EventStoreException(
                     "cannot create a consumer to read '" + subject + "': " + e.getErrorDescription(), e);
         }
@@ -175,6 +179,9 @@ public final class ConsumerReader {
             Thread.currentThread().interrupt();
             throw new EventStoreUnavailable("interrupted while reading '" + subject + "'", e);
         } catch (JetStreamApiException e) {
+            if (JetStreamErrors.isTransientStatus(e.getErrorCode())) {
+                throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getErrorDescription(), e);
+            }
             throw new EventStoreException("cannot read '" + subject + "': " + e.getErrorDescription(), e);
         } catch (IOException | IllegalStateException e) {
             throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getMessage(), e);

@@ -29,6 +29,15 @@ final class JetStreamErrors {
         return e.getApiErrorCode() <= 0;
     }
 
+    /**
+     * Whether an API error's HTTP-like {@code code} (not its {@code err_code}) says the server could not answer now –
+     * 503 "JetStream system temporarily unavailable" (no leader, a leader change), 408 a timeout, 500 an internal
+     * failure – rather than refusing the request: the caller knows nothing and may try again.
+     */
+    static boolean isTransientStatus(int code) {
+        return code == 503 || code == 408 || code == 500;
+    }
+
     /** Whether the code means "the subject's last sequence is not the expected one" (a concurrency conflict). */
     static boolean isWrongLastSequence(int code) {
         return code == WRONG_LAST_SEQUENCE || code == WRONG_LAST_SEQUENCE_CLUSTERED;

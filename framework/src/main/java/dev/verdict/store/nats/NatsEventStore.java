@@ -103,6 +103,7 @@ public final class NatsEventStore implements EventStore {
 
     private static final Pattern LEADER_SEQUENCE = Pattern.compile("\"seq\":(\\d{1,19})");
     private static final Pattern LEADER_ERROR_CODE = Pattern.compile("\"err_code\":(\\d{1,9})");
+    private static final Pattern LEADER_ERROR_STATUS = Pattern.compile("\"code\":(\\d{1,3})[,}]");
     private static final Pattern ACTUAL_SEQUENCE = Pattern.compile("wrong last sequence: (\\d+)");
     /** Events read by one batch direct get before a read switches to a consumer (see docs/nats-mapping.md). */
     static final int DIRECT_READ_LIMIT = 256;
@@ -803,11 +804,24 @@ public final class NatsEventStore implements EventStore {
         // The answer is JSON: {"type":…,"message":{"subject":…,"seq":N,"hdrs":…,"data":…,"time":…}} or
         // {"type":…,"error":{"code":…,"err_code":N,"description":…}}. Only the numbers are needed: subjects are
         // validated tokens and hdrs/data base64, so neither can contain these keys – no JSON tree, no base64 decoding.
-        String answer = new String(m.getData() == null ? new byte[0] : m.getData(), StandardCharsets.UTF_8);
+        return lastSequenceIn(
+                entity, new String(m.getData() == null ? new byte[0] : m.getData(), StandardCharsets.UTF_8));
+    }
+
+    /** The subject's last sequence in the stream leader's JSON answer; a transient refusal is {@link EventStoreUnavailable}. */
+    static long lastSequenceIn(EntityRef entity, String answer) {
         Matcher error = LEADER_ERROR_CODE.matcher(answer);
         if (error.find()) {
             if (Integer.parseInt(error.group(1)) == JetStreamErrors.NO_MESSAGE_FOUND) {
                 return 0; // no message on the subject: a new entity
+            }
+            Matcher status = LEADER_ERROR_STATUS.matcher(answer);
+            if (status.find() && JetStreamErrors.isTransientStatus(Integer.parseInt(status.group(1)))) {
+                // e.g. 503 "JetStream system temporarily unavailable" during a leader change: nothing is known
+                throw new EventStoreUnavailable(
+                        "cannot read the version of " + entity + ": the stream leader answered "
+                                + answer.substring(0, Math.min(answer.length(), 200)),
+                        null);
             }
             throw new EventStoreException("cannot read the version of " + entity + ": the stream leader answered "
                     + answer.substring(0, Math.min(answer.length(), 200)));
