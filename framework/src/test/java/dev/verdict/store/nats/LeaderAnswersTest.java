@@ -20,21 +20,21 @@ class LeaderAnswersTest {
     void a_message_gives_its_sequence() {
         String answer = "{\"type\":\"io.nats.jetstream.api.v1.stream_msg_get_response\",\"message\":{\"subject\":"
                 + "\"failover.counter.c-18\",\"seq\":6633,\"data\":\"e30=\",\"time\":\"2026-12-07T19:45:00Z\"}}";
-        assertThat(NatsEventStore.lastSequenceIn(ENTITY, answer)).isEqualTo(6633);
+        assertThat(EntityReads.lastSequenceIn(ENTITY, answer)).isEqualTo(6633);
     }
 
     @Test
     void no_message_is_a_new_entity() {
         String answer = "{\"type\":\"io.nats.jetstream.api.v1.stream_msg_get_response\",\"error\":{\"code\":404,"
                 + "\"err_code\":10037,\"description\":\"no message found\"}}";
-        assertThat(NatsEventStore.lastSequenceIn(ENTITY, answer)).isZero();
+        assertThat(EntityReads.lastSequenceIn(ENTITY, answer)).isZero();
     }
 
     @Test
     void a_temporarily_unavailable_leader_leaves_the_outcome_unknown() {
         String answer = "{\"type\":\"io.nats.jetstream.api.v1.stream_msg_get_response\",\"error\":{\"code\":503,"
                 + "\"err_code\":10008,\"description\":\"JetStream system temporarily unavailable\"}}";
-        assertThatThrownBy(() -> NatsEventStore.lastSequenceIn(ENTITY, answer))
+        assertThatThrownBy(() -> EntityReads.lastSequenceIn(ENTITY, answer))
                 .isInstanceOf(EventStoreUnavailable.class)
                 .hasMessageContaining("counter/c-18");
     }
@@ -43,7 +43,7 @@ class LeaderAnswersTest {
     void a_refusal_is_a_definite_failure() {
         String answer = "{\"type\":\"io.nats.jetstream.api.v1.stream_msg_get_response\",\"error\":{\"code\":400,"
                 + "\"err_code\":10003,\"description\":\"bad request\"}}";
-        assertThatThrownBy(() -> NatsEventStore.lastSequenceIn(ENTITY, answer))
+        assertThatThrownBy(() -> EntityReads.lastSequenceIn(ENTITY, answer))
                 .isInstanceOf(EventStoreException.class)
                 .isNotInstanceOf(EventStoreUnavailable.class);
     }
