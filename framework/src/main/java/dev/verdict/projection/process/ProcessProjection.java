@@ -1,7 +1,6 @@
 package dev.verdict.projection.process;
 
 import dev.verdict.decider.ProcessManager;
-import dev.verdict.decider.TimerDue;
 import dev.verdict.decider.TimerRequest;
 import dev.verdict.projection.CheckpointMoved;
 import dev.verdict.projection.DeliveredEvent;
@@ -9,7 +8,6 @@ import dev.verdict.projection.Partition;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionUnavailable;
 import dev.verdict.projection.process.ProcessEntries.Instance;
-import dev.verdict.projection.process.ProcessEntries.Located;
 import dev.verdict.projection.process.ProcessEntries.Position;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ProcessStates;
@@ -19,16 +17,13 @@ import dev.verdict.store.StateCodec;
 import dev.verdict.store.TimerFired;
 import dev.verdict.store.Timers;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.IntFunction;
 
 /**
  * Hosts a pure {@link ProcessManager} (process manager, saga) as a {@link Projection}: run it with a durable {@link
@@ -121,47 +116,21 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
     /** How long a read of the entries counts as current for sending, unless configured. */
     public static final Duration DEFAULT_CONFIRM_AFTER = Duration.ofSeconds(1);
 
-    /** Applications of one event on freshly read entries before {@link #apply} hands the retry to the runner. */
-    private static final int CAS_ATTEMPTS = 5;
-
     private final String name;
     private final ProcessManager<E, S, C> process;
     private final ProcessEntries<S> entries;
     private final CommandSending<C> sending;
-    private final InstanceTimers timers;
-    private final long confirmAfterNanos;
+    private final InstanceRun<S, C> run;
 
     /** Per partition: the highest checkpoint seen stored since this instance took its position from storage. */
     private final Map<String, Long> seenHigh = new HashMap<>();
-    /** A reaction this instance sent whose state write failed: retried without sending while nothing moved. */
-    private Pending pending;
-
-    /**
-     * How far this instance got with the reaction to an input on entries at the given revisions: an event's sequence,
-     * or minus a fired timer's sequence in the timer stream.
-     */
-    private record Pending(long sequence, String instance, long instanceRevision, long positionRevision, int sent) {
-        Pending withSent(int count) {
-            return new Pending(sequence, instance, instanceRevision, positionRevision, count);
-        }
-    }
-
-    /** Entries moved while a reaction was being sent: decide the event again on what is stored. */
-    private static final class Moved extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Moved() {
-            super("moved", null, false, false);
-        }
-    }
 
     private ProcessProjection(Builder<E, S, C> b) {
         this.name = b.name;
         this.process = b.process;
         this.entries = new ProcessEntries<>(b.name, b.states, b.stateCodec, b.process);
         this.sending = new CommandSending<>(b.name, b.router, b.sender);
-        this.timers = new InstanceTimers(b.name, b.timers);
-        this.confirmAfterNanos = b.confirmAfter.toNanos();
+        this.run = new InstanceRun<>(entries, sending, new InstanceTimers(b.name, b.timers), b.confirmAfter.toNanos());
     }
 
     /** A host for the process with its state in {@code states}; see {@link #builder}. */
@@ -324,15 +293,8 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      */
     @Override
     public synchronized void applyBatch(List<DeliveredEvent<E>> events) {
-        int from = 0;
-        while (from < events.size()) {
-            int to = from + 1;
-            while (to < events.size()
-                    && events.get(to).sequence() == events.get(from).sequence()) {
-                to++;
-            }
-            applyMessage(events.subList(from, to));
-            from = to;
+        for (List<DeliveredEvent<E>> message : MessageGrouping.bySequence(events)) {
+            applyMessage(message);
         }
     }
 
@@ -368,10 +330,10 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                         return;
                     }
                 }
-            } catch (Moved moved) {
+            } catch (InstanceRun.Moved moved) {
                 // read again below
             }
-            if (attempt >= CAS_ATTEMPTS) {
+            if (attempt >= InstanceRun.CAS_ATTEMPTS) {
                 throw new ProjectionUnavailable(
                         "process '" + name + "': its entries were written concurrently " + attempt
                                 + " times while applying sequence " + sequence + "; retrying later",
@@ -396,10 +358,10 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                     ended.forEach(entries::deleteEnded);
                     return;
                 }
-            } catch (Moved moved) {
+            } catch (InstanceRun.Moved moved) {
                 // read again
             }
-            if (attempt >= CAS_ATTEMPTS) {
+            if (attempt >= InstanceRun.CAS_ATTEMPTS) {
                 throw new ProjectionUnavailable(
                         "process '" + name + "': its entries were written concurrently " + attempt
                                 + " times while replaying sequence " + delivered.sequence() + "; retrying later",
@@ -408,12 +370,9 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         }
     }
 
-    /** What an input does to one instance's state: the commands, the next state, the timers asked for. */
-    private record Step<S, C>(List<C> commands, S next, List<TimerRequest> timers) {}
-
     /**
      * Applies the event to each instance it concerns, in order: reads the instance, reacts (confirming before each
-     * command when the read is old), writes its state. Each instance's input goes through {@link #runInstance}, as a
+     * command when the read is old), writes its state. Each instance's input goes through {@link InstanceRun#run}, as a
      * fired timer's does.
      *
      * @param inOrder whether the event moves the instances' sequences (false for an out-of-order replay)
@@ -425,13 +384,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
         DeliveredEvent<E> delivered = message.get(0);
         long sequence = delivered.sequence();
         Checkpoint checkpoint = position.checkpoint();
-        // the instances the message concerns, in the order they are first named, each with its events in order
-        Map<String, List<E>> byInstance = new LinkedHashMap<>();
-        for (DeliveredEvent<E> event : message) {
-            for (String key : process.instancesOf(event.event())) {
-                byInstance.computeIfAbsent(key, k -> new ArrayList<>()).add(event.event());
-            }
-        }
+        Map<String, List<E>> byInstance = MessageGrouping.byInstance(message, process);
         boolean severalInstances = byInstance.size() > 1;
         for (Map.Entry<String, List<E>> concerned : byInstance.entrySet()) {
             String key = concerned.getKey();
@@ -452,13 +405,13 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                 next = process.evolve(next, event);
             }
             Optional<String> several = severalInstances ? Optional.of(key) : Optional.empty();
-            OptionalLong revision = runInstance(
+            OptionalLong revision = run.run(
                     key,
                     part,
                     position,
                     instance,
                     readAt,
-                    new Step<>(commands, next, requests),
+                    new InstanceRun.Step<>(commands, next, requests),
                     sequence,
                     i -> sending.contextFor(delivered.recorded(), several, i),
                     delivered.recorded().time(),
@@ -471,52 +424,6 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             }
         }
         return true;
-    }
-
-    /**
-     * The one path of an input (an event, a fired timer) of an instance read at {@code readAt}: sends the step's
-     * commands (from the first one not sent yet when this is a retry on unchanged entries, confirming the entries
-     * before each when the read is old), applies its timer requests, then writes the instance's next state by
-     * compare-and-set. The timers are applied before the write, so a crash in between loses none: the input is
-     * applied again and asks for the same timers (same names, same due instants), which replaces them unchanged.
-     *
-     * @param pendingSequence identifies the input for a retry without sending again
-     * @param written the sequence to store with the state
-     * @return the revision written; empty when another writer came first
-     */
-    private OptionalLong runInstance(
-            String key,
-            String part,
-            Position position,
-            Instance<S> instance,
-            long readAt,
-            Step<S, C> step,
-            long pendingSequence,
-            IntFunction<CommandContext> contextOf,
-            Instant inputTime,
-            long written) {
-        Pending owed = pending;
-        Pending base = new Pending(pendingSequence, key, instance.revision(), position.revision(), 0);
-        // commands this instance sent already while nothing moved since (a retry after a failed write or send)
-        int from = owed != null && owed.withSent(0).equals(base) ? owed.sent() : 0;
-        pending = base.withSent(from);
-        long[] confirmedAt = {readAt};
-        Runnable confirming = () -> confirmedAt[0] = confirm(key, part, position, instance, confirmedAt[0]);
-        sending.send(
-                step.commands(),
-                contextOf,
-                from,
-                pendingSequence >= 0 ? "sequence " + pendingSequence : "timer at sequence " + -pendingSequence,
-                confirming,
-                sent -> pending = pending.withSent(sent));
-        if (!step.timers().isEmpty()) {
-            confirming.run();
-            timers.apply(key, step.timers(), inputTime);
-        }
-        OptionalLong revision =
-                entries.writeInstance(key, step.next(), written, position.checkpoint(), part, instance.revision());
-        pending = null;
-        return revision;
     }
 
     /**
@@ -545,105 +452,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
      * }</pre>
      */
     public Projection<TimerFired> timerInputs() {
-        return new FiredTimers();
-    }
-
-    /** Fired timers of this process, applied to their instances through {@link #runInstance}. */
-    private final class FiredTimers implements Projection<TimerFired> {
-        @Override
-        public String name() {
-            return "timers-" + name;
-        }
-
-        @Override
-        public OptionalLong checkpoint() {
-            return OptionalLong.empty();
-        }
-
-        @Override
-        public void apply(DeliveredEvent<TimerFired> delivered) {
-            synchronized (ProcessProjection.this) {
-                applyFired(delivered);
-            }
-        }
-
-        @Override
-        public void reset() {
-            // no data of its own: the instance states are the process's
-        }
-    }
-
-    private void applyFired(DeliveredEvent<TimerFired> delivered) {
-        TimerFired fired = delivered.event();
-        if (!fired.ref().owner().equals(name)) {
-            throw new IllegalArgumentException("timer " + fired.ref() + " is not owned by process '" + name + "'");
-        }
-        String key = fired.ref().instance();
-        TimerDue due = new TimerDue(key, fired.ref().name(), fired.dueAt());
-        for (int attempt = 1; ; attempt++) {
-            long readAt = System.nanoTime();
-            Optional<Located<S>> located = entries.locate(key);
-            if (located.isEmpty()) {
-                return; // no such instance (never began, or ended): nothing waits for this timer
-            }
-            Located<S> at = located.get();
-            S state = at.instance().state();
-            Step<S, C> step = new Step<>(
-                    List.copyOf(process.onTimer(state, due)),
-                    process.evolveOnTimer(state, due),
-                    List.copyOf(process.timersOnTimer(state, due)));
-            try {
-                OptionalLong revision = runInstance(
-                        key,
-                        at.partition(),
-                        at.position(),
-                        at.instance(),
-                        readAt,
-                        step,
-                        -delivered.sequence(),
-                        i -> new CommandContext(
-                                fired.commandId(i),
-                                delivered.recorded().correlationId(),
-                                Optional.of(delivered.recorded().eventId()),
-                                Map.of()),
-                        fired.dueAt(),
-                        at.instance().sequence());
-                if (revision.isPresent()) {
-                    if (process.ended(step.next())
-                            && at.position().checkpoint().sequence()
-                                    >= at.instance().sequence()) {
-                        entries.deleteEnded(key, revision.getAsLong());
-                    }
-                    return;
-                }
-            } catch (Moved moved) {
-                // read again
-            }
-            if (attempt >= CAS_ATTEMPTS) {
-                throw new ProjectionUnavailable(
-                        "process '" + name + "': instance '" + key + "' was written concurrently " + attempt
-                                + " times while applying timer " + fired.ref() + "; retrying later",
-                        null);
-            }
-        }
-    }
-
-    /**
-     * Before a command is sent: when the entries were read more than {@code confirmAfter} ago, reads them again; if
-     * the checkpoint or the instance moved, nothing more is sent ({@link Moved}).
-     *
-     * @return the instant (nanos) the entries were last known current
-     */
-    private long confirm(String key, String part, Position position, Instance<S> instance, long confirmedAt) {
-        if (System.nanoTime() - confirmedAt <= confirmAfterNanos) {
-            return confirmedAt;
-        }
-        long now = System.nanoTime();
-        if (entries.position(part).revision() != position.revision()
-                || entries.instance(key, position.checkpoint(), part).revision() != instance.revision()) {
-            throw new Moved();
-        }
-        return now;
+        return new FiredTimers<>(name, process, entries, run, this);
     }
 
     /**
@@ -681,7 +490,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
                         .isPresent()) {
                     break;
                 }
-                if (attempt >= CAS_ATTEMPTS) {
+                if (attempt >= InstanceRun.CAS_ATTEMPTS) {
                     throw new ProjectionUnavailable(
                             "process '" + name + "': its checkpoint was written concurrently " + attempt
                                     + " times while resetting it; retrying later",
@@ -690,7 +499,7 @@ public final class ProcessProjection<E, S, C> implements Projection<E> {
             }
         }
         seenHigh.clear();
-        pending = null;
+        run.forget();
     }
 
     /** The identity of the stream the state was made from. */
