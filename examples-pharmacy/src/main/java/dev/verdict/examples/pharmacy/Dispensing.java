@@ -65,7 +65,8 @@ public final class Dispensing {
                             prescriptions.decide(new DispenseDrug(fill.quantity(), fill.issuedAt()), prescription);
                     StockDeducted deducted = InventoryDecider.deduct(
                             prescription.drug(), fill.prescriptionId(), fill.quantity(), stock, fill.issuedAt());
-                    return new MultiDecider.Events2<PrescriptionEvent, InventoryEvent>(dispensed, List.of(deducted));
+                    return new MultiDecider.EventsOfBoth<PrescriptionEvent, InventoryEvent>(
+                            dispensed, List.of(deducted));
                 });
     }
 
