@@ -51,10 +51,10 @@ public final class Dispensing {
      */
     public Dispensing(PrescriptionDecider prescriptions, InventoryDecider inventory) {
         this.decider = MultiDecider.of(
-                EntityRead.of("prescription", DispenseFill::prescriptionId, prescriptions),
+                EntityRead.of(PrescriptionDecider.CATEGORY, DispenseFill::prescriptionId, prescriptions),
                 // the stock of the drug the prescription names; none for a prescription never ordered (refused below)
                 ChosenRead.of(
-                        "inventory",
+                        InventoryDecider.CATEGORY,
                         (DispenseFill fill, Prescription prescription) ->
                                 prescription.drug().isEmpty()
                                         ? Optional.<String>empty()

@@ -6,9 +6,11 @@ import dev.verdict.decider.CombinedState;
 import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
 import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand;
+import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
+import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.runtime.AppendedEvent;
 import dev.verdict.runtime.ConflictRetriesExhausted;
@@ -43,8 +45,8 @@ import java.util.function.Function;
  * before ({@code Accepted(duplicate)}), the answer is the state as of the original events.
  */
 final class Pharmacy {
-    static final String PRESCRIPTION = "prescription";
-    static final String INVENTORY = "inventory";
+    static final String PRESCRIPTION = PrescriptionDecider.CATEGORY;
+    static final String INVENTORY = InventoryDecider.CATEGORY;
 
     private final EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions;
     private final EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory;
