@@ -11,8 +11,8 @@ import dev.verdict.decider.MultiDecider;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
-import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.MultiRegistration;
+import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import java.util.List;
 
@@ -51,7 +51,7 @@ final class AsyncMultiEntityPair implements AutoCloseable {
                 MultiDecider.of(
                         EntityRead.of("qva", (Pair p) -> "e" + p.index(), decider),
                         EntityRead.of("qvb", (Pair p) -> "e" + p.index(), decider),
-                        (p, first, second) -> new MultiDecider.Events2<>(
+                        (p, first, second) -> new MultiDecider.EventsOfBoth<>(
                                 decider.decide(dispense, first), decider.decide(dispense, second)))));
         Setup.parallel(8, pairs, i -> {
             VerdictCommands.accepted(a.handle("e" + i, Prescriptions.order(Payloads.AT)));
@@ -70,7 +70,7 @@ final class AsyncMultiEntityPair implements AutoCloseable {
                 ctx.settings.window(),
                 (lane, i) -> handle.handleAsync(new Pair(lane + window * (int) (i % perLane)))
                         .thenAccept(o -> {
-                            if (!(o instanceof MultiOutcome.Accepted<?, ?> accepted)
+                            if (!(o instanceof Outcome.Accepted<?, ?> accepted)
                                     || accepted.events().size() != 2) {
                                 throw new BenchmarkFailed(
                                         "a two-entity decision was not accepted with 2 events: " + o, null);

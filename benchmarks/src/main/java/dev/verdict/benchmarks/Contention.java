@@ -34,7 +34,7 @@ final class Contention implements Scenario {
                         + "inside the JVM – and W runtimes (one per writer, each with its own cache), which is what "
                         + "W service instances do: their conflicts go to the server, and the runtime catches up the "
                         + "tail and retries (the first retry at once, then with backoff), default retry policy "
-                        + "(" + dev.verdict.runtime.RetryPolicy.DEFAULT_MAX_ATTEMPTS
+                        + "(" + dev.verdict.runtime.ConflictRetryPolicy.DEFAULT_MAX_ATTEMPTS
                         + " attempts); a command that runs out "
                         + "of attempts counts as \"gave up\", one whose store call failed (e.g. a tail read timing out) as \"store "
                         + "unavailable\", neither as accepted. Raw: each writer publishes with the sequence it last saw; on "

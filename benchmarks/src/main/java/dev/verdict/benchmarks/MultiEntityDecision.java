@@ -11,8 +11,8 @@ import dev.verdict.decider.MultiDecider;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
-import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.MultiRegistration;
+import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.CommandContext;
@@ -71,8 +71,8 @@ final class MultiEntityDecision implements Scenario {
         MultiDecider<Pair, CombinedState<Prescription, Prescription>, Object> both = MultiDecider.of(
                 EntityRead.of("ma", p -> "e" + p.index(), decider),
                 EntityRead.of("mb", p -> "e" + p.index(), decider),
-                (p, first, second) ->
-                        new MultiDecider.Events2<>(decider.decide(dispense, first), decider.decide(dispense, second)));
+                (p, first, second) -> new MultiDecider.EventsOfBoth<>(
+                        decider.decide(dispense, first), decider.decide(dispense, second)));
         MultiEntityHandle<Pair, CombinedState<Prescription, Prescription>, Object> handle =
                 runtime.register(MultiRegistration.of("pair", both));
         // pairs 0..PAIRS-1 for the runtime, PAIRS..2*PAIRS-1 for the store alone
@@ -98,9 +98,9 @@ final class MultiEntityDecision implements Scenario {
         variants.put(
                 "verdict 2x2",
                 () -> Load.repeat(count, (w, i) -> {
-                    MultiOutcome<CombinedState<Prescription, Prescription>, Object> o =
+                    Outcome<CombinedState<Prescription, Prescription>, Object> o =
                             handle.handle(new Pair((int) (i % PAIRS)));
-                    if (!(o instanceof MultiOutcome.Accepted<?, ?> accepted)
+                    if (!(o instanceof Outcome.Accepted<?, ?> accepted)
                             || accepted.events().size() != 2) {
                         throw new BenchmarkFailed("a two-entity decision was not accepted with 2 events: " + o, null);
                     }

@@ -6,8 +6,8 @@ import dev.verdict.benchmarks.domain.PrescriptionEvent;
 import dev.verdict.benchmarks.domain.Prescriptions;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.ConflictRetriesExhausted;
+import dev.verdict.runtime.ConflictRetryPolicy;
 import dev.verdict.runtime.EntityHandle;
-import dev.verdict.runtime.RetryPolicy;
 import dev.verdict.store.EventStoreUnavailable;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Verdict side of scenario 5: writers on one entity of category {@value #CATEGORY}, sharing one runtime or each
- * with its own (like separate service instances), default {@link RetryPolicy}.
+ * with its own (like separate service instances), default {@link ConflictRetryPolicy}.
  */
 final class VerdictContention implements AutoCloseable {
     static final String CATEGORY = "hot";

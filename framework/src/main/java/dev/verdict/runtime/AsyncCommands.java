@@ -115,7 +115,7 @@ final class AsyncCommands implements AutoCloseable {
      * #deliver}). A command cancelled while it waits for its turn is never run. Turns over several entities are queued
      * together (one such queueing at a time), so no two commands ever wait for each other.
      */
-    <T> CompletableFuture<T> inTurn(
+    <T extends Outcome<?, ?>> CompletableFuture<T> inTurn(
             List<EntityRef> entities, Interceptors.Running running, Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<Void> turn = new CompletableFuture<>();
@@ -144,7 +144,7 @@ final class AsyncCommands implements AutoCloseable {
     }
 
     /** The command's turn has come (the previous commands on its entities have finished). */
-    private <T> void begin(
+    private <T extends Outcome<?, ?>> void begin(
             List<EntityRef> entities,
             Interceptors.Running running,
             Supplier<CompletableFuture<T>> work,

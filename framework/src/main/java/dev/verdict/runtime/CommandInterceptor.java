@@ -77,14 +77,14 @@ public interface CommandInterceptor {
      *
      * @param call the command, with the context it was handled with
      * @param result what became of it, as the runtime's metrics name it
-     * @param outcome the {@link Outcome} (one entity) or {@link MultiOutcome} (several) – when it did not fail
+     * @param outcome the {@link Outcome} (of one entity or several) – when it did not fail
      * @param failure what {@code handle} threw (the asynchronous future failed with) – when it failed
      * @param elapsed from {@link #begin} to the end
      */
     record End(
             Call call,
             RuntimeMetrics.CommandResult result,
-            Optional<Object> outcome,
+            Optional<Outcome<?, ?>> outcome,
             Optional<Throwable> failure,
             Duration elapsed) {
         public End {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *         .snapshots(snapshotStore)          // optional
  *         .commandIndex(commandIndex)        // optional: idempotency beyond the server's duplicate window
  *         .cacheSize(50_000)                 // default 10,000 entities; .withoutCache() to turn it off
- *         .retryPolicy(RetryPolicy.defaults().withMaxAttempts(5))
+ *         .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(5))
  *         .metrics(new MicrometerRuntimeMetrics(meterRegistry))
  *         .build()) {
  *     EntityHandle<RxCommand, Prescription, RxEvent> prescriptions = runtime.register(Registration
@@ -127,7 +127,7 @@ public final class CommandRuntime implements AutoCloseable {
     public <C, S, E> MultiEntityHandle<C, S, E> register(MultiRegistration<C, S, E> registration) {
         Objects.requireNonNull(registration, "registration");
         MultiEntityHandle<C, S, E> handle = new MultiEntityHandle<>(registration, dependencies);
-        if (multiHandles.putIfAbsent(registration.name(), handle) != null) {
+        if (multiHandles.putIfAbsent(registration.reportedAs(), handle) != null) {
             throw new IllegalStateException(
                     "a decision named '" + registration.name() + "' is already registered with this runtime");
         }
@@ -196,7 +196,7 @@ public final class CommandRuntime implements AutoCloseable {
 
     /**
      * Configuration of a {@link CommandRuntime}. Defaults: no snapshot store, a cache of {@value
-     * #DEFAULT_CACHE_SIZE} entities, {@link RetryPolicy#defaults()}, no metrics, {@value #DEFAULT_ASYNC_THREADS}
+     * #DEFAULT_CACHE_SIZE} entities, {@link ConflictRetryPolicy#defaults()}, no metrics, {@value #DEFAULT_ASYNC_THREADS}
      * threads for {@code handleAsync}.
      */
     public static final class Builder {
@@ -211,7 +211,7 @@ public final class CommandRuntime implements AutoCloseable {
         private Optional<SnapshotStore> snapshotStore = Optional.empty();
         private Optional<CommandIndex> commandIndex = Optional.empty();
         private long cacheSize = DEFAULT_CACHE_SIZE;
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private ConflictRetryPolicy retryPolicy = ConflictRetryPolicy.defaults();
         private RuntimeMetrics metrics = RuntimeMetrics.none();
         private final java.util.List<CommandInterceptor> interceptors = new java.util.ArrayList<>();
         private Optional<Executor> asyncExecutor = Optional.empty();
@@ -261,9 +261,20 @@ public final class CommandRuntime implements AutoCloseable {
         }
 
         /** Attempts and backoff on concurrency conflicts. */
-        public Builder retryPolicy(RetryPolicy policy) {
+        public Builder retryPolicy(ConflictRetryPolicy policy) {
             this.retryPolicy = Objects.requireNonNull(policy, "policy");
             return this;
+        }
+
+        /**
+         * Attempts and backoff on concurrency conflicts, under the policy's former name.
+         *
+         * @deprecated use {@link #retryPolicy(ConflictRetryPolicy)}
+         */
+        @Deprecated(forRemoval = true)
+        @SuppressWarnings("removal")
+        public Builder retryPolicy(RetryPolicy policy) {
+            return retryPolicy(policy.toConflictRetryPolicy());
         }
 
         /**

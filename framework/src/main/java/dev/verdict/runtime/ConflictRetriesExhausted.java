@@ -10,7 +10,7 @@ import java.util.List;
  * command was stored. The command itself is fine: it can be sent again later (with the same command id).
  *
  * <p>Inside one JVM, commands to one entity are serialized by the runtime and never cause this; it happens when
- * several processes write the same entity faster than the {@link RetryPolicy} allows them to catch up.
+ * several processes write the same entity faster than the {@link ConflictRetryPolicy} allows them to catch up.
  *
  * <pre>{@code
  * try {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The decision of one command on one entity, written once for {@code handle} and {@code handleAsync}: load (cache, or
  * snapshot and tail, or all events; with the command index asked in parallel) → decide → encode → append with the
  * version decided on → on a conflict catch up the tail only and decide again ({@link DecisionSteps#afterConflict}: the
- * {@link RetryPolicy}'s attempts, the backoff on a timer) → record (cache, command index, snapshot policy). Asynchronous at heart: composed on
+ * {@link ConflictRetryPolicy}'s attempts, the backoff on a timer) → record (cache, command index, snapshot policy). Asynchronous at heart: composed on
  * the store's asynchronous append and version calls, no thread parked on NATS; what can only block (reads) runs on the
  * executor the caller names – the runtime's pool for {@code handleAsync}, the calling thread itself for {@code handle}
  * ({@link CallerThread}), which is then a join on the same composition. The caller holds the entity's lock or turn.
@@ -273,7 +273,7 @@ final class DecisionPipeline<C, S, E> {
         List<AppendedEvent<E>> appended = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             state = decider.evolve(state, events.get(i));
-            appended.add(new AppendedEvent<>(result.sequences().get(i), events.get(i)));
+            appended.add(new AppendedEvent<>(entity, result.sequences().get(i), events.get(i)));
         }
         RecentCommands recent = known.recentCommands();
         for (Long sequence : result.sequences()) {
@@ -315,7 +315,7 @@ final class DecisionPipeline<C, S, E> {
             if (recorded.commandId().equals(ctx.commandId())) {
                 found[0] = true; // (its events may all be dropped by upcasting now)
                 for (E event : loader.decode(recorded)) {
-                    original.add(new AppendedEvent<>(recorded.sequence(), event));
+                    original.add(new AppendedEvent<>(entity, recorded.sequence(), event));
                 }
             }
         });

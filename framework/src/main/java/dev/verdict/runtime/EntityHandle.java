@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #handle} loads the entity's state (cache, else snapshot + tail, else all events), decides, appends the
  * events with the version the decision was made on, and returns an {@link Outcome}. On a concurrency conflict it
- * reads only the events it missed, decides again and re-appends, up to the {@link RetryPolicy}'s attempts; then it
+ * reads only the events it missed, decides again and re-appends, up to the {@link ConflictRetryPolicy}'s attempts; then it
  * throws {@link ConflictRetriesExhausted}. A {@link DomainRejection} becomes {@link Outcome.Rejected} and is never
  * retried; any other exception of the decider or the store propagates unchanged. Commands to one entity are
  * serialized inside this JVM. A re-sent command id is answered with its original outcome and never stored twice:

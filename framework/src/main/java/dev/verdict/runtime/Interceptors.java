@@ -81,7 +81,7 @@ final class Interceptors {
         }
 
         /** The command ended with {@code outcome} or {@code failure}: metrics, then interceptors in reverse order. */
-        void end(Object outcome, Throwable failure) {
+        void end(Outcome<?, ?> outcome, Throwable failure) {
             RuntimeMetrics.CommandResult result = resultOf(outcome, failure);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             try {
@@ -108,7 +108,7 @@ final class Interceptors {
         }
     }
 
-    private static RuntimeMetrics.CommandResult resultOf(Object outcome, Throwable failure) {
+    private static RuntimeMetrics.CommandResult resultOf(Outcome<?, ?> outcome, Throwable failure) {
         if (failure != null) {
             return failure instanceof ConflictRetriesExhausted
                     ? RuntimeMetrics.CommandResult.RETRIES_EXHAUSTED
@@ -119,12 +119,7 @@ final class Interceptors {
                     ? RuntimeMetrics.CommandResult.DUPLICATE
                     : RuntimeMetrics.CommandResult.ACCEPTED;
         }
-        if (outcome instanceof MultiOutcome.Accepted<?, ?> accepted) {
-            return accepted.duplicate()
-                    ? RuntimeMetrics.CommandResult.DUPLICATE
-                    : RuntimeMetrics.CommandResult.ACCEPTED;
-        }
-        if (outcome instanceof Outcome.Unchanged<?, ?> || outcome instanceof MultiOutcome.Unchanged<?, ?>) {
+        if (outcome instanceof Outcome.Unchanged<?, ?>) {
             return RuntimeMetrics.CommandResult.UNCHANGED;
         }
         return RuntimeMetrics.CommandResult.REJECTED;

@@ -75,7 +75,7 @@ final class MultiDecisionPipeline<C, S, E> {
      * The command's outcome, or what it fails with. {@code newId}: the runtime drew the command id itself (no index
      * lookup). {@code blocking}: where reads run.
      */
-    CompletableFuture<MultiOutcome<S, E>> run(
+    CompletableFuture<Outcome<S, E>> run(
             List<ReadEntity> parts, C command, CommandContext context, boolean newId, Executor blocking) {
         // any command id the entities' memories do not know may have been decided before (another process, a
         // restart, long ago): with a command index, ask it in parallel with the loads
@@ -105,11 +105,8 @@ final class MultiDecisionPipeline<C, S, E> {
      * ({@link MultiDecider#readsAfter}), loading any new one (from the cache, else on {@code blocking}), then runs
      * {@code next}. Asked before every attempt: after a catch-up a named entity may choose another.
      */
-    private CompletableFuture<MultiOutcome<S, E>> withChosen(
-            List<ReadEntity> parts,
-            C command,
-            Executor blocking,
-            Supplier<CompletableFuture<MultiOutcome<S, E>>> next) {
+    private CompletableFuture<Outcome<S, E>> withChosen(
+            List<ReadEntity> parts, C command, Executor blocking, Supplier<CompletableFuture<Outcome<S, E>>> next) {
         List<ReadEntity> named = new ArrayList<>(parts.size());
         List<EntityKey> chosenNow = new ArrayList<>();
         for (ReadEntity part : parts) {
@@ -153,7 +150,7 @@ final class MultiDecisionPipeline<C, S, E> {
         return false;
     }
 
-    private CompletableFuture<MultiOutcome<S, E>> start(
+    private CompletableFuture<Outcome<S, E>> start(
             List<ReadEntity> parts,
             C command,
             CommandContext context,
@@ -176,7 +173,7 @@ final class MultiDecisionPipeline<C, S, E> {
     }
 
     /** One attempt: decide on what the parts know, then append, confirm or retry. */
-    private CompletableFuture<MultiOutcome<S, E>> attempt(
+    private CompletableFuture<Outcome<S, E>> attempt(
             List<ReadEntity> parts,
             C command,
             CommandContext context,
@@ -226,7 +223,7 @@ final class MultiDecisionPipeline<C, S, E> {
                     }
                     Throwable failure = AsyncCommands.unwrap(error);
                     if (!(failure instanceof ConflictAcrossEntities conflict)) {
-                        return CompletableFuture.<MultiOutcome<S, E>>failedFuture(failure);
+                        return CompletableFuture.<Outcome<S, E>>failedFuture(failure);
                     }
                     overtaken.add(parts.get(0).known.version());
                     LOG.debug("{}: attempt {} over {} overtaken, catching up", name, attempt, guards);
@@ -274,8 +271,7 @@ final class MultiDecisionPipeline<C, S, E> {
     }
 
     /** A decision without events on confirmed states: recorded, and reported as rejected or unchanged. */
-    private MultiOutcome<S, E> noEvents(
-            List<ReadEntity> parts, S state, DomainRejection rejection, CommandContext context) {
+    private Outcome<S, E> noEvents(List<ReadEntity> parts, S state, DomainRejection rejection, CommandContext context) {
         ReadEntity first = parts.get(0);
         if (rejection != null) {
             steps.record(new CommandRecord.Rejected(
@@ -285,11 +281,11 @@ final class MultiDecisionPipeline<C, S, E> {
                     first.known.version(),
                     rejection.code(),
                     rejection.getMessage()));
-            return new MultiOutcome.Rejected<>(rejection, versions(parts), state);
+            return new Outcome.Rejected<>(rejection, versions(parts), state);
         }
         steps.record(new CommandRecord.Unchanged(
                 context.commandId(), first.ref, first.known.streamIdentity(), first.known.version()));
-        return new MultiOutcome.Unchanged<>(versions(parts), state);
+        return new Outcome.Unchanged<>(versions(parts), state);
     }
 
     private List<EntityEvent> encode(List<ReadEntity> parts, List<Routed<E>> routed) {
@@ -329,24 +325,24 @@ final class MultiDecisionPipeline<C, S, E> {
         return state;
     }
 
-    private MultiOutcome<S, E> accepted(
+    private Outcome<S, E> accepted(
             List<ReadEntity> parts, List<Routed<E>> routed, AppendAcrossResult result, CommandContext context) {
-        List<MultiOutcome.StoredEvent<E>> stored = new ArrayList<>(routed.size());
+        List<AppendedEvent<E>> stored = new ArrayList<>(routed.size());
         for (int i = 0; i < routed.size(); i++) {
-            stored.add(new MultiOutcome.StoredEvent<>(
-                    routed.get(i).entity(),
+            stored.add(new AppendedEvent<>(
+                    result.events().get(i).entity(),
                     result.sequences().get(i),
                     routed.get(i).event()));
         }
         reads.appended(parts, stored, context.commandId());
         replies.recordAppended(parts, stored, context);
-        return new MultiOutcome.Accepted<>(stored, versions(parts), state(parts), false);
+        return new Outcome.Accepted<>(stored, versions(parts), state(parts), false);
     }
 
-    static Map<EntityKey, Long> versions(List<ReadEntity> parts) {
-        Map<EntityKey, Long> versions = new LinkedHashMap<>();
+    static Map<EntityRef, Long> versions(List<ReadEntity> parts) {
+        Map<EntityRef, Long> versions = new LinkedHashMap<>();
         for (ReadEntity part : parts) {
-            versions.put(part.key, part.known.version());
+            versions.put(part.ref, part.known.version());
         }
         return versions;
     }

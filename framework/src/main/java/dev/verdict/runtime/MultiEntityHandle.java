@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #handle} asks the decider which entities the command {@linkplain MultiDecider#reads reads}, loads each one
  * (for a decider built by {@link MultiDecider#of(dev.verdict.decider.EntityRead, dev.verdict.decider.EntityRead,
- * MultiDecider.Decide2)} over the registered deciders: from the same cache, snapshot and tail as the entity's own
+ * MultiDecider.DecideBoth)} over the registered deciders: from the same cache, snapshot and tail as the entity's own
  * commands; otherwise from its events), decides on the combined state and appends every routed event in <b>one atomic
  * append</b> ({@link EventStore#appendAcross}: on NATS one ADR-50 batch over the entities' subjects) in which every
  * entity read is guarded by the version it was read at – written or only read. So either all events are stored and no
@@ -28,8 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * EntityHandle#handle} (one event: a plain publish).
  *
  * <p>On a conflict the runtime asks every entity read for its version, reads only the tails of those that moved,
- * decides again and re-appends, up to the {@link RetryPolicy}'s attempts; then {@link ConflictRetriesExhausted}. A
- * {@link DomainRejection} is {@link MultiOutcome.Rejected}; no events is {@link MultiOutcome.Unchanged}; neither
+ * decides again and re-appends, up to the {@link ConflictRetryPolicy}'s attempts; then {@link ConflictRetriesExhausted}. A
+ * {@link DomainRejection} is {@link Outcome.Rejected}; no events is {@link Outcome.Unchanged}; neither
  * writes anything. A re-sent command id is answered with the original events ({@code duplicate = true}). After an
  * accepted command the states of the written entities are cached, so the entities' own commands and queries see it.
  * Commands over overlapping entities are serialized inside this JVM.
@@ -40,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses =
  *         runtime.register(MultiRegistration.of("dispense", Dispensing.DECIDER));
- * MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
+ * Outcome<CombinedState<Prescription, Inventory>, Object> outcome =
  *         dispenses.handle(new DispenseFill("rx-1", "aspirin", 5), CommandContext.withCommandId(idempotencyKey));
  * }</pre>
  *
@@ -62,7 +62,7 @@ public final class MultiEntityHandle<C, S, E> {
     @SuppressWarnings("unchecked")
     MultiEntityHandle(MultiRegistration<C, S, E> registration, PipelineDependencies dependencies) {
         this.registration = registration;
-        this.name = registration.name();
+        this.name = registration.reportedAs();
         this.decider = registration.decider();
         this.entityStates =
                 decider instanceof EntityStates<?> states ? Optional.of((EntityStates<S>) states) : Optional.empty();
@@ -82,7 +82,7 @@ public final class MultiEntityHandle<C, S, E> {
      * Handles a command with a fresh {@link CommandContext} (a random command id). Such an id cannot have been seen
      * before, so the command index (if any) is not asked.
      */
-    public MultiOutcome<S, E> handle(C command) {
+    public Outcome<S, E> handle(C command) {
         return handleCommand(command, CommandContext.create(), true);
     }
 
@@ -90,7 +90,7 @@ public final class MultiEntityHandle<C, S, E> {
      * Handles a command over several entities: load each, decide, append atomically with every entity guarded, retry
      * on conflict.
      *
-     * @return {@link MultiOutcome.Accepted}, {@link MultiOutcome.Unchanged} or {@link MultiOutcome.Rejected}
+     * @return {@link Outcome.Accepted}, {@link Outcome.Unchanged} or {@link Outcome.Rejected}
      * @throws ConflictRetriesExhausted when every attempt lost against another writer; nothing was stored
      * @throws IllegalStateException when a category read is not registered with the runtime, or the decider breaks
      *     its contract (no entity, an entity twice, an event routed to an entity not read)
@@ -99,11 +99,11 @@ public final class MultiEntityHandle<C, S, E> {
      * @throws dev.verdict.store.EventStoreUnavailable when the store did not answer: the command may or may not be
      *     stored; re-send it with the same context
      */
-    public MultiOutcome<S, E> handle(C command, CommandContext context) {
+    public Outcome<S, E> handle(C command, CommandContext context) {
         return handleCommand(command, context, false);
     }
 
-    private MultiOutcome<S, E> handleCommand(C command, CommandContext context, boolean newId) {
+    private Outcome<S, E> handleCommand(C command, CommandContext context, boolean newId) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(context, "context");
         List<ReadEntity> parts = parts(command);
@@ -112,8 +112,8 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     /** The command once intercepted: locks its entities, joins the pipeline on this thread, ends the interception. */
-    private MultiOutcome<S, E> run(C command, List<ReadEntity> parts, Interceptors.Running running, boolean newId) {
-        MultiOutcome<S, E> outcome;
+    private Outcome<S, E> run(C command, List<ReadEntity> parts, Interceptors.Running running, boolean newId) {
+        Outcome<S, E> outcome;
         try {
             List<ReentrantLock> held = locks.locksFor(reads.serializedOn(parts, command));
             for (ReentrantLock lock : held) {
@@ -136,7 +136,7 @@ public final class MultiEntityHandle<C, S, E> {
     }
 
     /** {@link #handleAsync(Object, CommandContext)} with a fresh command id (the command index is not asked). */
-    public CompletableFuture<MultiOutcome<S, E>> handleAsync(C command) {
+    public CompletableFuture<Outcome<S, E>> handleAsync(C command) {
         return submit(command, CommandContext.create(), true);
     }
 
@@ -151,11 +151,11 @@ public final class MultiEntityHandle<C, S, E> {
      * that the future is already failed with {@link CommandsInFlightExceeded}. The future fails with what {@code
      * handle} would throw, not wrapped; the command's interceptors begin on the calling thread.
      */
-    public CompletableFuture<MultiOutcome<S, E>> handleAsync(C command, CommandContext context) {
+    public CompletableFuture<Outcome<S, E>> handleAsync(C command, CommandContext context) {
         return submit(command, context, false);
     }
 
-    private CompletableFuture<MultiOutcome<S, E>> submit(C command, CommandContext context, boolean newId) {
+    private CompletableFuture<Outcome<S, E>> submit(C command, CommandContext context, boolean newId) {
         List<ReadEntity> parts;
         try {
             Objects.requireNonNull(command, "command");

@@ -4,7 +4,6 @@ import dev.verdict.decider.EntityKey;
 import dev.verdict.decider.EntityStates;
 import dev.verdict.decider.MultiDecider;
 import dev.verdict.store.Category;
-import dev.verdict.store.EntityId;
 import dev.verdict.store.EntityRef;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -98,7 +97,7 @@ final class MultiReads<C, S, E> {
         List<ReadEntity> parts = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             EntityKey key = keys.get(i);
-            EntityRef ref = new EntityRef(Category.of(key.category()), EntityId.of(key.id()));
+            EntityRef ref = EntityRef.of(key);
             parts.add(new ReadEntity(key, ref, registrations.get(i), own));
         }
         return parts;
@@ -127,7 +126,7 @@ final class MultiReads<C, S, E> {
         }
         List<EntityKey> chosen = chosenKeys(command, entityStates.orElseThrow().compose(states));
         for (EntityKey key : chosen) {
-            EntityRef ref = new EntityRef(Category.of(key.category()), EntityId.of(key.id()));
+            EntityRef ref = EntityRef.of(key);
             if (!refs.contains(ref)) {
                 refs.add(ref);
             }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * A decision over several entities served by a {@link CommandRuntime}: a name (for metrics and logs, one token like a
  * category) and a {@link MultiDecider}. Every category the decider reads must be registered with the runtime too:
  * its {@link Registration} gives the codec of its events and, when the decider is built with {@link
- * MultiDecider#of(dev.verdict.decider.EntityRead, dev.verdict.decider.EntityRead, MultiDecider.Decide2)} over the
+ * MultiDecider#of(dev.verdict.decider.EntityRead, dev.verdict.decider.EntityRead, MultiDecider.DecideBoth)} over the
  * same deciders, the cached states, snapshots and snapshot policy.
  *
  * <pre>{@code
@@ -36,8 +36,16 @@ public final class MultiRegistration<C, S, E> {
         return new MultiRegistration<>(Category.of(name), decider);
     }
 
-    /** The decision's name, reported as the category of its metrics. */
-    public Category name() {
+    /**
+     * The decision's name, e.g. {@code dispense}: it names no entity category (the decider reads entities of the
+     * categories it names itself), only the decision in metrics, logs and {@link CommandInterceptor}s.
+     */
+    public String name() {
+        return name.value();
+    }
+
+    /** The name where the runtime's metrics and interceptors expect a category (they report it as one). */
+    Category reportedAs() {
         return name;
     }
 

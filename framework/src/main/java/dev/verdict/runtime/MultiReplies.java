@@ -1,10 +1,10 @@
 package dev.verdict.runtime;
 
-import dev.verdict.decider.EntityKey;
 import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.CommandRecord;
+import dev.verdict.store.EntityRef;
 import dev.verdict.store.ReadRange;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,19 +37,19 @@ final class MultiReplies<S, E> {
      * One record for the whole decision: the entity of its first event and the span of stream sequences its batch
      * occupies (a batch is stored on contiguous sequences), so every entity's events of the command are found in it.
      */
-    void recordAppended(List<ReadEntity> parts, List<MultiOutcome.StoredEvent<E>> stored, CommandContext context) {
+    void recordAppended(List<ReadEntity> parts, List<AppendedEvent<E>> stored, CommandContext context) {
         if (steps.dependencies().commandIndex().isEmpty() || stored.isEmpty()) {
             return;
         }
         long first = Long.MAX_VALUE;
         long last = 0;
-        for (MultiOutcome.StoredEvent<E> e : stored) {
+        for (AppendedEvent<E> e : stored) {
             first = Math.min(first, e.sequence());
             last = Math.max(last, e.sequence());
         }
-        EntityKey firstKey = stored.get(0).entity();
+        EntityRef firstRef = stored.get(0).entity();
         ReadEntity written =
-                parts.stream().filter(p -> p.key.equals(firstKey)).findFirst().orElseThrow();
+                parts.stream().filter(p -> p.ref.equals(firstRef)).findFirst().orElseThrow();
         steps.record(new CommandRecord.Appended(
                 context.commandId(), written.ref, written.known.streamIdentity(), first, last));
     }
@@ -58,7 +58,7 @@ final class MultiReplies<S, E> {
      * A command the index remembers: answered with its original outcome, never decided again (today's state could give
      * another answer, and deciding again could store its events twice once the server's duplicate window is over).
      */
-    MultiOutcome<S, E> original(List<ReadEntity> parts, CommandRecord earlier, CommandContext context) {
+    Outcome<S, E> original(List<ReadEntity> parts, CommandRecord earlier, CommandContext context) {
         Optional<ReadEntity> same =
                 parts.stream().filter(p -> p.ref.equals(earlier.entity())).findFirst();
         if (same.isEmpty()) {
@@ -67,7 +67,7 @@ final class MultiReplies<S, E> {
         reads.confirm(parts);
         LOG.debug("{}: command {} was decided before: {}", name, context.commandId(), earlier);
         if (earlier instanceof CommandRecord.Appended appended) {
-            List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
+            List<AppendedEvent<E>> original = new ArrayList<>();
             for (ReadEntity part : parts) {
                 reads.commandEvents(
                         part,
@@ -78,15 +78,15 @@ final class MultiReplies<S, E> {
             return duplicateOutcome(parts, context, original);
         }
         if (earlier instanceof CommandRecord.Rejected rejected) {
-            return new MultiOutcome.Rejected<>(
+            return new Outcome.Rejected<>(
                     DecisionSteps.rejectionOf(rejected), MultiDecisionPipeline.versions(parts), state.apply(parts));
         }
-        return new MultiOutcome.Unchanged<>(MultiDecisionPipeline.versions(parts), state.apply(parts));
+        return new Outcome.Unchanged<>(MultiDecisionPipeline.versions(parts), state.apply(parts));
     }
 
     /** A re-sent command the runtime's memory knows: its original events, read back from each entity. */
-    MultiOutcome<S, E> resent(List<ReadEntity> parts, CommandContext context) {
-        List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
+    Outcome<S, E> resent(List<ReadEntity> parts, CommandContext context) {
+        List<AppendedEvent<E>> original = new ArrayList<>();
         for (ReadEntity part : parts) {
             Optional<KnownState.CommandSpan> span = part.known.recent(context.commandId());
             if (span.isPresent()) {
@@ -102,8 +102,8 @@ final class MultiReplies<S, E> {
     }
 
     /** The store recognised the command id: read its original events back at the sequences it reported. */
-    MultiOutcome<S, E> readBack(List<ReadEntity> parts, CommandContext context, AppendAcrossResult result) {
-        List<MultiOutcome.StoredEvent<E>> original = new ArrayList<>();
+    Outcome<S, E> readBack(List<ReadEntity> parts, CommandContext context, AppendAcrossResult result) {
+        List<AppendedEvent<E>> original = new ArrayList<>();
         for (ReadEntity part : parts) {
             long first = Long.MAX_VALUE;
             long last = 0;
@@ -120,8 +120,8 @@ final class MultiReplies<S, E> {
         return duplicateOutcome(parts, context, original);
     }
 
-    private MultiOutcome<S, E> duplicateOutcome(
-            List<ReadEntity> parts, CommandContext context, List<MultiOutcome.StoredEvent<E>> original) {
+    private Outcome<S, E> duplicateOutcome(
+            List<ReadEntity> parts, CommandContext context, List<AppendedEvent<E>> original) {
         if (original.isEmpty()) {
             throw new IllegalStateException("command '" + context.commandId() + "' over "
                     + MultiDecisionPipeline.refs(parts) + " was stored before, but none of its events could be read"
@@ -131,6 +131,6 @@ final class MultiReplies<S, E> {
         LOG.debug("{}: command {} was already appended", name, context.commandId());
         // (re)written: repairs the index when the process that appended died before it recorded the command
         recordAppended(parts, original, context);
-        return new MultiOutcome.Accepted<>(original, MultiDecisionPipeline.versions(parts), state.apply(parts), true);
+        return new Outcome.Accepted<>(original, MultiDecisionPipeline.versions(parts), state.apply(parts), true);
     }
 }

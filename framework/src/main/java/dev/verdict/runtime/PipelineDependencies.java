@@ -29,7 +29,7 @@ record PipelineDependencies(
         Optional<CommandIndex> commandIndex,
         StateCache cache,
         EntityLocks locks,
-        RetryPolicy retry,
+        ConflictRetryPolicy retry,
         RuntimeMetrics metrics,
         Interceptors interceptors,
         SnapshotWriter snapshots,

@@ -187,7 +187,7 @@ final class ReadEntities {
      * came in between), remembers the commands, caches the own states and asks the snapshot policy.
      */
     @SuppressWarnings("unchecked")
-    void appended(List<ReadEntity> parts, List<? extends MultiOutcome.StoredEvent<?>> stored, String commandId) {
+    void appended(List<ReadEntity> parts, List<? extends AppendedEvent<?>> stored, String commandId) {
         for (ReadEntity part : parts) {
             // the append succeeded with every part at its version: folding our own events is exact
             Object state = part.known.state();
@@ -195,8 +195,8 @@ final class ReadEntities {
             RecentCommands recent = part.known.recentCommands();
             long version = part.known.version();
             int count = 0;
-            for (MultiOutcome.StoredEvent<?> event : stored) {
-                if (!event.entity().equals(part.key)) {
+            for (AppendedEvent<?> event : stored) {
+                if (!event.entity().equals(part.ref)) {
                     continue;
                 }
                 if (part.ownState) {
@@ -227,12 +227,11 @@ final class ReadEntities {
 
     /** Reads the part's events of a command in the range back: decoded, with their sequences, added to {@code into}. */
     @SuppressWarnings("unchecked")
-    <E> void commandEvents(
-            ReadEntity part, ReadRange range, CommandContext context, List<MultiOutcome.StoredEvent<E>> into) {
+    <E> void commandEvents(ReadEntity part, ReadRange range, CommandContext context, List<AppendedEvent<E>> into) {
         store.read(part.ref, range, recorded -> {
             if (recorded.commandId().equals(context.commandId())) {
                 for (Object event : EventDecoding.decodeAll(store.name(), recorded, part.codec())) {
-                    into.add(new MultiOutcome.StoredEvent<>(part.key, recorded.sequence(), (E) event));
+                    into.add(new AppendedEvent<>(part.ref, recorded.sequence(), (E) event));
                 }
             }
         });

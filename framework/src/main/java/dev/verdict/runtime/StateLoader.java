@@ -196,7 +196,7 @@ final class StateLoader<S, E> {
             // a stored message may stand for several events, or none, after upcasting: all at its sequence
             for (E event : decode(recorded)) {
                 fold.state = decider.evolve(fold.state, event);
-                observer.accept(new AppendedEvent<>(recorded.sequence(), event));
+                observer.accept(new AppendedEvent<>(entity, recorded.sequence(), event));
             }
             fold.eventsRead++;
             fold.recent = fold.recent.including(recorded.commandId(), recorded.sequence());

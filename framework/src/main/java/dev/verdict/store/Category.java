@@ -1,5 +1,6 @@
 package dev.verdict.store;
 
+import dev.verdict.decider.EntityNames;
 import java.util.List;
 
 /**
@@ -13,20 +14,12 @@ import java.util.List;
  */
 public record Category(String value) {
     /** At most this many tokens, so subjects stay readable and filters predictable. */
-    public static final int MAX_TOKENS = 8;
+    public static final int MAX_TOKENS = EntityNames.MAX_CATEGORY_TOKENS;
 
     public Category {
-        if (value == null) {
-            throw new InvalidIdentifier("category must not be null");
-        }
-        String[] tokens = value.split("\\.", -1);
-        if (tokens.length > MAX_TOKENS) {
-            throw new InvalidIdentifier("category '" + value + "' has " + tokens.length + " tokens; at most "
-                    + MAX_TOKENS + " are allowed");
-        }
-        for (String token : tokens) {
-            SubjectTokens.requireToken("category token in '" + value + "'", token);
-        }
+        EntityNames.categoryProblem(value).ifPresent(problem -> {
+            throw new InvalidIdentifier(problem);
+        });
     }
 
     /** Validates and wraps a category. */

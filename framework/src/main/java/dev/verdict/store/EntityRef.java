@@ -1,5 +1,6 @@
 package dev.verdict.store;
 
+import dev.verdict.decider.EntityKey;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,16 @@ public record EntityRef(Category category, EntityId id) {
     /** Validates both parts. */
     public static EntityRef of(String category, String id) {
         return new EntityRef(Category.of(category), EntityId.of(id));
+    }
+
+    /** The entity a decider names with {@code key} (both follow one rule for names, so every key has its entity). */
+    public static EntityRef of(EntityKey key) {
+        return new EntityRef(Category.of(key.category()), EntityId.of(key.id()));
+    }
+
+    /** This entity as a decider names it. */
+    public EntityKey toKey() {
+        return EntityKey.of(category.value(), id.value());
     }
 
     /** The subject of this entity in the given store: {@code <store>.<category>.<id>} ({@link EventSubject}). */

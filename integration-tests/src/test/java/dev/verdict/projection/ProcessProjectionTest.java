@@ -439,7 +439,8 @@ class ProcessProjectionTest {
             NatsEventStore stock = NatsEventStore.create(nc, NatsEventStoreConfig.of(stockName));
             CommandRuntime runtime = CommandRuntime.builder(stock)
                     .withoutCache()
-                    .retryPolicy(dev.verdict.runtime.RetryPolicy.defaults().withMaxAttempts(1))
+                    .retryPolicy(
+                            dev.verdict.runtime.ConflictRetryPolicy.defaults().withMaxAttempts(1))
                     .build();
             RUNTIMES.add(runtime);
             ProcessProjection<CounterEvent, Long, Reserve> host = host(

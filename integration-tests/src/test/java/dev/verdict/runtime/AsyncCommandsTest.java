@@ -84,7 +84,7 @@ class AsyncCommandsTest {
         for (int r = 0; r < 2; r++) {
             CommandRuntime.Builder builder = CommandRuntime.builder(store)
                     .metrics(metrics)
-                    .retryPolicy(RetryPolicy.defaults().withMaxAttempts(20));
+                    .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(20));
             if (r == 1) {
                 builder.completeInline(); // one runtime completes its futures on the NATS thread
             }

@@ -91,7 +91,7 @@ class CacheEquivalenceProperties {
         InMemoryEventStore store = InMemoryEventStore.create();
         InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
         CommandRuntime.Builder builder = CommandRuntime.builder(store)
-                .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO));
+                .retryPolicy(ConflictRetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO));
         if (withSnapshots) {
             builder.snapshots(snapshots);
         }

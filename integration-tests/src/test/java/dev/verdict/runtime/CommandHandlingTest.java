@@ -32,7 +32,7 @@ class CommandHandlingTest {
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final CommandRuntime runtime = CommandRuntime.builder(store)
             .metrics(metrics)
-            .retryPolicy(RetryPolicy.defaults().withMaxAttempts(4).withBackoff(Duration.ZERO, Duration.ZERO))
+            .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(4).withBackoff(Duration.ZERO, Duration.ZERO))
             .build();
     private final EntityHandle<Counter.Command, Counter, Event> counters =
             runtime.register("counter", Counter.DECIDER, Counter.EVENTS);
@@ -71,7 +71,7 @@ class CommandHandlingTest {
 
         assertThat(outcome).isInstanceOf(Outcome.Accepted.class);
         Outcome.Accepted<Counter, Event> accepted = (Outcome.Accepted<Counter, Event>) outcome;
-        assertThat(accepted.events()).containsExactly(new AppendedEvent<>(2, new Added(2)));
+        assertThat(accepted.events()).containsExactly(new AppendedEvent<>(c1, 2, new Added(2)));
         assertThat(accepted.version()).isEqualTo(2);
         assertThat(accepted.state()).isEqualTo(new Counter(2, false));
         assertThat(accepted.duplicate()).isFalse();
@@ -229,7 +229,7 @@ class CommandHandlingTest {
         assertThat(resent.isAccepted()).isTrue();
         Outcome.Accepted<Counter, Event> accepted = (Outcome.Accepted<Counter, Event>) resent;
         assertThat(accepted.duplicate()).isTrue();
-        assertThat(accepted.events()).containsExactly(new AppendedEvent<>(2, new Added(2)));
+        assertThat(accepted.events()).containsExactly(new AppendedEvent<>(c1, 2, new Added(2)));
         assertThat(accepted.state()).isEqualTo(new Counter(3, false));
         assertThat(accepted.version()).isEqualTo(2);
         assertThat(counters.handle("c-1", new Add(1)).state()).isEqualTo(new Counter(4, false));
@@ -274,7 +274,7 @@ class CommandHandlingTest {
             assertThat(resent).isInstanceOf(Outcome.Accepted.class);
             Outcome.Accepted<Counter, Event> accepted = (Outcome.Accepted<Counter, Event>) resent;
             assertThat(accepted.duplicate()).isTrue();
-            assertThat(accepted.events()).containsExactly(new AppendedEvent<>(1, new Added(5)));
+            assertThat(accepted.events()).containsExactly(new AppendedEvent<>(c1, 1, new Added(5)));
             assertThat(accepted.state()).isEqualTo(new Counter(5, false));
             assertThat(replay(c1)).containsExactly(new Added(5));
         }

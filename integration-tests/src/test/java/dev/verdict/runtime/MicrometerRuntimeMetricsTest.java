@@ -22,7 +22,7 @@ class MicrometerRuntimeMetricsTest {
         EntityRef c1 = EntityRef.of("counter", "c-1");
         try (CommandRuntime runtime = CommandRuntime.builder(store)
                 .metrics(new MicrometerRuntimeMetrics(registry))
-                .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
+                .retryPolicy(ConflictRetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
                 .build()) {
             EntityHandle<Counter.Command, Counter, Event> counters =
                     runtime.register("counter", Counter.DECIDER, Counter.EVENTS);

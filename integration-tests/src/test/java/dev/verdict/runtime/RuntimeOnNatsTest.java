@@ -61,7 +61,7 @@ class RuntimeOnNatsTest {
         for (int r = 0; r < runtimesCount; r++) {
             CommandRuntime runtime = CommandRuntime.builder(store)
                     .metrics(metrics)
-                    .retryPolicy(RetryPolicy.defaults().withMaxAttempts(30))
+                    .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(30))
                     .build();
             runtimes.add(runtime);
             handles.add(runtime.register("counter", Counter.DECIDER, Counter.EVENTS));
@@ -208,7 +208,7 @@ class RuntimeOnNatsTest {
         NatsSnapshotStore snapshots = NatsSnapshotStore.create(NATS.connection(), store.config());
         try (CommandRuntime runtime = CommandRuntime.builder(store)
                 .snapshots(snapshots)
-                .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
+                .retryPolicy(ConflictRetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
                 .build()) {
             EntityHandle<Counter.Command, Counter, Event> h =
                     runtime.register(Registration.of("counter", Counter.DECIDER, Counter.EVENTS)

@@ -3,7 +3,7 @@ package dev.verdict.spring;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.runtime.CommandInterceptor;
 import dev.verdict.runtime.CommandRuntime;
-import dev.verdict.runtime.RetryPolicy;
+import dev.verdict.runtime.ConflictRetryPolicy;
 import dev.verdict.runtime.RuntimeMetrics;
 import dev.verdict.store.CommandIndex;
 import dev.verdict.store.EventStore;
@@ -177,7 +177,7 @@ public class VerdictAutoConfiguration {
         }
         CommandRuntime.Builder builder = CommandRuntime.builder(decorated)
                 .asyncThreads(runtime.getAsyncThreads())
-                .retryPolicy(RetryPolicy.defaults().withMaxAttempts(runtime.getMaxAttempts()));
+                .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(runtime.getMaxAttempts()));
         if (runtime.isCache()) {
             builder.cacheSize(runtime.getCacheSize());
         } else {

@@ -327,7 +327,7 @@ public class VerdictProperties {
         private int asyncThreads = 16;
 
         /** Most appends of one command when it conflicts with other writers. */
-        private int maxAttempts = dev.verdict.runtime.RetryPolicy.DEFAULT_MAX_ATTEMPTS;
+        private int maxAttempts = dev.verdict.runtime.ConflictRetryPolicy.DEFAULT_MAX_ATTEMPTS;
 
         public boolean isCache() {
             return cache;

@@ -51,10 +51,10 @@ public final class Dispensing {
      */
     public Dispensing(PrescriptionDecider prescriptions, InventoryDecider inventory) {
         this.decider = MultiDecider.of(
-                EntityRead.of("prescription", DispenseFill::prescriptionId, prescriptions),
+                EntityRead.of(PrescriptionDecider.CATEGORY, DispenseFill::prescriptionId, prescriptions),
                 // the stock of the drug the prescription names; none for a prescription never ordered (refused below)
                 ChosenRead.of(
-                        "inventory",
+                        InventoryDecider.CATEGORY,
                         (DispenseFill fill, Prescription prescription) ->
                                 prescription.drug().isEmpty()
                                         ? Optional.<String>empty()
@@ -65,7 +65,8 @@ public final class Dispensing {
                             prescriptions.decide(new DispenseDrug(fill.quantity(), fill.issuedAt()), prescription);
                     StockDeducted deducted = InventoryDecider.deduct(
                             prescription.drug(), fill.prescriptionId(), fill.quantity(), stock, fill.issuedAt());
-                    return new MultiDecider.Events2<PrescriptionEvent, InventoryEvent>(dispensed, List.of(deducted));
+                    return new MultiDecider.EventsOfBoth<PrescriptionEvent, InventoryEvent>(
+                            dispensed, List.of(deducted));
                 });
     }
 

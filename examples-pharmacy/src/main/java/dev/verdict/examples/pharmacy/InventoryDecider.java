@@ -31,6 +31,8 @@ import java.util.List;
  * }</pre>
  */
 public final class InventoryDecider implements Decider<InventoryCommand, Inventory, InventoryEvent> {
+    /** The category of a drug's stock, named once here: the registration, the dispense and the readers use it. */
+    public static final String CATEGORY = "inventory";
 
     @Override
     public Inventory initialState() {

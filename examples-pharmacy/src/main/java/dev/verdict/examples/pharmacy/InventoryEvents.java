@@ -18,7 +18,7 @@ import java.util.List;
  * </ul>
  *
  * <pre>{@code
- * Registration.of(Pharmacy.INVENTORY, new InventoryDecider(), InventoryEvents.CODEC);
+ * Registration.of(InventoryDecider.CATEGORY, new InventoryDecider(), InventoryEvents.CODEC);
  * }</pre>
  */
 public final class InventoryEvents {

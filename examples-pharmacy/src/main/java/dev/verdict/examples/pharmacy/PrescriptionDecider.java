@@ -46,6 +46,8 @@ import java.util.List;
  * command type reads the same and the compiler checks it is exhaustive.
  */
 public final class PrescriptionDecider implements Decider<PrescriptionCommand, Prescription, PrescriptionEvent> {
+    /** The category of prescriptions, named once here: the registration, the dispense and the readers use it. */
+    public static final String CATEGORY = "prescription";
 
     @Override
     public Prescription initialState() {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A {@link MultiDecider} whose combined state is made of each entity's own state, folded by that entity's own {@link
- * Decider} – as {@link MultiDecider#of(EntityRead, EntityRead, MultiDecider.Decide2)} builds it. Knowing this, the
+ * Decider} – as {@link MultiDecider#of(EntityRead, EntityRead, MultiDecider.DecideBoth)} builds it. Knowing this, the
  * runtime loads each entity exactly as for a single-entity command (its cached state, else a snapshot and its tail,
  * else its events) and shares those states with the entity's own commands, instead of folding every entity's whole
  * history for each decision.

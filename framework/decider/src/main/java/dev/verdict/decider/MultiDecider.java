@@ -40,7 +40,7 @@ import java.util.function.Function;
  * </ul>
  *
  * <p>Two entities of different categories, each with its own {@link Decider}, combine with {@link #of(EntityRead,
- * EntityRead, Decide2)}:
+ * EntityRead, DecideBoth)}:
  *
  * <pre>{@code
  * record DispenseFill(String prescriptionId, String drug, int quantity) {}
@@ -51,14 +51,14 @@ import java.util.function.Function;
  *         (fill, prescription, stock) -> {
  *             if (fill.quantity() > prescription.remaining()) throw new OverDispense(...);
  *             if (fill.quantity() > stock.onHand()) throw new InsufficientStock(...);
- *             return new MultiDecider.Events2<>(
+ *             return new MultiDecider.EventsOfBoth<>(
  *                     List.of(new Dispensed(fill.quantity())), List.of(new StockDeducted(fill.quantity())));
  *         });
  * dispense.reads(new DispenseFill("rx-1", "aspirin", 5));   // [prescription/rx-1, inventory/aspirin]
  * }</pre>
  *
  * <p>Anything else – two entities of one category (a transfer between accounts), three or more entities – is written
- * with {@link #of(Function, Object, Evolve, Function2)} over a state of your own, e.g. a map keyed by id.
+ * with {@link #of(Function, Object, Evolve, Decide)} over a state of your own, e.g. a map keyed by id.
  *
  * @param <C> the command type
  * @param <S> the combined state of the entities read
@@ -163,7 +163,7 @@ public interface MultiDecider<C, S, E> {
             Function<? super C, List<EntityKey>> reads,
             S initialState,
             Evolve<S, E> evolve,
-            Function2<? super C, ? super S, List<Routed<E>>> decide) {
+            Decide<? super C, ? super S, E> decide) {
         Objects.requireNonNull(reads, "reads");
         Objects.requireNonNull(initialState, "initialState must be a value, not null");
         Objects.requireNonNull(evolve, "evolve");
@@ -186,7 +186,7 @@ public interface MultiDecider<C, S, E> {
 
             @Override
             public List<Routed<E>> decide(C command, S state) {
-                return decide.apply(command, state);
+                return decide.decide(command, state);
             }
         };
     }
@@ -202,15 +202,15 @@ public interface MultiDecider<C, S, E> {
      * MultiDecider<DispenseFill, CombinedState<Prescription, Stock>, Object> dispense = MultiDecider.of(
      *         EntityRead.of("prescription", DispenseFill::prescriptionId, Prescriptions.DECIDER),
      *         EntityRead.of("inventory", DispenseFill::drug, Inventories.DECIDER),
-     *         (fill, prescription, stock) -> new MultiDecider.Events2<>(
+     *         (fill, prescription, stock) -> new MultiDecider.EventsOfBoth<>(
      *                 List.of(new Dispensed(fill.quantity())), List.of(new StockDeducted(fill.quantity()))));
      * }</pre>
      *
      * @throws IllegalArgumentException when both entities have the same category (use {@link #of(Function, Object,
-     *     Evolve, Function2)} with a state keyed by id)
+     *     Evolve, Decide)} with a state keyed by id)
      */
     static <C, S1, E1, S2, E2> MultiDecider<C, CombinedState<S1, S2>, Object> of(
-            EntityRead<C, S1, E1> first, EntityRead<C, S2, E2> second, Decide2<C, S1, S2, E1, E2> decide) {
+            EntityRead<C, S1, E1> first, EntityRead<C, S2, E2> second, DecideBoth<C, S1, S2, E1, E2> decide) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
         return new TwoEntities<>(
@@ -225,7 +225,7 @@ public interface MultiDecider<C, S, E> {
     /**
      * A decision over two entities where the command names the first and the first's state chooses the second – the
      * prescription, then its drug's stock. The runtime reads the first, then the one {@code second} chooses, and
-     * guards both in the one atomic append; otherwise as {@link #of(EntityRead, EntityRead, Decide2)}. When the choice
+     * guards both in the one atomic append; otherwise as {@link #of(EntityRead, EntityRead, DecideBoth)}. When the choice
      * is empty, only the first is read: {@code decide} sees the second's initial state and must return no events for
      * it.
      *
@@ -233,7 +233,7 @@ public interface MultiDecider<C, S, E> {
      * MultiDecider<DispenseFill, CombinedState<Prescription, Stock>, Object> dispense = MultiDecider.of(
      *         EntityRead.of("prescription", DispenseFill::prescriptionId, Prescriptions.DECIDER),
      *         ChosenRead.of("inventory", (fill, prescription) -> prescription.drug(), Inventories.DECIDER),
-     *         (fill, prescription, stock) -> new MultiDecider.Events2<>(
+     *         (fill, prescription, stock) -> new MultiDecider.EventsOfBoth<>(
      *                 List.of(new Dispensed(fill.quantity())), List.of(new StockDeducted(fill.quantity()))));
      * dispense.reads(fill);                                    // [prescription/rx-1]
      * dispense.readsAfter(fill, new CombinedState<>(rx, stock)); // [inventory/aspirin]
@@ -242,7 +242,7 @@ public interface MultiDecider<C, S, E> {
      * @throws IllegalArgumentException when both entities have the same category
      */
     static <C, S1, E1, S2, E2> MultiDecider<C, CombinedState<S1, S2>, Object> of(
-            EntityRead<C, S1, E1> first, ChosenRead<C, S1, S2, E2> second, Decide2<C, S1, S2, E1, E2> decide) {
+            EntityRead<C, S1, E1> first, ChosenRead<C, S1, S2, E2> second, DecideBoth<C, S1, S2, E1, E2> decide) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
         return new TwoEntities<>(first, second.category(), second.decider(), second::keyOf, true, decide);
@@ -260,12 +260,19 @@ public interface MultiDecider<C, S, E> {
     }
 
     /**
-     * A function of two arguments (a command and a state) – {@link java.util.function.BiFunction} under a name that
-     * reads as what it is here.
+     * The decision of a multi-entity decider over a state of its own: sees the command and the combined state, returns
+     * the events, each routed to the entity it belongs to.
+     *
+     * @param <C> the command type
+     * @param <S> the combined state
+     * @param <E> the event type
      */
     @FunctionalInterface
-    interface Function2<A, B, R> {
-        R apply(A a, B b);
+    interface Decide<C, S, E> {
+        /**
+         * @throws DomainRejection when the command is refused for a business reason
+         */
+        List<Routed<E>> decide(C command, S state);
     }
 
     /**
@@ -278,11 +285,11 @@ public interface MultiDecider<C, S, E> {
      * @param <E2> the second entity's events
      */
     @FunctionalInterface
-    interface Decide2<C, S1, S2, E1, E2> {
+    interface DecideBoth<C, S1, S2, E1, E2> {
         /**
          * @throws DomainRejection when the command is refused for a business reason
          */
-        Events2<E1, E2> decide(C command, S1 first, S2 second);
+        EventsOfBoth<E1, E2> decide(C command, S1 first, S2 second);
     }
 
     /**
@@ -292,15 +299,15 @@ public interface MultiDecider<C, S, E> {
      * @param first events for the first entity, in order (may be empty)
      * @param second events for the second entity, in order (may be empty)
      */
-    record Events2<E1, E2>(List<E1> first, List<E2> second) {
-        public Events2 {
+    record EventsOfBoth<E1, E2>(List<E1> first, List<E2> second) {
+        public EventsOfBoth {
             first = List.copyOf(first);
             second = List.copyOf(second);
         }
 
         /** No events for either entity: the command changes nothing. */
-        public static <E1, E2> Events2<E1, E2> none() {
-            return new Events2<>(List.of(), List.of());
+        public static <E1, E2> EventsOfBoth<E1, E2> none() {
+            return new EventsOfBoth<>(List.of(), List.of());
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.function.BiFunction;
 
 /**
  * The decision over two entities of different categories that {@link MultiDecider#of(EntityRead, EntityRead,
- * MultiDecider.Decide2)} and {@link MultiDecider#of(EntityRead, ChosenRead, MultiDecider.Decide2)} build: each entity
+ * MultiDecider.DecideBoth)} and {@link MultiDecider#of(EntityRead, ChosenRead, MultiDecider.DecideBoth)} build: each entity
  * folded by its own decider into its part of a {@link CombinedState}; the second named by the command or chosen from
  * the first's state.
  */
@@ -19,7 +19,7 @@ final class TwoEntities<C, S1, E1, S2, E2>
     private final Decider<?, S2, E2> secondDecider;
     private final BiFunction<C, S1, Optional<EntityKey>> secondKey;
     private final boolean chosen;
-    private final MultiDecider.Decide2<C, S1, S2, E1, E2> decide;
+    private final MultiDecider.DecideBoth<C, S1, S2, E1, E2> decide;
     private final CombinedState<S1, S2> initial;
 
     TwoEntities(
@@ -28,7 +28,7 @@ final class TwoEntities<C, S1, E1, S2, E2>
             Decider<?, S2, E2> secondDecider,
             BiFunction<C, S1, Optional<EntityKey>> secondKey,
             boolean chosen,
-            MultiDecider.Decide2<C, S1, S2, E1, E2> decide) {
+            MultiDecider.DecideBoth<C, S1, S2, E1, E2> decide) {
         if (first.category().equals(secondCategory)) {
             throw new IllegalArgumentException("both entities are of category '" + secondCategory
                     + "': a CombinedState cannot tell their events apart; write MultiDecider.of(reads, initialState,"
@@ -106,7 +106,7 @@ final class TwoEntities<C, S1, E1, S2, E2>
 
     @Override
     public List<Routed<Object>> decide(C command, CombinedState<S1, S2> state) {
-        MultiDecider.Events2<E1, E2> events = decide.decide(command, state.first(), state.second());
+        MultiDecider.EventsOfBoth<E1, E2> events = decide.decide(command, state.first(), state.second());
         if (events.first().isEmpty() && events.second().isEmpty()) {
             return List.of();
         }

@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verdict.decider.ChosenRead;
 import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.Decider;
-import dev.verdict.decider.EntityKey;
 import dev.verdict.decider.EntityRead;
 import dev.verdict.decider.MultiDecider;
 import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.ConflictRetryPolicy;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
-import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.MultiRegistration;
-import dev.verdict.runtime.RetryPolicy;
+import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.multi.Dispensary.Deducted;
 import dev.verdict.runtime.multi.Dispensary.Receive;
 import dev.verdict.runtime.multi.Dispensary.Stock;
 import dev.verdict.runtime.multi.Dispensary.StockCommand;
 import dev.verdict.runtime.multi.Dispensary.StockEvent;
+import dev.verdict.store.EntityRef;
 import dev.verdict.store.StoreName;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.nats.NatsEventStore;
@@ -73,7 +73,7 @@ class ChosenReadsTest {
                 if (take.quantity() > stock.onHand()) {
                     throw new Dispensary.InsufficientStock(take.quantity(), stock.onHand());
                 }
-                return new MultiDecider.Events2<LabelEvent, StockEvent>(
+                return new MultiDecider.EventsOfBoth<LabelEvent, StockEvent>(
                         List.of(new Taken(take.quantity())), List.of(new Deducted(take.quantity())));
             });
 
@@ -86,10 +86,10 @@ class ChosenReadsTest {
         final MultiEntityHandle<Take, CombinedState<String, Stock>, Object> takes;
 
         Instance(StoreName name) throws Exception {
-            this(name, RetryPolicy.defaults());
+            this(name, ConflictRetryPolicy.defaults());
         }
 
-        Instance(StoreName name, RetryPolicy retry) throws Exception {
+        Instance(StoreName name, ConflictRetryPolicy retry) throws Exception {
             store = new CountingStore(NatsEventStore.create(
                     NATS.server().connect(),
                     NatsEventStoreConfig.builder()
@@ -117,18 +117,18 @@ class ChosenReadsTest {
             b.inventory.handle("aspirin", new Receive(10));
             b.inventory.handle("ibuprofen", new Receive(5));
 
-            MultiOutcome<CombinedState<String, Stock>, Object> first = a.takes.handle(new Take("shelf-1", 3));
+            Outcome<CombinedState<String, Stock>, Object> first = a.takes.handle(new Take("shelf-1", 3));
             assertThat(first.isAccepted()).isTrue();
             assertThat(first.state().first()).isEqualTo("aspirin");
             assertThat(first.state().second().onHand()).isEqualTo(7);
             assertThat(first.versions().keySet())
-                    .containsExactly(EntityKey.of("label", "shelf-1"), EntityKey.of("inventory", "aspirin"));
+                    .containsExactly(EntityRef.of("label", "shelf-1"), EntityRef.of("inventory", "aspirin"));
 
             // another instance relabels the shelf: a's cached label (and its choice, aspirin) is stale
             b.labels.handle("shelf-1", "ibuprofen");
             a.store.reset();
 
-            MultiOutcome<CombinedState<String, Stock>, Object> second =
+            Outcome<CombinedState<String, Stock>, Object> second =
                     a.takes.handleAsync(new Take("shelf-1", 2)).get(30, TimeUnit.SECONDS);
 
             assertThat(second.isAccepted()).isTrue();
@@ -138,7 +138,7 @@ class ChosenReadsTest {
             assertThat(second.state().first()).isEqualTo("ibuprofen");
             assertThat(second.state().second().onHand()).isEqualTo(3);
             assertThat(second.versions().keySet())
-                    .containsExactly(EntityKey.of("label", "shelf-1"), EntityKey.of("inventory", "ibuprofen"));
+                    .containsExactly(EntityRef.of("label", "shelf-1"), EntityRef.of("inventory", "ibuprofen"));
             assertThat(b.inventory.load("aspirin").state().onHand())
                     .as("the stock chosen before the relabel is untouched")
                     .isEqualTo(7);
@@ -150,12 +150,11 @@ class ChosenReadsTest {
     void anUnlabelledShelfReadsNoStockAndTheDecisionSeesItsInitialState() throws Exception {
         StoreName name = StoreName.of("chosen" + STORES.incrementAndGet());
         try (Instance a = new Instance(name)) {
-            MultiOutcome<CombinedState<String, Stock>, Object> outcome = a.takes.handle(new Take("shelf-9", 1));
+            Outcome<CombinedState<String, Stock>, Object> outcome = a.takes.handle(new Take("shelf-9", 1));
 
-            assertThat(outcome).isInstanceOf(MultiOutcome.Rejected.class);
-            assertThat(((MultiOutcome.Rejected<?, ?>) outcome).rejection().code())
-                    .isEqualTo("inventory.insufficient-stock");
-            assertThat(outcome.versions().keySet()).containsExactly(EntityKey.of("label", "shelf-9"));
+            assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+            assertThat(((Outcome.Rejected<?, ?>) outcome).rejection().code()).isEqualTo("inventory.insufficient-stock");
+            assertThat(outcome.versions().keySet()).containsExactly(EntityRef.of("label", "shelf-9"));
         }
     }
 
@@ -167,7 +166,7 @@ class ChosenReadsTest {
     @Test
     void commandsOfOneRuntimeOnAChosenEntityQueueInsteadOfConflicting() throws Exception {
         StoreName name = StoreName.of("chosen" + STORES.incrementAndGet());
-        try (Instance a = new Instance(name, RetryPolicy.defaults().withMaxAttempts(1))) {
+        try (Instance a = new Instance(name, ConflictRetryPolicy.defaults().withMaxAttempts(1))) {
             for (int shelf = 0; shelf < 3; shelf++) {
                 a.labels.handle("shelf-" + shelf, "aspirin");
             }
@@ -175,19 +174,19 @@ class ChosenReadsTest {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 // blocking handles (locks), then asynchronous ones (turns): each kind queues on the chosen stock
-                List<Future<MultiOutcome<CombinedState<String, Stock>, Object>>> outcomes = new ArrayList<>();
+                List<Future<Outcome<CombinedState<String, Stock>, Object>>> outcomes = new ArrayList<>();
                 for (int i = 0; i < 24; i++) {
                     Take take = new Take("shelf-" + (i % 3), 1);
                     outcomes.add(pool.submit(() -> a.takes.handle(take)));
                 }
-                for (Future<MultiOutcome<CombinedState<String, Stock>, Object>> outcome : outcomes) {
+                for (Future<Outcome<CombinedState<String, Stock>, Object>> outcome : outcomes) {
                     assertThat(outcome.get(60, TimeUnit.SECONDS).isAccepted()).isTrue();
                 }
-                List<CompletableFuture<MultiOutcome<CombinedState<String, Stock>, Object>>> later = new ArrayList<>();
+                List<CompletableFuture<Outcome<CombinedState<String, Stock>, Object>>> later = new ArrayList<>();
                 for (int i = 0; i < 24; i++) {
                     later.add(a.takes.handleAsync(new Take("shelf-" + (i % 3), 1)));
                 }
-                for (CompletableFuture<MultiOutcome<CombinedState<String, Stock>, Object>> outcome : later) {
+                for (CompletableFuture<Outcome<CombinedState<String, Stock>, Object>> outcome : later) {
                     assertThat(outcome.get(60, TimeUnit.SECONDS).isAccepted()).isTrue();
                 }
             } finally {

@@ -101,7 +101,7 @@ final class Dispensary {
                 if (command.quantity() > stock.onHand()) {
                     throw new InsufficientStock(command.quantity(), stock.onHand());
                 }
-                return new MultiDecider.Events2<>(
+                return new MultiDecider.EventsOfBoth<>(
                         List.<RxEvent>of(new Dispensed(command.quantity())),
                         List.<StockEvent>of(new Deducted(command.quantity())));
             });

@@ -6,8 +6,8 @@ import dev.verdict.decider.CombinedState;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
-import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.MultiRegistration;
+import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.multi.Dispensary.Dispense;
 import dev.verdict.runtime.multi.Dispensary.Prescribe;
 import dev.verdict.runtime.multi.Dispensary.Receive;
@@ -84,7 +84,7 @@ class MultiEntityAsyncTest {
             executor.tasks.set(0);
 
             for (int i = 1; i <= 3; i++) {
-                MultiOutcome<CombinedState<Rx, Stock>, Object> outcome = dispenses
+                Outcome<CombinedState<Rx, Stock>, Object> outcome = dispenses
                         .handleAsync(new Dispense("rx-1", "aspirin", 1))
                         .get(30, TimeUnit.SECONDS);
                 assertThat(outcome.isAccepted()).isTrue();
@@ -119,7 +119,7 @@ class MultiEntityAsyncTest {
             assertThat(b.dispenses.handle(new Dispense("rx-2", "aspirin", 5)).isAccepted())
                     .isTrue();
 
-            MultiOutcome<CombinedState<Rx, Stock>, Object> outcome =
+            Outcome<CombinedState<Rx, Stock>, Object> outcome =
                     a.dispenses.handleAsync(new Dispense("rx-1", "aspirin", 2)).get(30, TimeUnit.SECONDS);
 
             assertThat(outcome.isAccepted()).isTrue();
@@ -144,11 +144,11 @@ class MultiEntityAsyncTest {
                 a.prescriptions.handle("rx-" + i, new Prescribe(10));
                 a.inventory.handle("drug-" + i, new Receive(10));
             }
-            List<CompletableFuture<MultiOutcome<CombinedState<Rx, Stock>, Object>>> outcomes = new ArrayList<>();
+            List<CompletableFuture<Outcome<CombinedState<Rx, Stock>, Object>>> outcomes = new ArrayList<>();
             for (int i = 0; i < decisions; i++) {
                 outcomes.add(a.dispenses.handleAsync(new Dispense("rx-" + i, "drug-" + i, 1)));
             }
-            for (CompletableFuture<MultiOutcome<CombinedState<Rx, Stock>, Object>> outcome : outcomes) {
+            for (CompletableFuture<Outcome<CombinedState<Rx, Stock>, Object>> outcome : outcomes) {
                 assertThat(outcome.get(60, TimeUnit.SECONDS).isAccepted()).isTrue();
             }
         }

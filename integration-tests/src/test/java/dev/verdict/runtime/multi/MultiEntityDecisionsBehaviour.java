@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.EntityKey;
 import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.ConflictRetryPolicy;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
-import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.MultiRegistration;
 import dev.verdict.runtime.Outcome;
-import dev.verdict.runtime.RetryPolicy;
 import dev.verdict.runtime.multi.Dispensary.Deducted;
 import dev.verdict.runtime.multi.Dispensary.Dispense;
 import dev.verdict.runtime.multi.Dispensary.Dispensed;
@@ -107,7 +106,7 @@ abstract class MultiEntityDecisionsBehaviour {
             connections.add(nc);
             store = new CountingStore(NatsEventStore.create(nc, config));
             CommandRuntime.Builder builder = CommandRuntime.builder(store)
-                    .retryPolicy(RetryPolicy.defaults().withMaxAttempts(50));
+                    .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(50));
             if (withCommandIndex) {
                 builder.commandIndex(NatsCommandIndex.create(nc, config));
             }
@@ -140,16 +139,16 @@ abstract class MultiEntityDecisionsBehaviour {
                 start.await();
                 String commandId = "dispense-" + i;
                 int quantity = 1 + i % 3;
-                MultiOutcome<CombinedState<Rx, Stock>, Object> outcome = instances
+                Outcome<CombinedState<Rx, Stock>, Object> outcome = instances
                         .get(i % 3)
                         .dispenses
                         .handle(
                                 new Dispense("rx-" + (i % 10), "aspirin", quantity),
                                 CommandContext.withCommandId(commandId));
-                if (outcome instanceof MultiOutcome.Accepted<?, ?>) {
+                if (outcome instanceof Outcome.Accepted<?, ?>) {
                     assertThat(outcome.state().second().onHand()).isNotNegative();
                     accepted.put(commandId, quantity);
-                } else if (outcome instanceof MultiOutcome.Rejected<?, ?> rejected) {
+                } else if (outcome instanceof Outcome.Rejected<?, ?> rejected) {
                     refused.put(commandId, rejected.rejection().code());
                 } else {
                     throw new AssertionError("unexpected " + outcome);
@@ -228,7 +227,7 @@ abstract class MultiEntityDecisionsBehaviour {
                 .isTrue();
         a.store.reset();
 
-        MultiOutcome<CombinedState<Rx, Stock>, Object> outcome = a.dispenses.handle(new Dispense("rx-1", "aspirin", 3));
+        Outcome<CombinedState<Rx, Stock>, Object> outcome = a.dispenses.handle(new Dispense("rx-1", "aspirin", 3));
 
         assertThat(outcome.isAccepted()).isTrue();
         assertThat(a.store.conflicts.get()).isEqualTo(1);
@@ -245,9 +244,9 @@ abstract class MultiEntityDecisionsBehaviour {
         Instance a = new Instance();
         a.prescriptions.handle("rx-1", new Prescribe(10));
         a.inventory.handle("aspirin", new Receive(5));
-        MultiOutcome<CombinedState<Rx, Stock>, Object> outcome = a.dispenses.handle(new Dispense("rx-1", "aspirin", 4));
-        MultiOutcome.Accepted<CombinedState<Rx, Stock>, Object> accepted =
-                (MultiOutcome.Accepted<CombinedState<Rx, Stock>, Object>) outcome;
+        Outcome<CombinedState<Rx, Stock>, Object> outcome = a.dispenses.handle(new Dispense("rx-1", "aspirin", 4));
+        Outcome.Accepted<CombinedState<Rx, Stock>, Object> accepted =
+                (Outcome.Accepted<CombinedState<Rx, Stock>, Object>) outcome;
         assertThat(accepted.eventsOf(EntityKey.of("inventory", "aspirin"))).hasSize(1);
         a.store.reset();
 
@@ -268,11 +267,10 @@ abstract class MultiEntityDecisionsBehaviour {
         long rxVersion = a.store.version(EntityRef.of("prescription", "rx-1"));
         long stockVersion = a.store.version(ASPIRIN);
 
-        MultiOutcome<CombinedState<Rx, Stock>, Object> outcome = a.dispenses.handle(new Dispense("rx-1", "aspirin", 3));
+        Outcome<CombinedState<Rx, Stock>, Object> outcome = a.dispenses.handle(new Dispense("rx-1", "aspirin", 3));
 
-        assertThat(outcome).isInstanceOf(MultiOutcome.Rejected.class);
-        assertThat(((MultiOutcome.Rejected<?, ?>) outcome).rejection().code())
-                .isEqualTo("inventory.insufficient-stock");
+        assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+        assertThat(((Outcome.Rejected<?, ?>) outcome).rejection().code()).isEqualTo("inventory.insufficient-stock");
         assertThat(a.store.version(EntityRef.of("prescription", "rx-1"))).isEqualTo(rxVersion);
         assertThat(a.store.version(ASPIRIN)).isEqualTo(stockVersion);
         assertThat(a.store.appendsAcross.get()).isZero();
@@ -285,15 +283,15 @@ abstract class MultiEntityDecisionsBehaviour {
         a.prescriptions.handle("rx-1", new Prescribe(10));
         a.inventory.handle("aspirin", new Receive(5));
         CommandContext ctx = CommandContext.withCommandId("dispense-once");
-        MultiOutcome.Accepted<?, ?> first =
-                (MultiOutcome.Accepted<?, ?>) a.dispenses.handle(new Dispense("rx-1", "aspirin", 2), ctx);
+        Outcome.Accepted<?, ?> first =
+                (Outcome.Accepted<?, ?>) a.dispenses.handle(new Dispense("rx-1", "aspirin", 2), ctx);
 
-        MultiOutcome<?, ?> again = a.dispenses.handle(new Dispense("rx-1", "aspirin", 2), ctx);
-        MultiOutcome<?, ?> elsewhere = b.dispenses.handle(new Dispense("rx-1", "aspirin", 2), ctx);
+        Outcome<?, ?> again = a.dispenses.handle(new Dispense("rx-1", "aspirin", 2), ctx);
+        Outcome<?, ?> elsewhere = b.dispenses.handle(new Dispense("rx-1", "aspirin", 2), ctx);
 
-        for (MultiOutcome<?, ?> resent : List.of(again, elsewhere)) {
-            assertThat(resent).isInstanceOf(MultiOutcome.Accepted.class);
-            MultiOutcome.Accepted<?, ?> accepted = (MultiOutcome.Accepted<?, ?>) resent;
+        for (Outcome<?, ?> resent : List.of(again, elsewhere)) {
+            assertThat(resent).isInstanceOf(Outcome.Accepted.class);
+            Outcome.Accepted<?, ?> accepted = (Outcome.Accepted<?, ?>) resent;
             assertThat(accepted.duplicate()).isTrue();
             assertThat(accepted.events()).isEqualTo(first.events());
         }
@@ -380,7 +378,7 @@ abstract class MultiEntityDecisionsBehaviour {
                 .hasMessageContaining("guards at most n entities");
 
         // through the runtime (a generic MultiDecider): the stock changes between the load and the append
-        MultiOutcome<Dispensary.Seen, Object> noted = a.notes.handle(new NoteIfInStock("rx-1", "aspirin", 2));
+        Outcome<Dispensary.Seen, Object> noted = a.notes.handle(new NoteIfInStock("rx-1", "aspirin", 2));
         assertThat(noted.isAccepted()).isTrue();
         assertThat(noted.state().rx().notes()).isEqualTo(2);
         assertThat(a.store.version(ASPIRIN)).isEqualTo(noted.versionOf(EntityKey.of("inventory", "aspirin")));
@@ -392,16 +390,16 @@ abstract class MultiEntityDecisionsBehaviour {
         a.prescriptions.handle("rx-1", new Prescribe(10));
         a.inventory.handle("aspirin", new Receive(2));
         CommandContext ctx = CommandContext.withCommandId("dispense-refused-once");
-        MultiOutcome<?, ?> refused = a.dispenses.handle(new Dispense("rx-1", "aspirin", 3), ctx);
-        assertThat(refused).isInstanceOf(MultiOutcome.Rejected.class);
+        Outcome<?, ?> refused = a.dispenses.handle(new Dispense("rx-1", "aspirin", 3), ctx);
+        assertThat(refused).isInstanceOf(Outcome.Rejected.class);
         a.inventory.handle("aspirin", new Receive(5));
         Instance b = new Instance(true);
         long stock = b.store.version(ASPIRIN);
 
-        MultiOutcome<?, ?> again = b.dispenses.handle(new Dispense("rx-1", "aspirin", 3), ctx);
+        Outcome<?, ?> again = b.dispenses.handle(new Dispense("rx-1", "aspirin", 3), ctx);
 
-        assertThat(again).isInstanceOf(MultiOutcome.Rejected.class);
-        assertThat(((MultiOutcome.Rejected<?, ?>) again).rejection().code()).isEqualTo("inventory.insufficient-stock");
+        assertThat(again).isInstanceOf(Outcome.Rejected.class);
+        assertThat(((Outcome.Rejected<?, ?>) again).rejection().code()).isEqualTo("inventory.insufficient-stock");
         assertThat(b.store.version(ASPIRIN)).isEqualTo(stock);
         assertThat(b.store.appendsAcross.get()).isZero();
         // a new command id is decided on today's stock

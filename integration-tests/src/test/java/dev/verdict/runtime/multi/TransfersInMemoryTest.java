@@ -8,11 +8,11 @@ import dev.verdict.decider.EntityKey;
 import dev.verdict.decider.MultiDecider;
 import dev.verdict.decider.Routed;
 import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.ConflictRetryPolicy;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
-import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.MultiRegistration;
-import dev.verdict.runtime.RetryPolicy;
+import dev.verdict.runtime.Outcome;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.testing.store.InMemoryEventStore;
 import java.util.ArrayList;
@@ -99,9 +99,9 @@ class TransfersInMemoryTest {
                 String[] route = routes[i % routes.length];
                 int amount = 1 + i % 7;
                 futures.add(pool.submit(() -> {
-                    MultiOutcome<Map<String, Integer>, AccountEvent> o =
+                    Outcome<Map<String, Integer>, AccountEvent> o =
                             transfers.handle(new Transfer(route[0], route[1], amount));
-                    if (o instanceof MultiOutcome.Rejected<?, ?>) {
+                    if (o instanceof Outcome.Rejected<?, ?>) {
                         refused.incrementAndGet();
                     } else {
                         assertThat(o.state().get(route[0])).isNotNegative();
@@ -128,15 +128,14 @@ class TransfersInMemoryTest {
     void asyncTransfersBothWaysTakeTurnsWithoutDeadlockOrConflict() throws Exception {
         InMemoryEventStore store = InMemoryEventStore.create();
         try (CommandRuntime runtime = CommandRuntime.builder(store)
-                .retryPolicy(RetryPolicy.defaults().withMaxAttempts(1))
+                .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(1))
                 .build()) {
             EntityHandle<Open, Integer, AccountEvent> accounts = openAccounts(runtime);
             MultiEntityHandle<Transfer, Map<String, Integer>, AccountEvent> transfers =
                     runtime.register(MultiRegistration.of("transfer", TRANSFER));
 
             ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<CompletableFuture<MultiOutcome<Map<String, Integer>, AccountEvent>>>> submitted =
-                    new ArrayList<>();
+            List<Future<CompletableFuture<Outcome<Map<String, Integer>, AccountEvent>>>> submitted = new ArrayList<>();
             String[][] routes = {{"a", "b"}, {"b", "a"}, {"a", "c"}, {"c", "b"}, {"b", "c"}, {"c", "a"}};
             for (int i = 0; i < 600; i++) {
                 String[] route = routes[i % routes.length];
@@ -144,11 +143,11 @@ class TransfersInMemoryTest {
                 submitted.add(pool.submit(() -> transfers.handleAsync(new Transfer(route[0], route[1], amount))));
             }
             int refused = 0;
-            for (Future<CompletableFuture<MultiOutcome<Map<String, Integer>, AccountEvent>>> f : submitted) {
+            for (Future<CompletableFuture<Outcome<Map<String, Integer>, AccountEvent>>> f : submitted) {
                 // a deadlock of turns would time out here, a conflict would fail with ConflictRetriesExhausted
-                MultiOutcome<Map<String, Integer>, AccountEvent> o =
+                Outcome<Map<String, Integer>, AccountEvent> o =
                         f.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
-                if (o instanceof MultiOutcome.Rejected<?, ?>) {
+                if (o instanceof Outcome.Rejected<?, ?>) {
                     refused++;
                 }
             }

@@ -144,17 +144,20 @@ class DispenseAcrossEntitiesSpecTest {
                         dev.verdict.decider.EntityRead.of("inventory", DispenseFill::drug, Pharmacy.INVENTORY),
                         dev.verdict.decider.EntityRead.of(
                                 "inventory", DispenseFill::prescriptionId, Pharmacy.INVENTORY),
-                        (fill, a, b) -> MultiDecider.Events2.none()))
+                        (fill, a, b) -> MultiDecider.EventsOfBoth.none()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("both entities are of category 'inventory'");
     }
 
     @Test
-    void anEntityKeyIsOneSubjectTokenPerPart() {
+    void anEntityKeyFollowsTheStoresRuleForNames() {
         assertThatThrownBy(() -> EntityKey.of("inventory", "aspirin.500"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("an entity's id is one subject token, 'aspirin.500' contains '.' at 7");
+                .hasMessage("entity id 'aspirin.500' contains '.' (the NATS subject token separator) at index 7;"
+                        + " only ASCII letters, digits, '-' and '_' are allowed");
         assertThat(EntityKey.of("inventory", "aspirin-500")).hasToString("inventory/aspirin-500");
+        // a hierarchical category, as the store's Category allows it
+        assertThat(EntityKey.of("billing.invoice", "inv-1")).hasToString("billing.invoice/inv-1");
     }
 
     @Test

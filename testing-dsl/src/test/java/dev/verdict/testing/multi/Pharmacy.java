@@ -113,7 +113,7 @@ final class Pharmacy {
                 if (fill.quantity() > stock.onHand()) {
                     throw new InsufficientStock(fill.drug(), fill.quantity(), stock.onHand());
                 }
-                return new MultiDecider.Events2<>(
+                return new MultiDecider.EventsOfBoth<>(
                         List.of(new PrescriptionEvent.Dispensed(fill.quantity())),
                         List.of(new InventoryEvent.StockDeducted(fill.quantity())));
             });

@@ -3,20 +3,20 @@ package dev.verdict.examples.pharmacy.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.decider.CombinedState;
-import dev.verdict.decider.EntityKey;
 import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
 import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand;
+import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
+import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.runtime.AppendedEvent;
 import dev.verdict.runtime.ConflictRetriesExhausted;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.EntityState;
 import dev.verdict.runtime.MultiEntityHandle;
-import dev.verdict.runtime.MultiOutcome;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
@@ -32,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The pharmacy's application service: what the HTTP API asks of Verdict. It sends commands through the runtime's
@@ -43,8 +45,8 @@ import java.util.concurrent.TimeoutException;
  * before ({@code Accepted(duplicate)}), the answer is the state as of the original events.
  */
 final class Pharmacy {
-    static final String PRESCRIPTION = "prescription";
-    static final String INVENTORY = "inventory";
+    static final String PRESCRIPTION = PrescriptionDecider.CATEGORY;
+    static final String INVENTORY = InventoryDecider.CATEGORY;
 
     private final EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions;
     private final EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory;
@@ -88,23 +90,10 @@ final class Pharmacy {
     Decided<Prescription> dispense(String id, int quantity, Instant issuedAt, Optional<String> commandId) {
         // the decision reads the prescription, then the stock of the drug it names (no read here); an unknown
         // prescription is refused by its own rules
-        EntityKey rx = EntityKey.of(PRESCRIPTION, id);
         DispenseFill fill = new DispenseFill(id, quantity, issuedAt);
         // the runtime's tracing interceptor (the starter's) carries the caller's trace into the events it appends
-        MultiOutcome<CombinedState<Prescription, Inventory>, Object> outcome =
-                dispenses.handle(fill, context(commandId));
-        if (outcome instanceof MultiOutcome.Accepted<CombinedState<Prescription, Inventory>, Object> accepted) {
-            if (accepted.duplicate()) {
-                List<AppendedEvent<Object>> own = accepted.eventsOf(rx);
-                return new Decided.Done<>(
-                        asOf(prescriptions.loadAsOf(id, own.get(own.size() - 1).sequence())));
-            }
-            return new Decided.Done<>(new Versioned<>(accepted.state().first(), accepted.versionOf(rx)));
-        }
-        if (outcome instanceof MultiOutcome.Rejected<CombinedState<Prescription, Inventory>, Object> rejected) {
-            return new Decided.Refused<>(rejected.rejection());
-        }
-        return new Decided.Done<>(new Versioned<>(outcome.state().first(), outcome.versionOf(rx)));
+        Outcome<CombinedState<Prescription, Inventory>, Object> outcome = dispenses.handle(fill, context(commandId));
+        return decided(outcome, EntityRef.of(PRESCRIPTION, id), CombinedState::first, prescriptions::loadAsOf);
     }
 
     /** Handles an inventory command, like {@link #prescriptionCommand}. */
@@ -118,21 +107,36 @@ final class Pharmacy {
 
     private <C, S, E> Decided<S> handle(
             EntityHandle<C, S, E> handle, String id, C command, Optional<String> commandId) {
-        Outcome<S, E> outcome = handle.handle(id, command, context(commandId));
-        if (outcome instanceof Outcome.Accepted<S, E> accepted) {
-            if (accepted.duplicate()) {
-                // a re-execution of a command that was stored before (its answer was never recorded): answer the
-                // state its own events produced, as the first execution did
-                long original =
-                        accepted.events().get(accepted.events().size() - 1).sequence();
-                return new Decided.Done<>(asOf(handle.loadAsOf(id, original)));
-            }
-            return new Decided.Done<>(new Versioned<>(accepted.state(), accepted.version()));
-        }
-        if (outcome instanceof Outcome.Rejected<S, E> rejected) {
-            return new Decided.Refused<>(rejected.rejection());
-        }
-        return new Decided.Done<>(new Versioned<>(outcome.state(), outcome.version()));
+        return decided(
+                handle.handle(id, command, context(commandId)),
+                handle.category().entity(id),
+                s -> s,
+                handle::loadAsOf);
+    }
+
+    /**
+     * The answer to an outcome – of one entity or several, the same code: the state of {@code entity} after the
+     * command, or the domain's refusal (a value, not an exception). A re-execution of a command stored before (its
+     * answer was never recorded) answers the state its own events produced, as the first execution did.
+     */
+    private static <S, E, T> Decided<T> decided(
+            Outcome<S, E> outcome,
+            EntityRef entity,
+            Function<S, T> stateOf,
+            BiFunction<String, Long, EntityState<T>> asOf) {
+        return outcome.map(
+                accepted -> {
+                    if (accepted.duplicate()) {
+                        List<AppendedEvent<E>> own = accepted.eventsOf(entity);
+                        return new Decided.Done<>(asOf(asOf.apply(
+                                entity.id().value(), own.get(own.size() - 1).sequence())));
+                    }
+                    return new Decided.Done<>(
+                            new Versioned<>(stateOf.apply(accepted.state()), accepted.versionOf(entity)));
+                },
+                unchanged -> new Decided.Done<>(
+                        new Versioned<>(stateOf.apply(unchanged.state()), unchanged.versionOf(entity))),
+                rejected -> new Decided.Refused<>(rejected.rejection()));
     }
 
     private static <S> Versioned<S> asOf(EntityState<S> state) {

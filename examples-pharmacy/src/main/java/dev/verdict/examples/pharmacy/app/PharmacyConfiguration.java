@@ -17,6 +17,7 @@ import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
+import dev.verdict.examples.pharmacy.PrescriptionEvents;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
@@ -32,7 +33,6 @@ import dev.verdict.spring.VerdictProjection;
 import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.TimerFired;
-import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.codec.TimerFiredCodec;
 import dev.verdict.store.nats.NatsEventStoreConfig;
@@ -155,7 +155,7 @@ class PharmacyConfiguration {
     /** Prescriptions: the starter registers the handle {@code prescriptionHandle}. */
     @Bean
     Registration<PrescriptionCommand, Prescription, PrescriptionEvent> prescription(PrescriptionDecider decider) {
-        return Registration.of(Pharmacy.PRESCRIPTION, decider, JsonEventCodec.of(PrescriptionEvent.class))
+        return Registration.of(Pharmacy.PRESCRIPTION, decider, PrescriptionEvents.CODEC)
                 .withStateCodec(JsonStateCodec.of(Prescription.class))
                 .withSnapshotPolicy(SnapshotPolicy.everyEvents(10));
     }
@@ -197,7 +197,7 @@ class PharmacyConfiguration {
         return VerdictProjection.of(
                 readModel.projection(),
                 SubjectFilter.category(store.storeName(), Category.of(Pharmacy.PRESCRIPTION)),
-                JsonEventCodec.of(PrescriptionEvent.class));
+                PrescriptionEvents.CODEC);
     }
 
     /**
@@ -283,7 +283,7 @@ class PharmacyConfiguration {
         return VerdictProjection.of(
                 PrescriptionExpiry.scheduling(timers),
                 SubjectFilter.category(store.storeName(), Category.of(Pharmacy.PRESCRIPTION)),
-                JsonEventCodec.of(PrescriptionEvent.class));
+                PrescriptionEvents.CODEC);
     }
 
     /** Records a prescription's expiry when its timer falls due, on a durable consumer of the fired timers. */

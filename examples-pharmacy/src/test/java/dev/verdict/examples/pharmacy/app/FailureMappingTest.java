@@ -13,8 +13,8 @@ import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.DrugDispensed;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.ConflictRetriesExhausted;
+import dev.verdict.runtime.ConflictRetryPolicy;
 import dev.verdict.runtime.EntityHandle;
-import dev.verdict.runtime.RetryPolicy;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStoreUnavailable;
@@ -35,8 +35,9 @@ class FailureMappingTest {
     void exhaustedConflictRetriesAnswer409Conflict() {
         InMemoryEventStore store = InMemoryEventStore.create();
         JsonEventCodec<PrescriptionEvent> codec = JsonEventCodec.of(PrescriptionEvent.class);
-        RetryPolicy twice =
-                RetryPolicy.defaults().withMaxAttempts(2).withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
+        ConflictRetryPolicy twice = ConflictRetryPolicy.defaults()
+                .withMaxAttempts(2)
+                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
         try (CommandRuntime runtime =
                 CommandRuntime.builder(store).retryPolicy(twice).build()) {
             EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions =
