@@ -12,6 +12,7 @@ import io.nats.client.PublishOptions;
 import io.nats.client.Subscription;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.PriorityPolicy;
 import io.nats.client.api.StorageType;
@@ -35,11 +36,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Partition ownership on NATS, with the mechanism projections fail over with (ADR-42 priority groups): per partition
  * one message – a lease – on the stream {@value #STREAM}, read by a durable pull consumer with the priority policy
- * {@code pinned_client}. The server delivers the lease only to the one pinned client; that client owns the partition,
- * naks the lease with a delay of a quarter of {@code failoverAfter}, gets it back, and owns the partition as long as
- * the lease keeps coming back (no longer than {@code failoverAfter} after the last time). When the owner stops pulling
- * (it died, or lost its connection) the server pins another instance after {@code failoverAfter} and delivers the
- * lease to it. No election of Verdict's own and no coordinator: the server decides, and when an owner's belief is out
+ * {@code pinned_client}. The server delivers the lease only to the one pinned client; that client owns the partition.
+ * It never acknowledges the lease: every quarter of {@code failoverAfter} it confirms on the consumer's state that the
+ * server still pins it and extends the lease's ack wait, so the lease is delivered to nobody else meanwhile; when the
+ * pin moved (or could not be confirmed within {@code failoverAfter}) it stops owning the partition. When the owner
+ * stops pulling (it died, or lost its connection) the server pins another instance after {@code failoverAfter} and
+ * delivers the lease to it once its ack wait ran out. No election of Verdict's own and no coordinator: the server decides, and when an owner's belief is out
  * of date for a moment, the store's optimistic concurrency keeps commands correct.
  *
  * <p>The owner of partition {@code p} of {@code n} answers requests on the subject {@code
@@ -65,6 +67,8 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     private static final String GROUP = "verdict";
     private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int WRONG_LAST_SEQUENCE = 10071;
+    private static final int CONSUMER_NOT_FOUND = 10014;
+    private static final String PIN_HEADER = "Nats-Pin-Id";
     private static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
 
     private final Connection connection;
@@ -75,6 +79,8 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     private final int replicas;
 
     private final long[] ownedUntil; // System.nanoTime(); guarded by this
+    private final Message[] leases; // guarded by this
+    private final String[] pins; // guarded by this
     private final Subscription[] serving; // guarded by this
     private final List<MessageConsumer> consumers = new ArrayList<>();
     private boolean closed; // guarded by this
@@ -90,6 +96,8 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         this.renew = Duration.ofMillis(Math.max(100, failoverAfter.toMillis() / 4));
         this.replicas = b.replicas;
         this.ownedUntil = new long[partitions];
+        this.leases = new Message[partitions];
+        this.pins = new String[partitions];
         this.serving = new Subscription[partitions];
     }
 
@@ -114,7 +122,8 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     @Override
     public Duration takeOverBound() {
         // the server pins another instance after failoverAfter; the lease reaches it after the nak delay at most
-        return failoverAfter.plus(renew).plus(renew);
+        // the server pins another instance after failoverAfter; the lease comes back after its ack wait (as long)
+        return failoverAfter.multipliedBy(2).plus(renew);
     }
 
     @Override
@@ -151,8 +160,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("cannot take part in the ownership of '" + scope + "': " + e, e);
         }
-        long check = Math.max(50, renew.toMillis() / 2);
-        expiry.scheduleAtFixedRate(this::expire, check, check, TimeUnit.MILLISECONDS);
+        expiry.scheduleWithFixedDelay(this::renew, renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void provisionStream(JetStreamManagement jsm) throws IOException, JetStreamApiException {
@@ -187,14 +195,30 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
             }
             // the lease exists (another instance wrote it)
         }
-        jsm.addOrUpdateConsumer(
+        try {
+            jsm.getConsumerInfo(STREAM, consumerName(p));
+            return; // never updated in place: an update would move the pin away from the owner
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
+                throw e;
+            }
+        }
+        try {
+            createConsumer(jsm, p);
+        } catch (JetStreamApiException e) {
+            jsm.getConsumerInfo(STREAM, consumerName(p)); // another instance created it first: fine
+        }
+    }
+
+    private void createConsumer(JetStreamManagement jsm, int p) throws IOException, JetStreamApiException {
+        jsm.createConsumer(
                 STREAM,
                 ConsumerConfiguration.builder()
                         .durable(consumerName(p))
                         .filterSubject(leaseSubject(p))
                         .deliverPolicy(DeliverPolicy.All)
                         .ackPolicy(AckPolicy.Explicit)
-                        .ackWait(renew.multipliedBy(2))
+                        .ackWait(failoverAfter)
                         .maxDeliver(-1)
                         .priorityPolicy(PriorityPolicy.PinnedClient)
                         .priorityGroups(GROUP)
@@ -204,30 +228,64 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                         .build());
     }
 
-    /** The lease came (again): this instance is the pinned client, so it owns the partition. */
+    /** The lease came: this instance is the pinned client, so it owns the partition. */
     private void onLease(int p, Message lease) {
         synchronized (this) {
             if (closed) {
+                lease.nak();
                 return;
             }
+            leases[p] = lease;
+            pins[p] = Optional.ofNullable(lease.getHeaders())
+                    .map(h -> h.getFirst(PIN_HEADER))
+                    .orElse("");
             ownedUntil[p] = System.nanoTime() + failoverAfter.toNanos();
             if (serving[p] == null) {
                 serving[p] = dispatcher.subscribe(routeSubject(p), QUEUE, request -> onRequest(p, request));
                 LOG.info("owns partition {} of {} of '{}'", p, partitions, scope);
             }
         }
-        lease.nakWithDelay(renew);
     }
 
-    /** Stops answering for partitions whose lease stopped coming (another instance owns them by now). */
-    private synchronized void expire() {
-        long now = System.nanoTime();
+    /**
+     * Keeps each lease this instance holds while the server still pins this client (the lease stays unacknowledged, so
+     * it is never delivered elsewhere meanwhile); gives up – and stops answering – a partition whose pin moved or
+     * whose ownership could not be confirmed within {@code failoverAfter}.
+     */
+    private void renew() {
         for (int p = 0; p < partitions; p++) {
-            if (serving[p] != null && ownedUntil[p] - now <= 0) {
-                dispatcher.unsubscribe(serving[p]);
-                serving[p] = null;
-                LOG.info("no longer owns partition {} of {} of '{}'", p, partitions, scope);
+            Message lease;
+            String pin;
+            synchronized (this) {
+                lease = leases[p];
+                pin = pins[p];
             }
+            boolean pinned = lease != null && pinnedTo(p, pin);
+            synchronized (this) {
+                if (closed || leases[p] != lease) {
+                    continue;
+                }
+                if (pinned) {
+                    lease.inProgress();
+                    ownedUntil[p] = System.nanoTime() + failoverAfter.toNanos();
+                } else if (serving[p] != null && ownedUntil[p] - System.nanoTime() <= 0) {
+                    leases[p] = null;
+                    dispatcher.unsubscribe(serving[p]);
+                    serving[p] = null;
+                    LOG.info("no longer owns partition {} of {} of '{}'", p, partitions, scope);
+                }
+            }
+        }
+    }
+
+    private boolean pinnedTo(int p, String pin) {
+        try {
+            ConsumerInfo info = connection.jetStreamManagement().getConsumerInfo(STREAM, consumerName(p));
+            return info.getPriorityGroupStates() != null
+                    && info.getPriorityGroupStates().stream()
+                            .anyMatch(g -> GROUP.equals(g.getGroup()) && pin.equals(g.getPinnedClientId()));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return false; // unconfirmed: the ownership runs out after failoverAfter
         }
     }
 
@@ -263,6 +321,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     @Override
     public void close() {
         List<Integer> owned = new ArrayList<>();
+        List<Message> held = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -273,6 +332,10 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                     dispatcher.unsubscribe(serving[p]);
                     serving[p] = null;
                     owned.add(p);
+                }
+                if (leases[p] != null) {
+                    held.add(leases[p]);
+                    leases[p] = null;
                 }
             }
         }
@@ -286,6 +349,9 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 LOG.debug("unpinning partition {} failed; another instance takes it after {}", p, failoverAfter);
             }
+        }
+        if (connected()) {
+            held.forEach(Message::nak); // delivered again at once, to the next instance pinned
         }
         if (dispatcher != null && connection.getStatus() != Connection.Status.CLOSED) {
             connection.closeDispatcher(dispatcher);
