@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * of date for a moment, the store's optimistic concurrency keeps commands correct.
  *
  * <p>The owner of partition {@code p} of {@code n} answers requests on the subject {@code
- * verdict.route.<scope>.<n>.<p>} (queue group {@value #QUEUE}, so two instances that both believe they own it never
+ * $VERDICT.route.<scope>.<n>.<p>} (queue group {@value #QUEUE}, so two instances that both believe they own it never
  * answer the same request twice); it subscribes while it owns the partition and unsubscribes when the lease stopped
  * coming. A request nobody answers ("no responders", or a timeout) is reported as unanswered and sent again by {@link
  * dev.verdict.routing.CommandRouting}.
@@ -170,7 +170,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
             // missing: create it (an identical concurrent create by another instance succeeds too)
             jsm.addStream(StreamConfiguration.builder()
                     .name(STREAM)
-                    .subjects("verdict.owners.>")
+                    .subjects("$VERDICT.owners.>")
                     .description("Verdict: one lease message per partition of routed commands")
                     .storageType(StorageType.File)
                     .maxMessagesPerSubject(1)
@@ -270,7 +270,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                     ownedUntil[p] = System.nanoTime() + failoverAfter.toNanos();
                 } else if (serving[p] != null && ownedUntil[p] - System.nanoTime() <= 0) {
                     leases[p] = null;
-                    dispatcher.unsubscribe(serving[p]);
+                    unsubscribe(serving[p]);
                     serving[p] = null;
                     LOG.info("no longer owns partition {} of {} of '{}'", p, partitions, scope);
                 }
@@ -329,7 +329,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
             closed = true;
             for (int p = 0; p < partitions; p++) {
                 if (serving[p] != null) {
-                    dispatcher.unsubscribe(serving[p]);
+                    unsubscribe(serving[p]);
                     serving[p] = null;
                     owned.add(p);
                 }
@@ -358,6 +358,14 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         }
     }
 
+    private void unsubscribe(Subscription subscription) {
+        try {
+            dispatcher.unsubscribe(subscription);
+        } catch (IllegalStateException e) {
+            // the connection (and its dispatchers) closed already: no subscription is left to end
+        }
+    }
+
     private boolean connected() {
         return connection.getStatus() == Connection.Status.CONNECTED;
     }
@@ -367,11 +375,11 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     }
 
     private String leaseSubject(int p) {
-        return "verdict.owners." + scope + "." + partitions + "." + p;
+        return "$VERDICT.owners." + scope + "." + partitions + "." + p;
     }
 
     String routeSubject(int p) {
-        return "verdict.route." + scope + "." + partitions + "." + p;
+        return "$VERDICT.route." + scope + "." + partitions + "." + p;
     }
 
     @Override
