@@ -74,13 +74,23 @@ public final class RoutedEntity<C, S, E> {
 
     /** Decides the command on the entity's owner; the future completes as {@link #handle} returns or throws. */
     public CompletableFuture<Outcome<S, E>> handleAsync(String id, C command, CommandContext context) {
-        EntityRef entity = EntityRef.of(handle.category().value(), id);
+        EntityRef entity;
+        try {
+            entity = EntityRef.of(handle.category().value(), id);
+        } catch (RuntimeException e) { // as the handle does: a bad id fails the future
+            return CompletableFuture.failedFuture(e);
+        }
         int partition = Partition.of(entity, routing.ownership().partitions()).index();
         if (routing.ownership().owns(partition)) {
             routing.local.increment();
             return handle.handleAsync(id, command, context);
         }
-        byte[] request = RouteWire.request(entity.category().value(), id, context, commands.encode(command));
+        byte[] request;
+        try {
+            request = RouteWire.request(entity.category().value(), id, context, commands.encode(command));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         long giveUpAt = System.nanoTime()
                 + routing.ownership().takeOverBound().toNanos()
                 + routing.requestTimeout().toNanos();
