@@ -84,7 +84,11 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     private final Subscription[] serving; // guarded by this
     private final List<MessageConsumer> consumers = new ArrayList<>();
     private boolean closed; // guarded by this
+    /** Answers forwarded commands (a command on a cached entity is decided on this thread). */
     private Dispatcher dispatcher;
+    /** Receives the leases, apart from the requests, so that a busy owner still pulls in time and keeps its pin. */
+    private Dispatcher leaseDispatcher;
+
     private ScheduledExecutorService expiry;
     private BiFunction<Integer, byte[], CompletableFuture<byte[]>> handler;
 
@@ -133,6 +137,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         }
         this.handler = Objects.requireNonNull(handler, "handler");
         dispatcher = connection.createDispatcher();
+        leaseDispatcher = connection.createDispatcher();
         expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verdict-ownership-" + scope);
             t.setDaemon(true);
@@ -154,7 +159,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                                         .expiresIn(expiresMillis)
                                         .group(GROUP)
                                         .build(),
-                                dispatcher,
+                                leaseDispatcher,
                                 lease -> onLease(partition, lease)));
             }
         } catch (IOException | JetStreamApiException e) {
@@ -355,6 +360,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         }
         if (dispatcher != null && connection.getStatus() != Connection.Status.CLOSED) {
             connection.closeDispatcher(dispatcher);
+            connection.closeDispatcher(leaseDispatcher);
         }
     }
 
