@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  *       client;
  *   <li>{@code dev.verdict.nats}, the wiring onto a NATS connection ({@code NatsProjections}), is on top: nothing else
  *       in the framework depends on it;
+ *   <li>{@code routing} (owner-routed commands) is a layer on the runtime's public API, without the NATS client;
+ *       nothing below it knows it;
  *   <li>{@code decider} (the {@code verdict-decider} artifact) depends on the JDK alone.
  * </ul>
  */
@@ -41,6 +43,24 @@ class LayeringTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.nats..", "dev.verdict.store.nats..")
+                .check(FRAMEWORK);
+    }
+
+    @Test
+    void routedCommandsAreALayerOnTheRuntimeWithoutTheNatsClient() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.verdict.routing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.nats..", "dev.verdict.store.nats..")
+                .check(FRAMEWORK);
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.verdict.runtime..", "dev.verdict.projection..", "dev.verdict.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.verdict.routing..")
                 .check(FRAMEWORK);
     }
 

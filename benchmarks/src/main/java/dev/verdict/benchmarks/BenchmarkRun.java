@@ -51,6 +51,7 @@ public final class BenchmarkRun {
                 new MultiEntityDecision(),
                 new ColdCommand(),
                 new Contention(),
+                new RoutedContention(),
                 new ProjectionCatchUp(),
                 new JdbcReadModel(),
                 new DeciderOnly(),
