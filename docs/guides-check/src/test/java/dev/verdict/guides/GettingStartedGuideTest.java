@@ -35,6 +35,13 @@ class GettingStartedGuideTest {
                     .isPositive();
         }
 
+        assertThat(first)
+                .as("the nats-server the test kit starts prints none of its own lines into the user's test run")
+                .doesNotContain("[INF]");
+        assertThat(project.dir().resolve(".jqwik-database"))
+                .as("jqwik's database stays out of the project's root (the guide's junit-platform.properties)")
+                .doesNotExist();
+
         String second = project.maven(nats, Duration.ofMinutes(2), "-q", "exec:java");
         assertThat(first).contains("dispensed; 20 remain");
         assertThat(second).contains("dispensed; 20 remain");
