@@ -51,6 +51,9 @@ class SpringBootGuideTest {
                     .isPositive();
         }
 
+        assertThat(project.dir().resolve(".jqwik-database"))
+                .as("jqwik's database stays out of the project's root (the guide's junit-platform.properties)")
+                .doesNotExist();
         assertThat(project.lintWarningsAboutVerdict())
                 .as("javac -Xlint:all on the guide's code: warnings about Verdict's classes")
                 .isEmpty();
