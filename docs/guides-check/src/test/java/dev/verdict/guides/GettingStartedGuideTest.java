@@ -26,7 +26,7 @@ class GettingStartedGuideTest {
         assertThat(project.testClasses()).contains("com.example.rx.RxSpec", "com.example.rx.RxLawsTest");
 
         Map<String, String> nats = Map.of("NATS_URL", NATS.server().url());
-        String first = project.maven(nats, Duration.ofMinutes(4), "test", "exec:java");
+        String first = project.maven(nats, Duration.ofMinutes(4), project.withClassPath("test", "exec:java"));
 
         Map<String, Integer> run = project.testsRun();
         for (String testClass : project.testClasses()) {
@@ -34,6 +34,17 @@ class GettingStartedGuideTest {
                     .as("tests run in %s (surefire reports: %s)", testClass, run)
                     .isPositive();
         }
+
+        assertThat(first)
+                .as("the nats-server the test kit starts prints none of its own lines into the user's test run")
+                .doesNotContain("[INF]");
+        assertThat(project.dir().resolve(".jqwik-database"))
+                .as("jqwik's database stays out of the project's root (the guide's junit-platform.properties)")
+                .doesNotExist();
+
+        assertThat(project.lintWarningsAboutVerdict())
+                .as("javac -Xlint:all on the guide's code: warnings about Verdict's classes")
+                .isEmpty();
 
         String second = project.maven(nats, Duration.ofMinutes(2), "-q", "exec:java");
         assertThat(first).contains("dispensed; 20 remain");

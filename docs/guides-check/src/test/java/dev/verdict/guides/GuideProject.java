@@ -9,12 +9,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 
 /**
  * A throwaway project made of the files a guide gives whole ({@code File: `path`} before a fenced block), built by a
@@ -24,6 +31,7 @@ import java.util.stream.Stream;
 final class GuideProject {
     private static final Pattern SUITE = Pattern.compile("<testsuite\\b[^>]*>");
     private static final Pattern ATTRIBUTE = Pattern.compile("\\b(name|tests|skipped)=\"([^\"]*)\"");
+    private static final String CLASS_PATH = "target/guide-test-classpath.txt";
 
     private final Path dir;
     private final Map<String, String> files;
@@ -135,6 +143,68 @@ final class GuideProject {
                     + maven.exitValue() + "):\n" + tail(log));
         }
         return output;
+    }
+
+    /**
+     * The goal and properties to add to a {@link #maven} run so that it also writes the project's test class path for
+     * {@link #lintWarningsAboutVerdict()} (in the same child build, so it costs no second Maven start).
+     */
+    String[] withClassPath(String... arguments) {
+        List<String> all = new ArrayList<>(List.of(arguments));
+        all.addAll(List.of(
+                "org.apache.maven.plugins:maven-dependency-plugin:" + System.getProperty("dependency-plugin.version")
+                        + ":build-classpath",
+                "-Dmdep.includeScope=test",
+                "-Dmdep.outputFile=" + dir.resolve(CLASS_PATH)));
+        return all.toArray(String[]::new);
+    }
+
+    /**
+     * Compiles the guide's Java files with {@code javac -Xlint:all} against the class path a {@link #withClassPath}
+     * run wrote, and returns the warnings about Verdict's classes rather than the guide's code: any naming {@code
+     * dev.verdict}, any about a class file ("class file for … not found", as an annotation kept in a Verdict class
+     * whose artifact users do not get), and any without a position in the guide's files. Fails when javac fails.
+     */
+    List<String> lintWarningsAboutVerdict() throws IOException {
+        String classPath = Files.readString(dir.resolve(CLASS_PATH)).strip();
+        List<String> sources = files.keySet().stream()
+                .filter(path -> path.endsWith(".java"))
+                .map(path -> dir.resolve(path).toString())
+                .toList();
+        Path out = Files.createDirectories(dir.resolve("target/lint-classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager fileManager =
+                javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            List<String> options = List.of(
+                    "-Xlint:all", "--release", "17", "-proc:none", "-d", out.toString(), "-classpath", classPath);
+            boolean compiled = javac.getTask(
+                            null,
+                            fileManager,
+                            diagnostics,
+                            options,
+                            null,
+                            fileManager.getJavaFileObjectsFromStrings(sources))
+                    .call();
+            if (!compiled) {
+                throw new AssertionError(
+                        "javac -Xlint:all failed on the guide's files: " + diagnostics.getDiagnostics());
+            }
+        }
+        List<String> aboutVerdict = new ArrayList<>();
+        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+            String message = d.getMessage(Locale.ROOT);
+            boolean warning =
+                    d.getKind() == Diagnostic.Kind.WARNING || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING;
+            if (warning
+                    && (d.getSource() == null
+                            || message.contains("dev.verdict")
+                            || message.contains("class file for"))) {
+                aboutVerdict.add((d.getSource() == null ? "" : d.getSource().getName() + ":" + d.getLineNumber() + ": ")
+                        + message);
+            }
+        }
+        return aboutVerdict;
     }
 
     /** Tests run per test class, from the child build's surefire reports (skipped tests not counted). */

@@ -42,7 +42,7 @@ class SpringBootGuideTest {
         GuideProject project = GuideProject.of("spring-boot", "docs/spring-boot.md");
         assertThat(project.testClasses()).contains("com.example.pharmacy.PharmacyApplicationTest");
 
-        project.maven(Duration.ofMinutes(5), "package");
+        project.maven(Duration.ofMinutes(5), project.withClassPath("package"));
 
         Map<String, Integer> run = project.testsRun();
         for (String testClass : project.testClasses()) {
@@ -50,6 +50,13 @@ class SpringBootGuideTest {
                     .as("tests run in %s (surefire reports: %s)", testClass, run)
                     .isPositive();
         }
+
+        assertThat(project.dir().resolve(".jqwik-database"))
+                .as("jqwik's database stays out of the project's root (the guide's junit-platform.properties)")
+                .doesNotExist();
+        assertThat(project.lintWarningsAboutVerdict())
+                .as("javac -Xlint:all on the guide's code: warnings about Verdict's classes")
+                .isEmpty();
 
         int port = freePort();
         Path log = project.dir().resolve("service.log");

@@ -2,6 +2,7 @@ package dev.verdict.testing.nats;
 
 import dev.verdict.testing.internal.FreePorts;
 import dev.verdict.testing.internal.TemporaryDirectories;
+import io.nats.LoggingOutput;
 import io.nats.NatsServerRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A nats-server child process started through jnats-server-runner, with its own free loopback port and temporary
@@ -105,7 +107,11 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
                     .port(port)
                     .jetstream(true)
                     .configInserts(config)
-                    .outputLevel(Level.WARNING)
+                    // the server's own lines stay out of the user's test output (a failed start is an exception
+                    // with its reason). jnats-server-runner applies outputLevel only to an output given with it:
+                    // without .output(...) every [INF] line of the server was printed
+                    .output(new LoggingOutput(Logger.getLogger(LocalNatsServer.class.getName())))
+                    .outputLevel(Level.SEVERE)
                     // a loaded CI machine can take seconds to start a server: wait up to ~10 s, not ~1 s
                     .connectValidateTries(50)
                     .connectValidateSubsequentDelay(200L)
