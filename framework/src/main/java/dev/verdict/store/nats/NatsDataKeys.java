@@ -3,8 +3,8 @@ package dev.verdict.store.nats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.personal.DataKeys;
@@ -57,8 +57,7 @@ import org.slf4j.LoggerFactory;
  * subject, the erased record reaches the watch – milliseconds later on a live connection, after a reconnection when
  * the watch resumes – and this instance drops the subject's key from its cache and tells its {@link #onErasure}
  * listeners. Independently of the watch, an unwrapped key stays in memory for at most {@link Settings#cacheFor} (10 s
- * by default; a key in use is re-read in the background after half of that, so commands do not wait for it). The
- * erasing instance stops at once. Key material and personal data are never logged. {@link #close}
+ * by default). The erasing instance stops at once. Key material and personal data are never logged. {@link #close}
  * stops the watch.
  *
  * <pre>{@code
@@ -76,7 +75,7 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
     private final String stream;
     private final KeyEncryptionKey kek;
     private final ObjectMapper json = new ObjectMapper();
-    private final LoadingCache<String, Optional<SecretKey>> cache;
+    private final Cache<String, Optional<SecretKey>> cache;
     private final ErasureListeners listeners = new ErasureListeners();
     private volatile NatsKeyValueWatchSubscription watch;
 
@@ -129,14 +128,10 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
         this.jsm = connection.jetStreamManagement();
         this.stream = "KV_" + settings.bucket();
         this.kek = settings.kek();
-        // a key in use is re-read in the background after half the bound (a read past that returns the cached key and
-        // starts the re-read; a refresh overtaken by an erasure is discarded): the command path does not wait for KV,
-        // and no key is used longer than the bound after it was read
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheFor())
-                .refreshAfterWrite(settings.cacheFor().dividedBy(2))
                 .maximumSize(100_000)
-                .build(this::reread);
+                .build();
     }
 
     /**
@@ -300,12 +295,6 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /** A cached subject's key read again (a background refresh); null drops the entry. */
-    private Optional<SecretKey> reread(String subject) throws IOException, JetStreamApiException {
-        KeyValueEntry entry = kv.get(kvKey(subject));
-        return entry == null ? null : unwrap(subject, entry);
     }
 
     @Override
