@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Caching and erasures made elsewhere: an instance opened with {@link #open} watches the bucket for new values
  * (a KV watch from the moment it opened – no replay, no polling of keys). When another instance or a tool erases a
- * subject, the erased record reaches the watch – milliseconds later on a live connection, after a reconnection when
+ * subject, the erased record reaches the watch – as a message delivery on a live connection, after a reconnection when
  * the watch resumes – and this instance drops the subject's key from its cache and tells its {@link #onErasure}
  * listeners. Independently of the watch, an unwrapped key stays in memory for at most {@link Settings#cacheFor} (10 s
  * by default). The erasing instance stops at once. Key material and personal data are never logged. {@link #close}
