@@ -56,7 +56,8 @@ public final class BenchmarkRun {
                 new JdbcReadModel(),
                 new DeciderOnly(),
                 new MemoryFootprint(),
-                new UpcastLoad()));
+                new UpcastLoad(),
+                new PersonalDataCommand()));
         if (!only.isEmpty()) {
             scenarios.removeIf(s -> !only.contains(s.id()));
         }

@@ -53,6 +53,7 @@ public final class CommandRuntime implements AutoCloseable {
     private final PipelineDependencies dependencies;
     private final ConcurrentMap<Category, EntityHandle<?, ?, ?>> handles = new ConcurrentHashMap<>();
     private final ConcurrentMap<Category, MultiEntityHandle<?, ?, ?>> multiHandles = new ConcurrentHashMap<>();
+    private final ErasureEviction erasures;
 
     private CommandRuntime(Builder builder) {
         this.store = builder.store;
@@ -60,6 +61,7 @@ public final class CommandRuntime implements AutoCloseable {
         this.cache = builder.cacheSize > 0
                 ? StateCache.bounded(builder.cacheSize, builder.store::streamIdentity)
                 : StateCache.disabled();
+        this.erasures = new ErasureEviction(cache);
         this.snapshotWriter = new SnapshotWriter(snapshotStore, builder.metrics, builder.snapshotQueueCapacity);
         Executor asyncExecutor;
         if (builder.asyncExecutor.isPresent()) {
@@ -91,7 +93,9 @@ public final class CommandRuntime implements AutoCloseable {
     }
 
     /**
-     * Serves a category with a decider. One registration per category.
+     * Serves a category with a decider. One registration per category. When its codecs decrypt personal data
+     * ({@link dev.verdict.store.personal.PersonalDataCodec}), the category's cached states are dropped whenever a data
+     * subject is erased, here or on another instance (see docs/personal-data.md).
      *
      * @throws IllegalStateException when the category is already registered
      */
@@ -109,6 +113,7 @@ public final class CommandRuntime implements AutoCloseable {
                     "category '" + registration.category() + "' is already registered with this runtime");
         }
         dependencies.registrations().put(registration.category(), registration);
+        erasures.watch(registration);
         return handle;
     }
 
@@ -161,6 +166,7 @@ public final class CommandRuntime implements AutoCloseable {
      */
     @Override
     public void close() {
+        erasures.close();
         asyncCommands.close();
         snapshotWriter.close();
         ownedExecutor.ifPresent(pool -> {

@@ -2,6 +2,7 @@ package dev.verdict.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -112,6 +113,13 @@ final class StateCache {
     void forget(EntityRef entity) {
         if (cache != null) {
             cache.invalidate(entity);
+        }
+    }
+
+    /** Drops every cached state of the category (a data subject of it was erased). */
+    void forget(Category category) {
+        if (cache != null) {
+            cache.asMap().keySet().removeIf(entity -> entity.category().equals(category));
         }
     }
 

@@ -98,7 +98,11 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
         if (direct.isPresent()) {
             return direct.get();
         }
-        List<E> events = decodeAll(encoded);
+        UpcastChain.Direct<E> path = chain.direct(encoded.type(), encoded.schemaVersion());
+        if (path != null) {
+            return upcastDirectly(encoded, path);
+        }
+        List<E> events = upcastAndBind(encoded);
         if (events.size() != 1) {
             throw new IllegalArgumentException("'" + encoded.type() + "' version " + encoded.schemaVersion()
                     + " upcasts to " + events.size() + " events, not one: read it with decodeAll");
@@ -118,19 +122,57 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
         if (direct.isPresent()) {
             return List.of(direct.get());
         }
+        UpcastChain.Direct<E> path = chain.direct(encoded.type(), encoded.schemaVersion());
+        if (path != null) {
+            return List.of(upcastDirectly(encoded, path));
+        }
+        return upcastAndBind(encoded);
+    }
+
+    /** The general path: the chain walked step by step (splits, drops, retypes, aliases), each result bound. */
+    private List<E> upcastAndBind(EncodedEvent encoded) {
         List<UpcastEvent> current =
                 chain.upcast(new UpcastEvent(encoded.type(), encoded.schemaVersion(), tree(encoded)));
         List<E> events = new ArrayList<>(current.size());
         for (UpcastEvent c : current) {
-            EventTypeRegistry.Registration<E> r = chain.registrationOf(c);
-            try {
-                events.add(mapper.treeToValue(c.json(), r.type()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(
-                        "payload does not fit " + r.type().getName() + ": " + e.getOriginalMessage(), e);
-            }
+            events.add(bind(c.json(), chain.registrationOf(c)));
         }
         return List.copyOf(events);
+    }
+
+    /**
+     * The hot path of upcasting: a stored version that 1:1 upcasters alone lift (resolved when the codec was built) –
+     * one tree, the upcasters applied in order, one binding; nothing looked up or allocated beyond that. Same results
+     * and errors as the general path.
+     */
+    private E upcastDirectly(EncodedEvent encoded, UpcastChain.Direct<E> path) {
+        ObjectNode json = tree(encoded);
+        int version = path.fromVersion();
+        for (Upcaster upcaster : path.upcasters()) {
+            try {
+                json = upcaster.apply(json);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "the upcaster of '" + path.name() + "' from version " + version + " failed: " + e.getMessage(),
+                        e);
+            }
+            version++;
+        }
+        return bind(json, path.target());
+    }
+
+    /** Whether stored events of {@code type} at {@code version} take the hot path (for tests). */
+    boolean upcastsDirectly(String type, int version) {
+        return chain.direct(type, version) != null;
+    }
+
+    private E bind(ObjectNode json, EventTypeRegistry.Registration<E> r) {
+        try {
+            return mapper.treeToValue(json, r.type());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "payload does not fit " + r.type().getName() + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /**

@@ -21,10 +21,28 @@ final class UpcastChain<E> {
     private final EventTypeRegistry<E> registry;
     /** canonical (or retired) type name -> (fromVersion -> upcaster). */
     private final Map<String, Map<Integer, EventUpcaster>> steps;
+    /** registered type name -> stored version (index) -> its path of 1:1 upcasters, or null where there is none. */
+    private final Map<String, List<Direct<E>>> direct;
 
-    private UpcastChain(EventTypeRegistry<E> registry, Map<String, Map<Integer, EventUpcaster>> steps) {
+    /**
+     * A stored version lifted to the current one by 1:1 {@link Upcaster}s alone, resolved when the chain is built: the
+     * hot path of upcasting walks it without looking anything up or checking anything per event.
+     *
+     * @param name the registered type's name
+     * @param fromVersion the stored version
+     * @param upcasters the upcasters from {@code fromVersion} up to the current version, in order
+     * @param target the registration the lifted JSON binds to
+     */
+    record Direct<E>(
+            String name, int fromVersion, List<Upcaster> upcasters, EventTypeRegistry.Registration<E> target) {}
+
+    private UpcastChain(
+            EventTypeRegistry<E> registry,
+            Map<String, Map<Integer, EventUpcaster>> steps,
+            Map<String, List<Direct<E>>> direct) {
         this.registry = registry;
         this.steps = steps;
+        this.direct = direct;
     }
 
     /**
@@ -36,9 +54,12 @@ final class UpcastChain<E> {
     static <E> UpcastChain<E> of(EventTypeRegistry<E> registry, List<Upcaster> oneToOne, List<EventUpcaster> general) {
         Map<String, Map<Integer, EventUpcaster>> byType = new HashMap<>();
         Set<EventUpcaster> generalSteps = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<EventUpcaster, Upcaster> wrapped = new IdentityHashMap<>();
         List<EventUpcaster> all = new ArrayList<>();
         for (Upcaster u : oneToOne) {
-            all.add(EventUpcaster.of(u));
+            EventUpcaster step = EventUpcaster.of(u);
+            wrapped.put(step, u);
+            all.add(step);
         }
         all.addAll(general);
         generalSteps.addAll(general);
@@ -76,7 +97,41 @@ final class UpcastChain<E> {
                         + " retypes it, not a 1:1 Upcaster");
             }
         });
-        return new UpcastChain<>(registry, byType);
+        return new UpcastChain<>(registry, byType, directPaths(registry, byType, wrapped));
+    }
+
+    /** Per registered type and stored version: the path when every step up to the current version is 1:1. */
+    private static <E> Map<String, List<Direct<E>>> directPaths(
+            EventTypeRegistry<E> registry,
+            Map<String, Map<Integer, EventUpcaster>> byType,
+            Map<EventUpcaster, Upcaster> wrapped) {
+        Map<String, List<Direct<E>>> paths = new HashMap<>();
+        byType.forEach((name, chain) -> registry.registrationNamed(name)
+                .filter(r -> r.name().equals(name))
+                .ifPresent(r -> {
+                    List<Direct<E>> byVersion = new ArrayList<>(Collections.nCopies(r.version(), null));
+                    for (int from : chain.keySet()) {
+                        List<Upcaster> path = new ArrayList<>();
+                        for (int v = from; v < r.version() && wrapped.containsKey(chain.get(v)); v++) {
+                            path.add(wrapped.get(chain.get(v)));
+                        }
+                        if (path.size() == r.version() - from) {
+                            byVersion.set(from, new Direct<>(name, from, List.copyOf(path), r));
+                        }
+                    }
+                    paths.put(name, Collections.unmodifiableList(byVersion));
+                }));
+        return Map.copyOf(paths);
+    }
+
+    /**
+     * The path of 1:1 upcasters that lifts a stored event of the registered type's name at {@code version} to the
+     * current version, or null when there is none (the current version, an alias, a retired type, a general upcaster
+     * on the way): then {@link #upcast} walks the chain step by step.
+     */
+    Direct<E> direct(String type, int version) {
+        List<Direct<E>> byVersion = direct.get(type);
+        return byVersion == null || version < 1 || version >= byVersion.size() ? null : byVersion.get(version);
     }
 
     /** Refuses a stored name this chain cannot read: neither a registered name, an alias nor a retired type. */

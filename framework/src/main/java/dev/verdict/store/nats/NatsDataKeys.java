@@ -10,14 +10,18 @@ import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.personal.DataKeys;
 import dev.verdict.store.personal.KeyEncryptionKey;
 import dev.verdict.store.personal.internal.Aead;
+import dev.verdict.store.personal.internal.ErasureListeners;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueWatchOption;
+import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +30,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -47,9 +52,13 @@ import org.slf4j.LoggerFactory;
  * API creates every bucket with {@code deny_delete} and the server refuses to lift it later. An erasure interrupted
  * between the two steps is completed by the next call to {@code erase}: it is idempotent.
  *
- * <p>Caching: unwrapped keys stay in this instance's memory for at most the configured time ({@link
- * Settings#cacheFor}, 10 s by default); after another instance erased a subject, this one stops using the key within
- * that bound. The erasing instance stops at once. Key material and personal data are never logged.
+ * <p>Caching and erasures made elsewhere: an instance opened with {@link #open} watches the bucket for new values
+ * (a KV watch from the moment it opened – no replay, no polling of keys). When another instance or a tool erases a
+ * subject, the erased record reaches the watch – as a message delivery on a live connection, after a reconnection when
+ * the watch resumes – and this instance drops the subject's key from its cache and tells its {@link #onErasure}
+ * listeners. Independently of the watch, an unwrapped key stays in memory for at most {@link Settings#cacheFor} (10 s
+ * by default). The erasing instance stops at once. Key material and personal data are never logged. {@link #close}
+ * stops the watch.
  *
  * <pre>{@code
  * KeyEncryptionKey kek = KeyEncryptionKey.fromEnvironment("PHARMACY_KEK");
@@ -57,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * keys.erase("p-7");
  * }</pre>
  */
-public final class NatsDataKeys implements DataKeys {
+public final class NatsDataKeys implements DataKeys, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NatsDataKeys.class);
     static final int HISTORY = 4;
 
@@ -67,6 +76,8 @@ public final class NatsDataKeys implements DataKeys {
     private final KeyEncryptionKey kek;
     private final ObjectMapper json = new ObjectMapper();
     private final Cache<String, Optional<SecretKey>> cache;
+    private final ErasureListeners listeners = new ErasureListeners();
+    private volatile NatsKeyValueWatchSubscription watch;
 
     /**
      * Where the keys live and how long an instance may use a cached key.
@@ -166,7 +177,12 @@ public final class NatsDataKeys implements DataKeys {
                         + "' must allow message deletes and keep " + HISTORY + " revisions per key for erasure"
                         + " (a bucket created with the KV API denies deletes for good: let NatsDataKeys create it)");
             }
-            return new NatsDataKeys(connection, settings);
+            NatsDataKeys keys = new NatsDataKeys(connection, settings);
+            keys.watchErasures();
+            return keys;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("watch", new IOException(e));
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured(
                     "cannot create the key bucket '" + settings.bucket() + "': " + e.getErrorDescription(), e);
@@ -207,6 +223,65 @@ public final class NatsDataKeys implements DataKeys {
             throw new StoreMisconfigured("cannot read the key bucket '" + bucket + "': " + e.getErrorDescription(), e);
         } catch (IOException e) {
             throw unavailable("open", e);
+        }
+    }
+
+    /**
+     * Watches the bucket's new values from now on: an erased record drops the subject's key from the cache, then tells
+     * the listeners (in that order, so that a listener's reload no longer finds the key).
+     */
+    private void watchErasures() throws IOException, JetStreamApiException, InterruptedException {
+        watch = kv.watchAll(
+                new KeyValueWatcher() {
+                    @Override
+                    public void watch(KeyValueEntry entry) {
+                        erasedElsewhere(entry);
+                    }
+
+                    @Override
+                    public void endOfData() {}
+                },
+                KeyValueWatchOption.UPDATES_ONLY,
+                KeyValueWatchOption.IGNORE_DELETE);
+    }
+
+    private void erasedElsewhere(KeyValueEntry entry) {
+        try {
+            if (entry.getValue() == null || erasedAt(entry).isEmpty()) {
+                return; // a new or re-wrapped key: nothing to drop
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("an unreadable value in the key bucket '{}' was ignored by the erasure watch", settings.bucket());
+            return;
+        }
+        String subject = subjectOf(entry.getKey());
+        cache.put(subject, Optional.empty());
+        listeners.erased(subject);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: this instance's own erasures at once; the erasures of other instances and tools when the bucket's watch
+     * delivers them (see the class's description), not for an instance opened with {@link #openForErasure}, which
+     * does not watch.
+     */
+    @Override
+    public Listening onErasure(Consumer<String> listener) {
+        return listeners.add(listener);
+    }
+
+    /** Stops watching the bucket for erasures; the keys can still be used (with the bound of the key cache only). */
+    @Override
+    public void close() {
+        NatsKeyValueWatchSubscription current = watch;
+        watch = null;
+        if (current != null) {
+            try {
+                current.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("the key bucket's watch was already gone: {}", e.getMessage());
+            }
         }
     }
 
@@ -287,6 +362,7 @@ public final class NatsDataKeys implements DataKeys {
                 Optional<Instant> erased = entry == null ? Optional.empty() : erasedAt(entry);
                 if (erased.isPresent()) {
                     cache.put(subject, Optional.empty());
+                    listeners.erased(subject);
                     eraseOlderThan(key, entry.getRevision()); // completes an interrupted erasure
                     return new Erasure(subject, erased.get(), true);
                 }
@@ -297,6 +373,7 @@ public final class NatsDataKeys implements DataKeys {
                         : KvCompareAndSet.update(kv, key, record, entry.getRevision());
                 if (written instanceof KvCompareAndSet.Written w) {
                     cache.put(subject, Optional.empty());
+                    listeners.erased(subject);
                     eraseOlderThan(key, w.revision());
                     return new Erasure(subject, now, false);
                 }

@@ -1,6 +1,7 @@
 package dev.verdict.store.personal;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.crypto.SecretKey;
 
 /**
@@ -36,6 +37,23 @@ public interface DataKeys {
     /** When the subject was erased, or empty. */
     Optional<Erasure> erasure(String subject);
 
+    /**
+     * Calls {@code listener} with the id of every subject whose erasure this instance learns of – its own erasures
+     * and, for keys shared by several instances ({@code NatsDataKeys}), the erasures made by any other instance or
+     * tool – after this instance stopped using the subject's key, so that the listener can drop what it decrypted
+     * before (the command runtime drops its cached entity states this way). A listener that throws is logged and
+     * does not stop the others. The call may come on a thread of the store's client: do not block in it.
+     *
+     * <pre>{@code
+     * try (DataKeys.Listening listening = keys.onErasure(subject -> decrypted.remove(subject))) {
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @return closing it stops the calls
+     */
+    Listening onErasure(Consumer<String> listener);
+
     /** Data keys in this process's memory, for tests and single-process tools. */
     static DataKeys inMemory() {
         return new InMemoryDataKeys();
@@ -49,4 +67,10 @@ public interface DataKeys {
      * @param repeated whether this call found the subject already erased
      */
     record Erasure(String subject, java.time.Instant erasedAt, boolean repeated) {}
+
+    /** A listener registered with {@link #onErasure}; {@link #close} removes it. */
+    interface Listening extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

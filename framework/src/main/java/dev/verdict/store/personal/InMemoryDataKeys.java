@@ -1,17 +1,20 @@
 package dev.verdict.store.personal;
 
 import dev.verdict.store.personal.internal.Aead;
+import dev.verdict.store.personal.internal.ErasureListeners;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /** {@link DataKeys#inMemory()}: keys in a map, an erased subject's entry replaced by its erasure. */
 final class InMemoryDataKeys implements DataKeys {
     private final ConcurrentMap<String, Object> entries = new ConcurrentHashMap<>();
+    private final ErasureListeners listeners = new ErasureListeners();
 
     @Override
     public Optional<SecretKey> keyForWriting(String subject) {
@@ -30,7 +33,13 @@ final class InMemoryDataKeys implements DataKeys {
         Erasure first = new Erasure(subject, Instant.now(), false);
         Object before = entries.compute(subject, (s, old) -> old instanceof Erasure e ? e : first);
         Erasure recorded = (Erasure) before;
+        listeners.erased(subject);
         return recorded == first ? first : new Erasure(subject, recorded.erasedAt(), true);
+    }
+
+    @Override
+    public Listening onErasure(Consumer<String> listener) {
+        return listeners.add(listener);
     }
 
     @Override

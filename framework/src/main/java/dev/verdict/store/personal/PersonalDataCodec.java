@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Codecs that encrypt personal data: they wrap a {@link JsonEventCodec} or {@link JsonStateCodec} and encrypt every
@@ -32,7 +33,8 @@ import java.util.Optional;
  * dev.verdict.decider.PersonalData#erased()}; a sealed field that does not decrypt with its subject's key (altered
  * bytes) is a decoding failure ({@link IllegalArgumentException}, as for any unreadable payload); encoding personal
  * data of an erased subject stores the erased marker, never the data; upcasters of the wrapped codec see the
- * decrypted JSON. The types are checked when the codec is built: a record with personal data needs exactly one
+ * decrypted JSON. Both codecs are {@link ErasureAware}: the command runtime drops its cached states of a category
+ * registered with one of them when a subject is erased, on this instance or another one. The types are checked when the codec is built: a record with personal data needs exactly one
  * {@code @DataSubject} component, and {@code PersonalData} nested inside another value is refused (it would not be
  * encrypted).
  *
@@ -67,7 +69,7 @@ public final class PersonalDataCodec {
             Class<?> type = registry.registrationNamed(name).orElseThrow().type();
             PersonalShape.of(type).ifPresent(s -> shapes.put(type, s));
         }
-        return new Events<>(codec, new FieldSealing(VerdictObjectMapper.create(), keys), Map.copyOf(shapes));
+        return new Events<>(codec, new FieldSealing(VerdictObjectMapper.create(), keys), Map.copyOf(shapes), keys);
     }
 
     /**
@@ -80,11 +82,17 @@ public final class PersonalDataCodec {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(keys, "keys");
         Optional<PersonalShape> shape = PersonalShape.of(codec.type());
-        return new States<>(codec, new FieldSealing(VerdictObjectMapper.create(), keys), shape.orElse(null));
+        return new States<>(codec, new FieldSealing(VerdictObjectMapper.create(), keys), shape.orElse(null), keys);
     }
 
-    private record Events<E>(JsonEventCodec<E> codec, FieldSealing sealing, Map<Class<?>, PersonalShape> shapes)
-            implements EventCodec<E> {
+    private record Events<E>(
+            JsonEventCodec<E> codec, FieldSealing sealing, Map<Class<?>, PersonalShape> shapes, DataKeys keys)
+            implements EventCodec<E>, ErasureAware {
+        @Override
+        public DataKeys.Listening onErasure(Consumer<String> listener) {
+            return keys.onErasure(listener);
+        }
+
         @Override
         public EncodedEvent encode(E event) {
             EncodedEvent plain = codec.encode(event);
@@ -114,8 +122,13 @@ public final class PersonalDataCodec {
         }
     }
 
-    private record States<S>(JsonStateCodec<S> codec, FieldSealing sealing, PersonalShape shape)
-            implements StateCodec<S> {
+    private record States<S>(JsonStateCodec<S> codec, FieldSealing sealing, PersonalShape shape, DataKeys keys)
+            implements StateCodec<S>, ErasureAware {
+        @Override
+        public DataKeys.Listening onErasure(Consumer<String> listener) {
+            return keys.onErasure(listener);
+        }
+
         @Override
         public byte[] encode(S state) {
             byte[] plain = codec.encode(state);
