@@ -51,6 +51,7 @@ final class PartitionWorker<E> {
     private final StreamGaps<E> gaps;
     private final DeliverySession session = new DeliverySession();
     private final ConsumerWatch watch;
+    private final DeadLetterRetries<E> retries;
 
     private final Object lifecycle = new Object();
     private Thread thread;
@@ -59,7 +60,8 @@ final class PartitionWorker<E> {
     /** The identity of the stream the consumer was opened on. */
     private String openedIdentity;
 
-    PartitionWorker(RunnerSettings<E> settings, Partition partition, Runnable onProgress, PartitionShare share) {
+    PartitionWorker(
+            RunnerSettings<E> settings, Partition partition, Runnable onProgress, PartitionShare share, String runner) {
         this.s = settings;
         this.share = share;
         this.partition = partition;
@@ -70,6 +72,7 @@ final class PartitionWorker<E> {
         this.applier = new EventApplier<>(settings, partition, feed, progress, deadLetters, stop);
         this.gaps = new StreamGaps<>(settings, partition, applier, progress, stop, onProgress);
         this.watch = new ConsumerWatch(settings, partition, feed, share, progress, session, gaps, stop, onProgress);
+        this.retries = new DeadLetterRetries<>(settings, partition, feed, applier, progress, deadLetters, runner);
     }
 
     static String suffix(Partition partition) {
@@ -159,6 +162,11 @@ final class PartitionWorker<E> {
 
     FeedState feedState() {
         return feed.state();
+    }
+
+    /** The operators' requests to apply this partition's dead letters again ({@code verdict dead-letters retry}). */
+    DeadLetterRetries<E> retries() {
+        return retries;
     }
 
     /** Replays one dead letter's message out of order; returns the failure, or empty when it applied. */
@@ -303,6 +311,7 @@ final class PartitionWorker<E> {
     /** Returns true when the consumer must be reopened (lost delivery, stall, read failure). */
     private boolean consume() throws InterruptedException {
         while (!stop.requested()) {
+            retries.runIfActive(); // between two events, while this instance holds the partition
             Optional<EventDelivery> next;
             try {
                 next = session.next(feed, POLL);
