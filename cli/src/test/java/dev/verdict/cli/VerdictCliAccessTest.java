@@ -91,7 +91,7 @@ class VerdictCliAccessTest extends PharmacyCliTestBase {
         assertOneLine(verdict("history", "pharmacy", "prescription"), Verdict.USAGE, "Missing required parameter");
         assertOneLine(verdict("frobnicate"), Verdict.USAGE, "Unmatched argument");
         assertOneLine(verdict(), Verdict.USAGE, "Missing command");
-        assertOneLine(verdict("dead-letters"), Verdict.USAGE, "Missing command: list, show or skip");
+        assertOneLine(verdict("dead-letters"), Verdict.USAGE, "Missing command: list, show, retry or skip");
         assertOneLine(
                 verdict("history", "pharmacy", "prescription", "rx-1", "--as-of", "yesterday"),
                 Verdict.USAGE,

@@ -62,6 +62,15 @@ final class DeadLetterBook {
         sequences = known;
     }
 
+    /** The dead letter of that event was removed elsewhere (a retry applied it): nothing to remove any more. */
+    void removed(long sequence) {
+        if (sequences.contains(sequence)) {
+            Set<Long> rest = new HashSet<>(sequences);
+            rest.remove(sequence);
+            sequences = rest;
+        }
+    }
+
     /** An event that failed before and has now been applied (a rebuild, a fix) is no longer a dead letter. */
     void forget(long sequence) {
         if (sequences.isEmpty() || !sequences.contains(sequence)) {

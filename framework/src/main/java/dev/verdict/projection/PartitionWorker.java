@@ -8,18 +8,18 @@ import dev.verdict.store.FeedState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies the events of one partition (or of a whole unpartitioned projection) from one consumer, on one thread: its
- * life cycle, opening the consumer, and the loop that takes deliveries into sessions. The other concerns have their
- * own classes: {@link DeliverySession} (which deliveries follow each other, collecting batches), {@link EventApplier}
- * (applying events and batches, retries, dead letters via {@link DeadLetterBook}), {@link StreamGaps} (gap reads),
- * {@link ConsumerWatch} (idle checks, pins, shares), {@link StreamIdentityCheck}, {@link PartitionProgress} (what the
- * runner reports) and, for calls that hang, {@link ApplyWatchdog} with {@link #checkOverdue()}.
+ * life cycle and the loop that takes deliveries into sessions. The other concerns have their own classes: {@link
+ * ConsumerOpening} (opening the consumer, starting a session), {@link DeliverySession} (which deliveries follow each
+ * other, collecting batches), {@link EventApplier} (applying events and batches, retries, dead letters via {@link
+ * DeadLetterBook}), {@link DeadLetterRetries} (operators' retry requests), {@link StreamGaps} (gap reads), {@link
+ * ConsumerWatch} (idle checks, pins, shares), {@link StreamIdentityCheck}, {@link PartitionProgress} (what the runner
+ * reports) and, for calls that hang, {@link ApplyWatchdog} with {@link #checkOverdue()}.
  *
  * <p>It never skips an event whose effect is not stored. A delivery is trusted to follow the previous one without a
  * gap only inside a session (see {@link DeliverySession}). Everything else – the first delivery after the consumer was
@@ -31,13 +31,6 @@ import org.slf4j.LoggerFactory;
 final class PartitionWorker<E> {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
     private static final Duration POLL = Duration.ofMillis(100);
-
-    /** The deliveries held belong to a stream that was deleted and created again since the consumer was opened. */
-    private static final class StreamReplaced extends RuntimeException {
-        StreamReplaced(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     private final RunnerSettings<E> s;
     private final Partition partition;
@@ -51,15 +44,16 @@ final class PartitionWorker<E> {
     private final StreamGaps<E> gaps;
     private final DeliverySession session = new DeliverySession();
     private final ConsumerWatch watch;
+    private final DeadLetterRetries<E> retries;
+    private final ConsumerOpening opening;
 
     private final Object lifecycle = new Object();
     private Thread thread;
     // worker thread only
     private boolean standBack;
-    /** The identity of the stream the consumer was opened on. */
-    private String openedIdentity;
 
-    PartitionWorker(RunnerSettings<E> settings, Partition partition, Runnable onProgress, PartitionShare share) {
+    PartitionWorker(
+            RunnerSettings<E> settings, Partition partition, Runnable onProgress, PartitionShare share, String runner) {
         this.s = settings;
         this.share = share;
         this.partition = partition;
@@ -70,6 +64,8 @@ final class PartitionWorker<E> {
         this.applier = new EventApplier<>(settings, partition, feed, progress, deadLetters, stop);
         this.gaps = new StreamGaps<>(settings, partition, applier, progress, stop, onProgress);
         this.watch = new ConsumerWatch(settings, partition, feed, share, progress, session, gaps, stop, onProgress);
+        this.retries = new DeadLetterRetries<>(settings, partition, feed, applier, progress, deadLetters, runner);
+        this.opening = new ConsumerOpening(settings, partition, feed, progress, session, watch, deadLetters, stop);
     }
 
     static String suffix(Partition partition) {
@@ -161,6 +157,11 @@ final class PartitionWorker<E> {
         return feed.state();
     }
 
+    /** The operators' requests to apply this partition's dead letters again ({@code verdict dead-letters retry}). */
+    DeadLetterRetries<E> retries() {
+        return retries;
+    }
+
     /** Replays one dead letter's message out of order; returns the failure, or empty when it applied. */
     Optional<EventApplier.Attempt> replay(EventDelivery m) {
         return applier.replay(m);
@@ -200,7 +201,7 @@ final class PartitionWorker<E> {
                 if (!share.hasRoomFor(partition) && !watch.standBack()) {
                     break;
                 }
-                if (!openPatiently()) {
+                if (!opening.openPatiently()) {
                     break;
                 }
                 boolean reopen = consume();
@@ -256,53 +257,10 @@ final class PartitionWorker<E> {
         }
     }
 
-    /**
-     * Opens the consumer, retrying while the server or the projection's storage cannot answer (a restart, a cluster
-     * electing new leaders): a projection outlives outages by itself. Only a missing stream ends the worker. Returns
-     * false when stopped.
-     */
-    private boolean openPatiently() throws InterruptedException {
-        Pauses pauses = new Pauses();
-        while (!stop.requested()) {
-            try {
-                openedIdentity = StreamIdentityCheck.check(s, progress);
-                OptionalLong checkpoint = s.projection().checkpoint(partition);
-                if (checkpoint.isPresent()) {
-                    progress.resumeAt(checkpoint.getAsLong());
-                }
-                feed.open(progress.position);
-                if (checkpoint.isEmpty()
-                        && feed.acknowledged()
-                        && (progress.position == 0 || feed.replacedSinceLastOpen())) {
-                    // the consumer's acknowledgements are the only position we have – also when the consumer was
-                    // replaced (a rebuild on another instance): the position remembered here belongs to the old one
-                    progress.position = feed.state().ackFloor();
-                }
-                session.reset();
-                watch.opened();
-                progress.waiting = Optional.empty();
-                return true;
-            } catch (FeedFailure | ProjectionUnavailable | IllegalStateException e) {
-                // a missing stream too: it may be being created again – the identity check then starts the
-                // projection over on the new stream
-                String what = e instanceof FeedFailure f && f.kind() == FeedFailure.Kind.STREAM_MISSING
-                        ? "cannot open its consumer: stream '" + s.filter().stream() + "' does not exist"
-                        : "cannot open its consumer";
-                if (s.feeds().closedForGood()) {
-                    throw new ProjectionFailure("projection '" + s.name() + "': its NATS connection was closed", e);
-                }
-                feed.close();
-                if (!pauses.after(what, e)) {
-                    return false;
-                }
-            }
-        }
-        return false;
-    }
-
     /** Returns true when the consumer must be reopened (lost delivery, stall, read failure). */
     private boolean consume() throws InterruptedException {
         while (!stop.requested()) {
+            retries.runIfActive(); // between two events, while this instance holds the partition
             Optional<EventDelivery> next;
             try {
                 next = session.next(feed, POLL);
@@ -325,7 +283,7 @@ final class PartitionWorker<E> {
                 return true;
             }
             if (next.isEmpty()) {
-                if (watch.onIdle(this::beginSession)) {
+                if (watch.onIdle(opening::beginSession)) {
                     return true;
                 }
                 continue;
@@ -356,7 +314,7 @@ final class PartitionWorker<E> {
                                 m.feedSequence(),
                                 progress.position);
                     }
-                    if (!beginSession()) {
+                    if (!opening.beginSession()) {
                         return false;
                     }
                 }
@@ -372,7 +330,7 @@ final class PartitionWorker<E> {
                     return true; // reopen: the consumer was given up while the call hung
                 }
                 last = batch.get(batch.size() - 1);
-            } catch (StreamReplaced e) {
+            } catch (ConsumerOpening.StreamReplaced e) {
                 LOG.warn(
                         "projection '{}'{}: {}; dropping the deliveries held and reopening",
                         s.name(),
@@ -420,55 +378,6 @@ final class PartitionWorker<E> {
         return ApplyResult.DONE;
     }
 
-    /** Doubling pauses between the retries of one step, 100 ms up to 5 s, each logged; cut short by {@code stop()}. */
-    private final class Pauses {
-        private long millis = 100;
-
-        /** Logs why the step is retried, then waits; false when the worker was stopped meanwhile. */
-        boolean after(String what, Exception failure) throws InterruptedException {
-            LOG.warn("projection '{}'{}: {} ({}); retrying in {} ms", s.name(), suffix(), what, failure, millis);
-            progress.waiting = Optional.of(what + ": " + failure);
-            if (stop.await(millis)) {
-                return false;
-            }
-            millis = Math.min(millis * 2, 5_000);
-            return true;
-        }
-    }
-
-    /**
-     * Starts a session: this runner became (or may have become) the active one, so the checkpoint is read again – it may
-     * have moved under another instance or a rebuild. Returns false when stopped while the storage was unreachable.
-     */
-    private boolean beginSession() throws InterruptedException {
-        progress.sessions++;
-        Pauses pauses = new Pauses();
-        while (true) {
-            try {
-                OptionalLong checkpoint = s.projection().checkpoint(partition);
-                if (StreamIdentityCheck.replacedSince(s, openedIdentity)) {
-                    throw new StreamReplaced("the stream was deleted and created again since this consumer was opened"
-                            + " (another instance reset the projection)");
-                }
-                if (checkpoint.isPresent()) {
-                    progress.resumeAt(checkpoint.getAsLong());
-                }
-                break;
-            } catch (RuntimeException e) {
-                if (!(e instanceof ProjectionUnavailable) && !(e instanceof ProjectionFailure)) {
-                    throw e;
-                }
-                if (!pauses.after("cannot read its checkpoint", e)) {
-                    return false;
-                }
-            }
-        }
-        session.open = true;
-        progress.waiting = Optional.empty();
-        deadLetters.load();
-        return true;
-    }
-
     private ApplyResult handleDelivered(EventDelivery m, boolean check) throws InterruptedException {
         long sequence = m.streamSequence();
         while (true) {
@@ -483,7 +392,7 @@ final class PartitionWorker<E> {
                     return gap;
                 }
                 if (gap == ApplyResult.CHECKPOINT_MOVED) {
-                    if (!beginSession()) {
+                    if (!opening.beginSession()) {
                         return ApplyResult.STOPPING;
                     }
                     continue;
@@ -493,7 +402,7 @@ final class PartitionWorker<E> {
             if (r != ApplyResult.CHECKPOINT_MOVED) {
                 return r;
             }
-            if (!beginSession()) {
+            if (!opening.beginSession()) {
                 return ApplyResult.STOPPING;
             }
             check = true;

@@ -77,6 +77,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private final EventFeeds feeds;
     private final PartitionShare share;
     private ApplyWatchdog watchdog; // guarded by lifecycle
+    private AutoCloseable retryWatch; // guarded by lifecycle
+    /** Names this instance in the retry requests it claims. */
+    private final String runnerId = ProcessHandle.current().pid() + "-"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
 
     private ProjectionRunner(Builder<E> b) {
         this.share = new PartitionShare(Math.min(b.maxActivePartitions, b.partitions));
@@ -102,7 +106,8 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 this::deadLetterStore);
         List<PartitionWorker<E>> list = new ArrayList<>();
         for (int i = 0; i < b.partitions; i++) {
-            list.add(new PartitionWorker<>(settings, new Partition(i, b.partitions), this::onProgress, share));
+            list.add(
+                    new PartitionWorker<>(settings, new Partition(i, b.partitions), this::onProgress, share, runnerId));
         }
         this.workers = List.copyOf(list);
         this.readings = new RunnerReadings<>(settings, workers);
@@ -167,6 +172,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             if (watchdog == null) {
                 watchdog = new ApplyWatchdog(name(), settings.applyTimeout(), workers);
             }
+            if (retryWatch == null) {
+                retryWatch = watchRetryRequests();
+            }
             CompletableFuture<?>[] each =
                     workers.stream().map(PartitionWorker::caughtUp).toArray(CompletableFuture[]::new);
             CompletableFuture<ProjectionStatus> all = new CompletableFuture<>();
@@ -199,6 +207,14 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             if (watchdog != null) {
                 watchdog.close();
                 watchdog = null;
+            }
+            if (retryWatch != null) {
+                try {
+                    retryWatch.close();
+                } catch (Exception e) {
+                    LOG.debug("projection '{}': retry watch not closed ({})", name(), e.toString());
+                }
+                retryWatch = null;
             }
         }
     }
@@ -290,6 +306,40 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Watches the dead letters for retry requests ({@code verdict dead-letters retry}) and hands each to the worker of
+     * its event's partition, which applies it while it is the active one. Without a watch (the bucket unreachable or
+     * not permitted) requests wait, and a warning says so.
+     */
+    private AutoCloseable watchRetryRequests() {
+        try {
+            return deadLetterStore()
+                    .watchRetryRequests(settings.filter().stream(), name(), new DeadLetters.RetryRequests() {
+                        @Override
+                        public void requested(DeadLetter letter) {
+                            int count = workers.size();
+                            int index = count == 1
+                                    ? 0
+                                    : Partition.ofSubject(letter.subject(), count)
+                                            .index();
+                            workers.get(index).retries().requested(letter.sequence());
+                        }
+
+                        @Override
+                        public void settled(long sequence) {
+                            workers.forEach(w -> w.retries().settled(sequence));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "projection '{}': dead letters not watched for retry requests ({}); requests wait until a"
+                            + " restart",
+                    name(),
+                    e.toString());
+            return () -> {};
+        }
+    }
 
     private void onProgress() {
         RebuildTracker r = rebuild;

@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  *     log.warn("{}#{}: {}", letter.stream(), letter.sequence(), letter.detail());
  * }
  * }</pre>
+ *
+ * <p><b>Retry requests.</b> An operator asks for a dead letter's event to be applied again ({@code verdict dead-letters
+ * retry}, {@code NatsDeadLetters.requestRetry}); the running instance that holds the event's partition {@linkplain
+ * #claimRetry claims} the request, applies the event and reports the outcome ({@link #retryApplied}, {@link
+ * #retryFailed}). A store that takes no retry requests keeps the defaults below: nothing is ever requested.
  */
 public interface DeadLetters {
 
@@ -101,4 +106,57 @@ public interface DeadLetters {
 
     /** The sequences of the projection's dead letters on the stream, ascending (cheap: no letter is read). */
     SortedSet<Long> sequences(String stream, String projection);
+
+    /** Hears of retry requests: see {@link #watchRetryRequests}. Called on a thread of the store; must not block. */
+    interface RetryRequests {
+        /** The dead letter carries an open retry request nobody claimed yet. */
+        void requested(DeadLetter letter);
+
+        /** The dead letter of that event no longer carries an open request (claimed, answered, removed). */
+        void settled(long sequence);
+    }
+
+    /**
+     * Reports the projection's dead letters that carry an open retry request – those open when the watch starts, then
+     * each new one – and when such a request is settled, until the returned handle is closed. A letter may be
+     * reported more than once; {@link #claimRetry} decides who applies it. The default reports nothing (a store
+     * without retry requests).
+     *
+     * @throws EventStoreException when the watch cannot be started
+     */
+    default AutoCloseable watchRetryRequests(String stream, String projection, RetryRequests listener) {
+        return () -> {};
+    }
+
+    /**
+     * Claims the open retry request of the dead letter for {@code runner}, with a compare-and-set: of several runners
+     * claiming it, one gets the claim. Empty when there is nothing to claim – no such letter, no request, or the
+     * request was claimed already. The default: always empty.
+     *
+     * @throws EventStoreException when the store cannot be reached
+     */
+    default Optional<RetryClaim> claimRetry(String stream, String projection, long sequence, String runner) {
+        return Optional.empty();
+    }
+
+    /**
+     * The claimed retry applied the event: the dead letter is removed – unless it was recorded anew after the claim
+     * (then it is another failure, kept). Only for claims of {@link #claimRetry}.
+     *
+     * @throws EventStoreException when the store cannot be reached
+     */
+    default void retryApplied(RetryClaim claim) {
+        throw new UnsupportedOperationException("this dead-letter store takes no retry requests");
+    }
+
+    /**
+     * The claimed retry failed again: the dead letter is replaced by {@code again} (attempts and detail updated), the
+     * request closed and marked as failed, so whoever waits for it learns the outcome. Only for claims of {@link
+     * #claimRetry}.
+     *
+     * @throws EventStoreException when the store cannot be reached
+     */
+    default void retryFailed(RetryClaim claim, DeadLetter again) {
+        throw new UnsupportedOperationException("this dead-letter store takes no retry requests");
+    }
 }

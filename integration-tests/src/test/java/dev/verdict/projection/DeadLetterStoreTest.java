@@ -63,6 +63,79 @@ class DeadLetterStoreTest {
         }
     }
 
+    /**
+     * A retry request goes into the entry of an earlier release, one runner claims it, and the entry with the retry
+     * fields is still what the previous release reads: every field it knows, unchanged in name and type (it ignores
+     * the others – read here as it did, field by field).
+     */
+    @Test
+    void aRetryRequestIsClaimedOnceAndTheEntryStaysReadableByThePreviousRelease() throws Exception {
+        try (Connection nc = NATS.server().connect()) {
+            NatsDeadLetters store = NatsDeadLetters.open(nc, "dl-retries");
+            var kv = nc.keyValue("dl-retries");
+            kv.put(
+                    "orders.list.9",
+                    ("{\"projection\":\"list\",\"stream\":\"orders\",\"sequence\":9,"
+                                    + "\"subject\":\"orders.order.o-9\",\"eventType\":\"OrderPlaced\","
+                                    + "\"reason\":\"HANDLER_FAILED\",\"detail\":\"boom\",\"attempts\":5,"
+                                    + "\"recordedAt\":\"2026-01-02T03:04:05Z\"}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            DeadLetter old = store.find("orders", "list", 9).orElseThrow();
+            assertThat(store.claimRetry("orders", "list", 9, "a"))
+                    .as("nothing requested")
+                    .isEmpty();
+
+            String request = store.requestRetry("orders", "list", 9).orElseThrow();
+            assertThat(store.requestRetry("orders", "list", 99))
+                    .as("no such letter")
+                    .isEmpty();
+            assertPreviousReleaseReads(kv.get("orders.list.9").getValue(), old);
+            var claim = store.claimRetry("orders", "list", 9, "a").orElseThrow();
+            assertThat(claim.requestId()).isEqualTo(request);
+            assertThat(store.claimRetry("orders", "list", 9, "b"))
+                    .as("claimed once")
+                    .isEmpty();
+            assertThat(store.retryState("orders", "list", 9).orElseThrow().claimedBy())
+                    .contains("a");
+            assertPreviousReleaseReads(kv.get("orders.list.9").getValue(), old);
+
+            DeadLetter again = new DeadLetter(
+                    "list",
+                    "orders",
+                    9,
+                    "orders.order.o-9",
+                    Optional.of("OrderPlaced"),
+                    PoisonReason.HANDLER_FAILED,
+                    "boom again",
+                    6,
+                    Instant.parse("2026-01-02T03:04:05Z"));
+            store.retryFailed(claim, again);
+            var failed = store.retryState("orders", "list", 9).orElseThrow();
+            assertThat(failed.lastFailedRequest()).contains(request);
+            assertThat(failed.requestId()).isEmpty();
+            assertThat(store.find("orders", "list", 9)).contains(again);
+            assertPreviousReleaseReads(kv.get("orders.list.9").getValue(), again);
+
+            store.requestRetry("orders", "list", 9).orElseThrow();
+            store.retryApplied(store.claimRetry("orders", "list", 9, "b").orElseThrow());
+            assertThat(store.find("orders", "list", 9)).isEmpty();
+        }
+    }
+
+    /** The previous release's reading of an entry: its fields by name, nothing else. */
+    private static void assertPreviousReleaseReads(byte[] value, DeadLetter expected) throws Exception {
+        var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(value);
+        assertThat(n.path("projection").asText()).isEqualTo(expected.projection());
+        assertThat(n.path("stream").asText()).isEqualTo(expected.stream());
+        assertThat(n.path("sequence").asLong()).isEqualTo(expected.sequence());
+        assertThat(n.path("subject").asText()).isEqualTo(expected.subject());
+        assertThat(n.path("eventType").asText()).isEqualTo(expected.eventType().orElseThrow());
+        assertThat(PoisonReason.valueOf(n.path("reason").asText())).isEqualTo(expected.reason());
+        assertThat(n.path("detail").asText()).isEqualTo(expected.detail());
+        assertThat(n.path("attempts").asInt()).isEqualTo(expected.attempts());
+        assertThat(Instant.parse(n.path("recordedAt").asText())).isEqualTo(expected.recordedAt());
+    }
+
     @Test
     void sequencesListOneProjectionsDeadLettersAndRemovalIsIdempotent() throws Exception {
         try (Connection nc = NATS.server().connect()) {

@@ -80,7 +80,9 @@ class AccessControlTest {
             + " \"$KV.verdict-dead-letters.>\", \"$JS.API.STREAM.INFO.KV_verdict-dead-letters\","
             + " \"$JS.API.DIRECT.GET.KV_verdict-dead-letters.>\", \"$JS.API.STREAM.MSG.GET.KV_verdict-dead-letters\","
             + " \"$JS.API.CONSUMER.CREATE.KV_verdict-dead-letters.>\","
-            + " \"$JS.API.CONSUMER.INFO.KV_verdict-dead-letters.>\", \"$JS.API.CONSUMER.DELETE.KV_verdict-dead-letters.>\"] },"
+            + " \"$JS.API.CONSUMER.INFO.KV_verdict-dead-letters.>\", \"$JS.API.CONSUMER.DELETE.KV_verdict-dead-letters.>\","
+            // the runner's watch for retry requests (an ordered consumer: flow-control replies)
+            + " \"$JS.FC.KV_verdict-dead-letters.>\"] },"
             + " subscribe: { allow: [\"_INBOX.>\"] }";
 
     @RegisterExtension

@@ -8,11 +8,13 @@ import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.PoisonReason;
+import dev.verdict.store.RetryClaim;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * document (reason, detail, subject, type, attempts, time, and the stream's identity – absent in entries of earlier
  * releases, which are read as before). The payload is not copied: {@code stream} and {@code
  * sequence} point at the event, which stays in the event stream.
+ *
+ * <p><b>Retry requests</b> ({@link #requestRetry}) live in the dead letter's own entry, as the fields {@code retry}
+ * ({@code id}, {@code requestedAt}, and once a runner took it {@code claimedBy}, {@code claimedAt}) and {@code
+ * lastRetry} ({@code id}, {@code failedAt}: the last request that failed again); every change is a compare-and-set on
+ * the entry's revision. An earlier release reads such an entry as before (it ignores fields it does not know).
  *
  * <p>Guarantees: recording is idempotent (the key is derived from the event), so an event dead-lettered again after
  * a crash, or by two instances, still appears once; entries stay until {@link #remove(String, String, long)} (a successful replay removes
@@ -247,11 +255,258 @@ public final class NatsDeadLetters implements DeadLetters {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // retry requests
+
+    /**
+     * Where a dead letter's retry request stands, as stored in its entry.
+     *
+     * @param letter the dead letter
+     * @param requestId the open request, if any
+     * @param requestedAt when it was made
+     * @param claimedBy the runner that took the open request and is applying the event, if one did
+     * @param lastFailedRequest the last request whose retry failed again (the letter then holds the new attempts and
+     *     detail)
+     */
+    public record RetryState(
+            DeadLetter letter,
+            Optional<String> requestId,
+            Optional<Instant> requestedAt,
+            Optional<String> claimedBy,
+            Optional<String> lastFailedRequest) {}
+
+    /** A read entry: its JSON and its revision. */
+    private record Entry(ObjectNode json, long revision) {
+        DeadLetter letter() {
+            return letterOf(json);
+        }
+
+        Optional<String> requestId() {
+            return text(json.path("retry"), "id");
+        }
+
+        Optional<String> claimedBy() {
+            return text(json.path("retry"), "claimedBy");
+        }
+
+        RetryState state() {
+            return new RetryState(
+                    letter(),
+                    requestId(),
+                    text(json.path("retry"), "requestedAt").map(Instant::parse),
+                    claimedBy(),
+                    text(json.path("lastRetry"), "id"));
+        }
+
+        private static Optional<String> text(JsonNode n, String field) {
+            return n.hasNonNull(field) ? Optional.of(n.get(field).asText()) : Optional.empty();
+        }
+    }
+
+    private Optional<Entry> entry(String key) throws IOException, JetStreamApiException {
+        KeyValueEntry e = kv.get(key);
+        return e == null || e.getOperation() != KeyValueOperation.PUT || e.getValue() == null
+                ? Optional.empty()
+                : Optional.of(new Entry(tree(e.getValue()), e.getRevision()));
+    }
+
+    /** Compare-and-set attempts before a change gives up: each conflict means someone else changed the entry. */
+    private static final int CAS_ATTEMPTS = 20;
+
+    /**
+     * Asks the running instances to apply the dead letter's event again: writes a new retry request into its entry
+     * (compare-and-set; a request still open or claimed is replaced). The instance holding the event's partition
+     * applies it and removes the entry, or records the new failure and marks the request as failed ({@link
+     * #retryState}); with no instance running the request waits.
+     *
+     * <pre>{@code
+     * Optional<String> request = deadLetters.requestRetry("pharmacy", "prescription-list", 42);
+     * }</pre>
+     *
+     * @return the request's id, or empty when there is no such dead letter
+     * @throws EventStoreUnavailable when the server cannot be reached or refuses the write
+     */
+    public Optional<String> requestRetry(String stream, String projection, long sequence) {
+        String key = key(stream, projection, sequence);
+        String id = UUID.randomUUID().toString();
+        try {
+            for (int i = 0; i < CAS_ATTEMPTS; i++) {
+                Optional<Entry> entry = entry(key);
+                if (entry.isEmpty()) {
+                    return Optional.empty();
+                }
+                ObjectNode json = entry.get().json().deepCopy();
+                ObjectNode retry = json.putObject("retry");
+                retry.put("id", id);
+                retry.put("requestedAt", Instant.now().toString());
+                if (KvCompareAndSet.update(kv, key, bytes(json), entry.get().revision())
+                        .written()) {
+                    return Optional.of(id);
+                }
+            }
+            throw new EventStoreUnavailable("dead letter " + key + " keeps changing; retry not requested", null);
+        } catch (IOException | JetStreamApiException e) {
+            throw new EventStoreUnavailable("cannot request a retry of " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where the dead letter's retry stands; empty when the dead letter is gone (applied by a retry, by the runner
+     * after all, or skipped).
+     *
+     * @throws EventStoreUnavailable when the server cannot be reached
+     */
+    public Optional<RetryState> retryState(String stream, String projection, long sequence) {
+        try {
+            return entry(key(stream, projection, sequence)).map(Entry::state);
+        } catch (IOException | JetStreamApiException e) {
+            throw new EventStoreUnavailable("cannot read dead letter: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Watches the projection's entries (a KV watch on {@code <stream>.<projection>.*}: the current entries first, then
+     * each change) and reports those with an open request nobody claimed yet.
+     */
+    @Override
+    public AutoCloseable watchRetryRequests(String stream, String projection, RetryRequests listener) {
+        Objects.requireNonNull(listener, "listener");
+        String filter = stream + "." + projection + ".*";
+        String prefix = stream + "." + projection + ".";
+        KeyValueWatcher watcher = new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry e) {
+                try {
+                    if (e.getOperation() != KeyValueOperation.PUT || e.getValue() == null) {
+                        listener.settled(Long.parseLong(e.getKey().substring(prefix.length())));
+                        return;
+                    }
+                    Entry entry = new Entry(tree(e.getValue()), e.getRevision());
+                    if (entry.requestId().isPresent() && entry.claimedBy().isEmpty()) {
+                        listener.requested(entry.letter());
+                    } else {
+                        listener.settled(entry.letter().sequence());
+                    }
+                } catch (RuntimeException ex) {
+                    LOG.warn("dead-letter bucket '{}': entry '{}' not watched ({})", bucket, e.getKey(), ex.toString());
+                }
+            }
+
+            @Override
+            public void endOfData() {}
+        };
+        try {
+            var subscription = kv.watch(filter, watcher);
+            return subscription::unsubscribe;
+        } catch (IOException | JetStreamApiException e) {
+            throw new EventStoreUnavailable(
+                    "cannot watch dead letters " + filter + " in '" + bucket + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreUnavailable("interrupted while watching dead letters", e);
+        }
+    }
+
+    @Override
+    public Optional<RetryClaim> claimRetry(String stream, String projection, long sequence, String runner) {
+        String key = key(stream, projection, sequence);
+        try {
+            for (int i = 0; i < CAS_ATTEMPTS; i++) {
+                Optional<Entry> entry = entry(key);
+                if (entry.isEmpty()
+                        || entry.get().requestId().isEmpty()
+                        || entry.get().claimedBy().isPresent()) {
+                    return Optional.empty();
+                }
+                ObjectNode json = entry.get().json().deepCopy();
+                ObjectNode retry = (ObjectNode) json.get("retry");
+                retry.put("claimedBy", runner);
+                retry.put("claimedAt", Instant.now().toString());
+                if (KvCompareAndSet.update(kv, key, bytes(json), entry.get().revision())
+                        instanceof KvCompareAndSet.Written w) {
+                    return Optional.of(new RetryClaim(
+                            entry.get().letter(), entry.get().requestId().get(), w.revision()));
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | JetStreamApiException e) {
+            throw new EventStoreUnavailable("cannot claim the retry of " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void retryApplied(RetryClaim claim) {
+        DeadLetter l = claim.letter();
+        String key = key(l.stream(), l.projection(), l.sequence());
+        try {
+            long revision = claim.revision();
+            for (int i = 0; i < CAS_ATTEMPTS; i++) {
+                try {
+                    kv.purge(key, revision);
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (!KvCompareAndSet.isConflict(e)) {
+                        throw e;
+                    }
+                }
+                // changed since the claim: a new request on the same letter is answered by this application too;
+                // a letter recorded anew (another failure) is kept
+                Optional<Entry> now = entry(key);
+                if (now.isEmpty() || !now.get().letter().recordedAt().equals(l.recordedAt())) {
+                    return;
+                }
+                revision = now.get().revision();
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new EventStoreUnavailable("cannot remove dead letter " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void retryFailed(RetryClaim claim, DeadLetter again) {
+        DeadLetter l = claim.letter();
+        String key = key(l.stream(), l.projection(), l.sequence());
+        try {
+            long revision = claim.revision();
+            Optional<JsonNode> newerRequest = Optional.empty();
+            for (int i = 0; i < CAS_ATTEMPTS; i++) {
+                ObjectNode json = node(again);
+                ObjectNode last = json.putObject("lastRetry");
+                last.put("id", claim.requestId());
+                last.put("failedAt", Instant.now().toString());
+                newerRequest.ifPresent(r -> json.set("retry", r)); // asked again meanwhile: that request stays open
+                if (KvCompareAndSet.update(kv, key, bytes(json), revision).written()) {
+                    return;
+                }
+                Optional<Entry> now = entry(key);
+                if (now.isEmpty() || !now.get().letter().recordedAt().equals(l.recordedAt())) {
+                    return; // skipped, applied elsewhere, or recorded anew meanwhile
+                }
+                revision = now.get().revision();
+                newerRequest = now.get()
+                        .requestId()
+                        .filter(id -> !id.equals(claim.requestId()))
+                        .map(id -> {
+                            ObjectNode open = now.get().json().get("retry").deepCopy();
+                            open.remove("claimedBy");
+                            open.remove("claimedAt");
+                            return open;
+                        });
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new EventStoreUnavailable("cannot record the failed retry of " + key + ": " + e.getMessage(), e);
+        }
+    }
+
     static String key(String stream, String projection, long sequence) {
         return stream + "." + projection + "." + sequence;
     }
 
     private static byte[] toJson(DeadLetter l) {
+        return bytes(node(l));
+    }
+
+    private static ObjectNode node(DeadLetter l) {
         ObjectNode n = JSON.createObjectNode();
         n.put("projection", l.projection());
         n.put("stream", l.stream());
@@ -263,6 +518,10 @@ public final class NatsDeadLetters implements DeadLetters {
         n.put("attempts", l.attempts());
         n.put("recordedAt", l.recordedAt().toString());
         l.streamIdentity().ifPresent(i -> n.put("streamIdentity", i));
+        return n;
+    }
+
+    private static byte[] bytes(ObjectNode n) {
         try {
             return JSON.writeValueAsBytes(n);
         } catch (IOException e) {
@@ -271,8 +530,22 @@ public final class NatsDeadLetters implements DeadLetters {
     }
 
     private static DeadLetter fromJson(byte[] bytes) {
+        return letterOf(tree(bytes));
+    }
+
+    private static ObjectNode tree(byte[] bytes) {
         try {
-            JsonNode n = JSON.readTree(bytes);
+            if (JSON.readTree(bytes) instanceof ObjectNode n) {
+                return n;
+            }
+            throw new EventStoreException("unreadable dead-letter entry: not a JSON object", null);
+        } catch (IOException e) {
+            throw new EventStoreException("unreadable dead-letter entry: " + e.getMessage(), e);
+        }
+    }
+
+    private static DeadLetter letterOf(JsonNode n) {
+        try {
             return new DeadLetter(
                     n.path("projection").asText(),
                     n.path("stream").asText(),
@@ -287,7 +560,7 @@ public final class NatsDeadLetters implements DeadLetters {
                     n.hasNonNull("streamIdentity")
                             ? Optional.of(n.get("streamIdentity").asText())
                             : Optional.empty());
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new EventStoreException("unreadable dead-letter entry: " + e.getMessage(), e);
         }
     }

@@ -6,7 +6,6 @@ import dev.verdict.store.StoreMisconfigured;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueStatus;
@@ -139,7 +138,8 @@ final class StreamProvisioning {
 
     /**
      * Creates a KV bucket of the store if it is missing (unless provisioning is off) and leaves an existing one as it
-     * is; a bucket created concurrently by another instance is fine.
+     * is; a bucket created concurrently by another instance is fine. The work is {@link KvBuckets#ensure}'s (the one
+     * place that opens buckets); this adds the store's typed errors.
      *
      * @return the bucket's status (its configuration as the server has it)
      * @param what what the bucket holds, for messages ({@code "snapshot bucket"})
@@ -150,28 +150,10 @@ final class StreamProvisioning {
             Connection connection, NatsEventStoreConfig config, String what, KeyValueConfiguration bucket) {
         String name = bucket.getBucketName();
         try {
-            KeyValueManagement kvm = connection.keyValueManagement();
-            try {
-                return kvm.getStatus(name);
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
-                    throw new StoreMisconfigured(
-                            "cannot read " + what + " '" + name + "': " + e.getErrorDescription(), e);
-                }
-                if (!config.provision()) {
-                    throw new StoreMisconfigured(what + " '" + name
-                            + "' does not exist and provisioning is switched off (NatsEventStoreConfig.provision)");
-                }
-                try {
-                    KeyValueStatus created = kvm.create(bucket);
-                    LOG.info("created {} '{}'", what, name);
-                    return created;
-                } catch (JetStreamApiException created) {
-                    return kvm.getStatus(name); // created concurrently? then this succeeds
-                }
-            }
+            return KvBuckets.ensure(connection, bucket, new KvBuckets.Provisioning(config.provision(), false), what);
         } catch (JetStreamApiException e) {
-            throw new StoreMisconfigured("cannot create " + what + " '" + name + "': " + e.getErrorDescription(), e);
+            throw new StoreMisconfigured(
+                    "cannot read or create " + what + " '" + name + "': " + e.getErrorDescription(), e);
         } catch (IOException e) {
             throw new EventStoreUnavailable("cannot provision " + what + " '" + name + "': " + e.getMessage(), e);
         }

@@ -95,4 +95,51 @@ class StreamProvisioningTest {
                 .isInstanceOf(StoreMisconfigured.class)
                 .hasMessageContaining("does not exist");
     }
+
+    /**
+     * The store's buckets and the shared ones open through one place ({@link KvBuckets#ensure}): with provisioning off
+     * a missing bucket is reported and not created; with it on, created once, then used as it is.
+     */
+    @Test
+    void aMissingBucketIsReportedWhenProvisioningIsOffAndCreatedOtherwise() throws Exception {
+        var nc = NATS.connection();
+        NatsEventStoreConfig off = NatsEventStoreConfig.builder()
+                .storeName(StoreName.of("buckets"))
+                .provision(false)
+                .build();
+        assertThatThrownBy(() -> NatsSnapshotStore.create(nc, off))
+                .isInstanceOf(StoreMisconfigured.class)
+                .hasMessageContaining(
+                        "snapshot bucket 'buckets-snapshots' does not exist and provisioning is switched" + " off");
+        assertThatThrownBy(() -> NatsCommandIndex.create(nc, off))
+                .isInstanceOf(StoreMisconfigured.class)
+                .hasMessageContaining("command index bucket 'buckets-commands' does not exist");
+        assertThat(nc.keyValueManagement().getBucketNames())
+                .as("nothing created")
+                .doesNotContain("buckets-snapshots", "buckets-commands");
+
+        NatsEventStoreConfig on = NatsEventStoreConfig.of("buckets");
+        NatsSnapshotStore.create(nc, on);
+        NatsSnapshotStore.create(nc, on);
+        assertThat(nc.keyValueManagement().getStatus("buckets-snapshots").getReplicas())
+                .isEqualTo(1);
+        NatsSnapshotStore.create(nc, off); // exists now: used as it is
+
+        var kv = KvBuckets.open(nc, "shared-bucket", "a shared bucket", 1);
+        kv.put("k", "v");
+        assertThat(KvBuckets.open(nc, "shared-bucket", "a shared bucket", 1)
+                        .get("k")
+                        .getValueAsString())
+                .isEqualTo("v");
+        assertThatThrownBy(() -> KvBuckets.ensure(
+                        nc,
+                        io.nats.client.api.KeyValueConfiguration.builder()
+                                .name("never-created")
+                                .build(),
+                        new KvBuckets.Provisioning(false, true),
+                        "test bucket"))
+                .isInstanceOf(StoreMisconfigured.class)
+                .hasMessageContaining("test bucket 'never-created' does not exist");
+        assertThat(nc.keyValueManagement().getBucketNames()).doesNotContain("never-created");
+    }
 }
