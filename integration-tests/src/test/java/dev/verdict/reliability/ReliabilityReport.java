@@ -70,7 +70,8 @@ final class ReliabilityReport {
             writeAtomically(FRAGMENTS.resolve(file), row.markdown() + "\n");
             List<String> rows = new ArrayList<>();
             try (Stream<Path> files = Files.list(FRAGMENTS)) {
-                for (Path p : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+                for (Path p :
+                        files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
                     rows.add(Files.readString(p, StandardCharsets.UTF_8).strip());
                 }
             }
