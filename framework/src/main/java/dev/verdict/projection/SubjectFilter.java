@@ -1,5 +1,6 @@
 package dev.verdict.projection;
 
+import dev.verdict.decider.EntityType;
 import dev.verdict.store.Category;
 import dev.verdict.store.EventSubject;
 import dev.verdict.store.StoreName;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription"));   // pharmacy.prescription.*
  * SubjectFilter.categories(StoreName.of("pharmacy"), Category.of("prescription"), Category.of("stock"));
  * SubjectFilter.wholeStore(StoreName.of("pharmacy"));                               // pharmacy.>
+ * SubjectFilter.category(StoreName.of("pharmacy"), PrescriptionDecider.TYPE);     // the type's category
  * }</pre>
  *
  * @param store the store: its stream and first subject token
@@ -54,6 +56,17 @@ public record SubjectFilter(StoreName store, List<String> subjects) {
                         .map(c -> subjectOf(store, c))
                         .distinct()
                         .toList());
+    }
+
+    /** The events of the entities of one {@link EntityType}: its category's. */
+    public static SubjectFilter category(StoreName store, EntityType<?, ?, ?> type) {
+        return category(store, Category.of(type.category()));
+    }
+
+    /** The events of the entities of several {@link EntityType}s, interleaved in stream order. */
+    public static SubjectFilter categories(StoreName store, EntityType<?, ?, ?>... types) {
+        return categories(
+                store, Arrays.stream(types).map(t -> Category.of(t.category())).toArray(Category[]::new));
     }
 
     /** Every event of the store. */

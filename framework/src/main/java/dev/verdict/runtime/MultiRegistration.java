@@ -12,8 +12,8 @@ import java.util.Objects;
  * same deciders, the cached states, snapshots and snapshot policy.
  *
  * <pre>{@code
- * runtime.register(Registration.of("prescription", PrescriptionDecider.DECIDER, prescriptionCodec));
- * runtime.register(Registration.of("inventory", InventoryDecider.DECIDER, inventoryCodec));
+ * runtime.register(Registration.of(PrescriptionDecider.TYPE, prescriptionCodec));   // an EntityType each
+ * runtime.register(Registration.of(InventoryDecider.TYPE, inventoryCodec));
  * MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses =
  *         runtime.register(MultiRegistration.of("dispense", Dispensing.DECIDER));
  * }</pre>

@@ -1,6 +1,7 @@
 package dev.verdict.runtime;
 
 import dev.verdict.decider.Decider;
+import dev.verdict.decider.EntityType;
 import dev.verdict.store.Category;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.StateCodec;
@@ -11,9 +12,12 @@ import java.util.Optional;
  * One kind of entity served by a {@link CommandRuntime}: its category, its decider, the codec of its events and,
  * optionally, the codec of its state with a {@link SnapshotPolicy}. Immutable; each {@code with...} returns a copy.
  *
+ * <p>The category and decider usually come from the entity's {@link EntityType}, declared once next to its decider
+ * (the codecs live here, with the runtime, because the pure {@code verdict-decider} artifact has none):
+ *
  * <pre>{@code
  * Registration<RxCommand, Prescription, RxEvent> rx = Registration
- *         .of("prescription", Prescriptions.decider(), JsonEventCodec.of(RxEvent.class))
+ *         .of(PrescriptionDecider.TYPE, JsonEventCodec.of(RxEvent.class))   // category and decider from the type
  *         .withStateCodec(JsonStateCodec.of(Prescription.class))   // enables snapshots
  *         .withSnapshotPolicy(SnapshotPolicy.everyEvents(200));
  * EntityHandle<RxCommand, Prescription, RxEvent> prescriptions = runtime.register(rx);
@@ -41,6 +45,14 @@ public final class Registration<C, S, E> {
         this.eventCodec = Objects.requireNonNull(eventCodec, "eventCodec");
         this.stateCodec = Objects.requireNonNull(stateCodec, "stateCodec");
         this.snapshotPolicy = Objects.requireNonNull(snapshotPolicy, "snapshotPolicy");
+    }
+
+    /**
+     * A registration of {@code type} – its category and its decider instance, the one its multi-entity reads fold
+     * with – without snapshots.
+     */
+    public static <C, S, E> Registration<C, S, E> of(EntityType<C, S, E> type, EventCodec<E> eventCodec) {
+        return of(Category.of(type.category()), type.decider(), eventCodec);
     }
 
     /** A registration without snapshots; {@code category} is validated (see {@link Category}). */

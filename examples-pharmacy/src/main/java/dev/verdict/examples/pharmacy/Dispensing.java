@@ -2,7 +2,7 @@ package dev.verdict.examples.pharmacy;
 
 import dev.verdict.decider.ChosenRead;
 import dev.verdict.decider.CombinedState;
-import dev.verdict.decider.EntityRead;
+import dev.verdict.decider.Decider;
 import dev.verdict.decider.MultiDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent.StockDeducted;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * inventory.insufficient-stock} and nothing is stored on either entity.
  *
  * <pre>{@code
- * Dispensing dispensing = new Dispensing(prescriptionDecider, inventoryDecider);   // the deciders you register
+ * Dispensing dispensing = new Dispensing();   // over PrescriptionDecider.TYPE and InventoryDecider.TYPE
  * List<Routed<Object>> events = dispensing.decider().decide(
  *         new DispenseFill("rx-42", 2, now), new CombinedState<>(prescription, stock));
  * }</pre>
@@ -46,20 +46,18 @@ public final class Dispensing {
     private final MultiDecider<DispenseFill, CombinedState<Prescription, Inventory>, Object> decider;
 
     /**
-     * The dispense over these deciders: pass the instances you register with the runtime, so the runtime shares each
-     * entity's cached state and snapshots with the dispense.
+     * The dispense over {@link PrescriptionDecider#TYPE} and {@link InventoryDecider#TYPE}: register those types, and
+     * the runtime shares each entity's cached state and snapshots with the dispense (both fold with the same decider
+     * instances).
      */
-    public Dispensing(PrescriptionDecider prescriptions, InventoryDecider inventory) {
+    public Dispensing() {
+        Decider<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions =
+                PrescriptionDecider.TYPE.decider();
         this.decider = MultiDecider.of(
-                EntityRead.of(PrescriptionDecider.CATEGORY, DispenseFill::prescriptionId, prescriptions),
+                PrescriptionDecider.TYPE.read(DispenseFill::prescriptionId),
                 // the stock of the drug the prescription names; none for a prescription never ordered (refused below)
-                ChosenRead.of(
-                        InventoryDecider.CATEGORY,
-                        (DispenseFill fill, Prescription prescription) ->
-                                prescription.drug().isEmpty()
-                                        ? Optional.<String>empty()
-                                        : Optional.of(prescription.drug()),
-                        inventory),
+                InventoryDecider.TYPE.chosenRead((DispenseFill fill, Prescription prescription) ->
+                        prescription.drug().isEmpty() ? Optional.<String>empty() : Optional.of(prescription.drug())),
                 (fill, prescription, stock) -> {
                     List<PrescriptionEvent> dispensed =
                             prescriptions.decide(new DispenseDrug(fill.quantity(), fill.issuedAt()), prescription);

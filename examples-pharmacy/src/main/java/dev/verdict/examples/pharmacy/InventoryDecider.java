@@ -1,6 +1,7 @@
 package dev.verdict.examples.pharmacy;
 
 import dev.verdict.decider.Decider;
+import dev.verdict.decider.EntityType;
 import dev.verdict.examples.pharmacy.InventoryCommand.DispenseFromReservation;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReceiveStock;
 import dev.verdict.examples.pharmacy.InventoryCommand.ReleaseReservation;
@@ -31,8 +32,12 @@ import java.util.List;
  * }</pre>
  */
 public final class InventoryDecider implements Decider<InventoryCommand, Inventory, InventoryEvent> {
-    /** The category of a drug's stock, named once here: the registration, the dispense and the readers use it. */
-    public static final String CATEGORY = "inventory";
+    /**
+     * A drug's stock as an entity type, declared once here: its category ({@code inventory}) and this decider. The
+     * registration, the dispense, the stock-reorder process's routing and the projections' filters all use it.
+     */
+    public static final EntityType<InventoryCommand, Inventory, InventoryEvent> TYPE =
+            EntityType.of("inventory", new InventoryDecider());
 
     @Override
     public Inventory initialState() {

@@ -18,7 +18,7 @@ import java.util.List;
  * </ul>
  *
  * <pre>{@code
- * Registration.of(InventoryDecider.CATEGORY, new InventoryDecider(), InventoryEvents.CODEC);
+ * Registration.of(InventoryDecider.TYPE, InventoryEvents.CODEC);
  * }</pre>
  */
 public final class InventoryEvents {

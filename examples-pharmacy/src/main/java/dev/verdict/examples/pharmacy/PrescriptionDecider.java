@@ -1,6 +1,7 @@
 package dev.verdict.examples.pharmacy;
 
 import dev.verdict.decider.Decider;
+import dev.verdict.decider.EntityType;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.CancelPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.DispenseDrug;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.ExpirePrescription;
@@ -46,8 +47,12 @@ import java.util.List;
  * command type reads the same and the compiler checks it is exhaustive.
  */
 public final class PrescriptionDecider implements Decider<PrescriptionCommand, Prescription, PrescriptionEvent> {
-    /** The category of prescriptions, named once here: the registration, the dispense and the readers use it. */
-    public static final String CATEGORY = "prescription";
+    /**
+     * Prescriptions as an entity type, declared once here: their category ({@code prescription}) and this decider.
+     * The registration, the dispense, the readers, the expiry timers and the projections' filters all use it.
+     */
+    public static final EntityType<PrescriptionCommand, Prescription, PrescriptionEvent> TYPE =
+            EntityType.of("prescription", new PrescriptionDecider());
 
     @Override
     public Prescription initialState() {

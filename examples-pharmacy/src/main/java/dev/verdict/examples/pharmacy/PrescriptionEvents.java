@@ -7,7 +7,7 @@ import dev.verdict.store.codec.JsonEventCodec;
  * model, the expiry timers) use this one.
  *
  * <pre>{@code
- * Registration.of(PrescriptionDecider.CATEGORY, new PrescriptionDecider(), PrescriptionEvents.CODEC);
+ * Registration.of(PrescriptionDecider.TYPE, PrescriptionEvents.CODEC);
  * }</pre>
  */
 public final class PrescriptionEvents {

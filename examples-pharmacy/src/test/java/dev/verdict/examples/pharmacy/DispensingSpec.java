@@ -28,7 +28,7 @@ class DispensingSpec {
     static final PrescriptionVerified VERIFIED = new PrescriptionVerified(RX, "ana", DRUG, 30, T0);
 
     private static MultiDeciderSpec<DispenseFill, CombinedState<Prescription, Inventory>, Object> spec() {
-        return MultiDeciderSpec.of(new Dispensing(new PrescriptionDecider(), new InventoryDecider()).decider());
+        return MultiDeciderSpec.of(new Dispensing().decider());
     }
 
     @Test
@@ -76,7 +76,7 @@ class DispensingSpec {
     @Test
     void readsTheStockOfTheDrugThePrescriptionNames() {
         DispenseFill fill = new DispenseFill(RX, 5, T1);
-        var decider = new Dispensing(new PrescriptionDecider(), new InventoryDecider()).decider();
+        var decider = new Dispensing().decider();
         assertThat(decider.reads(fill)).containsExactly(PRESCRIPTION);
         assertThat(decider.readsGiven(
                         fill, entity -> entity.equals(PRESCRIPTION) ? java.util.List.of(ORDERED) : java.util.List.of()))
@@ -86,7 +86,7 @@ class DispensingSpec {
     @Test
     void anUnknownPrescriptionIsRefusedByItsOwnRulesWithoutReadingAStock() {
         DispenseFill fill = new DispenseFill(RX, 5, T1);
-        var decider = new Dispensing(new PrescriptionDecider(), new InventoryDecider()).decider();
+        var decider = new Dispensing().decider();
         assertThat(decider.readsGiven(fill, entity -> java.util.List.of())).containsExactly(PRESCRIPTION);
         spec().givenNothing().when(fill).thenRejected("prescription.not-found");
     }

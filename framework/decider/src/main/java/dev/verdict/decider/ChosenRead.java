@@ -11,6 +11,9 @@ import java.util.function.BiFunction;
  * append: when the first entity changes (another drug), the choice is made again on its new state. Pure, like every
  * part of a decider: the choice depends on the command and the first entity's state only.
  *
+ * <p>Usually made by the entity's {@link EntityType}: {@code InventoryDecider.TYPE.chosenRead((fill, prescription) ->
+ * ...)}.
+ *
  * <pre>{@code
  * ChosenRead<DispenseFill, Prescription, Stock, StockEvent> stock = ChosenRead.of(
  *         "inventory", (fill, prescription) -> prescription.drug(), Inventories.DECIDER);

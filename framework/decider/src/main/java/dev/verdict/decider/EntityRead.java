@@ -8,6 +8,9 @@ import java.util.function.Function;
  * events fold into its state – taken from the entity's ordinary {@link Decider}, so the state of a prescription in a
  * multi-entity decision is exactly the state its own decider sees.
  *
+ * <p>Usually made by the entity's {@link EntityType}, which spells the category once and reads with the registered
+ * decider: {@code PrescriptionDecider.TYPE.read(DispenseFill::prescriptionId)}.
+ *
  * <pre>{@code
  * EntityRead<DispenseFill, Prescription, PrescriptionEvent> prescription =
  *         EntityRead.of("prescription", DispenseFill::prescriptionId, Prescriptions.DECIDER);

@@ -1,5 +1,6 @@
 package dev.verdict.examples.pharmacy.app;
 
+import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.app.PatientPrescriptionsView.Row;
 import dev.verdict.projection.jdbc.JdbcViewStates;
@@ -55,7 +56,7 @@ final class PatientPrescriptionsTable {
      * the row's state evolved by {@link PatientPrescriptionsView#VIEW} (a clean replay in tests uses this).
      */
     static void apply(Connection connection, PrescriptionEvent event, long sequence) throws SQLException {
-        EntityRef prescription = EntityRef.of(Pharmacy.PRESCRIPTION, event.prescriptionId());
+        EntityRef prescription = EntityRef.of(PrescriptionDecider.TYPE.key(event.prescriptionId()));
         Optional<Row> row =
                 STATES.load(connection, prescription).orElseGet(PatientPrescriptionsView.VIEW::initialState);
         STATES.save(connection, prescription, PatientPrescriptionsView.VIEW.evolve(row, event), sequence);

@@ -6,7 +6,6 @@ import dev.verdict.decider.CombinedState;
 import dev.verdict.examples.pharmacy.Dispensing.DispenseFill;
 import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand;
-import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
@@ -45,9 +44,6 @@ import java.util.function.Function;
  * before ({@code Accepted(duplicate)}), the answer is the state as of the original events.
  */
 final class Pharmacy {
-    static final String PRESCRIPTION = PrescriptionDecider.CATEGORY;
-    static final String INVENTORY = InventoryDecider.CATEGORY;
-
     private final EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions;
     private final EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory;
     private final MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses;
@@ -93,7 +89,8 @@ final class Pharmacy {
         DispenseFill fill = new DispenseFill(id, quantity, issuedAt);
         // the runtime's tracing interceptor (the starter's) carries the caller's trace into the events it appends
         Outcome<CombinedState<Prescription, Inventory>, Object> outcome = dispenses.handle(fill, context(commandId));
-        return decided(outcome, EntityRef.of(PRESCRIPTION, id), CombinedState::first, prescriptions::loadAsOf);
+        return decided(
+                outcome, EntityRef.of(PrescriptionDecider.TYPE.key(id)), CombinedState::first, prescriptions::loadAsOf);
     }
 
     /** Handles an inventory command, like {@link #prescriptionCommand}. */
@@ -165,7 +162,8 @@ final class Pharmacy {
     /** A prescription's events in order, with their payloads as stored. */
     List<EventResource> history(String id) {
         List<EventResource> events = new ArrayList<>();
-        store.read(EntityRef.of(PRESCRIPTION, id), ReadRange.all(), event -> events.add(resource(event)));
+        store.read(
+                EntityRef.of(PrescriptionDecider.TYPE.key(id)), ReadRange.all(), event -> events.add(resource(event)));
         return events;
     }
 

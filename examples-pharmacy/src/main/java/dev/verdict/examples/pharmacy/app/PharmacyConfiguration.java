@@ -30,7 +30,6 @@ import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.spring.VerdictProjection;
-import dev.verdict.store.Category;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.TimerFired;
 import dev.verdict.store.codec.JsonStateCodec;
@@ -142,37 +141,29 @@ class PharmacyConfiguration {
         }
     }
 
-    @Bean
-    PrescriptionDecider prescriptionDecider() {
-        return new PrescriptionDecider();
-    }
-
-    @Bean
-    InventoryDecider inventoryDecider() {
-        return new InventoryDecider();
-    }
-
     /** Prescriptions: the starter registers the handle {@code prescriptionHandle}. */
     @Bean
-    Registration<PrescriptionCommand, Prescription, PrescriptionEvent> prescription(PrescriptionDecider decider) {
-        return Registration.of(Pharmacy.PRESCRIPTION, decider, PrescriptionEvents.CODEC)
+    Registration<PrescriptionCommand, Prescription, PrescriptionEvent> prescription() {
+        return Registration.of(PrescriptionDecider.TYPE, PrescriptionEvents.CODEC)
                 .withStateCodec(JsonStateCodec.of(Prescription.class))
                 .withSnapshotPolicy(SnapshotPolicy.everyEvents(10));
     }
 
     /** A drug's stock: the starter registers the handle {@code inventoryHandle}. */
     @Bean
-    Registration<InventoryCommand, Inventory, InventoryEvent> inventory(InventoryDecider decider) {
-        return Registration.of(Pharmacy.INVENTORY, decider, InventoryEvents.CODEC)
+    Registration<InventoryCommand, Inventory, InventoryEvent> inventory() {
+        return Registration.of(InventoryDecider.TYPE, InventoryEvents.CODEC)
                 .withStateCodec(JsonStateCodec.of(Inventory.class))
                 .withSnapshotPolicy(SnapshotPolicy.everyEvents(50));
     }
 
-    /** The dispense over a prescription and its drug's stock; the same deciders share cached states and snapshots. */
+    /**
+     * The dispense over a prescription and its drug's stock; it reads the registered types, so it shares their cached
+     * states and snapshots.
+     */
     @Bean
-    MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses(
-            CommandRuntime runtime, PrescriptionDecider prescriptions, InventoryDecider inventory) {
-        return runtime.register(MultiRegistration.of("dispense", new Dispensing(prescriptions, inventory).decider()));
+    MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses(CommandRuntime runtime) {
+        return runtime.register(MultiRegistration.of("dispense", new Dispensing().decider()));
     }
 
     @Bean
@@ -196,7 +187,7 @@ class PharmacyConfiguration {
             PatientPrescriptions readModel, NatsEventStoreConfig store) {
         return VerdictProjection.of(
                 readModel.projection(),
-                SubjectFilter.category(store.storeName(), Category.of(Pharmacy.PRESCRIPTION)),
+                SubjectFilter.category(store.storeName(), PrescriptionDecider.TYPE),
                 PrescriptionEvents.CODEC);
     }
 
@@ -231,7 +222,7 @@ class PharmacyConfiguration {
                         new PharmacyProcess(
                                 PharmacyProcess.DEFAULT_THRESHOLD, PharmacyProcess.DEFAULT_QUANTITY, followUpAfter),
                         PharmacyProcessStateCodec.INSTANCE,
-                        command -> EntityRef.of(Pharmacy.INVENTORY, command.drug()),
+                        command -> EntityRef.of(InventoryDecider.TYPE.key(command.drug())),
                         // sent while the event's apply is observed: the runtime's tracing interceptor
                         // continues the event's trace into the reorder's events
                         (target, command, context) -> {
@@ -256,7 +247,7 @@ class PharmacyConfiguration {
             NatsEventStoreConfig store) {
         return VerdictProjection.of(
                 stockReorderHost,
-                SubjectFilter.category(store.storeName(), Category.of(Pharmacy.INVENTORY)),
+                SubjectFilter.category(store.storeName(), InventoryDecider.TYPE),
                 InventoryEvents.CODEC);
     }
 
@@ -282,7 +273,7 @@ class PharmacyConfiguration {
     VerdictProjection<PrescriptionEvent> prescriptionExpiryTimers(NatsTimers timers, NatsEventStoreConfig store) {
         return VerdictProjection.of(
                 PrescriptionExpiry.scheduling(timers),
-                SubjectFilter.category(store.storeName(), Category.of(Pharmacy.PRESCRIPTION)),
+                SubjectFilter.category(store.storeName(), PrescriptionDecider.TYPE),
                 PrescriptionEvents.CODEC);
     }
 

@@ -2,6 +2,7 @@ package dev.verdict.examples.pharmacy.app;
 
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionCommand.ExpirePrescription;
+import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCancelled;
 import dev.verdict.examples.pharmacy.PrescriptionEvent.PrescriptionCompleted;
@@ -81,7 +82,7 @@ final class PrescriptionExpiry {
         return TimerReactions.of(
                 OWNER,
                 fired -> List.of(TimerReactions.command(
-                        EntityRef.of(Pharmacy.PRESCRIPTION, fired.ref().instance()),
+                        EntityRef.of(PrescriptionDecider.TYPE.key(fired.ref().instance())),
                         new ExpirePrescription(fired.dueAt()))),
                 prescriptions);
     }

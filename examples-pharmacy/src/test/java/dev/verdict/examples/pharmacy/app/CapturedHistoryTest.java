@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryCommand;
-import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
-import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.app.HttpClientForTests.Reply;
 import dev.verdict.runtime.Registration;
@@ -44,9 +42,8 @@ class CapturedHistoryTest {
     @Test
     void todaysCodecsAndDecidersReadTheReleasesHistory() throws Exception {
         PharmacyConfiguration app = new PharmacyConfiguration();
-        Registration<PrescriptionCommand, Prescription, PrescriptionEvent> prescription =
-                app.prescription(new PrescriptionDecider());
-        Registration<InventoryCommand, Inventory, InventoryEvent> inventory = app.inventory(new InventoryDecider());
+        Registration<PrescriptionCommand, Prescription, PrescriptionEvent> prescription = app.prescription();
+        Registration<InventoryCommand, Inventory, InventoryEvent> inventory = app.inventory();
         HistoryCapture capture = HistoryCapture.read(resource(RELEASE + ".jsonl"));
 
         int checked = HistoryCheck.of(capture)

@@ -8,6 +8,7 @@ import dev.verdict.examples.pharmacy.Inventory;
 import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.PharmacyProcess;
+import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
@@ -311,7 +312,7 @@ class SeveralInstancesTest {
             List<RecordedEvent> events = new ArrayList<>();
             readStream(nats, events);
             List<RecordedEvent> prescriptionEvents = events.stream()
-                    .filter(e -> e.entity().category().value().equals(Pharmacy.PRESCRIPTION))
+                    .filter(e -> e.entity().category().value().equals(PrescriptionDecider.TYPE.category()))
                     .toList();
             Map<String, List<Object>> expectedRows = cleanReplay(prescriptionEvents);
             note(prescriptionEvents.size() + " prescription events, " + expectedRows.size() + " prescriptions");
@@ -531,7 +532,7 @@ class SeveralInstancesTest {
             List<String> negative = new ArrayList<>();
             List<String> deductedTwice = new ArrayList<>();
             for (RecordedEvent e : all) {
-                if (!e.entity().category().value().equals(Pharmacy.INVENTORY)) {
+                if (!e.entity().category().value().equals(InventoryDecider.TYPE.category())) {
                     continue;
                 }
                 InventoryEvent event = INVENTORY.decode(e.event());
