@@ -118,7 +118,10 @@ class IdleConsumerChecksTest {
             long killedAt = System.nanoTime();
             first.kill();
             // the pin ends failoverAfter after the killed instance's last pull; then one check and the tail read
-            Duration bound = ProjectionInstance.FAILOVER.plusSeconds(3);
+            // (~3.3 s on an idle machine; the margin is for one busy with the other test JVM, where 6 s was once
+            // exceeded). The take-over comes through the standby's waiting pull once the server moves the pin, so it
+            // does not wait for an idle check: with the checks' ceiling removed it still took 3.2 s.
+            Duration bound = ProjectionInstance.FAILOVER.plusSeconds(6);
             assertThat(second.runner.awaitPosition(held, bound))
                     .as("the standby applies the held event within %s of the kill", bound)
                     .isTrue();
