@@ -294,8 +294,7 @@ final class DeadLettersCommand implements Callable<Integer> {
             try (Connection nc = common.connect.open()) {
                 DeadLetter l = letter.find(nc, common);
                 PrintWriter err = spec.commandLine().getErr();
-                String what = "dead letter of projection '" + l.projection() + "' at " + l.stream() + "#" + l.sequence()
-                        + " (" + l.eventType().orElse("no type") + " on " + l.subject() + ")";
+                String what = described(l);
                 if (!Output.confirm(
                         err,
                         yes,
@@ -426,8 +425,7 @@ final class DeadLettersCommand implements Callable<Integer> {
             try (Connection nc = common.connect.open()) {
                 DeadLetter l = letter.find(nc, common);
                 PrintWriter err = spec.commandLine().getErr();
-                String what = "dead letter of projection '" + l.projection() + "' at " + l.stream() + "#" + l.sequence()
-                        + " (" + l.eventType().orElse("no type") + " on " + l.subject() + ")";
+                String what = described(l);
                 if (!Output.confirm(err, yes, "Remove the " + what + "? The projection will never apply this event.")) {
                     throw CliFailure.notFound("nothing removed");
                 }
@@ -445,5 +443,11 @@ final class DeadLettersCommand implements Callable<Integer> {
                 return Verdict.OK;
             }
         }
+    }
+
+    /** How the commands that change a dead letter name it when they ask. */
+    static String described(DeadLetter l) {
+        return "dead letter of projection '" + l.projection() + "' at " + l.stream() + "#" + l.sequence() + " ("
+                + l.eventType().orElse("no type") + " on " + l.subject() + ")";
     }
 }
