@@ -146,12 +146,7 @@ public final class ConsumerReader {
             throw new EventStoreUnavailable("cannot create a consumer to read '" + subject + "': " + e.getMessage(), e);
         } catch (JetStreamApiException e) {
             delete(name);
-            if (JetStreamErrors.isTransientStatus(e.getErrorCode())) {
-                throw new EventStoreUnavailable(
-                        "cannot create a consumer to read '" + subject + "': " + e.getErrorDescription(), e);
-            }
-            throw new EventStoreException(
-                    "cannot create a consumer to read '" + subject + "': " + e.getErrorDescription(), e);
+            throw refused("cannot create a consumer to read '" + subject + "'", e);
         }
         try {
             if (toEnd && consumer.getCachedConsumerInfo().getNumPending() == 0) {
@@ -179,10 +174,7 @@ public final class ConsumerReader {
             Thread.currentThread().interrupt();
             throw new EventStoreUnavailable("interrupted while reading '" + subject + "'", e);
         } catch (JetStreamApiException e) {
-            if (JetStreamErrors.isTransientStatus(e.getErrorCode())) {
-                throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getErrorDescription(), e);
-            }
-            throw new EventStoreException("cannot read '" + subject + "': " + e.getErrorDescription(), e);
+            throw refused("cannot read '" + subject + "'", e);
         } catch (IOException | IllegalStateException e) {
             throw new EventStoreUnavailable("cannot read '" + subject + "': " + e.getMessage(), e);
         } catch (Exception e) {
@@ -241,5 +233,13 @@ public final class ConsumerReader {
                     INACTIVE_THRESHOLD,
                     e.toString());
         }
+    }
+
+    /** A refusal of the JetStream API: outcome unknown when its status says the server could not answer now. */
+    private static EventStoreException refused(String what, JetStreamApiException e) {
+        String message = what + ": " + e.getErrorDescription();
+        return JetStreamErrors.isTransientStatus(e.getErrorCode())
+                ? new EventStoreUnavailable(message, e)
+                : new EventStoreException(message, e);
     }
 }
