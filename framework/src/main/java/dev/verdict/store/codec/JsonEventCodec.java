@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verdict.store.EncodedEvent;
@@ -51,6 +52,13 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
     };
 
     private final UpcastChain<E> chain;
+    /** One reader per event class for binding upcast trees, its deserializer resolved once (decode path). */
+    private final ClassValue<ObjectReader> treeReaders = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return mapper.readerFor(type);
+        }
+    };
 
     private JsonEventCodec(
             EventTypeRegistry<E> registry, ObjectMapper mapper, List<Upcaster> upcasters, List<EventUpcaster> general) {
@@ -142,11 +150,11 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
 
     /**
      * The hot path of upcasting: a stored version that 1:1 upcasters alone lift (resolved when the codec was built) –
-     * one tree, the upcasters applied in order, one binding; nothing looked up or allocated beyond that. Same results
-     * and errors as the general path.
+     * one tree, the upcasters applied in order, one binding with the event class's cached reader; nothing looked up or
+     * allocated beyond that. Same results and errors as the general path.
      */
     private E upcastDirectly(EncodedEvent encoded, UpcastChain.Direct<E> path) {
-        ObjectNode json = tree(encoded);
+        ObjectNode json = objectTree(encoded.payload()); // a direct path exists only for a registered type
         int version = path.fromVersion();
         for (Upcaster upcaster : path.upcasters()) {
             try {
@@ -168,10 +176,12 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
 
     private E bind(ObjectNode json, EventTypeRegistry.Registration<E> r) {
         try {
-            return mapper.treeToValue(json, r.type());
+            return treeReaders.get(r.type()).readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(
                     "payload does not fit " + r.type().getName() + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e); // as ObjectMapper.treeToValue reports it
         }
     }
 
@@ -244,9 +254,14 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
 
     private ObjectNode tree(EncodedEvent encoded) {
         chain.requireKnown(encoded.type());
+        return objectTree(encoded.payload());
+    }
+
+    /** The payload as a JSON object tree; the caller has checked the type is known. */
+    private ObjectNode objectTree(byte[] payload) {
         JsonNode tree;
         try {
-            tree = mapper.readTree(encoded.payload());
+            tree = mapper.readTree(payload);
         } catch (IOException e) {
             throw new IllegalArgumentException("payload is not valid JSON: " + e.getMessage(), e);
         }
