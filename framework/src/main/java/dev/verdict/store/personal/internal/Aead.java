@@ -1,6 +1,5 @@
 package dev.verdict.store.personal.internal;
 
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
@@ -39,11 +38,10 @@ public final class Aead {
             Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(aad);
-            byte[] sealed = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(IV_BYTES + sealed.length)
-                    .put(iv)
-                    .put(sealed)
-                    .array();
+            byte[] sealed = new byte[IV_BYTES + cipher.getOutputSize(plaintext.length)];
+            System.arraycopy(iv, 0, sealed, 0, IV_BYTES);
+            int written = cipher.doFinal(plaintext, 0, plaintext.length, sealed, IV_BYTES);
+            return written == sealed.length - IV_BYTES ? sealed : java.util.Arrays.copyOf(sealed, IV_BYTES + written);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed: " + e.getClass().getSimpleName(), e);
         }
