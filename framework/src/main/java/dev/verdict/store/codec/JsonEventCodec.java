@@ -95,6 +95,29 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
     }
 
     /**
+     * The event encoded as {@link #encode} encodes it, with one Jackson per-call attribute ({@link
+     * ObjectWriter#withAttribute}) that the serializers of this call read through {@code
+     * SerializerProvider.getAttribute(key)}: {@code PersonalDataCodec} seals personal data this way while the event
+     * is written. Without a serializer that reads the attribute the payload is byte for byte {@link #encode}'s.
+     *
+     * @throws IllegalArgumentException as {@link #encode} – also when a serializer throws (the cause)
+     */
+    public EncodedEvent encodeWithAttribute(E event, Object key, Object value) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        EventTypeRegistry.Registration<E> r = registry.registrationOf(event.getClass());
+        try {
+            return new EncodedEvent(
+                    r.name(),
+                    r.version(),
+                    writers.get(event.getClass()).withAttribute(key, value).writeValueAsBytes(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + r.name() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
      * The one current event a stored event stands for.
      *
      * @throws IllegalArgumentException as described in the class comment, and when upcasting splits or drops the

@@ -105,6 +105,26 @@ public final class JsonStateCodec<S> implements StateCodec<S> {
     }
 
     /**
+     * The state encoded as {@link #encode} encodes it, with one Jackson per-call attribute ({@link
+     * com.fasterxml.jackson.databind.ObjectWriter#withAttribute}) that the serializers of this call read through
+     * {@code SerializerProvider.getAttribute(key)}: {@code PersonalDataCodec} seals personal data this way while the
+     * state is written. Without a serializer that reads the attribute the bytes are {@link #encode}'s.
+     *
+     * @throws IllegalArgumentException as {@link #encode} – also when a serializer throws (the cause)
+     */
+    public byte[] encodeWithAttribute(S state, Object key, Object value) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        try {
+            return mapper.writer().withAttribute(key, value).writeValueAsBytes(state);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "cannot encode " + type.getName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>With {@link VerdictObjectMapper}'s defaults the parse is strict: anything after the JSON value (trailing

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.verdict.decider.PersonalData;
+import dev.verdict.store.personal.internal.SealingWriter;
 import java.io.IOException;
 
 /**
@@ -22,7 +23,8 @@ import java.io.IOException;
  * {"$erased":true}}; both are read back. {@code VerdictObjectMapper.create()} registers it; register it yourself on
  * another mapper.
  *
- * <p>This module does not encrypt: {@code dev.verdict.store.personal.PersonalDataCodec} encrypts the written value before it is stored.
+ * <p>This module does not encrypt by itself: {@code dev.verdict.store.personal.PersonalDataCodec} encrypts a known value
+ * while it is written, by handing this serializer the data subject's key for the one call.
  *
  * <pre>{@code
  * ObjectMapper mapper = new ObjectMapper().registerModule(new PersonalDataModule());
@@ -59,7 +61,11 @@ public final class PersonalDataModule extends SimpleModule {
         @Override
         public void serialize(PersonalData value, JsonGenerator gen, SerializerProvider provider) throws IOException {
             if (value instanceof PersonalData.Known<?> known) {
-                provider.defaultSerializeValue(known.data(), gen);
+                if (provider.getAttribute(SealingWriter.ATTRIBUTE) instanceof SealingWriter sealing) {
+                    sealing.write(known.data(), gen, provider);
+                } else {
+                    provider.defaultSerializeValue(known.data(), gen);
+                }
             } else {
                 gen.writeStartObject();
                 gen.writeBooleanField(ERASED_FIELD, true);

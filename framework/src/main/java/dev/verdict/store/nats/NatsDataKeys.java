@@ -3,8 +3,8 @@ package dev.verdict.store.nats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.personal.DataKeys;
@@ -30,6 +30,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -56,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * (a KV watch from the moment it opened – no replay, no polling of keys). When another instance or a tool erases a
  * subject, the erased record reaches the watch – as a message delivery on a live connection, after a reconnection when
  * the watch resumes – and this instance drops the subject's key from its cache and tells its {@link #onErasure}
- * listeners. Independently of the watch, an unwrapped key stays in memory for at most {@link Settings#cacheFor} (10 s
- * by default). The erasing instance stops at once. Key material and personal data are never logged. {@link #close}
+ * listeners. Independently of the watch, an unwrapped key is used for at most {@link Settings#cacheFor} (10 s by
+ * default) after the bucket last returned it: a key in use is read again in the background once half that time has
+ * passed, so commands do not wait on the bucket, and that read sees an erasure too. The erasing instance stops at once. Key material and personal data are never logged. {@link #close}
  * stops the watch.
  *
  * <pre>{@code
@@ -69,13 +72,19 @@ import org.slf4j.LoggerFactory;
 public final class NatsDataKeys implements DataKeys, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NatsDataKeys.class);
     static final int HISTORY = 4;
+    /** Background re-reads of keys in use (see the cache); one daemon thread for every bucket in the JVM. */
+    private static final Executor REFRESHES = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verdict-data-key-refresh");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final KeyValue kv;
     private final JetStreamManagement jsm;
     private final String stream;
     private final KeyEncryptionKey kek;
     private final ObjectMapper json = new ObjectMapper();
-    private final Cache<String, Optional<SecretKey>> cache;
+    private final LoadingCache<String, Optional<SecretKey>> cache;
     private final ErasureListeners listeners = new ErasureListeners();
     private volatile NatsKeyValueWatchSubscription watch;
 
@@ -128,10 +137,15 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
         this.jsm = connection.jetStreamManagement();
         this.stream = "KV_" + settings.bucket();
         this.kek = settings.kek();
+        // A key in use is read again in the background once half its cache time has passed, so a busy subject's
+        // commands never wait on the bucket; the re-read also sees an erasure the watch missed. The bound stays:
+        // a key is used at most cacheFor after the last read of the bucket that returned it.
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheFor())
+                .refreshAfterWrite(settings.cacheFor().dividedBy(2))
+                .executor(REFRESHES)
                 .maximumSize(100_000)
-                .build();
+                .build(this::stored);
     }
 
     /**
@@ -486,6 +500,12 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
         return value.has("erased")
                 ? Optional.of(Instant.parse(value.get("erased").asText()))
                 : Optional.empty();
+    }
+
+    /** The subject's key as the bucket holds it now, or {@code null} (no mapping) when it never had one. */
+    private Optional<SecretKey> stored(String subject) throws IOException, JetStreamApiException {
+        KeyValueEntry entry = kv.get(kvKey(subject));
+        return entry == null ? null : unwrap(subject, entry);
     }
 
     private Optional<SecretKey> unwrap(String subject, KeyValueEntry entry) throws IOException {

@@ -1,5 +1,6 @@
 package dev.verdict.store.personal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.StateCodec;
@@ -10,6 +11,7 @@ import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.codec.VerdictObjectMapper;
 import dev.verdict.store.personal.internal.FieldSealing;
 import dev.verdict.store.personal.internal.PersonalShape;
+import dev.verdict.store.personal.internal.SealingWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -61,6 +63,11 @@ public final class PersonalDataCodec {
      *     nested personal data
      */
     public static <E> EventCodec<E> events(JsonEventCodec<E> codec, DataKeys keys) {
+        return events(codec, keys, VerdictObjectMapper.create());
+    }
+
+    /** {@link #events(JsonEventCodec, DataKeys)} with the mapper that seals and opens stored JSON (tests count its parses). */
+    static <E> EventCodec<E> events(JsonEventCodec<E> codec, DataKeys keys, ObjectMapper sealing) {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(keys, "keys");
         EventTypeRegistry<E> registry = codec.registry();
@@ -69,7 +76,7 @@ public final class PersonalDataCodec {
             Class<?> type = registry.registrationNamed(name).orElseThrow().type();
             PersonalShape.of(type).ifPresent(s -> shapes.put(type, s));
         }
-        return new Events<>(codec, new FieldSealing(VerdictObjectMapper.create(), keys), Map.copyOf(shapes), keys);
+        return new Events<>(codec, new FieldSealing(sealing, keys), Map.copyOf(shapes), keys);
     }
 
     /**
@@ -95,11 +102,24 @@ public final class PersonalDataCodec {
 
         @Override
         public EncodedEvent encode(E event) {
-            EncodedEvent plain = codec.encode(event);
             PersonalShape shape = shapes.get(event.getClass());
             if (shape == null) {
-                return plain;
+                return codec.encode(event);
             }
+            if (shape.readable()) {
+                SealingWriter writer = new SealingWriter(keys, shape, event);
+                EncodedEvent sealed;
+                try {
+                    sealed = codec.encodeWithAttribute(event, SealingWriter.ATTRIBUTE, writer);
+                } catch (RuntimeException e) {
+                    throw writer.failure().orElse(e);
+                }
+                if (writer.written() == shape.knownValuesOf(event)) {
+                    return sealed;
+                }
+                // a mapper that writes PersonalData its own way: seal what it wrote
+            }
+            EncodedEvent plain = codec.encode(event);
             try {
                 return new EncodedEvent(plain.type(), plain.schemaVersion(), sealing.seal(plain.payload(), shape));
             } catch (IOException e) {
@@ -131,10 +151,23 @@ public final class PersonalDataCodec {
 
         @Override
         public byte[] encode(S state) {
-            byte[] plain = codec.encode(state);
             if (shape == null) {
-                return plain;
+                return codec.encode(state);
             }
+            if (shape.readable()) {
+                SealingWriter writer = new SealingWriter(keys, shape, state);
+                byte[] sealed;
+                try {
+                    sealed = codec.encodeWithAttribute(state, SealingWriter.ATTRIBUTE, writer);
+                } catch (RuntimeException e) {
+                    throw writer.failure().orElse(e);
+                }
+                if (writer.written() == shape.knownValuesOf(state)) {
+                    return sealed;
+                }
+                // a mapper that writes PersonalData its own way: seal what it wrote
+            }
+            byte[] plain = codec.encode(state);
             try {
                 return sealing.seal(plain, shape);
             } catch (IOException e) {

@@ -23,6 +23,8 @@ public final class FieldSealing {
     public static final String CIPHERTEXT = PersonalDataModule.CIPHERTEXT_FIELD;
     /** The field of a sealed value that names the data subject whose key sealed it. */
     public static final String KEY_ID = "kid";
+    /** The field of the marker that stands for a value of an erased subject. */
+    public static final String ERASED = PersonalDataModule.ERASED_FIELD;
 
     private static final byte[] MARK = ("\"" + CIPHERTEXT + "\"").getBytes(StandardCharsets.US_ASCII);
 
@@ -34,7 +36,10 @@ public final class FieldSealing {
         this.keys = keys;
     }
 
-    /** The JSON of a value with its personal fields sealed (or marked erased when the subject was erased). */
+    /**
+     * The JSON of a value with its personal fields sealed (or marked erased when the subject was erased): the path of
+     * a record {@link SealingWriter} could not seal while it was written.
+     */
     public byte[] seal(byte[] json, PersonalShape shape) throws IOException {
         ObjectNode tree = (ObjectNode) mapper.readTree(json);
         Optional<SecretKey> key = Optional.empty();
@@ -133,7 +138,8 @@ public final class FieldSealing {
                 && value.path(PersonalDataModule.ERASED_FIELD).asBoolean(false);
     }
 
-    private static byte[] aad(String subject) {
+    /** The additional authenticated data of a subject's sealed values: the subject's id. */
+    static byte[] aad(String subject) {
         return ("verdict-personal-data:" + subject).getBytes(StandardCharsets.UTF_8);
     }
 }

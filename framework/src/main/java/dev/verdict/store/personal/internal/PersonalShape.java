@@ -3,6 +3,8 @@ package dev.verdict.store.personal.internal;
 import dev.verdict.decider.DataSubject;
 import dev.verdict.decider.PersonalData;
 import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -19,8 +21,43 @@ import java.util.Set;
  *
  * @param personalFields the JSON names (= component names) of the personal components
  * @param subjectField the JSON name of the data subject's component
+ * @param personalAccessors the accessors of the personal components, in the order of {@code personalFields}
+ * @param subjectAccessor the accessor of the data subject's component
+ * @param readable whether the accessors can be called (false for a record of a module that does not open it: then
+ *     the codec seals the written JSON instead of sealing while writing)
  */
-public record PersonalShape(List<String> personalFields, String subjectField) {
+public record PersonalShape(
+        List<String> personalFields,
+        String subjectField,
+        List<Method> personalAccessors,
+        Method subjectAccessor,
+        boolean readable) {
+
+    /** The value of the record's data subject component (what its JSON is written from). */
+    public Object subjectOf(Object record) {
+        return read(subjectAccessor, record);
+    }
+
+    /** How many of the record's personal components hold a known (not erased) value. */
+    public int knownValuesOf(Object record) {
+        int known = 0;
+        for (Method accessor : personalAccessors) {
+            if (read(accessor, record) instanceof PersonalData.Known<?>) {
+                known++;
+            }
+        }
+        return known;
+    }
+
+    private static Object read(Method accessor, Object record) {
+        try {
+            return accessor.invoke(record);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read " + accessor + ": " + e.getMessage(), e);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("the accessor " + accessor + " failed", e.getCause());
+        }
+    }
 
     /**
      * The shape of a class, or empty when it holds no personal data.
@@ -34,13 +71,17 @@ public record PersonalShape(List<String> personalFields, String subjectField) {
             return Optional.empty();
         }
         List<String> personal = new ArrayList<>();
+        List<Method> personalAccessors = new ArrayList<>();
         List<String> subjects = new ArrayList<>();
+        Method subjectAccessor = null;
         for (RecordComponent c : type.getRecordComponents()) {
             if (c.isAnnotationPresent(DataSubject.class)) {
                 subjects.add(c.getName());
+                subjectAccessor = c.getAccessor();
             }
             if (c.getType() == PersonalData.class) {
                 personal.add(c.getName());
+                personalAccessors.add(c.getAccessor());
                 if (c.getGenericType() instanceof ParameterizedType p) {
                     requireNone(p.getActualTypeArguments()[0], type.getName() + "." + c.getName(), new HashSet<>());
                 }
@@ -60,7 +101,22 @@ public record PersonalShape(List<String> personalFields, String subjectField) {
             throw new IllegalArgumentException(type.getName() + "." + subjects.get(0)
                     + ": the data subject's id cannot itself be PersonalData (it selects the key)");
         }
-        return Optional.of(new PersonalShape(List.copyOf(personal), subjects.get(0)));
+        boolean readable = accessible(subjectAccessor);
+        for (Method accessor : personalAccessors) {
+            readable &= accessible(accessor);
+        }
+        return Optional.of(new PersonalShape(
+                List.copyOf(personal), subjects.get(0), List.copyOf(personalAccessors), subjectAccessor, readable));
+    }
+
+    /** Records of a non-public type (a test's, an application's nested one) are read as Jackson reads them. */
+    private static boolean accessible(Method accessor) {
+        try {
+            accessor.setAccessible(true);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static void requireNone(Type t, String where, Set<Class<?>> seen) {
