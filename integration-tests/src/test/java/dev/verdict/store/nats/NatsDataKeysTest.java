@@ -133,6 +133,54 @@ class NatsDataKeysTest {
         }
     }
 
+    /**
+     * A key in use is read from the bucket again in the background at half its cache time, so the commands of a busy
+     * subject never wait on the bucket – and the bound still holds: the key is used at most {@code cacheFor} after
+     * the bucket last returned it. Without the background read the key would expire at 6 s and the read at 7 s would
+     * go to the bucket (and see the erasure).
+     */
+    @Test
+    void aKeyInUseIsReadAgainBeforeItExpiresAndTheBoundStillHolds() throws Exception {
+        try (LocalNatsServer server = LocalNatsServer.launch();
+                Connection a = server.connect();
+                Connection b = server.connect()) {
+            KeyEncryptionKey kek = newKek();
+            Duration cacheFor = Duration.ofSeconds(6);
+            NatsDataKeys writer = NatsDataKeys.open(a, NatsDataKeys.Settings.of("refresh", kek));
+            NatsDataKeys reader = NatsDataKeys.open(
+                    b, NatsDataKeys.Settings.of("refresh", kek).withCacheFor(cacheFor));
+            reader.close(); // no watch: only the cache's own reads of the bucket can see the erasure
+            SecretKey key = writer.keyForWriting("p-1").orElseThrow();
+            long loaded = System.nanoTime();
+            assertThat(reader.keyForReading("p-1")).contains(key);
+
+            sleepUntil(loaded, Duration.ofMillis(3_500)); // past half the cache time: this read starts a re-read
+            assertThat(reader.keyForReading("p-1")).contains(key);
+            sleepUntil(loaded, Duration.ofMillis(4_500)); // the re-read has returned the key again
+            writer.erase("p-1");
+
+            sleepUntil(loaded, Duration.ofMillis(7_000)); // past the first read's expiry
+            assertThat(reader.keyForReading("p-1"))
+                    .as("served from memory: re-read at 3.5 s, so not expired at 7 s")
+                    .contains(key);
+            long giveUp = loaded
+                    + Duration.ofMillis(3_500).plus(cacheFor).plusSeconds(2).toNanos();
+            while (reader.keyForReading("p-1").isPresent() && System.nanoTime() < giveUp) {
+                Thread.sleep(20);
+            }
+            assertThat(reader.keyForReading("p-1"))
+                    .as("erased: within cacheFor of the last read of the bucket")
+                    .isEmpty();
+        }
+    }
+
+    private static void sleepUntil(long start, Duration after) throws InterruptedException {
+        long wait = start + after.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
     @Test
     void instancesCreatingTheSameSubjectsKeyAgreeOnOne() throws Exception {
         try (LocalNatsServer server = LocalNatsServer.launch();
