@@ -46,7 +46,9 @@ final class ColdCommand implements Scenario {
                         + " entities round-robin with a snapshot written asynchronously after every event (a "
                         + "KV update per command beside the measured path). Raw publish: sync publish with OCC + "
                         + "message id, version known in memory. Raw by hand: `kv.get` of a 200-byte snapshot + "
-                        + "`getLastMessage` of the subject + the publish, one after the other (no decoding). "
+                        + "`getLastMessage` of the subject + the publish, one after the other (no decoding); raw KV "
+                        + "get + publish: the same without `getLastMessage` (a cold command deciding on the snapshot "
+                        + "and letting the append's expectation check that it is current). "
                         + s.warmups() + " warm-up + " + s.repeats() + " repeats of "
                         + s.window().toMillis()
                         + " ms, interleaved.");
@@ -76,6 +78,17 @@ final class ColdCommand implements Scenario {
                     }
                     long last = ctx.raw.lastSequence(raw.subject(e));
                     raw.last(e, ctx.raw.publish(raw.subject(e), ctx.payloads.dispensed, last, ctx.ids.next()));
+                }));
+        variants.put(
+                "raw kv publish",
+                () -> Load.closedLoop(1, s.window(), (w, i) -> {
+                    // what a cold command would cost with the version request gone: decided on the snapshot, the
+                    // append's expectation (the snapshot's version) checking that it is current
+                    int e = (int) (i % ENTITIES);
+                    if (kv.get("cold.e" + e) == null) {
+                        throw new BenchmarkFailed("no raw snapshot for entity " + e, null);
+                    }
+                    raw.last(e, ctx.raw.publish(raw.subject(e), ctx.payloads.dispensed, raw.last(e), ctx.ids.next()));
                 }));
         Map<String, List<Trial>> r = Pairs.run(s, variants);
         String caseName = "cache off, snapshot at head";
@@ -123,6 +136,16 @@ final class ColdCommand implements Scenario {
             result.add(Ratio.notMeasured(
                     id(), caseName, "Verdict / raw publish (p50 ms)", Target.atMost(2.5), verdict.why()));
         }
+        result.add(Measurement.throughput(
+                id(), caseName, "raw KV get + publish (no version request)", "commands/s", r.get("raw kv publish")));
+        result.add(Ratio.of(
+                id(),
+                caseName,
+                "raw KV get + publish / raw publish (p50 ms): the floor with the version request gone",
+                r.get("raw kv publish"),
+                r.get("raw publish"),
+                t -> t.latencies().medianMillis(),
+                Target.none()));
         result.add(Ratio.of(
                 id(),
                 caseName,

@@ -270,10 +270,18 @@ final class DecisionPipeline<C, S, E> {
         }
         // the append succeeded at known.version(): nothing came in between, so folding our own events is exact
         S state = known.state();
-        List<AppendedEvent<E>> appended = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            state = decider.evolve(state, events.get(i));
-            appended.add(new AppendedEvent<>(entity, result.sequences().get(i), events.get(i)));
+        List<AppendedEvent<E>> appended;
+        if (events.size() == 1) {
+            // the usual case, built immutable: the outcome keeps it without a copy (on the connection's thread when
+            // the append was asynchronous)
+            state = decider.evolve(state, events.get(0));
+            appended = List.of(new AppendedEvent<>(entity, result.sequences().get(0), events.get(0)));
+        } else {
+            appended = new ArrayList<>(events.size());
+            for (int i = 0; i < events.size(); i++) {
+                state = decider.evolve(state, events.get(i));
+                appended.add(new AppendedEvent<>(entity, result.sequences().get(i), events.get(i)));
+            }
         }
         RecentCommands recent = known.recentCommands();
         for (Long sequence : result.sequences()) {

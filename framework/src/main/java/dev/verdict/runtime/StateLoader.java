@@ -82,8 +82,10 @@ final class StateLoader<S, E> {
     }
 
     /**
-     * After a conflict that reported the entity's version: reads only up to it (the server's word, so the read needs no
-     * second request for the entity's end). Without a reported version, or one not ahead, like {@link #catchUp}.
+     * After a conflict that reported the entity's version: folds the events the store read while refusing the append
+     * ({@link ConcurrencyConflict#missedEvents()}, when they are the tail after {@code known}: no read at all), else
+     * reads only up to the version (the server's word, so the read needs no second request for the entity's end).
+     * Without a reported version, or one not ahead, like {@link #catchUp}.
      */
     KnownState<S> catchUpAfter(EntityRef entity, KnownState<S> known, ConcurrencyConflict conflict) {
         OptionalLong actual = conflict.actualVersion();
@@ -91,7 +93,10 @@ final class StateLoader<S, E> {
             return catchUp(entity, known, event -> {});
         }
         long start = System.nanoTime();
-        Fold fold = fold(entity, ReadRange.after(known.version()).upToSequence(actual.getAsLong()), known, e -> {});
+        List<RecordedEvent> missed = conflict.missedEvents();
+        Fold fold = !missed.isEmpty() && conflict.expectedVersion() == known.version()
+                ? fold(entity, missed, known)
+                : fold(entity, ReadRange.after(known.version()).upToSequence(actual.getAsLong()), known, e -> {});
         metrics.loaded(category, RuntimeMetrics.LoadSource.CATCH_UP, fold.eventsRead, elapsed(start));
         return fold.known(known.eventsSinceSnapshot() + fold.eventsRead);
     }
@@ -192,16 +197,19 @@ final class StateLoader<S, E> {
 
     private Fold fold(EntityRef entity, ReadRange range, KnownState<S> from, Consumer<AppendedEvent<E>> observer) {
         Fold fold = new Fold(from.state(), from.recentCommands(), from.streamIdentity());
-        ReadResult result = store.read(entity, range, recorded -> {
-            // a stored message may stand for several events, or none, after upcasting: all at its sequence
-            for (E event : decode(recorded)) {
-                fold.state = decider.evolve(fold.state, event);
-                observer.accept(new AppendedEvent<>(entity, recorded.sequence(), event));
-            }
-            fold.eventsRead++;
-            fold.recent = fold.recent.including(recorded.commandId(), recorded.sequence());
-        });
+        ReadResult result =
+                store.read(entity, range, recorded -> fold.add(recorded, decode(recorded), entity, observer));
         fold.version = result.lastSequence();
+        return fold;
+    }
+
+    /** {@link #fold(EntityRef, ReadRange, KnownState, Consumer)} of events already read (in order, after from). */
+    private Fold fold(EntityRef entity, List<RecordedEvent> events, KnownState<S> from) {
+        Fold fold = new Fold(from.state(), from.recentCommands(), from.streamIdentity());
+        fold.version = from.version();
+        for (RecordedEvent recorded : events) {
+            fold.add(recorded, decode(recorded), entity, e -> {});
+        }
         return fold;
     }
 
@@ -226,6 +234,17 @@ final class StateLoader<S, E> {
             this.state = state;
             this.recent = recent;
             this.streamIdentity = streamIdentity;
+        }
+
+        /** Folds one stored message: it may stand for several events, or none, after upcasting – all at its sequence. */
+        void add(RecordedEvent recorded, List<E> events, EntityRef entity, Consumer<AppendedEvent<E>> observer) {
+            for (E event : events) {
+                state = decider.evolve(state, event);
+                observer.accept(new AppendedEvent<>(entity, recorded.sequence(), event));
+            }
+            eventsRead++;
+            recent = recent.including(recorded.commandId(), recorded.sequence());
+            version = recorded.sequence();
         }
 
         KnownState<S> known(long eventsSinceSnapshot) {

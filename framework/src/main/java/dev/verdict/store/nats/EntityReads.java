@@ -66,13 +66,31 @@ final class EntityReads {
      * stops at the first other message after them.
      */
     List<Long> originalSequences(EntityRef entity, long from, CommandContext context) {
+        return originalSequences(entity, from, Long.MAX_VALUE, context, new ArrayList<>());
+    }
+
+    /**
+     * {@link #originalSequences(EntityRef, long, CommandContext)} among the sequences up to {@code upTo} only; while
+     * none of the command's messages is found, every message read is added to {@code read} as an event (so a caller
+     * that finds none has the tail it read; a message that is no event stops the adding: the list then ends short).
+     */
+    List<Long> originalSequences(
+            EntityRef entity, long from, long upTo, CommandContext context, List<RecordedEvent> read) {
         String prefix = context.commandId() + ":";
         List<Long> found = new ArrayList<>();
-        scan(entity, from, Long.MAX_VALUE, (seq, storedAt, headers, event) -> {
+        boolean[] complete = {true};
+        scan(entity, from, upTo, (seq, storedAt, headers, event) -> {
             String id = headers == null ? null : headers.getFirst(NatsEventHeaders.MSG_ID);
             if (id != null && id.startsWith(prefix) && isIndex(id, prefix.length())) {
                 found.add(seq);
                 return true;
+            }
+            if (found.isEmpty() && complete[0]) {
+                try {
+                    read.add(event.get());
+                } catch (RuntimeException e) {
+                    complete[0] = false; // not an event: whoever reads this tail again reports it
+                }
             }
             return found.isEmpty();
         });

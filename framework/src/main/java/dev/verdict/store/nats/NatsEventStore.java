@@ -32,7 +32,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -255,11 +254,7 @@ public final class NatsEventStore implements EventStore {
         } catch (ConcurrencyConflict conflict) {
             // The server may check the expectation before deduplicating: a re-sent command whose original append
             // succeeded then looks like a conflict. Its events, if stored, are in the tail after expectedVersion.
-            Optional<AppendResult> original = findOriginal(entity, expectedVersion, context);
-            if (original.isPresent()) {
-                return original.get();
-            }
-            throw conflict;
+            return originalOrConflict(entity, expectedVersion, conflict, context);
         }
     }
 
@@ -325,9 +320,7 @@ public final class NatsEventStore implements EventStore {
                     if (cause instanceof ConcurrencyConflict conflict) {
                         // as in append: a re-sent command whose original append succeeded may look like a conflict
                         return onExecutor(
-                                blocking,
-                                () -> findOriginal(entity, expectedVersion, context)
-                                        .orElseThrow(() -> conflict));
+                                blocking, () -> originalOrConflict(entity, expectedVersion, conflict, context));
                     }
                     return CompletableFuture.failedFuture(cause);
                 });
@@ -414,21 +407,37 @@ public final class NatsEventStore implements EventStore {
 
     /**
      * After a conflict: the original events of a re-sent command, if the tail after {@code expectedVersion} holds any
-     * (the server may check the expectation before deduplicating). All of the command's events on the entity are
-     * reported, however many the re-send decided: a re-send decided on an older state may have decided another number
-     * of events, but the command id says it is the same command, and it was stored once.
+     * (the server may check the expectation before deduplicating) – else the conflict is thrown. All of the command's
+     * events on the entity are reported, however many the re-send decided: a re-send decided on an older state may
+     * have decided another number of events, but the command id says it is the same command, and it was stored once.
+     * The search ends at the subject's last sequence the conflict reported, when it did ("wrong last sequence: N"): an
+     * original stored before this append was refused lies at or before N. Bounded so, it is one batch direct get
+     * (unbounded, on an entity others keep writing, it chased the moving end of the subject with an ephemeral
+     * consumer), and the tail it read goes with the conflict thrown ({@link ConcurrencyConflict#missedEvents()}), so
+     * the runtime catches up without reading it again.
      */
-    private Optional<AppendResult> findOriginal(EntityRef entity, long expectedVersion, CommandContext context) {
-        List<Long> sequences = originalSequences(entity, expectedVersion + 1, context);
+    private AppendResult originalOrConflict(
+            EntityRef entity, long expectedVersion, ConcurrencyConflict conflict, CommandContext context) {
+        OptionalLong actual = conflict.actualVersion();
+        boolean bounded = actual.isPresent() && actual.getAsLong() > expectedVersion;
+        List<RecordedEvent> tail = new ArrayList<>();
+        List<Long> sequences = reads.originalSequences(
+                entity, expectedVersion + 1, bounded ? actual.getAsLong() : Long.MAX_VALUE, context, tail);
         if (sequences.isEmpty()) {
-            return Optional.empty();
+            if (bounded
+                    && !tail.isEmpty()
+                    && tail.get(tail.size() - 1).sequence() == actual.getAsLong()
+                    && conflict.missedEvents().isEmpty()) {
+                throw new ConcurrencyConflict(entity, expectedVersion, actual, tail);
+            }
+            throw conflict;
         }
         LOG.debug(
                 "append to {} of command {} was a re-send; original sequences {}",
                 entity,
                 context.commandId(),
                 sequences);
-        return Optional.of(new AppendResult(entity, sequences, true));
+        return new AppendResult(entity, sequences, true);
     }
 
     List<Long> originalSequences(EntityRef entity, long from, CommandContext context) {
