@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * ProjectionRunner<PrescriptionEvent> runner = NatsProjections.runner(connection,
- *                 SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
+ *                 SubjectFilter.category(StoreName.of("pharmacy"), PrescriptionDecider.TYPE),
  *                 codec, JdbcProjection.of("prescription-list", dataSource, handler, reset))
  *         .partitions(4)                     // any setting of ProjectionRunner.Builder
  *         .build();

@@ -1,7 +1,7 @@
 package dev.verdict.projection;
 
 /**
- * What a {@link ProjectionRunner} does with an event that still fails after its {@link RetryPolicy}: an unreadable
+ * What a {@link ProjectionRunner} does with an event that still fails after its {@link ApplyRetryPolicy}: an unreadable
  * message, an undecodable or unknown event type, or a handler that keeps throwing.
  *
  * <pre>{@code

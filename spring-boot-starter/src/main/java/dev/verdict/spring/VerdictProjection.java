@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * VerdictProjection<RxEvent> prescriptionList(DataSource dataSource) {
  *     return VerdictProjection.of(
  *                     JdbcProjection.of("prescription-list", dataSource, handler, reset),
- *                     SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
+ *                     SubjectFilter.category(StoreName.of("pharmacy"), PrescriptionDecider.TYPE),
  *                     JsonEventCodec.of(RxEvent.class))
  *             .withOptions(runner -> runner.partitions(2).failoverAfter(Duration.ofSeconds(3)));
  * }

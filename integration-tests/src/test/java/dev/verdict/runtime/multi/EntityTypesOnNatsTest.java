@@ -6,6 +6,7 @@ import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.EntityType;
 import dev.verdict.decider.MultiDecider;
 import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.process.CommandRouter;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An {@link EntityType} declared once names its entities everywhere: the entities its registration stores, the
  * entities a multi-entity decision built from it reads and writes, and the subject filter a projection of it reads
- * are one and the same subjects in the stream – for hierarchical categories too.
+ * and the target of a process manager's command routed by it are one and the same subjects in the stream – for
+ * hierarchical categories too. One type is registered through {@code Registration.of(type, codec)}, the other through
+ * the shorthand {@code runtime.register(type, codec)}: both must register the type's decider instance.
  */
 class EntityTypesOnNatsTest {
     @RegisterExtension
@@ -69,8 +72,7 @@ class EntityTypesOnNatsTest {
         try (CommandRuntime runtime = CommandRuntime.builder(store).build()) {
             EntityHandle<RxCommand, Rx, RxEvent> prescriptions =
                     runtime.register(Registration.of(PRESCRIPTIONS, Dispensary.RX_EVENTS));
-            EntityHandle<StockCommand, Stock, StockEvent> stocks =
-                    runtime.register(Registration.of(STOCKS, Dispensary.STOCK_EVENTS));
+            EntityHandle<StockCommand, Stock, StockEvent> stocks = runtime.register(STOCKS, Dispensary.STOCK_EVENTS);
             MultiEntityHandle<Dispense, CombinedState<Rx, Stock>, Object> dispenses =
                     runtime.register(MultiRegistration.of("dispense", DISPENSE));
 
@@ -97,6 +99,10 @@ class EntityTypesOnNatsTest {
             assertThat(stored.keySet())
                     .isEqualTo(
                             Set.of(name.value() + ".clinic.prescription.rx-1", name.value() + ".clinic.stock.aspirin"));
+            assertThat(CommandRouter.<StockCommand>to(STOCKS, command -> "aspirin")
+                            .target(new Receive(1)))
+                    .as("a process manager's command goes to the entity the type names")
+                    .isEqualTo(aspirin);
             assertThat(SubjectFilter.category(name, PRESCRIPTIONS).subjects())
                     .containsExactly(name.value() + ".clinic.prescription.*");
             assertThat(SubjectFilter.categories(name, PRESCRIPTIONS, STOCKS).subjects())

@@ -19,6 +19,7 @@ import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvents;
 import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.process.CommandRouter;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
 import dev.verdict.projection.timers.TimerReactions;
@@ -30,7 +31,6 @@ import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.spring.VerdictProjection;
-import dev.verdict.store.EntityRef;
 import dev.verdict.store.TimerFired;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.codec.TimerFiredCodec;
@@ -222,7 +222,7 @@ class PharmacyConfiguration {
                         new PharmacyProcess(
                                 PharmacyProcess.DEFAULT_THRESHOLD, PharmacyProcess.DEFAULT_QUANTITY, followUpAfter),
                         PharmacyProcessStateCodec.INSTANCE,
-                        command -> EntityRef.of(InventoryDecider.TYPE.key(command.drug())),
+                        CommandRouter.to(InventoryDecider.TYPE, InventoryCommand::drug),
                         // sent while the event's apply is observed: the runtime's tracing interceptor
                         // continues the event's trace into the reorder's events
                         (target, command, context) -> {
