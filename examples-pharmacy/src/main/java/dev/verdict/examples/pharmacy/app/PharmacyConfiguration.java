@@ -18,7 +18,6 @@ import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvents;
-import dev.verdict.projection.SubjectFilter;
 import dev.verdict.projection.process.CommandRouter;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
@@ -186,9 +185,7 @@ class PharmacyConfiguration {
     VerdictProjection<PrescriptionEvent> patientPrescriptionsProjection(
             PatientPrescriptions readModel, NatsEventStoreConfig store) {
         return VerdictProjection.of(
-                readModel.projection(),
-                SubjectFilter.category(store.storeName(), PrescriptionDecider.TYPE),
-                PrescriptionEvents.CODEC);
+                readModel.projection(), store.storeName(), PrescriptionDecider.TYPE, PrescriptionEvents.CODEC);
     }
 
     /**
@@ -245,10 +242,7 @@ class PharmacyConfiguration {
     VerdictProjection<InventoryEvent> stockReorder(
             ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost,
             NatsEventStoreConfig store) {
-        return VerdictProjection.of(
-                stockReorderHost,
-                SubjectFilter.category(store.storeName(), InventoryDecider.TYPE),
-                InventoryEvents.CODEC);
+        return VerdictProjection.of(stockReorderHost, store.storeName(), InventoryDecider.TYPE, InventoryEvents.CODEC);
     }
 
     /** The stock-reorder's follow-up timers, delivered to their drug's instance when they fall due. */
@@ -273,7 +267,8 @@ class PharmacyConfiguration {
     VerdictProjection<PrescriptionEvent> prescriptionExpiryTimers(NatsTimers timers, NatsEventStoreConfig store) {
         return VerdictProjection.of(
                 PrescriptionExpiry.scheduling(timers),
-                SubjectFilter.category(store.storeName(), PrescriptionDecider.TYPE),
+                store.storeName(),
+                PrescriptionDecider.TYPE,
                 PrescriptionEvents.CODEC);
     }
 
