@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.EntityType;
 import dev.verdict.decider.MultiDecider;
+import dev.verdict.decider.View;
+import dev.verdict.nats.NatsProjections;
+import dev.verdict.projection.ApplyRetryPolicy;
+import dev.verdict.projection.PoisonPolicy;
+import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.ViewProjection;
 import dev.verdict.projection.process.CommandRouter;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
@@ -33,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -103,6 +110,19 @@ class EntityTypesOnNatsTest {
                             .target(new Receive(1)))
                     .as("a process manager's command goes to the entity the type names")
                     .isEqualTo(aspirin);
+            ViewProjection<Integer, RxEvent> rxEvents =
+                    ViewProjection.of("rx-events", View.<Integer, RxEvent>of(0, (n, event) -> n + 1));
+            try (ProjectionRunner<RxEvent> runner = NatsProjections.runner(
+                            NATS.connection(), name, PRESCRIPTIONS, Dispensary.RX_EVENTS, rxEvents)
+                    .retryPolicy(ApplyRetryPolicy.none())
+                    .poisonPolicy(PoisonPolicy.STOP) // a stock event here would halt it
+                    .build()) {
+                runner.start();
+                runner.caughtUp().get(30, TimeUnit.SECONDS);
+                assertThat(rxEvents.state())
+                        .as("a runner of the type reads the type's events: the prescription's two, not the stock's")
+                        .isEqualTo(2);
+            }
             assertThat(SubjectFilter.category(name, PRESCRIPTIONS).subjects())
                     .containsExactly(name.value() + ".clinic.prescription.*");
             assertThat(SubjectFilter.categories(name, PRESCRIPTIONS, STOCKS).subjects())
