@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>{@code store} (the event store's ports, codecs and the NATS implementation) knows nothing of the command
  *       runtime or of projections;
- *   <li>{@code runtime} (commands) knows nothing of projections (projections may send commands: process managers);
+ *   <li>{@code runtime} (commands) knows nothing of projections (projections may send commands: process managers),
+ *       and inside it the arrows point down: runtime, handles, pipelines and their collaborators;
  *   <li>nothing in the framework uses Spring – the starter is a separate artifact;
  *   <li>{@code store.nats}, the JetStream implementation, is used only by itself and by {@code dev.verdict.nats} –
  *       everything else goes through the ports in {@code dev.verdict.store};
@@ -83,6 +84,37 @@ class LayeringTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.verdict.projection..")
+                .check(FRAMEWORK);
+    }
+
+    /**
+     * Inside {@code runtime}, the arrows point down only: {@code CommandRuntime} builds the handles and hands them their
+     * collaborators ({@code PipelineDependencies}); the handles drive the pipelines; nothing reaches back up – no
+     * handle, pipeline or collaborator uses {@code CommandRuntime} (the service locator issue 23 removed), and no
+     * pipeline or collaborator uses a handle.
+     */
+    @Test
+    void theRuntimesArrowsPointDown() {
+        String runtime = "dev\\.verdict\\.runtime\\.";
+        noClasses()
+                .that()
+                .resideInAPackage("dev.verdict.runtime")
+                .and()
+                .haveNameNotMatching(runtime + "CommandRuntime(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("dev.verdict.runtime.CommandRuntime")
+                .because("the runtime passes its collaborators down instead of being asked for them")
+                .check(FRAMEWORK);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.verdict.runtime")
+                .and()
+                .haveNameNotMatching(runtime + "(CommandRuntime|EntityHandle|MultiEntityHandle)(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .haveNameMatching(runtime + "(Multi)?EntityHandle")
+                .because("the pipelines and their collaborators serve the handles and do not call them")
                 .check(FRAMEWORK);
     }
 

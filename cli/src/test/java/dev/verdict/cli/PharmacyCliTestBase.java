@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verdict.nats.NatsProjections;
+import dev.verdict.projection.ApplyRetryPolicy;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
-import dev.verdict.projection.RetryPolicy;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.store.Category;
 import dev.verdict.store.EncodedEvent;
@@ -96,7 +96,7 @@ abstract class PharmacyCliTestBase {
                         SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
                         new TypeOnly(),
                         new FailingList())
-                .retryPolicy(RetryPolicy.none())
+                .retryPolicy(ApplyRetryPolicy.none())
                 .build();
         runner.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -1,10 +1,12 @@
 package dev.verdict.nats;
 
+import dev.verdict.decider.EntityType;
 import dev.verdict.projection.EventMessageReader;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.StoreName;
 import dev.verdict.store.nats.NatsEventFeeds;
 import io.nats.client.Connection;
 import java.util.Objects;
@@ -18,7 +20,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * ProjectionRunner<PrescriptionEvent> runner = NatsProjections.runner(connection,
- *                 SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
+ *                 StoreName.of("pharmacy"), PrescriptionDecider.TYPE,       // or a SubjectFilter
  *                 codec, JdbcProjection.of("prescription-list", dataSource, handler, reset))
  *         .partitions(4)                     // any setting of ProjectionRunner.Builder
  *         .build();
@@ -37,6 +39,20 @@ public final class NatsProjections {
     public static <E> ProjectionRunner.Builder<E> runner(
             Connection connection, SubjectFilter filter, EventCodec<E> codec, Projection<E> projection) {
         return ProjectionRunner.builder(feeds(connection, filter), filter, codec, projection);
+    }
+
+    /**
+     * Starts configuring a runner for the projection over the events of one entity type in {@code store}: the same as
+     * {@code runner(connection, SubjectFilter.category(store, type), codec, projection)}. The type, the codec and the
+     * projection agree on the event type, so a codec or a projection of another entity's events does not compile.
+     */
+    public static <E> ProjectionRunner.Builder<E> runner(
+            Connection connection,
+            StoreName store,
+            EntityType<?, ?, E> type,
+            EventCodec<E> codec,
+            Projection<E> projection) {
+        return runner(connection, SubjectFilter.category(store, type), codec, projection);
     }
 
     /** Starts configuring a runner for the projection over the filter on {@code connection}, with a custom reader. */

@@ -8,7 +8,7 @@ import dev.verdict.store.StoreName;
  * Turns a delivery of the event stream into a {@link RecordedEvent} (headers to ids, time and context). {@link
  * #of(StoreName)} is the event store's standard mapping ({@link EventDelivery#recorded()}); a reader throws {@link
  * RuntimeException} with a reason when the delivery is not an event, which the runner treats as {@link
- * PoisonReason#UNREADABLE_MESSAGE}.
+ * dev.verdict.store.PoisonReason#UNREADABLE_MESSAGE}.
  *
  * <pre>{@code
  * EventMessageReader standard = EventMessageReader.of(StoreName.of("pharmacy"));

@@ -4,7 +4,7 @@ import dev.verdict.store.DeadLetter;
 
 /**
  * A projection stopped on a poison event because its {@link PoisonPolicy} is {@link PoisonPolicy#STOP}. The event
- * is recorded in the {@link NatsDeadLetters} and left unacknowledged; fix the cause and start the runner again.
+ * is recorded in the {@link dev.verdict.store.DeadLetters dead letters} and left unacknowledged; fix the cause and start the runner again.
  */
 public final class ProjectionHalted extends RuntimeException {
     private static final long serialVersionUID = 1L;

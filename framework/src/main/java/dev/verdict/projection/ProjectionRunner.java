@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * runner read the checkpoint again and read any events in between from the stream itself, applying them first, in
  * order. The effect is <b>exactly once</b> when the projection stores its checkpoint with its data atomically and on
  * the condition that it is still the expected one (see {@link Projection}; {@code JdbcProjection} and {@code
- * ProcessProjection} do); otherwise at least once. A poison event is retried per {@link RetryPolicy}, then recorded in
+ * ProcessProjection} do); otherwise at least once. A poison event is retried per {@link ApplyRetryPolicy}, then recorded in
  * the {@link DeadLetters} (retrying the write until it succeeds) and skipped, or the runner stops ({@link
  * PoisonPolicy}); a dead letter whose event is applied later (a rebuild, a fix) is removed. {@link ProjectionUnavailable}
  * is retried until the storage answers, never dead-lettered. {@link #stop()} leaves no thread behind. An {@link Error}
@@ -365,7 +365,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      * NatsProjections.runner(connection, filter, codec, projection)   // or ProjectionRunner.builder(feeds, …)
      *         .partitions(4)                    // default: one partition, failover between instances
      *         .failoverAfter(Duration.ofSeconds(5))
-     *         .retryPolicy(RetryPolicy.none())
+     *         .retryPolicy(ApplyRetryPolicy.none())
      *         .poisonPolicy(PoisonPolicy.STOP)
      *         .batchSize(500)
      *         .build();
@@ -382,7 +382,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         private boolean durable = true;
         private int partitions = 1;
         private int maxActivePartitions = Partition.MAX_COUNT;
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private ApplyRetryPolicy retryPolicy = ApplyRetryPolicy.defaults();
         private PoisonPolicy poisonPolicy = PoisonPolicy.DEAD_LETTER_AND_SKIP;
         private int batchSize = 256;
         private int applyBatchSize = 200;
@@ -484,9 +484,25 @@ public final class ProjectionRunner<E> implements AutoCloseable {
             return this;
         }
 
-        public Builder<E> retryPolicy(RetryPolicy retryPolicy) {
+        /**
+         * How often a failing apply is retried before the event is poison (default {@link
+         * ApplyRetryPolicy#defaults()}: 5 attempts, 100 ms doubling up to 5 s).
+         */
+        public Builder<E> retryPolicy(ApplyRetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;
+        }
+
+        /**
+         * As {@link #retryPolicy(ApplyRetryPolicy)}, under the policy's former name.
+         *
+         * @deprecated pass an {@link ApplyRetryPolicy}; this overload goes with {@link RetryPolicy} in the next release
+         */
+        @Deprecated(forRemoval = true)
+        @SuppressWarnings("removal")
+        public Builder<E> retryPolicy(RetryPolicy retryPolicy) {
+            return retryPolicy(
+                    Objects.requireNonNull(retryPolicy, "retryPolicy").toApplyRetryPolicy());
         }
 
         public Builder<E> poisonPolicy(PoisonPolicy poisonPolicy) {

@@ -1,48 +1,51 @@
 package dev.verdict.projection;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * How often and how patiently a failing event is retried before it is treated as poison: {@code maxAttempts}
- * attempts in all, waiting {@code initialBackoff} after the first failure, multiplied by {@code multiplier} after
- * each further failure, capped at {@code maxBackoff}. Retries happen in place (the event is not negatively
- * acknowledged), so stream order is kept; the runner tells the server the event is still in progress.
+ * The former name of {@link ApplyRetryPolicy}: it shared its name with the runtime's {@code
+ * dev.verdict.runtime.RetryPolicy} (now {@link dev.verdict.runtime.ConflictRetryPolicy}), which re-decides a command
+ * after a concurrency conflict, not a failing apply. Kept for one release so existing code compiles; {@link
+ * ProjectionRunner.Builder#retryPolicy(RetryPolicy)} still takes it and behaves exactly as with {@link
+ * #toApplyRetryPolicy()}.
  *
  * <pre>{@code
- * RetryPolicy.defaults();                                                  // 5 attempts, 100 ms .. 5 s
- * new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50), 2.0);  // fast, for tests
+ * NatsProjections.runner(connection, filter, codec, projection).retryPolicy(ApplyRetryPolicy.none());
  * }</pre>
+ *
+ * @param maxAttempts as {@link ApplyRetryPolicy#maxAttempts()}
+ * @param initialBackoff as {@link ApplyRetryPolicy#initialBackoff()}
+ * @param maxBackoff as {@link ApplyRetryPolicy#maxBackoff()}
+ * @param multiplier as {@link ApplyRetryPolicy#multiplier()}
+ * @deprecated renamed to {@link ApplyRetryPolicy}; this alias will be removed in the next release
  */
+@Deprecated(forRemoval = true)
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier) {
     public RetryPolicy {
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
-        }
-        Objects.requireNonNull(initialBackoff, "initialBackoff");
-        Objects.requireNonNull(maxBackoff, "maxBackoff");
-        if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("backoffs must satisfy 0 <= initialBackoff (" + initialBackoff
-                    + ") <= maxBackoff (" + maxBackoff + ")");
-        }
-        if (!(multiplier >= 1.0)) {
-            throw new IllegalArgumentException("multiplier must be >= 1.0, was " + multiplier);
-        }
+        new ApplyRetryPolicy(maxAttempts, initialBackoff, maxBackoff, multiplier); // the same rules, checked once
     }
 
-    /** 5 attempts, 100 ms doubling up to 5 s: about 1.5 s before an event is dead-lettered. */
+    /** As {@link ApplyRetryPolicy#defaults()}. */
     public static RetryPolicy defaults() {
-        return new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(5), 2.0);
+        return of(ApplyRetryPolicy.defaults());
     }
 
-    /** One attempt: a failing event is poison at once. */
+    /** As {@link ApplyRetryPolicy#none()}. */
     public static RetryPolicy none() {
-        return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0);
+        return of(ApplyRetryPolicy.none());
     }
 
-    /** The pause after the given failed attempt (1-based). */
+    /** As {@link ApplyRetryPolicy#backoffAfter(int)}. */
     public Duration backoffAfter(int failedAttempt) {
-        double millis = initialBackoff.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempt - 1));
-        return Duration.ofMillis((long) Math.min(millis, maxBackoff.toMillis()));
+        return toApplyRetryPolicy().backoffAfter(failedAttempt);
+    }
+
+    /** The policy under its new name. */
+    public ApplyRetryPolicy toApplyRetryPolicy() {
+        return new ApplyRetryPolicy(maxAttempts, initialBackoff, maxBackoff, multiplier);
+    }
+
+    private static RetryPolicy of(ApplyRetryPolicy policy) {
+        return new RetryPolicy(policy.maxAttempts(), policy.initialBackoff(), policy.maxBackoff(), policy.multiplier());
     }
 }

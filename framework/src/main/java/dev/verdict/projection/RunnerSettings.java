@@ -18,7 +18,7 @@ record RunnerSettings<E>(
         Projection<E> projection,
         boolean shared,
         int partitions,
-        RetryPolicy retryPolicy,
+        ApplyRetryPolicy retryPolicy,
         PoisonPolicy poisonPolicy,
         int batchSize,
         int applyBatchSize,

@@ -1,6 +1,7 @@
 package dev.verdict.runtime;
 
 import dev.verdict.decider.Decider;
+import dev.verdict.decider.EntityType;
 import dev.verdict.store.Category;
 import dev.verdict.store.CommandIndex;
 import dev.verdict.store.EventCodec;
@@ -137,6 +138,22 @@ public final class CommandRuntime implements AutoCloseable {
                     "a decision named '" + registration.name() + "' is already registered with this runtime");
         }
         return handle;
+    }
+
+    /**
+     * Shorthand for {@code register(Registration.of(type, eventCodec))}: the entity type's category, served by its
+     * decider instance (the one its multi-entity reads fold with), without snapshots. For snapshots, register a {@link
+     * Registration} with a state codec.
+     *
+     * <pre>{@code
+     * EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions =
+     *         runtime.register(PrescriptionDecider.TYPE, PrescriptionEvents.CODEC);
+     * }</pre>
+     *
+     * @throws IllegalStateException when the type's category is already registered
+     */
+    public <C, S, E> EntityHandle<C, S, E> register(EntityType<C, S, E> type, EventCodec<E> eventCodec) {
+        return register(Registration.of(Objects.requireNonNull(type, "type"), eventCodec));
     }
 
     /** Shorthand for {@code register(Registration.of(category, decider, eventCodec))}: no snapshots. */

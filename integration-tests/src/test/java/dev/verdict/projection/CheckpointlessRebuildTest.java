@@ -71,7 +71,7 @@ class CheckpointlessRebuildTest {
         return NatsProjections.runner(nc, filter, new CounterCodec(), projection)
                 .failoverAfter(Duration.ofSeconds(3))
                 .poisonPolicy(PoisonPolicy.STOP)
-                .retryPolicy(new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 1.0))
+                .retryPolicy(new ApplyRetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 1.0))
                 .build();
     }
 

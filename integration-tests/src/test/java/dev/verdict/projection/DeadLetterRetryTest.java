@@ -152,7 +152,7 @@ class DeadLetterRetryTest {
                 },
                 CounterReadModel::clear);
         return NatsProjections.runner(nc, FILTER, new CounterCodec(), projection)
-                .retryPolicy(RetryPolicy.none())
+                .retryPolicy(ApplyRetryPolicy.none())
                 .deadLetters(deadLetters)
                 .build();
     }

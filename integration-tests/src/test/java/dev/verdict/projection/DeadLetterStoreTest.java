@@ -24,7 +24,8 @@ class DeadLetterStoreTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
-    private static final RetryPolicy FAST = new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(200), 2.0);
+    private static final ApplyRetryPolicy FAST =
+            new ApplyRetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(200), 2.0);
 
     /** An entry written by an earlier release (no stream identity) is read as before; a new one keeps the identity. */
     @Test

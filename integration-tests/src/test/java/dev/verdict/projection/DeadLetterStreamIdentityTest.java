@@ -94,7 +94,7 @@ class DeadLetterStreamIdentityTest {
     private static ProjectionRunner<CounterEvent> builder(
             Connection nc, SubjectFilter filter, JdbcProjection<CounterEvent> projection, NatsDeadLetters deadLetters) {
         return NatsProjections.runner(nc, filter, new CounterCodec(), projection)
-                .retryPolicy(RetryPolicy.none())
+                .retryPolicy(ApplyRetryPolicy.none())
                 .deadLetters(deadLetters)
                 .build();
     }

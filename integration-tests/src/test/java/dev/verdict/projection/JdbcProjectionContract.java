@@ -205,7 +205,7 @@ abstract class JdbcProjectionContract {
                             SubjectFilter.category(StoreName.of(store), Category.of("counter")),
                             new CounterCodec(),
                             counting)
-                    .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20), 2.0))
+                    .retryPolicy(new ApplyRetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20), 2.0))
                     .deadLetters(deadLetters)
                     .build()) {
                 runner.start();

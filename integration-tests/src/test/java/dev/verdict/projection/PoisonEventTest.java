@@ -29,7 +29,8 @@ class PoisonEventTest {
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
 
     private static final AtomicInteger STORES = new AtomicInteger();
-    private static final RetryPolicy FAST = new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), 2.0);
+    private static final ApplyRetryPolicy FAST =
+            new ApplyRetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), 2.0);
 
     private Connection nc;
     private EventStreamFixture stream;

@@ -379,7 +379,7 @@ class ProcessProjectionTest {
                             new CounterCodec(),
                             host)
                     // a failure of the event itself would be dead-lettered after two quick attempts
-                    .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(200), 2.0))
+                    .retryPolicy(new ApplyRetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(200), 2.0))
                     .deadLetters(deadLetters)
                     .build();
 

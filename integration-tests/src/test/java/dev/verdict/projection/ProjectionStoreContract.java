@@ -254,7 +254,7 @@ abstract class ProjectionStoreContract {
             // no deadLetters(...): the runner records into the store's own (on NATS its bucket, in memory its map)
             ProjectionRunner<CounterEvent> runner = store.runner(counters(store), CODEC, failing)
                     .ephemeral()
-                    .retryPolicy(RetryPolicy.none())
+                    .retryPolicy(ApplyRetryPolicy.none())
                     .build();
             runner.start();
             try {
@@ -322,11 +322,11 @@ abstract class ProjectionStoreContract {
             ProjectionRunner<CounterEvent> a = store.runner(counters(store), CODEC, newVersion)
                     .applyTimeout(Duration.ofSeconds(1))
                     .failoverAfter(Duration.ofSeconds(3))
-                    .retryPolicy(RetryPolicy.none())
+                    .retryPolicy(ApplyRetryPolicy.none())
                     .build();
             ProjectionRunner<CounterEvent> b = store.runner(counters(store), CODEC, oldVersion)
                     .failoverAfter(Duration.ofSeconds(3))
-                    .retryPolicy(RetryPolicy.none())
+                    .retryPolicy(ApplyRetryPolicy.none())
                     .build();
             a.start();
             try {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verdict.nats.NatsProjections;
+import dev.verdict.projection.ApplyRetryPolicy;
 import dev.verdict.projection.DeliveredEvent;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
-import dev.verdict.projection.RetryPolicy;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.reliability.BoundedCounter.Command;
 import dev.verdict.reliability.BoundedCounter.Counter;
@@ -327,7 +327,7 @@ class BadInputTest {
                         BoundedCounter.CODEC,
                         m -> NatsRecordedEvents.fromMessage(StoreName.of(STORE), m),
                         projection)
-                .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20), 2.0))
+                .retryPolicy(new ApplyRetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20), 2.0))
                 .deadLetters(deadLetters)
                 .build();
         try {

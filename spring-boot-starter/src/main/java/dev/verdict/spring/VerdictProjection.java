@@ -1,9 +1,11 @@
 package dev.verdict.spring;
 
+import dev.verdict.decider.EntityType;
 import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.store.EventCodec;
+import dev.verdict.store.StoreName;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -20,7 +22,7 @@ import java.util.function.Consumer;
  * VerdictProjection<RxEvent> prescriptionList(DataSource dataSource) {
  *     return VerdictProjection.of(
  *                     JdbcProjection.of("prescription-list", dataSource, handler, reset),
- *                     SubjectFilter.category(StoreName.of("pharmacy"), Category.of("prescription")),
+ *                     SubjectFilter.category(StoreName.of("pharmacy"), PrescriptionDecider.TYPE),
  *                     JsonEventCodec.of(RxEvent.class))
  *             .withOptions(runner -> runner.partitions(2).failoverAfter(Duration.ofSeconds(3)));
  * }
@@ -50,6 +52,20 @@ public final class VerdictProjection<E> {
     /** A projection over the filter with the runner's defaults (failover mode, see {@link ProjectionRunner}). */
     public static <E> VerdictProjection<E> of(Projection<E> projection, SubjectFilter filter, EventCodec<E> codec) {
         return new VerdictProjection<>(projection, filter, codec, builder -> {});
+    }
+
+    /**
+     * A projection over the events of one entity type – {@code of(projection, SubjectFilter.category(store, type),
+     * codec)} – with the runner's defaults. The type, the codec and the projection agree on the event type, so a codec
+     * or a projection of another entity's events does not compile.
+     *
+     * <pre>{@code
+     * VerdictProjection.of(readModel, store.storeName(), PrescriptionDecider.TYPE, PrescriptionEvents.CODEC);
+     * }</pre>
+     */
+    public static <E> VerdictProjection<E> of(
+            Projection<E> projection, StoreName store, EntityType<?, ?, E> type, EventCodec<E> codec) {
+        return of(projection, SubjectFilter.category(store, type), codec);
     }
 
     /**

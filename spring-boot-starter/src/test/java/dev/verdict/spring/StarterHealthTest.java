@@ -3,9 +3,9 @@ package dev.verdict.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verdict.decider.View;
+import dev.verdict.projection.ApplyRetryPolicy;
 import dev.verdict.projection.PoisonPolicy;
 import dev.verdict.projection.ProjectionRunner;
-import dev.verdict.projection.RetryPolicy;
 import dev.verdict.projection.RunnerState;
 import dev.verdict.projection.SubjectFilter;
 import dev.verdict.projection.ViewProjection;
@@ -278,7 +278,7 @@ class StarterHealthTest {
                             JsonEventCodec.of(RxEvent.class))
                     .withOptions(runner -> runner.ephemeral()
                             .poisonPolicy(PoisonPolicy.STOP)
-                            .retryPolicy(new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 1.0)));
+                            .retryPolicy(new ApplyRetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 1.0)));
         }
     }
 }

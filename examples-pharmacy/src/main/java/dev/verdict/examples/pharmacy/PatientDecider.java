@@ -1,6 +1,7 @@
 package dev.verdict.examples.pharmacy;
 
 import dev.verdict.decider.Decider;
+import dev.verdict.decider.EntityType;
 import dev.verdict.decider.PersonalData;
 import dev.verdict.examples.pharmacy.PatientCommand.RecordErasure;
 import dev.verdict.examples.pharmacy.PatientCommand.RegisterPatient;
@@ -20,6 +21,9 @@ import java.util.List;
  * }</pre>
  */
 public final class PatientDecider implements Decider<PatientCommand, Patient, PatientEvent> {
+    /** Patients as an entity type, declared once here: their category ({@code patient}) and this decider. */
+    public static final EntityType<PatientCommand, Patient, PatientEvent> TYPE =
+            EntityType.of("patient", new PatientDecider());
 
     @Override
     public Patient initialState() {

@@ -1,13 +1,16 @@
 package dev.verdict.store.nats;
 
+import static dev.verdict.store.nats.DeadLetterEntry.bytes;
+import static dev.verdict.store.nats.DeadLetterEntry.fromJson;
+import static dev.verdict.store.nats.DeadLetterEntry.node;
+import static dev.verdict.store.nats.DeadLetterEntry.toJson;
+import static dev.verdict.store.nats.DeadLetterEntry.tree;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verdict.store.DeadLetter;
 import dev.verdict.store.DeadLetters;
-import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
-import dev.verdict.store.PoisonReason;
 import dev.verdict.store.RetryClaim;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -58,7 +61,6 @@ public final class NatsDeadLetters implements DeadLetters {
     /** The bucket used unless another is named. */
     public static final String DEFAULT_BUCKET = "verdict-dead-letters";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(NatsDeadLetters.class);
 
     private final KeyValue kv;
@@ -275,39 +277,11 @@ public final class NatsDeadLetters implements DeadLetters {
             Optional<String> claimedBy,
             Optional<String> lastFailedRequest) {}
 
-    /** A read entry: its JSON and its revision. */
-    private record Entry(ObjectNode json, long revision) {
-        DeadLetter letter() {
-            return letterOf(json);
-        }
-
-        Optional<String> requestId() {
-            return text(json.path("retry"), "id");
-        }
-
-        Optional<String> claimedBy() {
-            return text(json.path("retry"), "claimedBy");
-        }
-
-        RetryState state() {
-            return new RetryState(
-                    letter(),
-                    requestId(),
-                    text(json.path("retry"), "requestedAt").map(Instant::parse),
-                    claimedBy(),
-                    text(json.path("lastRetry"), "id"));
-        }
-
-        private static Optional<String> text(JsonNode n, String field) {
-            return n.hasNonNull(field) ? Optional.of(n.get(field).asText()) : Optional.empty();
-        }
-    }
-
-    private Optional<Entry> entry(String key) throws IOException, JetStreamApiException {
+    private Optional<DeadLetterEntry> entry(String key) throws IOException, JetStreamApiException {
         KeyValueEntry e = kv.get(key);
         return e == null || e.getOperation() != KeyValueOperation.PUT || e.getValue() == null
                 ? Optional.empty()
-                : Optional.of(new Entry(tree(e.getValue()), e.getRevision()));
+                : Optional.of(new DeadLetterEntry(tree(e.getValue()), e.getRevision()));
     }
 
     /** Compare-and-set attempts before a change gives up: each conflict means someone else changed the entry. */
@@ -331,7 +305,7 @@ public final class NatsDeadLetters implements DeadLetters {
         String id = UUID.randomUUID().toString();
         try {
             for (int i = 0; i < CAS_ATTEMPTS; i++) {
-                Optional<Entry> entry = entry(key);
+                Optional<DeadLetterEntry> entry = entry(key);
                 if (entry.isEmpty()) {
                     return Optional.empty();
                 }
@@ -358,7 +332,7 @@ public final class NatsDeadLetters implements DeadLetters {
      */
     public Optional<RetryState> retryState(String stream, String projection, long sequence) {
         try {
-            return entry(key(stream, projection, sequence)).map(Entry::state);
+            return entry(key(stream, projection, sequence)).map(DeadLetterEntry::state);
         } catch (IOException | JetStreamApiException e) {
             throw new EventStoreUnavailable("cannot read dead letter: " + e.getMessage(), e);
         }
@@ -381,7 +355,7 @@ public final class NatsDeadLetters implements DeadLetters {
                         listener.settled(Long.parseLong(e.getKey().substring(prefix.length())));
                         return;
                     }
-                    Entry entry = new Entry(tree(e.getValue()), e.getRevision());
+                    DeadLetterEntry entry = new DeadLetterEntry(tree(e.getValue()), e.getRevision());
                     if (entry.requestId().isPresent() && entry.claimedBy().isEmpty()) {
                         listener.requested(entry.letter());
                     } else {
@@ -412,7 +386,7 @@ public final class NatsDeadLetters implements DeadLetters {
         String key = key(stream, projection, sequence);
         try {
             for (int i = 0; i < CAS_ATTEMPTS; i++) {
-                Optional<Entry> entry = entry(key);
+                Optional<DeadLetterEntry> entry = entry(key);
                 if (entry.isEmpty()
                         || entry.get().requestId().isEmpty()
                         || entry.get().claimedBy().isPresent()) {
@@ -451,7 +425,7 @@ public final class NatsDeadLetters implements DeadLetters {
                 }
                 // changed since the claim: a new request on the same letter is answered by this application too;
                 // a letter recorded anew (another failure) is kept
-                Optional<Entry> now = entry(key);
+                Optional<DeadLetterEntry> now = entry(key);
                 if (now.isEmpty() || !now.get().letter().recordedAt().equals(l.recordedAt())) {
                     return;
                 }
@@ -478,7 +452,7 @@ public final class NatsDeadLetters implements DeadLetters {
                 if (KvCompareAndSet.update(kv, key, bytes(json), revision).written()) {
                     return;
                 }
-                Optional<Entry> now = entry(key);
+                Optional<DeadLetterEntry> now = entry(key);
                 if (now.isEmpty() || !now.get().letter().recordedAt().equals(l.recordedAt())) {
                     return; // skipped, applied elsewhere, or recorded anew meanwhile
                 }
@@ -500,68 +474,5 @@ public final class NatsDeadLetters implements DeadLetters {
 
     static String key(String stream, String projection, long sequence) {
         return stream + "." + projection + "." + sequence;
-    }
-
-    private static byte[] toJson(DeadLetter l) {
-        return bytes(node(l));
-    }
-
-    private static ObjectNode node(DeadLetter l) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("projection", l.projection());
-        n.put("stream", l.stream());
-        n.put("sequence", l.sequence());
-        n.put("subject", l.subject());
-        l.eventType().ifPresent(t -> n.put("eventType", t));
-        n.put("reason", l.reason().name());
-        n.put("detail", l.detail());
-        n.put("attempts", l.attempts());
-        n.put("recordedAt", l.recordedAt().toString());
-        l.streamIdentity().ifPresent(i -> n.put("streamIdentity", i));
-        return n;
-    }
-
-    private static byte[] bytes(ObjectNode n) {
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode dead letter", e);
-        }
-    }
-
-    private static DeadLetter fromJson(byte[] bytes) {
-        return letterOf(tree(bytes));
-    }
-
-    private static ObjectNode tree(byte[] bytes) {
-        try {
-            if (JSON.readTree(bytes) instanceof ObjectNode n) {
-                return n;
-            }
-            throw new EventStoreException("unreadable dead-letter entry: not a JSON object", null);
-        } catch (IOException e) {
-            throw new EventStoreException("unreadable dead-letter entry: " + e.getMessage(), e);
-        }
-    }
-
-    private static DeadLetter letterOf(JsonNode n) {
-        try {
-            return new DeadLetter(
-                    n.path("projection").asText(),
-                    n.path("stream").asText(),
-                    n.path("sequence").asLong(),
-                    n.path("subject").asText(),
-                    n.hasNonNull("eventType") ? Optional.of(n.get("eventType").asText()) : Optional.empty(),
-                    PoisonReason.valueOf(n.path("reason").asText()),
-                    n.path("detail").asText(),
-                    n.path("attempts").asInt(),
-                    Instant.parse(n.path("recordedAt").asText()),
-                    // absent in the entries of earlier releases
-                    n.hasNonNull("streamIdentity")
-                            ? Optional.of(n.get("streamIdentity").asText())
-                            : Optional.empty());
-        } catch (RuntimeException e) {
-            throw new EventStoreException("unreadable dead-letter entry: " + e.getMessage(), e);
-        }
     }
 }

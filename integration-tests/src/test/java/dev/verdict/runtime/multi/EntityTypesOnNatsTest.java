@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verdict.decider.CombinedState;
 import dev.verdict.decider.EntityType;
 import dev.verdict.decider.MultiDecider;
+import dev.verdict.decider.View;
+import dev.verdict.nats.NatsProjections;
+import dev.verdict.projection.ApplyRetryPolicy;
+import dev.verdict.projection.PoisonPolicy;
+import dev.verdict.projection.ProjectionRunner;
 import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.ViewProjection;
+import dev.verdict.projection.process.CommandRouter;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
@@ -32,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An {@link EntityType} declared once names its entities everywhere: the entities its registration stores, the
  * entities a multi-entity decision built from it reads and writes, and the subject filter a projection of it reads
- * are one and the same subjects in the stream – for hierarchical categories too.
+ * and the target of a process manager's command routed by it are one and the same subjects in the stream – for
+ * hierarchical categories too. One type is registered through {@code Registration.of(type, codec)}, the other through
+ * the shorthand {@code runtime.register(type, codec)}: both must register the type's decider instance.
  */
 class EntityTypesOnNatsTest {
     @RegisterExtension
@@ -69,8 +79,7 @@ class EntityTypesOnNatsTest {
         try (CommandRuntime runtime = CommandRuntime.builder(store).build()) {
             EntityHandle<RxCommand, Rx, RxEvent> prescriptions =
                     runtime.register(Registration.of(PRESCRIPTIONS, Dispensary.RX_EVENTS));
-            EntityHandle<StockCommand, Stock, StockEvent> stocks =
-                    runtime.register(Registration.of(STOCKS, Dispensary.STOCK_EVENTS));
+            EntityHandle<StockCommand, Stock, StockEvent> stocks = runtime.register(STOCKS, Dispensary.STOCK_EVENTS);
             MultiEntityHandle<Dispense, CombinedState<Rx, Stock>, Object> dispenses =
                     runtime.register(MultiRegistration.of("dispense", DISPENSE));
 
@@ -97,6 +106,23 @@ class EntityTypesOnNatsTest {
             assertThat(stored.keySet())
                     .isEqualTo(
                             Set.of(name.value() + ".clinic.prescription.rx-1", name.value() + ".clinic.stock.aspirin"));
+            assertThat(CommandRouter.<StockCommand>to(STOCKS, command -> "aspirin")
+                            .target(new Receive(1)))
+                    .as("a process manager's command goes to the entity the type names")
+                    .isEqualTo(aspirin);
+            ViewProjection<Integer, RxEvent> rxEvents =
+                    ViewProjection.of("rx-events", View.<Integer, RxEvent>of(0, (n, event) -> n + 1));
+            try (ProjectionRunner<RxEvent> runner = NatsProjections.runner(
+                            NATS.connection(), name, PRESCRIPTIONS, Dispensary.RX_EVENTS, rxEvents)
+                    .retryPolicy(ApplyRetryPolicy.none())
+                    .poisonPolicy(PoisonPolicy.STOP) // a stock event here would halt it
+                    .build()) {
+                runner.start();
+                runner.caughtUp().get(30, TimeUnit.SECONDS);
+                assertThat(rxEvents.state())
+                        .as("a runner of the type reads the type's events: the prescription's two, not the stock's")
+                        .isEqualTo(2);
+            }
             assertThat(SubjectFilter.category(name, PRESCRIPTIONS).subjects())
                     .containsExactly(name.value() + ".clinic.prescription.*");
             assertThat(SubjectFilter.categories(name, PRESCRIPTIONS, STOCKS).subjects())

@@ -295,56 +295,8 @@ public final class ProcessSpec<E, S, C> {
                 Function<S, S> evolve,
                 List<C> commands,
                 List<TimerRequest> requests) {
-            String stateBefore = String.valueOf(state);
-            String inputBefore = String.valueOf(input);
-            List<C> first;
-            List<C> again;
-            List<TimerRequest> firstTimers;
-            List<TimerRequest> againTimers;
-            S next;
-            try {
-                first = List.copyOf(react.apply(state));
-                again = List.copyOf(react.apply(state));
-                firstTimers = List.copyOf(timersOf.apply(state));
-                againTimers = List.copyOf(timersOf.apply(state));
-                next = evolve.apply(state);
-            } catch (RuntimeException e) {
-                throw report("The process threw while observing the " + noun + ".", input)
-                        .line("instance", instance)
-                        .exception("thrown", e)
-                        .failure(e);
-            }
-            if (!stateBefore.equals(String.valueOf(state)) || !inputBefore.equals(String.valueOf(input))) {
-                throw report("The process mutated its state or the " + noun + "; react and evolve must be pure.", input)
-                        .line("instance", instance)
-                        .line("state before", stateBefore)
-                        .line("state after", state)
-                        .failure();
-            }
-            if (!first.equals(again)) {
-                throw report(
-                                "Reacting twice to the same " + noun + " on the same state issued different commands; a"
-                                        + " redelivered " + noun + " would issue new commands.",
-                                input)
-                        .line("instance", instance)
-                        .list("first", first, "command")
-                        .list("second", again, "command")
-                        .failure(first, again);
-            }
-            if (!firstTimers.equals(againTimers)) {
-                throw report(
-                                "Reacting twice to the same " + noun
-                                        + " on the same state asked for different timers; a" + " redelivered " + noun
-                                        + " would move its timers.",
-                                input)
-                        .line("instance", instance)
-                        .list("first", firstTimers, "timer request")
-                        .list("second", againTimers, "timer request")
-                        .failure(firstTimers, againTimers);
-            }
-            commands.addAll(first);
-            requests.addAll(firstTimers);
-            return next;
+            return new ProcessStep<>(react, timersOf, evolve)
+                    .apply(instance, noun, input, state, commands, requests, this::report);
         }
 
         FailureReport report(String headline, Object input) {

@@ -38,7 +38,6 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 class PatientRecords {
     private static final Logger LOG = LoggerFactory.getLogger(PatientRecords.class);
-    static final String PATIENT = "patient";
 
     @Bean
     KeyEncryptionKey pharmacyKeyEncryptionKey(Environment environment) {
@@ -70,9 +69,7 @@ class PatientRecords {
     @Bean
     EntityHandle<PatientCommand, Patient, PatientEvent> patients(CommandRuntime runtime, NatsDataKeys keys) {
         return runtime.register(Registration.of(
-                        PATIENT,
-                        new PatientDecider(),
-                        PersonalDataCodec.events(JsonEventCodec.of(PatientEvent.class), keys))
+                        PatientDecider.TYPE, PersonalDataCodec.events(JsonEventCodec.of(PatientEvent.class), keys))
                 .withStateCodec(PersonalDataCodec.state(JsonStateCodec.of(Patient.class), keys))
                 .withSnapshotPolicy(SnapshotPolicy.everyEvents(1)));
     }

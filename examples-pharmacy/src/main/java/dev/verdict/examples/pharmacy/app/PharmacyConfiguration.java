@@ -18,7 +18,7 @@ import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvents;
-import dev.verdict.projection.SubjectFilter;
+import dev.verdict.projection.process.CommandRouter;
 import dev.verdict.projection.process.CommandSender;
 import dev.verdict.projection.process.ProcessProjection;
 import dev.verdict.projection.timers.TimerReactions;
@@ -30,7 +30,6 @@ import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.spring.VerdictProjection;
-import dev.verdict.store.EntityRef;
 import dev.verdict.store.TimerFired;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.codec.TimerFiredCodec;
@@ -186,9 +185,7 @@ class PharmacyConfiguration {
     VerdictProjection<PrescriptionEvent> patientPrescriptionsProjection(
             PatientPrescriptions readModel, NatsEventStoreConfig store) {
         return VerdictProjection.of(
-                readModel.projection(),
-                SubjectFilter.category(store.storeName(), PrescriptionDecider.TYPE),
-                PrescriptionEvents.CODEC);
+                readModel.projection(), store.storeName(), PrescriptionDecider.TYPE, PrescriptionEvents.CODEC);
     }
 
     /**
@@ -222,7 +219,7 @@ class PharmacyConfiguration {
                         new PharmacyProcess(
                                 PharmacyProcess.DEFAULT_THRESHOLD, PharmacyProcess.DEFAULT_QUANTITY, followUpAfter),
                         PharmacyProcessStateCodec.INSTANCE,
-                        command -> EntityRef.of(InventoryDecider.TYPE.key(command.drug())),
+                        CommandRouter.to(InventoryDecider.TYPE, InventoryCommand::drug),
                         // sent while the event's apply is observed: the runtime's tracing interceptor
                         // continues the event's trace into the reorder's events
                         (target, command, context) -> {
@@ -245,10 +242,7 @@ class PharmacyConfiguration {
     VerdictProjection<InventoryEvent> stockReorder(
             ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost,
             NatsEventStoreConfig store) {
-        return VerdictProjection.of(
-                stockReorderHost,
-                SubjectFilter.category(store.storeName(), InventoryDecider.TYPE),
-                InventoryEvents.CODEC);
+        return VerdictProjection.of(stockReorderHost, store.storeName(), InventoryDecider.TYPE, InventoryEvents.CODEC);
     }
 
     /** The stock-reorder's follow-up timers, delivered to their drug's instance when they fall due. */
@@ -273,7 +267,8 @@ class PharmacyConfiguration {
     VerdictProjection<PrescriptionEvent> prescriptionExpiryTimers(NatsTimers timers, NatsEventStoreConfig store) {
         return VerdictProjection.of(
                 PrescriptionExpiry.scheduling(timers),
-                SubjectFilter.category(store.storeName(), PrescriptionDecider.TYPE),
+                store.storeName(),
+                PrescriptionDecider.TYPE,
                 PrescriptionEvents.CODEC);
     }
 
