@@ -68,8 +68,8 @@ final class ClusterFailover {
                 rows.put("shard leaders per node", perNode.toString());
                 ServerProcess victim = nodes.stream()
                         .filter(n -> n != clientNode)
-                        .max((a, b) -> Integer.compare(
-                                perNode.getOrDefault(a.name(), 0), perNode.getOrDefault(b.name(), 0)))
+                        .max((a, b) ->
+                                Integer.compare(perNode.getOrDefault(a.name(), 0), perNode.getOrDefault(b.name(), 0)))
                         .orElseThrow();
                 progress.accept("cluster: SIGKILL " + victim.name());
                 failover(layout, verdict[0], jsm, leaders, victim, rows);

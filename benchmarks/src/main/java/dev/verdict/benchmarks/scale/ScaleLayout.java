@@ -38,7 +38,8 @@ final class ScaleLayout {
         }
         this.store = store;
         this.shards = shards;
-        PrescriptionEvent first = Prescriptions.decide(Prescriptions.order(AT), Prescription.NEW).get(0);
+        PrescriptionEvent first =
+                Prescriptions.decide(Prescriptions.order(AT), Prescription.NEW).get(0);
         this.ordered = codec.encode(first);
         this.orderedState = Prescriptions.evolve(Prescription.NEW, first);
     }
@@ -76,7 +77,8 @@ final class ScaleLayout {
     }
 
     String subjectOf(EntityRef entity) {
-        return streamOf(entity) + "." + entity.category().value() + "." + entity.id().value();
+        return streamOf(entity) + "." + entity.category().value() + "."
+                + entity.id().value();
     }
 
     /**

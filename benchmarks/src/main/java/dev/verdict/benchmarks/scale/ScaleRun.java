@@ -65,18 +65,18 @@ public final class ScaleRun {
                 for (int s : shards == 1 ? List.of(1) : List.of(1, shards)) {
                     String title = s == 1 ? "one stream" : s + " shards";
                     columns.put(title, SingleServerScale.run(root, s, entities, pairs, ScaleRun::progress));
-                    progress(table(
-                            String.format(Locale.ROOT, "One server, %,d entities", entities), columns));
+                    progress(table(String.format(Locale.ROOT, "One server, %,d entities", entities), columns));
                 }
-                md.append(table(String.format(Locale.ROOT, "One server, %,d entities, %d pairs per case", entities,
-                                pairs), columns))
+                md.append(table(
+                                String.format(
+                                        Locale.ROOT, "One server, %,d entities, %d pairs per case", entities, pairs),
+                                columns))
                         .append('\n');
             }
             if (!only.equals("single") && clusterEntities > 0) {
                 Map<String, Map<String, String>> columns = new LinkedHashMap<>();
                 columns.put(
-                        shards + " shards, R3",
-                        ClusterFailover.run(root, shards, clusterEntities, ScaleRun::progress));
+                        shards + " shards, R3", ClusterFailover.run(root, shards, clusterEntities, ScaleRun::progress));
                 md.append(table(
                         String.format(Locale.ROOT, "Three-node cluster, %,d entities", clusterEntities), columns));
             }

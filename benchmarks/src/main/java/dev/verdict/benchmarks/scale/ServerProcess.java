@@ -98,7 +98,8 @@ final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException(name + " exited with " + process.exitValue() + "; see " + dir.resolve("server.log"));
+                throw new IOException(
+                        name + " exited with " + process.exitValue() + "; see " + dir.resolve("server.log"));
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -204,12 +205,13 @@ final class ServerProcess implements AutoCloseable {
                 return p;
             }
         }
-        Optional<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+        Optional<Path> onPath = Stream.of(
+                        System.getenv().getOrDefault("PATH", "").split(":"))
                 .map(d -> Paths.get(d, "nats-server"))
                 .filter(Files::isExecutable)
                 .findFirst();
-        return onPath.orElseThrow(() -> new IllegalStateException(
-                "no nats-server: set NATS_SERVER_BIN or run scripts/install-nats-server"));
+        return onPath.orElseThrow(() ->
+                new IllegalStateException("no nats-server: set NATS_SERVER_BIN or run scripts/install-nats-server"));
     }
 
     private static int freePort() throws IOException {

@@ -39,15 +39,10 @@ final class SingleServerScale {
             rows.put("server RSS, empty", mib(server.rssBytes()));
             try (Connection verdictConnection = connect(server.url(), "verdict");
                     Connection rawConnection = connect(server.url(), "raw");
-                    VerdictShards verdict =
-                            new VerdictShards(layout, verdictConnection, 1, Duration.ofSeconds(10))) {
+                    VerdictShards verdict = new VerdictShards(layout, verdictConnection, 1, Duration.ofSeconds(10))) {
                 ScaleFill fill = new ScaleFill(layout, rawConnection.jetStream(), entities);
                 GuardedAppends measure = new GuardedAppends(
-                        layout,
-                        verdict,
-                        rawConnection.jetStream(),
-                        rawConnection.jetStreamManagement(),
-                        fill.versions);
+                        layout, verdict, rawConnection.jetStream(), rawConnection.jetStreamManagement(), fill.versions);
                 progress.accept(shards + " shard(s): fill " + small);
                 fill.fill(0, small, progress);
                 Samples[] atSmall = measure.appends(pairs, measure.fresh(0, small));
@@ -66,12 +61,21 @@ final class SingleServerScale {
                 sleep(COOL_DOWN);
                 progress.accept(shards + " shard(s): measure at " + entities);
                 String at = String.format(Locale.ROOT, " at %,d", entities);
-                put(rows, "guarded append" + at + ", hot (200 entities written last, cycled)",
+                put(
+                        rows,
+                        "guarded append" + at + ", hot (200 entities written last, cycled)",
                         measure.appends(pairs, measure.cycling(entities - 200, entities)));
-                put(rows, "guarded append" + at + ", random entity", measure.appends(pairs, measure.fresh(early, entities)));
-                put(rows, "guarded append" + at + ", cold (written in the first tenth)",
+                put(
+                        rows,
+                        "guarded append" + at + ", random entity",
+                        measure.appends(pairs, measure.fresh(early, entities)));
+                put(
+                        rows,
+                        "guarded append" + at + ", cold (written in the first tenth)",
                         measure.appends(pairs, measure.fresh(0, early)));
-                put(rows, "cold load with snapshot (Verdict) vs last-by-subject get (raw)" + at,
+                put(
+                        rows,
+                        "cold load with snapshot (Verdict) vs last-by-subject get (raw)" + at,
                         measure.loads(withSnapshot, measure.fresh(0, early)));
                 rows.put("server RSS after those reads", mib(server.rssBytes()));
                 rows.put("store on disk", mib(server.diskBytes()));
@@ -152,8 +156,9 @@ final class SingleServerScale {
         Samples r = verdictAndRaw[1];
         rows.put(name + ": Verdict p50 / p99 ms", v.p50p99() + failures(v));
         rows.put(name + ": raw p50 / p99 ms", r.p50p99() + failures(r));
-        rows.put(name + ": Verdict / raw, p50 and p99", String.format(
-                Locale.ROOT, "%.2f / %.2f", v.millis(50) / r.millis(50), v.millis(99) / r.millis(99)));
+        rows.put(
+                name + ": Verdict / raw, p50 and p99",
+                String.format(Locale.ROOT, "%.2f / %.2f", v.millis(50) / r.millis(50), v.millis(99) / r.millis(99)));
     }
 
     private static String failures(Samples s) {
@@ -170,7 +175,9 @@ final class SingleServerScale {
 
     static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg"))
+                    .trim()
+                    .split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (java.io.IOException e) {
             return "unknown";

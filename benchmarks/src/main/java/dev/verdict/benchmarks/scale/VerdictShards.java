@@ -68,10 +68,8 @@ final class VerdictShards implements AutoCloseable {
         for (NatsEventStore store : stores) {
             NatsSnapshotStore s = NatsSnapshotStore.create(connection, store.config());
             snapshots.add(s);
-            CommandRuntime r = CommandRuntime.builder(store)
-                    .withoutCache()
-                    .snapshots(s)
-                    .build();
+            CommandRuntime r =
+                    CommandRuntime.builder(store).withoutCache().snapshots(s).build();
             runtimes.add(r);
             handles.add(r.register(Registration.of(ScaleLayout.CATEGORY, Prescriptions.decider(), layout.codec)
                     .withStateCodec(layout.stateCodec)
@@ -81,11 +79,14 @@ final class VerdictShards implements AutoCloseable {
 
     /** Saves a snapshot of the entity's one-event state at {@code version}. */
     void saveSnapshot(EntityRef entity, long version) {
-        snapshots.get(layout.shardOf(entity))
+        snapshots
+                .get(layout.shardOf(entity))
                 .save(
                         entity,
                         new Snapshot(
-                                version, layout.stateCodec.fingerprint(), layout.stateCodec.encode(layout.orderedState)));
+                                version,
+                                layout.stateCodec.fingerprint(),
+                                layout.stateCodec.encode(layout.orderedState)));
     }
 
     /** A cold load ({@code EntityHandle.load}, no cache): the snapshot, then the subject's last sequence checked. */
