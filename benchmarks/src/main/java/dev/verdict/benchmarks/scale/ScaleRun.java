@@ -23,6 +23,7 @@ import java.util.Set;
  * --entities N          entities on the single server (default 10,000,000)
  * --pairs P             measured pairs per case (default 500)
  * --shards S            shards of the sharded layout (default 16)
+ * --layouts both|one|sharded  on the single server: one stream, S shards, or both one after the other (default)
  * --cluster-entities M  entities on the cluster (default 2,000,000; 0 = skip the cluster)
  * --only single|cluster one part only
  * --commit C            the commit measured, for the report
@@ -62,7 +63,14 @@ public final class ScaleRun {
         try {
             if (!only.equals("cluster")) {
                 Map<String, Map<String, String>> columns = new LinkedHashMap<>();
-                for (int s : shards == 1 ? List.of(1) : List.of(1, shards)) {
+                String layouts = a.getOrDefault("layouts", "both");
+                List<Integer> shardCounts = switch (layouts) {
+                    case "one" -> List.of(1);
+                    case "sharded" -> List.of(shards);
+                    case "both" -> shards == 1 ? List.of(1) : List.of(1, shards);
+                    default -> throw new IllegalArgumentException("--layouts both|one|sharded, got " + layouts);
+                };
+                for (int s : shardCounts) {
                     String title = s == 1 ? "one stream" : s + " shards";
                     columns.put(title, SingleServerScale.run(root, s, entities, pairs, ScaleRun::progress));
                     progress(table(String.format(Locale.ROOT, "One server, %,d entities", entities), columns));

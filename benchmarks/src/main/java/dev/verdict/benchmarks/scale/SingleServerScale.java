@@ -30,7 +30,14 @@ final class SingleServerScale {
     static Map<String, String> run(Path root, int shards, int entities, int pairs, Consumer<String> progress)
             throws Exception {
         ScaleLayout layout = new ScaleLayout("scale", shards);
-        Map<String, String> rows = new LinkedHashMap<>();
+        // every figure is printed as soon as it is measured: a later failure must not lose it
+        Map<String, String> rows = new LinkedHashMap<>() {
+            @Override
+            public String put(String key, String value) {
+                progress.accept("  " + shards + " shard(s) | " + key + " | " + value);
+                return super.put(key, value);
+            }
+        };
         int small = Math.min(SMALL, entities / 2);
         int early = entities / 10;
         try (ServerProcess server = ServerProcess.prepare(root, "single-" + shards)) {
@@ -82,7 +89,11 @@ final class SingleServerScale {
                 rows.put("load average after measuring", loadAverage());
             }
             progress.accept(shards + " shard(s): SIGKILL and restart");
-            restart(server, layout, rows);
+            try {
+                restart(server, layout, rows);
+            } catch (Exception e) {
+                rows.put("restart failed", e.toString());
+            }
         }
         return rows;
     }
