@@ -119,11 +119,7 @@ final class ShardStreams {
         try {
             jsm.addStream(desired);
             LOG.info(
-                    "created stream '{}', shard {} of store '{}' ({})",
-                    name,
-                    shard,
-                    layout.store(),
-                    layout.describe());
+                    "created stream '{}', shard {} of store '{}' ({})", name, shard, layout.store(), layout.describe());
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != JetStreamErrors.STREAM_NAME_IN_USE) {
                 throw new StoreMisconfigured("cannot create stream '" + name + "': " + e.getErrorDescription(), e);

@@ -25,25 +25,22 @@ final class ShardedCommandIndex implements CommandIndex {
     public CompletableFuture<Optional<CommandRecord>> find(String commandId) {
         List<CompletableFuture<Optional<CommandRecord>>> asked =
                 shards.stream().map(index -> index.find(commandId)).toList();
-        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
-                .handle((done, failure) -> {
-                    Throwable first = null;
-                    for (CompletableFuture<Optional<CommandRecord>> answer : asked) {
-                        if (answer.isCompletedExceptionally()) {
-                            if (first == null) {
-                                first = answer.handle((r, e) -> e).join();
-                            }
-                        } else if (answer.join().isPresent()) {
-                            return answer.join();
-                        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
+            Throwable first = null;
+            for (CompletableFuture<Optional<CommandRecord>> answer : asked) {
+                if (answer.isCompletedExceptionally()) {
+                    if (first == null) {
+                        first = answer.handle((r, e) -> e).join();
                     }
-                    if (first != null) {
-                        throw first instanceof RuntimeException r
-                                ? r
-                                : new java.util.concurrent.CompletionException(first);
-                    }
-                    return Optional.<CommandRecord>empty();
-                });
+                } else if (answer.join().isPresent()) {
+                    return answer.join();
+                }
+            }
+            if (first != null) {
+                throw first instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(first);
+            }
+            return Optional.<CommandRecord>empty();
+        });
     }
 
     @Override

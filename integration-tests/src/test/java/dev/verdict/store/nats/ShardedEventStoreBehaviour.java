@@ -50,7 +50,8 @@ abstract class ShardedEventStoreBehaviour {
     static final int SHARDS = 4;
     static final EntityRef ASPIRIN = EntityRef.of("inventory", "aspirin");
     /** Prescriptions are placed with the stock of aspirin: decided together, stored on one shard. */
-    static final ShardPlacement RX_WITH_STOCK = ShardPlacement.named("rx-with-stock").placing("prescription", rx -> ASPIRIN);
+    static final ShardPlacement RX_WITH_STOCK =
+            ShardPlacement.named("rx-with-stock").placing("prescription", rx -> ASPIRIN);
 
     sealed interface Event permits Ordered, Dispensed, Deducted {}
 
@@ -97,7 +98,12 @@ abstract class ShardedEventStoreBehaviour {
     }
 
     long messagesIn(String stream) throws Exception {
-        return connections.get(0).jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+        return connections
+                .get(0)
+                .jetStreamManagement()
+                .getStreamInfo(stream)
+                .getStreamState()
+                .getMsgCount();
     }
 
     long messagesInAllShards() throws Exception {
@@ -127,7 +133,9 @@ abstract class ShardedEventStoreBehaviour {
         }
         assertThat(used).as("24 entities spread over the shards").hasSizeGreaterThan(1);
         for (int k = 0; k < SHARDS; k++) {
-            assertThat(messagesIn(config.storeName().value() + "-" + k)).as("shard " + k).isEqualTo(expected[k]);
+            assertThat(messagesIn(config.storeName().value() + "-" + k))
+                    .as("shard " + k)
+                    .isEqualTo(expected[k]);
         }
         EntityRef o7 = EntityRef.of("order", "o-7");
         List<RecordedEvent> events = store.readAll(o7, ReadRange.all());
@@ -135,7 +143,8 @@ abstract class ShardedEventStoreBehaviour {
                 .extracting(e -> EventDecoding.decode(store.name(), e, CODEC))
                 .containsExactly(new Dispensed(7), new Dispensed(107));
         assertThat(store.version(o7)).isEqualTo(events.get(1).sequence());
-        assertThat(store.versionAsync(o7).get(5, TimeUnit.SECONDS)).isEqualTo(events.get(1).sequence());
+        assertThat(store.versionAsync(o7).get(5, TimeUnit.SECONDS))
+                .isEqualTo(events.get(1).sequence());
         assertThat(store.shard(store.shardOf(o7)).version(o7)).isEqualTo(store.version(o7));
         assertThat(store.readAll(o7, ReadRange.after(events.get(0).sequence()))).hasSize(1);
     }
@@ -144,9 +153,14 @@ abstract class ShardedEventStoreBehaviour {
     void appendsKeepOptimisticConcurrencyAndDeduplicationPerEntity() throws Exception {
         EntityRef order = EntityRef.of("order", "o-1");
         AppendResult first = store.appendAsync(
-                        order, 0, List.of(dispensed(1), dispensed(2)), CommandContext.withCommandId("c1"), ForkJoinPool.commonPool())
+                        order,
+                        0,
+                        List.of(dispensed(1), dispensed(2)),
+                        CommandContext.withCommandId("c1"),
+                        ForkJoinPool.commonPool())
                 .get(5, TimeUnit.SECONDS);
-        AppendResult again = store.append(order, 0, List.of(dispensed(1), dispensed(2)), CommandContext.withCommandId("c1"));
+        AppendResult again =
+                store.append(order, 0, List.of(dispensed(1), dispensed(2)), CommandContext.withCommandId("c1"));
         assertThat(again.duplicate()).isTrue();
         assertThat(again.sequences()).isEqualTo(first.sequences());
         assertThatThrownBy(() -> store.append(order, 0, List.of(dispensed(3)), CommandContext.create()))
@@ -159,11 +173,12 @@ abstract class ShardedEventStoreBehaviour {
         EntityRef rx = EntityRef.of("prescription", "rx-1");
         assertThat(store.shardOf(rx)).isEqualTo(store.shardOf(ASPIRIN));
         List<EntityVersion> guards = List.of(new EntityVersion(rx, 0), new EntityVersion(ASPIRIN, 0));
-        List<EntityEvent> events = List.of(
-                new EntityEvent(rx, dispensed(2)), new EntityEvent(ASPIRIN, CODEC.encode(new Deducted(2))));
+        List<EntityEvent> events =
+                List.of(new EntityEvent(rx, dispensed(2)), new EntityEvent(ASPIRIN, CODEC.encode(new Deducted(2))));
         AppendAcrossResult result = store.appendAcross(guards, events, CommandContext.withCommandId("d1"));
         assertThat(result.duplicate()).isFalse();
-        assertThat(messagesIn(config.storeName().value() + "-" + store.shardOf(rx))).isEqualTo(2);
+        assertThat(messagesIn(config.storeName().value() + "-" + store.shardOf(rx)))
+                .isEqualTo(2);
         assertThat(messagesInAllShards()).isEqualTo(2);
         assertThatThrownBy(() -> store.appendAcross(guards, events, CommandContext.create()))
                 .as("the guards are stale now")
@@ -184,12 +199,14 @@ abstract class ShardedEventStoreBehaviour {
                             .containsEntry(other, store.shardOf(other));
                     assertThat(refused.getMessage()).contains("prescription/rx-1", other.toString());
                 });
-        assertThatThrownBy(() -> store.appendAcrossAsync(guards, events, CommandContext.create(), ForkJoinPool.commonPool())
+        assertThatThrownBy(() -> store.appendAcrossAsync(
+                                guards, events, CommandContext.create(), ForkJoinPool.commonPool())
                         .get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(DecisionAcrossShards.class);
         // a guard alone (read, not written) on another shard is refused as well
-        assertThatThrownBy(() -> store.appendAcross(guards, List.of(new EntityEvent(rx, dispensed(1))), CommandContext.create()))
+        assertThatThrownBy(() ->
+                        store.appendAcross(guards, List.of(new EntityEvent(rx, dispensed(1))), CommandContext.create()))
                 .isInstanceOf(DecisionAcrossShards.class);
         assertThat(messagesInAllShards()).isZero();
     }
@@ -214,7 +231,9 @@ abstract class ShardedEventStoreBehaviour {
         assertThatThrownBy(() -> open(SHARDS, ShardPlacement.byEntity()))
                 .isInstanceOf(StoreMisconfigured.class)
                 .hasMessageContaining("verdict.placement=rx-with-stock but this store expects entity");
-        assertThat(open(SHARDS, RX_WITH_STOCK).shardCount()).as("the same layout opens").isEqualTo(SHARDS);
+        assertThat(open(SHARDS, RX_WITH_STOCK).shardCount())
+                .as("the same layout opens")
+                .isEqualTo(SHARDS);
     }
 
     @Test
@@ -235,14 +254,18 @@ abstract class ShardedEventStoreBehaviour {
     void everyShardStreamRecordsTheLayout() throws Exception {
         JetStreamManagement jsm = connections.get(0).jetStreamManagement();
         for (int k = 0; k < SHARDS; k++) {
-            var metadata = jsm.getStreamInfo(config.storeName().value() + "-" + k).getConfiguration().getMetadata();
+            var metadata = jsm.getStreamInfo(config.storeName().value() + "-" + k)
+                    .getConfiguration()
+                    .getMetadata();
             assertThat(metadata)
                     .containsEntry("verdict.shards", "4")
                     .containsEntry("verdict.shard", Integer.toString(k))
                     .containsEntry("verdict.placement", "rx-with-stock");
         }
         ShardStreams.Layout tagged = new ShardStreams.Layout("s", 3, "entity", k -> List.of("az-" + k));
-        assertThat(ShardStreams.desired(ShardedEventStore.shardConfig(config, 1), tagged, 1).getPlacement().getTags())
+        assertThat(ShardStreams.desired(ShardedEventStore.shardConfig(config, 1), tagged, 1)
+                        .getPlacement()
+                        .getTags())
                 .containsExactly("az-1");
     }
 
@@ -253,12 +276,21 @@ abstract class ShardedEventStoreBehaviour {
         EntityRef order = EntityRef.of("order", "o-3");
         int shard = store.shardOf(order);
         AppendResult r = store.append(order, 0, List.of(dispensed(1)), CommandContext.withCommandId("c-3"));
-        snapshots.save(order, new Snapshot(r.version(), "f1", "{}".getBytes(StandardCharsets.UTF_8), store.streamIdentity()));
-        assertThat(snapshots.load(order)).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(r.version()));
-        assertThat(NatsSnapshotStore.create(connections.get(0), store.shard(shard).config()).load(order)).isPresent();
-        assertThat(NatsSnapshotStore.create(connections.get(0), store.shard((shard + 1) % SHARDS).config()).load(order))
+        snapshots.save(
+                order, new Snapshot(r.version(), "f1", "{}".getBytes(StandardCharsets.UTF_8), store.streamIdentity()));
+        assertThat(snapshots.load(order))
+                .hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(r.version()));
+        assertThat(NatsSnapshotStore.create(
+                                connections.get(0), store.shard(shard).config())
+                        .load(order))
+                .isPresent();
+        assertThat(NatsSnapshotStore.create(
+                                connections.get(0),
+                                store.shard((shard + 1) % SHARDS).config())
+                        .load(order))
                 .isEmpty();
-        assertThat(store.shard(shard).config().snapshotBucket()).isEqualTo(config.storeName() + "-" + shard + "-snapshots");
+        assertThat(store.shard(shard).config().snapshotBucket())
+                .isEqualTo(config.storeName() + "-" + shard + "-snapshots");
 
         index.record(new CommandRecord.Appended("c-3", order, store.streamIdentity(), r.version(), r.version()));
         Optional<CommandRecord> found = Optional.empty();
@@ -267,7 +299,10 @@ abstract class ShardedEventStoreBehaviour {
             Thread.sleep(found.isEmpty() ? 20 : 0);
         }
         assertThat(found).hasValueSatisfying(rec -> assertThat(rec.entity()).isEqualTo(order));
-        assertThat(NatsCommandIndex.create(connections.get(0), store.shard(shard).config()).find("c-3").get(5, TimeUnit.SECONDS))
+        assertThat(NatsCommandIndex.create(
+                                connections.get(0), store.shard(shard).config())
+                        .find("c-3")
+                        .get(5, TimeUnit.SECONDS))
                 .isPresent();
         assertThat(index.find("never-sent").get(5, TimeUnit.SECONDS)).isEmpty();
     }
