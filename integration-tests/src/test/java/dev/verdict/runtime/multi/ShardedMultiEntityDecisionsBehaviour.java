@@ -3,19 +3,29 @@ package dev.verdict.runtime.multi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verdict.runtime.CommandRuntime;
+import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.Outcome;
+import dev.verdict.runtime.Registration;
+import dev.verdict.runtime.SnapshotPolicy;
 import dev.verdict.runtime.multi.Dispensary.Dispense;
 import dev.verdict.runtime.multi.Dispensary.Prescribe;
 import dev.verdict.runtime.multi.Dispensary.Receive;
+import dev.verdict.store.CommandContext;
 import dev.verdict.store.CommandIndex;
 import dev.verdict.store.DecisionAcrossShards;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventStore;
 import dev.verdict.store.ShardPlacement;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.codec.JsonStateCodec;
+import dev.verdict.store.nats.NatsCommandIndex;
 import dev.verdict.store.nats.NatsEventStoreConfig;
+import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.store.nats.ShardedEventStore;
 import io.nats.client.Connection;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +78,78 @@ abstract class ShardedMultiEntityDecisionsBehaviour extends MultiEntityDecisions
 
         assertThat(a.store.version(EntityRef.of("prescription", rx))).isEqualTo(rxVersion);
         assertThat(a.store.version(ASPIRIN)).isEqualTo(stockVersion);
+    }
+
+    @Test
+    void theRuntimesSnapshotsAndCommandIndexLiveInTheBucketsOfEachEntitysShard() throws Exception {
+        Connection nc = connect();
+        try {
+            ShardedEventStore store = (ShardedEventStore) openStore(nc, config);
+            Registration<Dispensary.StockCommand, Dispensary.Stock, Dispensary.StockEvent> stock = Registration.of(
+                            "inventory", Dispensary.STOCK, Dispensary.STOCK_EVENTS)
+                    .withStateCodec(JsonStateCodec.of(Dispensary.Stock.class))
+                    .withSnapshotPolicy(SnapshotPolicy.everyEvents(2));
+            List<String> drugs = List.of("d-0", "d-1", "d-2", "d-3", "d-4", "d-5", "d-6", "d-7");
+            try (CommandRuntime runtime = CommandRuntime.builder(store)
+                    .snapshots(store.createSnapshotStore())
+                    .commandIndex(store.createCommandIndex())
+                    .build()) {
+                EntityHandle<Dispensary.StockCommand, Dispensary.Stock, Dispensary.StockEvent> inventory =
+                        runtime.register(stock);
+                for (String drug : drugs) {
+                    inventory.handle(drug, new Receive(1), CommandContext.withCommandId("first-" + drug));
+                    inventory.handle(drug, new Receive(2));
+                }
+            }
+            java.util.Set<Integer> shardsUsed = new java.util.HashSet<>();
+            for (String drug : drugs) {
+                EntityRef ref = EntityRef.of("inventory", drug);
+                int shard = store.shardOf(ref);
+                shardsUsed.add(shard);
+                NatsSnapshotStore own =
+                        NatsSnapshotStore.create(nc, store.shard(shard).config());
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (own.load(ref).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(own.load(ref))
+                        .as("snapshot of " + drug + " in shard " + shard + "'s bucket")
+                        .isPresent();
+                NatsSnapshotStore other = NatsSnapshotStore.create(
+                        nc, store.shard((shard + 1) % SHARDS).config());
+                assertThat(other.load(ref)).isEmpty();
+                NatsCommandIndex index =
+                        NatsCommandIndex.create(nc, store.shard(shard).config());
+                while (index.find("first-" + drug).get().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(index.find("first-" + drug).get())
+                        .as("command of " + drug + " in shard " + shard + "'s index")
+                        .isPresent();
+            }
+            assertThat(shardsUsed).hasSizeGreaterThan(1);
+            // a new runtime (no memory of the commands) answers a re-sent command from the shard's command index
+            try (CommandRuntime later = CommandRuntime.builder(store)
+                    .snapshots(store.createSnapshotStore())
+                    .commandIndex(store.createCommandIndex())
+                    .build()) {
+                EntityHandle<Dispensary.StockCommand, Dispensary.Stock, Dispensary.StockEvent> inventory =
+                        later.register(stock);
+                for (String drug : drugs) {
+                    long version = store.version(EntityRef.of("inventory", drug));
+                    Outcome<Dispensary.Stock, Dispensary.StockEvent> again =
+                            inventory.handle(drug, new Receive(1), CommandContext.withCommandId("first-" + drug));
+                    assertThat(again)
+                            .isInstanceOfSatisfying(
+                                    Outcome.Accepted.class,
+                                    a -> assertThat(a.duplicate()).isTrue());
+                    assertThat(store.version(EntityRef.of("inventory", drug))).isEqualTo(version);
+                    assertThat(inventory.load(drug).state().onHand()).isEqualTo(3);
+                }
+            }
+        } finally {
+            nc.close();
+        }
     }
 
     private static String apartFromAspirin(ShardPlacement placement) {
