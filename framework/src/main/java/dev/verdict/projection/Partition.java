@@ -2,7 +2,7 @@ package dev.verdict.projection;
 
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EventSubject;
-import java.nio.charset.StandardCharsets;
+import dev.verdict.store.ShardPlacement;
 
 /**
  * One of the {@code count} parts into which a partitioned projection splits its events by entity. Every entity belongs
@@ -49,10 +49,7 @@ public record Partition(int index, int count) {
     }
 
     private static Partition of(String category, String id, int count) {
-        int hash = 0x811c9dc5;
-        hash = fnv1a(hash, category);
-        hash = fnv1a(hash, id);
-        return new Partition((int) (Integer.toUnsignedLong(hash) % count), count);
+        return new Partition(ShardPlacement.bucket(category, id, count), count);
     }
 
     /** Whether the entity belongs to this partition. */
@@ -68,14 +65,6 @@ public record Partition(int index, int count) {
     /** A name part for consumers and checkpoint keys: empty for {@link #WHOLE}, else {@code "<index>of<count>"}. */
     public String suffix() {
         return count == 1 ? "" : index + "of" + count;
-    }
-
-    private static int fnv1a(int hash, String token) {
-        for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
-            hash ^= b & 0xff;
-            hash *= 0x01000193;
-        }
-        return hash;
     }
 
     @Override

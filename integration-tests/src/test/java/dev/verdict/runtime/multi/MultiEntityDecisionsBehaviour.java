@@ -25,10 +25,12 @@ import dev.verdict.runtime.multi.Dispensary.StockCommand;
 import dev.verdict.runtime.multi.Dispensary.StockEvent;
 import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.CommandContext;
+import dev.verdict.store.CommandIndex;
 import dev.verdict.store.ConflictAcrossEntities;
 import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
+import dev.verdict.store.EventStore;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
@@ -67,9 +69,19 @@ abstract class MultiEntityDecisionsBehaviour {
 
     abstract int replicas();
 
+    /** The event store of one instance; the subclasses on a sharded store open a {@code ShardedEventStore}. */
+    EventStore openStore(Connection nc, NatsEventStoreConfig config) {
+        return NatsEventStore.create(nc, config);
+    }
+
+    /** The command index of one instance over {@code store} (what {@link #openStore} returned). */
+    CommandIndex openCommandIndex(Connection nc, NatsEventStoreConfig config, EventStore store) {
+        return NatsCommandIndex.create(nc, config);
+    }
+
     private final List<Connection> connections = new ArrayList<>();
     private final List<CommandRuntime> runtimes = new ArrayList<>();
-    private NatsEventStoreConfig config;
+    NatsEventStoreConfig config;
 
     @BeforeEach
     void newStore() {
@@ -104,11 +116,12 @@ abstract class MultiEntityDecisionsBehaviour {
         Instance(boolean withCommandIndex) throws Exception {
             Connection nc = connect();
             connections.add(nc);
-            store = new CountingStore(NatsEventStore.create(nc, config));
+            EventStore opened = openStore(nc, config);
+            store = new CountingStore(opened);
             CommandRuntime.Builder builder = CommandRuntime.builder(store)
                     .retryPolicy(ConflictRetryPolicy.defaults().withMaxAttempts(50));
             if (withCommandIndex) {
-                builder.commandIndex(NatsCommandIndex.create(nc, config));
+                builder.commandIndex(openCommandIndex(nc, config, opened));
             }
             runtime = builder.build();
             runtimes.add(runtime);
@@ -170,7 +183,7 @@ abstract class MultiEntityDecisionsBehaviour {
         assertThat(refused.values()).contains("inventory.insufficient-stock");
         int sumAccepted = accepted.values().stream().mapToInt(Integer::intValue).sum();
 
-        NatsEventStore store = NatsEventStore.create(connections.get(0), config);
+        EventStore store = openStore(connections.get(0), config);
         List<RecordedEvent> stockEvents = store.readAll(ASPIRIN, ReadRange.all());
         int received = 0;
         int deducted = 0;

@@ -1,0 +1,21 @@
+package dev.verdict.runtime.multi;
+
+import dev.verdict.testing.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link ShardedMultiEntityDecisionsBehaviour} on a single nats-server, R1 file storage. */
+class MultiEntityDecisionsShardedTest extends ShardedMultiEntityDecisionsBehaviour {
+    @RegisterExtension
+    static final NatsServerExtension NATS = NatsServerExtension.singleNode();
+
+    @Override
+    Connection connect() throws Exception {
+        return NATS.server().connect();
+    }
+
+    @Override
+    int replicas() {
+        return 1;
+    }
+}
