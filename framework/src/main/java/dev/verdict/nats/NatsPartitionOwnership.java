@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +82,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     private final Message[] leases; // guarded by this
     private final String[] pins; // guarded by this
     private final Subscription[] serving; // guarded by this
-    private final List<MessageConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<MessageConsumer> consumers = new ArrayList<>();
     private boolean closed; // guarded by this
     /** Answers forwarded commands (a command on a cached entity is decided on this thread). */
     private Dispatcher dispatcher;
@@ -131,32 +130,19 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         return failoverAfter.multipliedBy(2).plus(renew);
     }
 
-    /**
-     * Competes for every partition. Provisioning (the stream, each partition's lease and consumer) runs without this
-     * object's lock: a lease that arrives meanwhile is taken at once, so the lease dispatcher keeps pulling and the
-     * server keeps the pin. Holding the lock here blocked that dispatcher until every partition was provisioned – on a
-     * loaded server longer than {@code failoverAfter} – and the server then moved the pins of the partitions received
-     * first to another instance (issue 28: "3 of 16 pins moved shortly after many instances started").
-     */
     @Override
-    public void start(BiFunction<Integer, byte[], CompletableFuture<byte[]>> handler) {
-        Objects.requireNonNull(handler, "handler");
-        synchronized (this) {
-            if (this.handler != null) {
-                throw new IllegalStateException("already started");
-            }
-            if (closed) {
-                throw new IllegalStateException("closed");
-            }
-            this.handler = handler;
-            dispatcher = connection.createDispatcher();
-            leaseDispatcher = connection.createDispatcher();
-            expiry = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "verdict-ownership-" + scope);
-                t.setDaemon(true);
-                return t;
-            });
+    public synchronized void start(BiFunction<Integer, byte[], CompletableFuture<byte[]>> handler) {
+        if (this.handler != null) {
+            throw new IllegalStateException("already started");
         }
+        this.handler = Objects.requireNonNull(handler, "handler");
+        dispatcher = connection.createDispatcher();
+        leaseDispatcher = connection.createDispatcher();
+        expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "verdict-ownership-" + scope);
+            t.setDaemon(true);
+            return t;
+        });
         try {
             JetStreamManagement jsm = connection.jetStreamManagement();
             provisionStream(jsm);
@@ -164,7 +150,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
             for (int p = 0; p < partitions; p++) {
                 provisionLease(jsm, p);
                 int partition = p;
-                MessageConsumer consumer = connection
+                consumers.add(connection
                         .getStreamContext(STREAM)
                         .getConsumerContext(consumerName(p))
                         .consume(
@@ -174,14 +160,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                                         .group(GROUP)
                                         .build(),
                                 leaseDispatcher,
-                                lease -> onLease(partition, lease));
-                consumers.add(consumer);
-                synchronized (this) {
-                    if (closed) { // closed while starting: what close() did not stop yet
-                        consumer.stop();
-                        return;
-                    }
-                }
+                                lease -> onLease(partition, lease)));
             }
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("cannot take part in the ownership of '" + scope + "': " + e, e);
