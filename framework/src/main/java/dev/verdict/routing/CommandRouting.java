@@ -1,6 +1,11 @@
 package dev.verdict.routing;
 
+import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
+import dev.verdict.runtime.MultiEntityHandle;
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventCodec;
+import dev.verdict.store.StateCodec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -9,12 +14,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Owner-routed commands (opt-in): each entity's commands are decided on the one instance that owns the entity's
  * partition, so instances of a service stop competing for the same entities through conflicts and retries. One per
  * instance, on a {@link PartitionOwnership} (on NATS: {@code dev.verdict.nats.NatsPartitionOwnership}); {@link
- * #route} wraps an {@link EntityHandle} into a {@link RoutedEntity}.
+ * #route} wraps an {@link EntityHandle} into a {@link RoutedEntity}, a {@link MultiEntityHandle} into a {@link
+ * RoutedMultiEntity} (decided on the owner of the first entity it reads).
  *
  * <p>Guarantees: a command is decided by the runtime's normal pipeline – here when this instance owns the entity's
  * partition, else on the owner, which answers with the outcome; every command is still appended with the version it
@@ -40,6 +47,7 @@ public final class CommandRouting implements AutoCloseable {
     private final PartitionOwnership ownership;
     private final Duration requestTimeout;
     private final Map<String, RoutedEntity<?, ?, ?>> routes = new ConcurrentHashMap<>();
+    private final Map<String, RoutedMultiEntity<?, ?, ?>> multiRoutes = new ConcurrentHashMap<>();
     final LongAdder local = new LongAdder();
     final LongAdder forwarded = new LongAdder();
     final LongAdder served = new LongAdder();
@@ -78,6 +86,39 @@ public final class CommandRouting implements AutoCloseable {
         return route;
     }
 
+    /**
+     * Routes a decision over several entities: each command is decided on the owner of the first entity it reads (see
+     * {@link RoutedMultiEntity}). An owner answers with the combined state ({@code states}) and the events, each
+     * encoded with the event codec of its entity ({@code events}; {@link #eventCodecsOf} gives the runtime's). One
+     * route per decision name.
+     */
+    public <C, S, E> RoutedMultiEntity<C, S, E> route(
+            MultiEntityHandle<C, S, E> handle,
+            CommandCodec<C> commands,
+            StateCodec<S> states,
+            Function<EntityRef, EventCodec<E>> events) {
+        RoutedMultiEntity<C, S, E> route = new RoutedMultiEntity<>(this, handle, commands, states, events);
+        if (multiRoutes.putIfAbsent(handle.registration().name(), route) != null) {
+            throw new IllegalStateException("decision '" + handle.registration().name() + "' is routed already");
+        }
+        return route;
+    }
+
+    /**
+     * The event codecs of the runtime's registrations, by the entity's category: what a several-entity decision over
+     * registered categories encodes its events with. Asking for an entity of a category not registered throws {@link
+     * IllegalStateException}.
+     */
+    @SuppressWarnings("unchecked")
+    public static <E> Function<EntityRef, EventCodec<E>> eventCodecsOf(CommandRuntime runtime) {
+        Objects.requireNonNull(runtime, "runtime");
+        return entity -> (EventCodec<E>) runtime.handleFor(entity.category())
+                .orElseThrow(() -> new IllegalStateException(
+                        "category '" + entity.category().value() + "' is not registered with the runtime"))
+                .registration()
+                .eventCodec();
+    }
+
     /** What this instance did with the commands so far. */
     public RoutingCounts counts() {
         return new RoutingCounts(local.sum(), forwarded.sum(), served.sum(), decidedWithoutOwner.sum());
@@ -97,6 +138,15 @@ public final class CommandRouting implements AutoCloseable {
             request = RouteWire.readRequest(bytes);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(RouteWire.failure(RouteWire.Failure.FAILED, e.getMessage()));
+        }
+        if (request.multi()) {
+            RoutedMultiEntity<?, ?, ?> multi = multiRoutes.get(request.category());
+            if (multi == null) {
+                return CompletableFuture.completedFuture(RouteWire.failure(
+                        RouteWire.Failure.UNROUTED, "decision '" + request.category() + "' is not routed here"));
+            }
+            served.increment();
+            return multi.decideForwarded(request);
         }
         RoutedEntity<?, ?, ?> route = routes.get(request.category());
         if (route == null) {

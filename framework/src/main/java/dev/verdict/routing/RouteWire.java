@@ -25,12 +25,15 @@ import java.util.Optional;
  * the application's own codecs ({@link CommandCodec}, the registration's event and state codecs).
  */
 final class RouteWire {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private RouteWire() {}
 
-    /** A forwarded command as the owner receives it. */
-    record Request(String category, String id, CommandContext context, byte[] command) {}
+    /**
+     * A forwarded command as the owner receives it: of one entity ({@code category}, {@code id}), or – {@code multi} –
+     * a decision over several entities registered as {@code category}, {@code id} naming the entity it was routed by.
+     */
+    record Request(String category, String id, CommandContext context, byte[] command, boolean multi) {}
 
     /** What the owner answers when it could not produce an outcome. */
     enum Failure {
@@ -41,7 +44,20 @@ final class RouteWire {
     }
 
     static byte[] request(String category, String id, CommandContext context, byte[] command) {
+        return write(request(category, id, context, command, false));
+    }
+
+    /** A decision over several entities, registered as {@code name}, routed by the entity {@code id}. */
+    static byte[] multiRequest(String name, String id, CommandContext context, byte[] command) {
+        return write(request(name, id, context, command, true));
+    }
+
+    private static ObjectNode request(
+            String category, String id, CommandContext context, byte[] command, boolean multi) {
         ObjectNode n = JSON.createObjectNode();
+        if (multi) { // absent on a one-entity command: the form every version reads
+            n.put("multi", true);
+        }
         n.put("category", category);
         n.put("id", id);
         n.put("commandId", context.commandId());
@@ -50,7 +66,7 @@ final class RouteWire {
         ObjectNode metadata = n.putObject("metadata");
         context.metadata().forEach(metadata::put);
         n.put("command", command);
-        return write(n);
+        return n;
     }
 
     static Request readRequest(byte[] bytes) {
@@ -65,7 +81,12 @@ final class RouteWire {
                 text(n, "correlationId"),
                 n.hasNonNull("causationId") ? Optional.of(n.get("causationId").asText()) : Optional.empty(),
                 metadata);
-        return new Request(text(n, "category"), text(n, "id"), context, binary(n, "command"));
+        return new Request(
+                text(n, "category"),
+                text(n, "id"),
+                context,
+                binary(n, "command"),
+                n.path("multi").asBoolean(false));
     }
 
     static <S, E> byte[] outcome(Outcome<S, E> outcome, Registration<?, S, E> registration) {
@@ -148,7 +169,7 @@ final class RouteWire {
                                 + " Registration.withStateCodec"));
     }
 
-    private static String text(JsonNode n, String field) {
+    static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual()) {
             throw new IllegalArgumentException("field '" + field + "' missing");
@@ -156,7 +177,7 @@ final class RouteWire {
         return v.asText();
     }
 
-    private static byte[] binary(JsonNode n, String field) {
+    static byte[] binary(JsonNode n, String field) {
         try {
             return n.path(field).binaryValue();
         } catch (IOException e) {
@@ -164,7 +185,7 @@ final class RouteWire {
         }
     }
 
-    private static byte[] write(JsonNode n) {
+    static byte[] write(JsonNode n) {
         try {
             return JSON.writeValueAsBytes(n);
         } catch (IOException e) {
@@ -172,7 +193,7 @@ final class RouteWire {
         }
     }
 
-    private static JsonNode read(byte[] bytes) {
+    static JsonNode read(byte[] bytes) {
         try {
             return JSON.readTree(bytes);
         } catch (IOException e) {

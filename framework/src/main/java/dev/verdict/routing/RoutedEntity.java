@@ -5,9 +5,7 @@ import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Handles the commands of one category like its {@link EntityHandle}, deciding each on the instance that owns the
@@ -25,9 +23,6 @@ import java.util.concurrent.TimeUnit;
  * @param <E> the event type
  */
 public final class RoutedEntity<C, S, E> {
-    /** The pause before a command nobody answered is sent again. */
-    private static final long RETRY_PAUSE_MILLIS = 50;
-
     private final CommandRouting routing;
     private final EntityHandle<C, S, E> handle;
     private final CommandCodec<C> commands;
@@ -91,51 +86,14 @@ public final class RoutedEntity<C, S, E> {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long giveUpAt = System.nanoTime()
-                + routing.ownership().takeOverBound().toNanos()
-                + routing.requestTimeout().toNanos();
-        return forward(entity, partition, command, context, request, giveUpAt);
-    }
-
-    private CompletableFuture<Outcome<S, E>> forward(
-            EntityRef entity, int partition, C command, CommandContext context, byte[] request, long giveUpAt) {
-        if (routing.ownership().owns(partition)) { // taken over by this instance meanwhile
-            routing.local.increment();
-            return handle.handleAsync(entity.id().value(), command, context);
-        }
-        return routing.ownership()
-                .forward(partition, request, routing.requestTimeout())
-                .thenCompose(reply -> answer(reply, entity, partition, command, context, request, giveUpAt));
-    }
-
-    private CompletableFuture<Outcome<S, E>> answer(
-            Optional<byte[]> reply,
-            EntityRef entity,
-            int partition,
-            C command,
-            CommandContext context,
-            byte[] request,
-            long giveUpAt) {
-        if (reply.isPresent()) {
-            RouteWire.Reply<S, E> r = RouteWire.readReply(reply.get(), entity, handle.registration());
-            if (r.outcome().isPresent()) {
-                routing.forwarded.increment();
-                return CompletableFuture.completedFuture(r.outcome().get());
-            }
-            if (r.failure().orElseThrow() == RouteWire.Failure.FAILED) {
-                return CompletableFuture.failedFuture(new RoutedCommandFailed("the owner of " + entity
-                        + " failed to decide command " + context.commandId() + ": " + r.message()));
-            }
-            // the owner does not route this category (yet): decide here, OCC keeps it correct
-        } else if (System.nanoTime() - giveUpAt < 0) {
-            // no owner now (a take-over under way) or it died with the command: ask the partition again – the
-            // command id makes a second delivery harmless
-            return CompletableFuture.runAsync(
-                            () -> {}, CompletableFuture.delayedExecutor(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS))
-                    .thenCompose(x -> forward(entity, partition, command, context, request, giveUpAt));
-        }
-        routing.decidedWithoutOwner.increment();
-        return handle.handleAsync(entity.id().value(), command, context);
+        return new Forwarding<S, E>(
+                        routing,
+                        partition,
+                        request,
+                        reply -> RouteWire.readReply(reply, entity, handle.registration()),
+                        () -> handle.handleAsync(id, command, context),
+                        "the owner of " + entity + " failed to decide command " + context.commandId())
+                .send();
     }
 
     /** A command another instance forwarded to this one: decided here, answered with its outcome or failure. */

@@ -24,6 +24,7 @@ final class RoutedInstance implements AutoCloseable {
     final CommandRuntime runtime;
     final CommandRouting routing;
     final RoutedEntity<Tally.Command, Tally, Tally.Event> tallies;
+    final RoutedMultiEntity<TallyPair.CountBoth, TallyPair, Tally.Event> pairs;
     final NatsEventStore store;
     private volatile boolean killed;
 
@@ -46,6 +47,11 @@ final class RoutedInstance implements AutoCloseable {
                         .build(),
                 requestTimeout);
         this.tallies = routing.route(runtime.register(Tally.REGISTRATION), Tally.COMMANDS);
+        this.pairs = routing.route(
+                runtime.register(TallyPair.REGISTRATION),
+                TallyPair.COMMANDS,
+                TallyPair.STATES,
+                CommandRouting.eventCodecsOf(runtime));
     }
 
     boolean owns(int partition) {

@@ -11,11 +11,11 @@ import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
+import dev.verdict.routing.RoutedCommandFailed;
 import dev.verdict.runtime.AppendedEvent;
 import dev.verdict.runtime.ConflictRetriesExhausted;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.EntityState;
-import dev.verdict.runtime.MultiEntityHandle;
 import dev.verdict.runtime.Outcome;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EntityRef;
@@ -35,8 +35,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The pharmacy's application service: what the HTTP API asks of Verdict. It sends commands through the runtime's
- * entity handles, answers queries from the runtime (current and as-of state), the event store (history) and the
+ * The pharmacy's application service: what the HTTP API asks of Verdict. It sends commands through {@link
+ * PharmacyCommands} (the runtime's entity handles, or their owner-routed forms with {@code COMMAND_ROUTING=owner}), answers queries from the runtime (current and as-of state), the event store (history) and the
  * read model (prescriptions per patient).
  *
  * <p>Idempotency: the HTTP layer ({@link IdempotencyRecords}) answers repeats of a request; a command it executes
@@ -46,7 +46,7 @@ import java.util.function.Function;
 final class Pharmacy {
     private final EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions;
     private final EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory;
-    private final MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses;
+    private final PharmacyCommands commands;
     private final EventStore store;
     private final Connection nats;
     private final PatientPrescriptions readModel;
@@ -55,14 +55,14 @@ final class Pharmacy {
     Pharmacy(
             EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
             EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
-            MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses,
+            PharmacyCommands commands,
             EventStore store,
             Connection nats,
             PatientPrescriptions readModel,
             ObjectMapper json) {
         this.prescriptions = prescriptions;
         this.inventory = inventory;
-        this.dispenses = dispenses;
+        this.commands = commands;
         this.store = store;
         this.nats = nats;
         this.readModel = readModel;
@@ -74,7 +74,7 @@ final class Pharmacy {
      * the domain's refusal – a value, not an exception.
      */
     Decided<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
-        return handle(prescriptions, id, command, commandId);
+        return handle(prescriptions, commands.prescription(id, command, context(commandId)), id);
     }
 
     /**
@@ -88,27 +88,23 @@ final class Pharmacy {
         // prescription is refused by its own rules
         DispenseFill fill = new DispenseFill(id, quantity, issuedAt);
         // the runtime's tracing interceptor (the starter's) carries the caller's trace into the events it appends
-        Outcome<CombinedState<Prescription, Inventory>, Object> outcome = dispenses.handle(fill, context(commandId));
+        Outcome<CombinedState<Prescription, Inventory>, Object> outcome = commands.dispense(fill, context(commandId));
         return decided(
                 outcome, EntityRef.of(PrescriptionDecider.TYPE.key(id)), CombinedState::first, prescriptions::loadAsOf);
     }
 
     /** Handles an inventory command, like {@link #prescriptionCommand}. */
     Decided<Inventory> inventoryCommand(String drug, InventoryCommand command, Optional<String> commandId) {
-        return handle(inventory, drug, command, commandId);
+        return handle(inventory, commands.inventory(drug, command, context(commandId)), drug);
     }
 
     private static CommandContext context(Optional<String> commandId) {
         return commandId.map(CommandContext::withCommandId).orElseGet(CommandContext::create);
     }
 
-    private <C, S, E> Decided<S> handle(
-            EntityHandle<C, S, E> handle, String id, C command, Optional<String> commandId) {
-        return decided(
-                handle.handle(id, command, context(commandId)),
-                handle.category().entity(id),
-                s -> s,
-                handle::loadAsOf);
+    /** The answer to a one-entity command's outcome (decided here or on the entity's owner: {@link PharmacyCommands}). */
+    private static <C, S, E> Decided<S> handle(EntityHandle<C, S, E> handle, Outcome<S, E> outcome, String id) {
+        return decided(outcome, handle.category().entity(id), s -> s, handle::loadAsOf);
     }
 
     /**
@@ -199,12 +195,15 @@ final class Pharmacy {
 
     /**
      * Maps failures of the infrastructure to API errors: retries exhausted is a 409 {@code conflict}; NATS or the
-     * database being unreachable (anywhere in the cause chain) is a 503. Empty for anything else (a bug: 500).
+     * database being unreachable (anywhere in the cause chain), or the owner of a routed command failing, is a 503. Empty for anything else (a bug: 500).
      */
     static Optional<ApiError> describeFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConflictRetriesExhausted) {
                 return Optional.of(new ApiError(409, "conflict", t.getMessage()));
+            }
+            if (t instanceof RoutedCommandFailed) { // COMMAND_ROUTING=owner: the owner's runtime failed (its message)
+                return Optional.of(ApiError.unavailable("the instance deciding this entity failed; try again"));
             }
             if (t instanceof EventStoreUnavailable || t instanceof TimeoutException || t instanceof IOException) {
                 return Optional.of(ApiError.unavailable("the event store (NATS) is unreachable; try again"));

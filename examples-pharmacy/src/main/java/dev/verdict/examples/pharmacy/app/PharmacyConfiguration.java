@@ -165,6 +165,28 @@ class PharmacyConfiguration {
         return runtime.register(MultiRegistration.of("dispense", new Dispensing().decider()));
     }
 
+    /**
+     * How the API's commands are decided: here, or – {@code COMMAND_ROUTING=owner} – on the instance owning the entity
+     * (owner-routed commands, ownership scoped by the store's name, {@link PharmacyCommands#PARTITIONS} partitions;
+     * docs/scaling.md). Closing hands this instance's partitions over at once.
+     */
+    @Bean(destroyMethod = "close")
+    PharmacyCommands pharmacyCommands(
+            Environment environment,
+            Connection nats,
+            NatsEventStoreConfig store,
+            CommandRuntime runtime,
+            EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
+            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
+            MultiEntityHandle<DispenseFill, CombinedState<Prescription, Inventory>, Object> dispenses) {
+        if (!PharmacyCommands.routed(environment.getProperty("COMMAND_ROUTING", "off"))) {
+            return PharmacyCommands.direct(prescriptions, inventory, dispenses);
+        }
+        LOG.info("commands are owner-routed (COMMAND_ROUTING=owner)");
+        return PharmacyCommands.routed(
+                nats, store.storeName().value(), store.replicas(), runtime, prescriptions, inventory, dispenses);
+    }
+
     @Bean
     JdbcDatabase readModelDatabase(PharmacySettings settings) {
         return new JdbcDatabase(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());

@@ -95,6 +95,8 @@ class SeveralInstancesTest {
     static final PostgresExtension POSTGRES = PostgresExtension.throwaway();
 
     private static final StoreName STORE = StoreName.of("pharmacy");
+    private static final Pattern OWNS = Pattern.compile("(?<!no longer )owns partition (\\d+) of");
+    private static final Pattern NO_LONGER_OWNS = Pattern.compile("no longer owns partition (\\d+) of");
     private static final String[] DRUGS = {"aspirin", "amoxicillin", "ibuprofen"};
     /**
      * Little stock, so dispenses take a drug below the reorder threshold ({@link PharmacyProcess#DEFAULT_THRESHOLD})
@@ -128,6 +130,39 @@ class SeveralInstancesTest {
         }
     }
 
+    /**
+     * Issue 28: the same with owner-routed commands ({@code COMMAND_ROUTING=owner}) – each instance owns some of the
+     * 16 partitions and decides their commands, the others forward to it. The instance killed is the one owning the
+     * most partitions: the survivors take them over within the take-over bound ({@code NatsPartitionOwnership.takeOverBound()},
+     * 2 × 5 s + 1.25 s with the pharmacy's settings), measured from the SIGKILL to the survivor's log saying it owns
+     * the partition; and nothing is lost or stored twice (the same verdict as unrouted).
+     */
+    @Test
+    void threeOwnerRoutedInstancesKeepTheReadModelAndTheStockTrueAndTakeOverTheKilledOwnersPartitionsInTime()
+            throws Exception {
+        String natsUrl = NATS.server().url();
+        try (Scenario s = new Scenario("routed", natsUrl, 1, true)) {
+            s.startInstances();
+            s.startLoad();
+            s.sleep(Duration.ofSeconds(8));
+            int active = s.instanceOwningMostPartitions();
+            Set<Integer> owned = s.instances.get(active).ownedPartitions();
+            assertThat(owned).as("partitions owned by the instance killed").isNotEmpty();
+            s.kill(active);
+            long killed = System.nanoTime();
+            Map<Integer, Duration> takeOver = s.awaitTakeOver(active, owned, killed, TAKE_OVER_BOUND.plusSeconds(10));
+            s.note("partitions " + owned + " taken over after " + takeOver);
+            s.restart(active);
+            s.sleep(Duration.ofSeconds(8));
+            s.stopLoad();
+            s.verify();
+            assertThat(takeOver.values()).allSatisfy(d -> assertThat(d).isLessThan(TAKE_OVER_BOUND.plusSeconds(1)));
+        }
+    }
+
+    /** The pharmacy's take-over bound: 2 × failoverAfter (5 s) + failoverAfter / 4. */
+    private static final Duration TAKE_OVER_BOUND = Duration.ofMillis(11_250);
+
     @Test
     void threeInstancesOnAnR3ClusterKeepTheReadModelAndTheStockTrueWhileTheStreamLeaderAndAnInstanceAreLost()
             throws Exception {
@@ -160,6 +195,7 @@ class SeveralInstancesTest {
         private final String name;
         private final String natsUrl;
         private final int replicas;
+        private final boolean routed;
         private final String jdbcUrl;
         private final Connection nats;
         private final List<Instance> instances = new ArrayList<>();
@@ -172,9 +208,15 @@ class SeveralInstancesTest {
         private final Thread killOnExit = new Thread(this::killAll, "several-instances-kill");
 
         Scenario(String name, String natsUrl, int replicas) throws Exception {
+            this(name, natsUrl, replicas, false);
+        }
+
+        /** {@code routed}: the instances run with {@code COMMAND_ROUTING=owner}. */
+        Scenario(String name, String natsUrl, int replicas, boolean routed) throws Exception {
             this.name = name;
             this.natsUrl = natsUrl;
             this.replicas = replicas;
+            this.routed = routed;
             this.jdbcUrl = POSTGRES.server().createDatabase("several_" + name);
             this.nats = Nats.connect(Options.builder()
                     .server(natsUrl)
@@ -280,6 +322,56 @@ class SeveralInstancesTest {
             instance.supervisor = supervisor;
             supervisor.start();
             note("restarting instance " + index);
+        }
+
+        /** The instance that owns the most partitions now (by the instances' logs). */
+        int instanceOwningMostPartitions() throws IOException {
+            int most = 0;
+            Map<Integer, Set<Integer>> owned = new TreeMap<>();
+            for (Instance i : instances) {
+                owned.put(i.index, i.ownedPartitions());
+                if (i.ownedPartitions().size()
+                        > instances.get(most).ownedPartitions().size()) {
+                    most = i.index;
+                }
+            }
+            note("partitions owned: " + owned);
+            return most;
+        }
+
+        /**
+         * Waits until every partition in {@code owned} is owned by another instance than {@code killedIndex} (its log
+         * says so after {@code killedAt}), at most {@code limit}: the time each took from {@code killedAt}.
+         */
+        Map<Integer, Duration> awaitTakeOver(int killedIndex, Set<Integer> owned, long killedAt, Duration limit)
+                throws Exception {
+            Map<Integer, Duration> taken = new TreeMap<>();
+            Map<Integer, Integer> seen = new HashMap<>();
+            for (Instance i : instances) {
+                seen.put(i.index, i.ownershipLines().size());
+            }
+            while (taken.size() < owned.size()) {
+                if (System.nanoTime() - killedAt > limit.toNanos()) {
+                    throw new AssertionError("partitions " + owned + " of the killed instance: only " + taken
+                            + " taken over within " + limit);
+                }
+                for (Instance i : instances) {
+                    if (i.index == killedIndex) {
+                        continue;
+                    }
+                    List<String> lines = i.ownershipLines();
+                    for (String line : lines.subList(seen.get(i.index), lines.size())) {
+                        Matcher m = OWNS.matcher(line);
+                        if (m.find() && owned.contains(Integer.parseInt(m.group(1)))) {
+                            taken.putIfAbsent(
+                                    Integer.parseInt(m.group(1)), Duration.ofNanos(System.nanoTime() - killedAt));
+                        }
+                    }
+                    seen.put(i.index, lines.size());
+                }
+                Thread.sleep(50);
+            }
+            return taken;
         }
 
         void awaitAllServing() throws Exception {
@@ -698,6 +790,7 @@ class SeveralInstancesTest {
             env.put("JDBC_USER", PostgresServer.USER);
             env.put("PORT", "0");
             env.put("DATA_DIR", dataDir.toString());
+            env.put("COMMAND_ROUTING", scenario.routed ? "owner" : "off");
             pb.redirectErrorStream(true);
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Files.writeString(
@@ -743,6 +836,30 @@ class SeveralInstancesTest {
                 }
                 Thread.sleep(100);
             }
+        }
+
+        /** The lines of its current launch's log about the partitions it owns (NatsPartitionOwnership's). */
+        List<String> ownershipLines() throws IOException {
+            String text = Files.readString(log);
+            return text.substring(text.lastIndexOf("=== launch " + launches))
+                    .lines()
+                    .filter(l -> l.contains("owns partition"))
+                    .collect(Collectors.toList());
+        }
+
+        /** The partitions it owns now, by its log. */
+        Set<Integer> ownedPartitions() throws IOException {
+            Set<Integer> owned = new TreeSet<>();
+            for (String line : ownershipLines()) {
+                Matcher gone = NO_LONGER_OWNS.matcher(line);
+                Matcher owns = OWNS.matcher(line);
+                if (gone.find()) {
+                    owned.remove(Integer.parseInt(gone.group(1)));
+                } else if (owns.find()) {
+                    owned.add(Integer.parseInt(owns.group(1)));
+                }
+            }
+            return owned;
         }
 
         /** SIGKILL: no shutdown hook, no {@code stop()}, the connection just drops. */
