@@ -60,14 +60,36 @@ class RoutedMultiEntityTest {
     @Test
     void aDecisionOverTwoEntitiesIsDecidedByTheOwnerOfTheFirstAndStaysCorrectWhileTheSecondIsWrittenByItsOwner()
             throws Exception {
-        // the first instance owns every partition; when it leaves, the other two share them
-        RoutedInstance first = start("routedmulti");
-        waitUntil(Duration.ofSeconds(10), () -> IntStream.range(0, PARTITIONS).allMatch(first::owns));
-        RoutedInstance b = start("routedmulti");
-        RoutedInstance c = start("routedmulti");
-        first.close();
-        instances.remove(first);
-        waitUntil(Duration.ofSeconds(15), () -> IntStream.range(0, PARTITIONS).allMatch(p -> b.owns(p) != c.owns(p)));
+        // the first instance owns every partition; when it leaves, the other two share them. The server pins each
+        // partition to whichever instance pulls first, so now and then one of the two gets all 16: then both leave
+        // and two new ones try again (ownership is not balanced; docs/scaling.md)
+        List<RoutedInstance> sharing = List.of();
+        for (int attempt = 1; sharing.isEmpty(); attempt++) {
+            RoutedInstance first = start("routedmulti");
+            waitUntil(
+                    Duration.ofSeconds(10), () -> IntStream.range(0, PARTITIONS).allMatch(first::owns));
+            RoutedInstance one = start("routedmulti");
+            RoutedInstance two = start("routedmulti");
+            first.close();
+            instances.remove(first);
+            waitUntil(
+                    Duration.ofSeconds(15),
+                    () -> IntStream.range(0, PARTITIONS).allMatch(p -> one.owns(p) != two.owns(p)));
+            if (IntStream.range(0, PARTITIONS).anyMatch(one::owns)
+                    && IntStream.range(0, PARTITIONS).anyMatch(two::owns)) {
+                sharing = List.of(one, two);
+            } else {
+                assertThat(attempt)
+                        .as("attempts until two instances share the partitions")
+                        .isLessThan(5);
+                for (RoutedInstance i : List.of(one, two)) {
+                    i.close();
+                    instances.remove(i);
+                }
+            }
+        }
+        RoutedInstance b = sharing.get(0);
+        RoutedInstance c = sharing.get(1);
         String x = idOwnedBy(b, c); // routes the decisions: decided on b
         String y = idOwnedBy(c, b); // read and written by the decisions too, but owned by c
         CountBothTally both = new CountBothTally(x, y);
