@@ -32,25 +32,7 @@ final class MultiRouteWire {
                 .forEach((entity, version) ->
                         entity(versions.addObject(), entity).put("version", version));
         n.put("state", states.encode(outcome.state()));
-        outcome.map(
-                accepted -> {
-                    n.put("kind", "accepted");
-                    n.put("duplicate", accepted.duplicate());
-                    ArrayNode list = n.putArray("events");
-                    for (AppendedEvent<E> e : accepted.events()) {
-                        EncodedEvent encoded = events.apply(e.entity()).encode(e.event());
-                        entity(list.addObject(), e.entity())
-                                .put("sequence", e.sequence())
-                                .put("type", encoded.type())
-                                .put("schemaVersion", encoded.schemaVersion())
-                                .put("payload", encoded.payload());
-                    }
-                    return n;
-                },
-                unchanged -> n.put("kind", "unchanged"),
-                rejected -> n.put("kind", "rejected")
-                        .put("code", rejected.rejection().code())
-                        .put("message", rejected.rejection().getMessage()));
+        RouteWire.writeKind(n, outcome, events, MultiRouteWire::entity);
         return RouteWire.write(n);
     }
 
@@ -58,10 +40,9 @@ final class MultiRouteWire {
             byte[] bytes, StateCodec<S> states, Function<EntityRef, EventCodec<E>> events) {
         JsonNode n = RouteWire.read(bytes);
         String kind = RouteWire.text(n, "kind");
-        if (kind.equals("unrouted") || kind.equals("failed")) {
-            RouteWire.Failure f = kind.equals("unrouted") ? RouteWire.Failure.UNROUTED : RouteWire.Failure.FAILED;
-            return new RouteWire.Reply<>(
-                    Optional.empty(), Optional.of(f), n.path("message").asText());
+        Optional<RouteWire.Reply<S, E>> failed = RouteWire.failureReply(n, kind);
+        if (failed.isPresent()) {
+            return failed.get();
         }
         Map<EntityRef, Long> versions = new LinkedHashMap<>();
         for (JsonNode v : n.path("versions")) {

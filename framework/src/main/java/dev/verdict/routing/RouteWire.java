@@ -10,6 +10,7 @@ import dev.verdict.runtime.Registration;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
+import dev.verdict.store.EventCodec;
 import dev.verdict.store.StateCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The JSON of a forwarded command and of its answer. The command, the events and the state inside are the bytes of
@@ -94,14 +97,29 @@ final class RouteWire {
         ObjectNode n = JSON.createObjectNode();
         n.put("version", outcome.version());
         n.put("state", states.encode(outcome.state()));
+        writeKind(n, outcome, e -> registration.eventCodec(), (node, entity) -> node);
+        return write(n);
+    }
+
+    /**
+     * Writes what an outcome's kind adds: an acceptance's duplicate flag and events (each event's node first given to
+     * {@code eventNode}, which may name its entity; then sequence, type, schema version and payload), a rejection's code
+     * and message. One form for the answers over one and over several entities.
+     */
+    static <S, E> void writeKind(
+            ObjectNode n,
+            Outcome<S, E> outcome,
+            Function<EntityRef, EventCodec<E>> codecOf,
+            BiFunction<ObjectNode, EntityRef, ObjectNode> eventNode) {
         outcome.map(
                 accepted -> {
                     n.put("kind", "accepted");
                     n.put("duplicate", accepted.duplicate());
                     ArrayNode events = n.putArray("events");
                     for (AppendedEvent<E> e : accepted.events()) {
-                        EncodedEvent encoded = registration.eventCodec().encode(e.event());
-                        events.addObject()
+                        EncodedEvent encoded = codecOf.apply(e.entity()).encode(e.event());
+                        eventNode
+                                .apply(events.addObject(), e.entity())
                                 .put("sequence", e.sequence())
                                 .put("type", encoded.type())
                                 .put("schemaVersion", encoded.schemaVersion())
@@ -113,7 +131,16 @@ final class RouteWire {
                 rejected -> n.put("kind", "rejected")
                         .put("code", rejected.rejection().code())
                         .put("message", rejected.rejection().getMessage()));
-        return write(n);
+    }
+
+    /** The reply of an answer whose kind is a failure ({@code unrouted}, {@code failed}); empty for an outcome. */
+    static <S, E> Optional<Reply<S, E>> failureReply(JsonNode n, String kind) {
+        if (!kind.equals("unrouted") && !kind.equals("failed")) {
+            return Optional.empty();
+        }
+        Failure f = kind.equals("unrouted") ? Failure.UNROUTED : Failure.FAILED;
+        return Optional.of(
+                new Reply<>(Optional.empty(), Optional.of(f), n.path("message").asText()));
     }
 
     static byte[] failure(Failure failure, String message) {
@@ -129,10 +156,9 @@ final class RouteWire {
     static <S, E> Reply<S, E> readReply(byte[] bytes, EntityRef entity, Registration<?, S, E> registration) {
         JsonNode n = read(bytes);
         String kind = text(n, "kind");
-        if (kind.equals("unrouted") || kind.equals("failed")) {
-            Failure f = kind.equals("unrouted") ? Failure.UNROUTED : Failure.FAILED;
-            return new Reply<>(
-                    Optional.empty(), Optional.of(f), n.path("message").asText());
+        Optional<Reply<S, E>> failed = failureReply(n, kind);
+        if (failed.isPresent()) {
+            return failed.get();
         }
         long version = n.path("version").asLong();
         S state = stateCodec(registration).decode(binary(n, "state"));
