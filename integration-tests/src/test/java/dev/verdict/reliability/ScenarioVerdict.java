@@ -10,7 +10,9 @@ import dev.verdict.reliability.StoredMessages.Stored;
 import dev.verdict.runtime.EntityHandle;
 import io.nats.client.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,11 +22,16 @@ import java.util.TreeSet;
 /**
  * The checks every load scenario ends with, after its clients stopped: the stream audited against the ledger
  * (nothing lost, nothing duplicated, nothing misreported), the invariant on every prefix, the runtime's states equal
- * a replay from the stored messages, and the projection applied every event exactly once. Writes the report row
- * before asserting, so a failing run still leaves its counts in {@code target/}.
+ * a replay from the stored messages, and the projection applied every event exactly once. A context sharded over
+ * several streams is checked as one: the ledger against all its streams together, and each stream's projection
+ * against that stream. Writes the report row before asserting, so a failing run still leaves its counts in {@code
+ * target/}.
  */
 final class ScenarioVerdict {
     private ScenarioVerdict() {}
+
+    /** One stream of the context, with the projection that follows it and that projection's runner. */
+    record Followed(String stream, AuditingProjection projection, ProjectionRunner<Event> runner) {}
 
     static void check(
             String scenario,
@@ -37,18 +44,47 @@ final class ScenarioVerdict {
             AuditingProjection projection,
             ProjectionRunner<Event> runner)
             throws Exception {
-        List<Stored> stored = StoredMessages.readAll(nc, stream);
+        check(scenario, notes, nc, List.of(new Followed(stream, projection, runner)), ledger, counters, entities);
+    }
+
+    /** {@link #check} over every stream of a context (its shards), each followed by its own projection. */
+    static void check(
+            String scenario,
+            String notes,
+            Connection nc,
+            List<Followed> streams,
+            CommandLedger ledger,
+            EntityHandle<Command, Counter, Event> counters,
+            int entities)
+            throws Exception {
+        Map<String, List<Stored>> storedByStream = new LinkedHashMap<>();
+        List<Stored> stored = new ArrayList<>();
+        for (Followed f : streams) {
+            List<Stored> ofStream = StoredMessages.readAll(nc, f.stream());
+            storedByStream.put(f.stream(), ofStream);
+            stored.addAll(ofStream);
+        }
         StreamAudit audit = StreamAudit.of(ledger, stored);
-        CounterReplay replay = CounterReplay.of(stored, stream + ".counter.");
-        long last = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).sequence();
-        boolean caughtUp = runner.awaitPosition(last, Duration.ofSeconds(60));
+        CounterReplay replay = replay(storedByStream);
+        Map<String, Boolean> caughtUp = new LinkedHashMap<>();
+        for (Followed f : streams) {
+            List<Stored> ofStream = storedByStream.get(f.stream());
+            long last =
+                    ofStream.isEmpty() ? 0 : ofStream.get(ofStream.size() - 1).sequence();
+            caughtUp.put(f.stream(), f.runner().awaitPosition(last, Duration.ofSeconds(60)));
+        }
+        int applied = streams.stream()
+                .mapToInt(f -> f.projection().applications().size())
+                .sum();
+        long redelivered = streams.stream()
+                .mapToLong(f -> f.projection().redeliveriesIgnored())
+                .sum();
         ReliabilityReport.record(ReliabilityReport.Row.of(
                 scenario,
                 ledger,
                 audit,
-                notes + " " + stored.size() + " events stored; the runner handed the projection "
-                        + projection.applications().size() + " distinct events, "
-                        + projection.redeliveriesIgnored() + " of them more than once."));
+                notes + " " + stored.size() + " events stored; the runner handed the projection " + applied
+                        + " distinct events, " + redelivered + " of them more than once."));
 
         assertThat(audit.problems()).isEmpty();
         assertThat(audit.lost()).isZero();
@@ -66,28 +102,53 @@ final class ScenarioVerdict {
         }
         assertThat(fromRuntime).isEqualTo(withEmpty(replay.counters(), entities));
 
+        Map<String, Counter> projected = new HashMap<>();
+        for (Followed f : streams) {
+            checkProjection(nc, f, storedByStream.get(f.stream()), caughtUp.get(f.stream()));
+            projected.putAll(f.projection().counters());
+        }
+        assertThat(withEmpty(projected, entities)).isEqualTo(withEmpty(replay.counters(), entities));
+    }
+
+    /** Every stored event of the stream handed to its projection exactly once, none that is not stored. */
+    private static void checkProjection(Connection nc, Followed f, List<Stored> stored, boolean caughtUp) {
+        long last = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).sequence();
         assertThat(caughtUp)
-                .as("projection caught up to #" + last + ": " + runner.status() + "; consumer: "
-                        + consumerState(nc, stream, runner.consumerName()) + "; worker: " + workerStack())
+                .as(f.stream() + ": projection caught up to #" + last + ": "
+                        + f.runner().status() + "; consumer: "
+                        + consumerState(nc, f.stream(), f.runner().consumerName()) + "; worker: " + workerStack())
                 .isTrue();
         Set<Long> storedSequences = new TreeSet<>();
         stored.forEach(s -> storedSequences.add(s.sequence()));
-        Map<Long, Integer> applied = projection.applications();
+        Map<Long, Integer> applied = f.projection().applications();
         Set<Long> missing = new TreeSet<>(storedSequences);
         missing.removeAll(applied.keySet());
         Set<Long> extra = new TreeSet<>(applied.keySet());
         extra.removeAll(storedSequences);
         assertThat(missing)
-                .as("no gaps: stored events the projection never applied")
+                .as(f.stream() + ": no gaps: stored events the projection never applied")
                 .isEmpty();
-        assertThat(extra).as("applied events that are not stored").isEmpty();
+        assertThat(extra)
+                .as(f.stream() + ": applied events that are not stored")
+                .isEmpty();
         Map<Long, Integer> twice = new TreeMap<>(applied);
         twice.values().removeIf(n -> n == 1);
         assertThat(twice)
-                .as(
-                        "no double application: events the runner handed to the projection more than once (sequence → times)")
+                .as(f.stream() + ": no double application: events the runner handed to the projection more than once"
+                        + " (sequence → times)")
                 .isEmpty();
-        assertThat(withEmpty(projection.counters(), entities)).isEqualTo(withEmpty(replay.counters(), entities));
+    }
+
+    /** The counters replayed from every stream's stored messages (an entity's events are all on one stream). */
+    private static CounterReplay replay(Map<String, List<Stored>> storedByStream) {
+        Map<String, Counter> counters = new HashMap<>();
+        List<String> violations = new ArrayList<>();
+        storedByStream.forEach((stream, stored) -> {
+            CounterReplay ofStream = CounterReplay.of(stored, stream + ".counter.");
+            counters.putAll(ofStream.counters());
+            violations.addAll(ofStream.violations());
+        });
+        return new CounterReplay(counters, List.copyOf(violations));
     }
 
     private static String consumerState(Connection nc, String stream, String consumer) {
@@ -123,11 +184,16 @@ final class ScenarioVerdict {
         return all;
     }
 
-    /** The replayed states of all counters, straight from the stored messages. */
+    /** The replayed states of all counters, straight from the stored messages of the context's streams. */
+    static Map<String, Counter> replay(Connection nc, List<String> streams, int entities) throws Exception {
+        Map<String, List<Stored>> storedByStream = new LinkedHashMap<>();
+        for (String stream : streams) {
+            storedByStream.put(stream, StoredMessages.readAll(nc, stream));
+        }
+        return withEmpty(replay(storedByStream).counters(), entities);
+    }
+
     static Map<String, Counter> replay(Connection nc, String stream, int entities) throws Exception {
-        return withEmpty(
-                CounterReplay.of(StoredMessages.readAll(nc, stream), stream + ".counter.")
-                        .counters(),
-                entities);
+        return replay(nc, List.of(stream), entities);
     }
 }

@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -155,18 +158,42 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
         signal("CONT");
     }
 
-    private void signal(String signal) {
+    /**
+     * Kills the server process with SIGKILL – no shutdown work at all (no leadership handed over, nothing flushed), as
+     * a crashed machine – and waits until it is gone; the data directory and port are kept for {@link #start()}.
+     * {@link #stop()} instead lets the server shut down (on a cluster it hands its leaderships over first).
+     *
+     * @throws IllegalStateException when the server is not running or the signal cannot be sent (POSIX systems only)
+     */
+    public synchronized void kill() {
+        ProcessHandle process = process();
+        signal("KILL");
+        try {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + this + " to die", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(this + " did not die within 30 s of SIGKILL", e);
+        }
+        stop(); // the process is gone already: this only releases what the runner holds
+    }
+
+    private ProcessHandle process() {
         if (runner == null) {
             throw new IllegalStateException(this + " is not running");
         }
         String configFile = runner.getConfigFile();
-        long pid = ProcessHandle.current()
+        return ProcessHandle.current()
                 .children()
                 .filter(p ->
                         p.info().commandLine().map(c -> c.contains(configFile)).orElse(false))
-                .map(ProcessHandle::pid)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no process of " + this + " found"));
+    }
+
+    private void signal(String signal) {
+        long pid = process().pid();
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
                     .redirectErrorStream(true)
