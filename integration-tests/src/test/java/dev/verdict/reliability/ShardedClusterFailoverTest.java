@@ -57,8 +57,8 @@ class ShardedClusterFailoverTest {
     private static final int SHARDS = 4;
     private static final int CLIENTS = 8;
     private static final int ENTITIES = 100;
-    private static final Duration LOAD = Duration.ofSeconds(Soak.pick(2, 20));
-    private static final Duration DOWN = Duration.ofSeconds(Soak.pick(3, 10));
+    private static final Duration LOAD = Duration.ofSeconds(Soak.pick(1, 20));
+    private static final Duration DOWN = Duration.ofSeconds(Soak.pick(2, 10));
 
     @Test
     void acceptedCommandsAreStoredOnceOnTheirShardWhileShardLeadersAreKilledAndSteppedDown() throws Exception {

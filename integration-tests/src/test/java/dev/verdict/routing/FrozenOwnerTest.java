@@ -126,14 +126,15 @@ class FrozenOwnerTest {
         List<String[]> sinceSettled = states.subList(states.indexOf(settled), states.indexOf(later) + 1);
         LOG.info(
                 "frozen {} ms; taken over after {} ms (takeOverBound {}); once continued: owns() false after {} ms,"
-                        + " last forwarded command served {} ms after SIGCONT; owner (owns local forwarded served"
+                        + " {} forwarded requests served after SIGCONT, the last reported {} ms after it; owner (owns local forwarded served"
                         + " withoutOwner answered) before SIGCONT {}, when it stopped {}, settled {}, later {};"
                         + " instances {}; {} answered",
                 frozen.toMillis(),
                 takeOver.toMillis(),
                 bound,
                 stoppedOwning.toMillis(),
-                (lastServedAt - continuedAt) / 1_000_000,
+                count(later, 3) - count(beforeContinue, 3),
+                Math.max(0, lastServedAt - continuedAt) / 1_000_000,
                 String.join(" ", beforeContinue),
                 String.join(" ", stopped),
                 String.join(" ", settled),

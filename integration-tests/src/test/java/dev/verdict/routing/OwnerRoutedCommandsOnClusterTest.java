@@ -100,7 +100,7 @@ class OwnerRoutedCommandsOnClusterTest {
                 2,
                 () -> tally(ThreadLocalRandom.current().nextInt(TALLIES)));
         load.start();
-        Thread.sleep(1500);
+        Thread.sleep(1000);
         int answeredBefore = load.answered();
 
         Runnable after;
@@ -127,7 +127,7 @@ class OwnerRoutedCommandsOnClusterTest {
             Thread.sleep(50);
         }
         int answeredAfterFault = load.answered();
-        Thread.sleep(2000); // load on the recovered ownership
+        Thread.sleep(1000); // load on the recovered ownership
         after.run();
         load.stop();
 
