@@ -2,15 +2,20 @@ package dev.verdict.testing.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -88,6 +93,36 @@ class NatsServerSmokeTest {
         try (Connection nc = server.connect()) {
             assertThat(nc.jetStreamManagement()
                             .getStreamInfo("restart")
+                            .getStreamState()
+                            .getMsgCount())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aKilledServerIsGoneAtOnceAndRestartsWithWhatItHadWritten() throws Exception {
+        assumeTrue(NATS.server() instanceof LocalNatsServer, "SIGKILL needs a local server process");
+        LocalNatsServer server = (LocalNatsServer) NATS.server();
+        try (Connection nc = server.connect()) {
+            nc.jetStreamManagement()
+                    .addStream(StreamConfiguration.builder()
+                            .name("killed")
+                            .subjects("killed.>")
+                            .storageType(StorageType.File)
+                            .build());
+            nc.jetStream().publish("killed.a.b", new byte[] {1});
+        }
+        server.kill();
+        assertThatThrownBy(() -> Nats.connect(Options.builder()
+                        .server(server.url())
+                        .connectionTimeout(Duration.ofSeconds(1))
+                        .maxReconnects(0)
+                        .build()))
+                .isInstanceOf(IOException.class);
+        server.start();
+        try (Connection nc = server.connect()) {
+            assertThat(nc.jetStreamManagement()
+                            .getStreamInfo("killed")
                             .getStreamState()
                             .getMsgCount())
                     .isEqualTo(1);
