@@ -13,12 +13,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * the tally's partition, then at every change of that ownership and
  * every 100 ms {@code state <owns> <local> <forwarded> <served> <withoutOwner>
  * <answered>}: whether it owns the tally's partition, its {@link RoutingCounts}, and how many of its own commands were
- * answered. Runs until it is killed.
+ * answered. Runs until it is killed, or until its standard input closes (the test's JVM ended).
  */
 public final class RoutedOwnerProcess {
     private RoutedOwnerProcess() {}
 
     public static void main(String[] args) throws Exception {
+        Thread orphaned = new Thread(
+                () -> { // the test's JVM died (its end of stdin closed): never outlive it
+                    try {
+                        while (System.in.read() >= 0) {
+                            // nothing is sent; read until the end
+                        }
+                    } catch (java.io.IOException e) {
+                        // closed as well
+                    }
+                    Runtime.getRuntime().halt(1);
+                });
+        orphaned.setDaemon(true);
+        orphaned.start();
         int port = Integer.parseInt(args[0]);
         String store = args[1];
         int partitions = Integer.parseInt(args[2]);

@@ -159,8 +159,9 @@ public final class LocalNatsServer implements NatsServer, AutoCloseable {
     }
 
     /**
-     * Kills the server process with SIGKILL – no shutdown work at all (no leadership handed over, nothing flushed), as
-     * a crashed machine – and waits until it is gone; the data directory and port are kept for {@link #start()}.
+     * Kills the server process with SIGKILL – no shutdown work at all (no leadership handed over, no index written), as
+     * a crashed process; what it wrote to its files stays – and waits until it is gone; the data directory and port
+     * are kept for {@link #start()}.
      * {@link #stop()} instead lets the server shut down (on a cluster a stopping node may hand its leaderships over).
      *
      * @throws IllegalStateException when the server is not running or the signal cannot be sent (POSIX systems only)
