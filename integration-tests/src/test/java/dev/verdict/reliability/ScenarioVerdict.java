@@ -47,8 +47,12 @@ final class ScenarioVerdict {
         check(scenario, notes, nc, List.of(new Followed(stream, projection, runner)), ledger, counters, entities);
     }
 
-    /** {@link #check} over every stream of a context (its shards), each followed by its own projection. */
-    static void check(
+    /**
+     * {@link #check} over every stream of a context (its shards), each followed by its own projection.
+     *
+     * @return every counter's state replayed from the stored messages read for the checks
+     */
+    static Map<String, Counter> check(
             String scenario,
             String notes,
             Connection nc,
@@ -108,6 +112,7 @@ final class ScenarioVerdict {
             projected.putAll(f.projection().counters());
         }
         assertThat(withEmpty(projected, entities)).isEqualTo(withEmpty(replay.counters(), entities));
+        return withEmpty(replay.counters(), entities);
     }
 
     /** Every stored event of the stream handed to its projection exactly once, none that is not stored. */
@@ -184,16 +189,9 @@ final class ScenarioVerdict {
         return all;
     }
 
-    /** The replayed states of all counters, straight from the stored messages of the context's streams. */
-    static Map<String, Counter> replay(Connection nc, List<String> streams, int entities) throws Exception {
-        Map<String, List<Stored>> storedByStream = new LinkedHashMap<>();
-        for (String stream : streams) {
-            storedByStream.put(stream, StoredMessages.readAll(nc, stream));
-        }
-        return withEmpty(replay(storedByStream).counters(), entities);
-    }
-
+    /** The replayed states of all counters, straight from the stored messages. */
     static Map<String, Counter> replay(Connection nc, String stream, int entities) throws Exception {
-        return replay(nc, List.of(stream), entities);
+        return withEmpty(
+                replay(Map.of(stream, StoredMessages.readAll(nc, stream))).counters(), entities);
     }
 }
