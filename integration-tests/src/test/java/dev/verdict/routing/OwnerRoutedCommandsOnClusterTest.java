@@ -108,27 +108,31 @@ class OwnerRoutedCommandsOnClusterTest {
         try (Connection nc = cluster.connect()) {
             after = fault.inflict(nc);
         }
-        long unownedSince = 0;
         long longestUnowned = 0;
         long recoveredAt = 0;
-        while (System.nanoTime() - faultAt < bound.plus(MARGIN).toNanos()) {
-            long now = System.nanoTime();
-            if (everyPartitionOwned()) {
-                recoveredAt = now;
-                longestUnowned = Math.max(longestUnowned, unownedSince == 0 ? 0 : now - unownedSince);
-                unownedSince = 0;
-                if (now - faultAt > bound.toNanos()) {
-                    break; // owned, and the fault has had the time to take ownership away
+        int answeredAfterFault;
+        try {
+            long unownedSince = 0;
+            while (System.nanoTime() - faultAt < bound.plus(MARGIN).toNanos()) {
+                long now = System.nanoTime();
+                if (everyPartitionOwned()) {
+                    recoveredAt = now;
+                    longestUnowned = Math.max(longestUnowned, unownedSince == 0 ? 0 : now - unownedSince);
+                    unownedSince = 0;
+                    if (now - faultAt > bound.toNanos()) {
+                        break; // owned, and the fault has had the time to take ownership away
+                    }
+                } else {
+                    recoveredAt = 0;
+                    unownedSince = unownedSince == 0 ? now : unownedSince;
                 }
-            } else {
-                recoveredAt = 0;
-                unownedSince = unownedSince == 0 ? now : unownedSince;
+                Thread.sleep(50);
             }
-            Thread.sleep(50);
+            answeredAfterFault = load.answered();
+            Thread.sleep(1000); // load on the recovered ownership
+        } finally {
+            after.run(); // a node killed is started again even when the scenario failed: the next one needs it
         }
-        int answeredAfterFault = load.answered();
-        Thread.sleep(1000); // load on the recovered ownership
-        after.run();
         load.stop();
 
         LOG.info(
