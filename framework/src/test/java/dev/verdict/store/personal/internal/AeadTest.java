@@ -115,6 +115,33 @@ class AeadTest {
         return cipher.doFinal(sealed, Aead.IV_BYTES, sealed.length - Aead.IV_BYTES);
     }
 
+    /**
+     * No more than {@link DataKey#MAX_CIPHERS} key objects hold a cipher (each about 850 bytes), however many keys are
+     * in use – the others seal with the thread's cipher, correctly – and a collected key's cipher frees its place.
+     */
+    @Test
+    void keysBeyondTheBudgetSealWithoutACipherOfTheirOwnAndCollectedKeysFreeTheirs() throws Exception {
+        byte[] plain = "\"Ada\"".getBytes(StandardCharsets.UTF_8);
+        List<DataKey> many = new ArrayList<>();
+        for (int i = 0; i < DataKey.MAX_CIPHERS + 500; i++) {
+            DataKey key = Aead.newDataKey();
+            assertThat(Aead.decrypt(key, Aead.encrypt(key, plain, AAD), AAD)).isEqualTo(plain);
+            many.add(key);
+        }
+        assertThat(DataKey.ciphers()).isLessThanOrEqualTo(DataKey.MAX_CIPHERS).isGreaterThan(DataKey.MAX_CIPHERS / 2);
+
+        many.clear();
+        long giveUp = System.nanoTime() + 20_000_000_000L;
+        while (DataKey.ciphers() > DataKey.MAX_CIPHERS / 2 && System.nanoTime() < giveUp) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(DataKey.ciphers()).as("ciphers of collected keys").isLessThanOrEqualTo(DataKey.MAX_CIPHERS / 2);
+        DataKey late = Aead.newDataKey();
+        Aead.encrypt(late, plain, AAD);
+        assertThat(late.borrow()).as("a new key gets a cipher again").isNotNull();
+    }
+
     @Test
     void aFailedOpenLeavesTheKeysCipherUsable() throws Exception {
         SecretKey key = Aead.newDataKey();
