@@ -26,8 +26,9 @@ import java.util.function.IntFunction;
 /**
  * A diagnostic of scenario 13, not part of a run: the codec's CPU time per encode of scenario 13's event, in
  * process, with the subjects' keys from {@link NatsDataKeys} (default settings, on a nats-server of its own), 1,000
- * subjects in turn – thread CPU time, so that the machine's load does not count. Each thread count runs the plain
- * codec and the personal codec in alternation, five rounds; the medians are printed.
+ * subjects in turn – thread CPU time, so that the machine's load does not count (mostly: under load other processes
+ * still evict its caches). Each thread count runs the plain codec and the personal codec in alternation, three
+ * warm-up and five measured rounds; the medians are printed.
  *
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath) dev.verdict.benchmarks.SealCost [threads...]
@@ -37,6 +38,7 @@ final class SealCost {
     private static final int SUBJECTS = 1_000;
     private static final int ENCODES_PER_ROUND = 200_000;
     private static final int ROUNDS = 5;
+    private static final int WARM_UP_ROUNDS = 3;
 
     private SealCost() {}
 
@@ -63,11 +65,11 @@ final class SealCost {
             for (int n : threads) {
                 List<Double> plainNs = new ArrayList<>();
                 List<Double> personalNs = new ArrayList<>();
-                for (int round = 0; round < ROUNDS + 1; round++) {
+                for (int round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
                     double p = perEncode(n, i -> plain.encode(plainEvents[i]).payload().length);
                     double s =
                             perEncode(n, i -> personal.encode(personalEvents[i]).payload().length);
-                    if (round > 0) { // the first round warms up
+                    if (round >= WARM_UP_ROUNDS) { // the JIT still improves the personal path for a few rounds
                         plainNs.add(p);
                         personalNs.add(s);
                     }
