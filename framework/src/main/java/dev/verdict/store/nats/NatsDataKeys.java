@@ -1,42 +1,24 @@
 package dev.verdict.store.nats;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.StoreMisconfigured;
 import dev.verdict.store.personal.DataKeys;
 import dev.verdict.store.personal.KeyEncryptionKey;
 import dev.verdict.store.personal.internal.Aead;
-import dev.verdict.store.personal.internal.ErasureListeners;
+import dev.verdict.store.personal.internal.DataKey;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.KeyValue;
-import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueWatchOption;
-import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Data keys in a NATS KV bucket, {@code <store>-personal-keys}: one key per data subject, the value a data key
@@ -59,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * subject, the erased record reaches the watch – as a message delivery on a live connection, after a reconnection when
  * the watch resumes – and this instance drops the subject's key from its cache and tells its {@link #onErasure}
  * listeners. Independently of the watch, an unwrapped key is used for at most {@link Settings#cacheFor} (10 s by
- * default) after the bucket last returned it: a key in use is read again in the background once half that time has
- * passed, so commands do not wait on the bucket, and that read sees an erasure too. The erasing instance stops at once. Key material and personal data are never logged. {@link #close}
- * stops the watch.
+ * default) after the bucket last returned it: a key in use is read again in the background once three quarters of that
+ * time have passed, so commands do not wait on the bucket, and that read sees an erasure too. The erasing instance stops at once. Key material and personal data are never logged. {@link #close}
+ * stops the watch. (The bucket's stored form is {@code NatsDataKeysBucket}, the cache and watch {@code
+ * NatsDataKeysCache}.)
  *
  * <pre>{@code
  * KeyEncryptionKey kek = KeyEncryptionKey.fromEnvironment("PHARMACY_KEK");
@@ -70,23 +53,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class NatsDataKeys implements DataKeys, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NatsDataKeys.class);
-    static final int HISTORY = 4;
-    /** Background re-reads of keys in use (see the cache); one daemon thread for every bucket in the JVM. */
-    private static final Executor REFRESHES = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "verdict-data-key-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    static final int HISTORY = NatsDataKeysBucket.HISTORY;
 
-    private final KeyValue kv;
-    private final JetStreamManagement jsm;
-    private final String stream;
-    private final KeyEncryptionKey kek;
-    private final ObjectMapper json = new ObjectMapper();
-    private final LoadingCache<String, Optional<SecretKey>> cache;
-    private final ErasureListeners listeners = new ErasureListeners();
-    private volatile NatsKeyValueWatchSubscription watch;
+    private final NatsDataKeysBucket bucket;
+    private final NatsDataKeysCache cache;
 
     /**
      * Where the keys live and how long an instance may use a cached key.
@@ -129,23 +99,9 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
         }
     }
 
-    private final Settings settings;
-
     private NatsDataKeys(Connection connection, Settings settings) throws IOException {
-        this.settings = settings;
-        this.kv = connection.keyValue(settings.bucket());
-        this.jsm = connection.jetStreamManagement();
-        this.stream = "KV_" + settings.bucket();
-        this.kek = settings.kek();
-        // A key in use is read again in the background once half its cache time has passed, so a busy subject's
-        // commands never wait on the bucket; the re-read also sees an erasure the watch missed. The bound stays:
-        // a key is used at most cacheFor after the last read of the bucket that returned it.
-        this.cache = Caffeine.newBuilder()
-                .expireAfterWrite(settings.cacheFor())
-                .refreshAfterWrite(settings.cacheFor().dividedBy(2))
-                .executor(REFRESHES)
-                .maximumSize(100_000)
-                .build(this::stored);
+        this.bucket = new NatsDataKeysBucket(connection, settings.bucket(), settings.kek(), settings.previous());
+        this.cache = new NatsDataKeysCache(bucket, settings.cacheFor());
     }
 
     /**
@@ -155,53 +111,19 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
      * @throws EventStoreUnavailable when the server does not answer
      */
     public static NatsDataKeys open(Connection connection, Settings settings) {
-        String stream = "KV_" + settings.bucket();
         try {
-            JetStreamManagement jsm = connection.jetStreamManagement();
-            StreamConfiguration existing = configurationOrNull(jsm, stream);
-            if (existing == null) {
-                // created as a KV bucket's stream, but with message deletes allowed: the KV API creates every bucket
-                // with deny_delete, which a stream update cannot lift
-                StreamConfiguration wanted = StreamConfiguration.builder()
-                        .name(stream)
-                        .description("Verdict data keys of data subjects, wrapped by a key-encryption key")
-                        .subjects("$KV." + settings.bucket() + ".>")
-                        .storageType(StorageType.File)
-                        .replicas(settings.replicas())
-                        .maxMessagesPerSubject(HISTORY)
-                        .discardPolicy(DiscardPolicy.New)
-                        .allowRollup(true)
-                        .allowDirect(true)
-                        .denyDelete(false)
-                        .denyPurge(false)
-                        .duplicateWindow(Duration.ofMinutes(2))
-                        .build();
-                try {
-                    jsm.addStream(wanted);
-                    LOG.info("created the key bucket '{}'", settings.bucket());
-                } catch (JetStreamApiException e) {
-                    if (configurationOrNull(jsm, stream) == null) {
-                        throw e;
-                    }
-                }
-                existing = configurationOrNull(jsm, stream);
-            }
-            if (existing == null || existing.getDenyDelete() || existing.getMaxMsgsPerSubject() < HISTORY) {
-                throw new StoreMisconfigured("the key bucket '" + settings.bucket()
-                        + "' must allow message deletes and keep " + HISTORY + " revisions per key for erasure"
-                        + " (a bucket created with the KV API denies deletes for good: let NatsDataKeys create it)");
-            }
+            NatsDataKeysBucket.provision(connection.jetStreamManagement(), settings.bucket(), settings.replicas());
             NatsDataKeys keys = new NatsDataKeys(connection, settings);
-            keys.watchErasures();
+            keys.cache.watch();
             return keys;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("watch", new IOException(e));
+            throw NatsDataKeysBucket.unavailable("watch", new IOException(e));
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured(
                     "cannot create the key bucket '" + settings.bucket() + "': " + e.getErrorDescription(), e);
         } catch (IOException e) {
-            throw unavailable("open", e);
+            throw NatsDataKeysBucket.unavailable("open", e);
         }
     }
 
@@ -223,11 +145,12 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
     public static Optional<NatsDataKeys> openForErasure(Connection connection, String bucket) {
         Objects.requireNonNull(bucket, "bucket");
         try {
-            StreamConfiguration existing = configurationOrNull(connection.jetStreamManagement(), "KV_" + bucket);
+            StreamConfiguration existing = NatsDataKeysBucket.configurationOrNull(
+                    connection.jetStreamManagement(), NatsDataKeysBucket.streamOf(bucket));
             if (existing == null) {
                 return Optional.empty();
             }
-            if (existing.getDenyDelete() || existing.getMaxMsgsPerSubject() < HISTORY) {
+            if (!NatsDataKeysBucket.allowsErasure(existing)) {
                 throw new StoreMisconfigured("the key bucket '" + bucket + "' must allow message deletes and keep "
                         + HISTORY + " revisions per key for erasure");
             }
@@ -236,41 +159,8 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured("cannot read the key bucket '" + bucket + "': " + e.getErrorDescription(), e);
         } catch (IOException e) {
-            throw unavailable("open", e);
+            throw NatsDataKeysBucket.unavailable("open", e);
         }
-    }
-
-    /**
-     * Watches the bucket's new values from now on: an erased record drops the subject's key from the cache, then tells
-     * the listeners (in that order, so that a listener's reload no longer finds the key).
-     */
-    private void watchErasures() throws IOException, JetStreamApiException, InterruptedException {
-        watch = kv.watchAll(
-                new KeyValueWatcher() {
-                    @Override
-                    public void watch(KeyValueEntry entry) {
-                        erasedElsewhere(entry);
-                    }
-
-                    @Override
-                    public void endOfData() {}
-                },
-                KeyValueWatchOption.UPDATES_ONLY,
-                KeyValueWatchOption.IGNORE_DELETE);
-    }
-
-    private void erasedElsewhere(KeyValueEntry entry) {
-        try {
-            if (entry.getValue() == null || erasedAt(entry).isEmpty()) {
-                return; // a new or re-wrapped key: nothing to drop
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("an unreadable value in the key bucket '{}' was ignored by the erasure watch", settings.bucket());
-            return;
-        }
-        String subject = subjectOf(entry.getKey());
-        cache.put(subject, Optional.empty());
-        listeners.erased(subject);
     }
 
     /**
@@ -282,65 +172,44 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
      */
     @Override
     public Listening onErasure(Consumer<String> listener) {
-        return listeners.add(listener);
+        return cache.onErasure(listener);
     }
 
     /** Stops watching the bucket for erasures; the keys can still be used (with the bound of the key cache only). */
     @Override
     public void close() {
-        NatsKeyValueWatchSubscription current = watch;
-        watch = null;
-        if (current != null) {
-            try {
-                current.unsubscribe();
-            } catch (RuntimeException e) {
-                LOG.debug("the key bucket's watch was already gone: {}", e.getMessage());
-            }
-        }
-    }
-
-    private static StreamConfiguration configurationOrNull(JetStreamManagement jsm, String stream)
-            throws IOException, JetStreamApiException {
-        try {
-            return jsm.getStreamInfo(stream).getConfiguration();
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
-                return null;
-            }
-            throw e;
-        }
+        cache.stopWatching();
     }
 
     @Override
     public Optional<SecretKey> keyForWriting(String subject) {
-        Optional<SecretKey> cached = cache.getIfPresent(subject);
-        if (cached != null && cached.isPresent()) {
-            return cached;
+        NatsDataKeysCache.Held cached = cache.cached(subject);
+        if (cached != null && cached.key().isPresent()) {
+            return cached.key();
         }
         String key = kvKey(subject);
         try {
             while (true) {
-                KeyValueEntry entry = kv.get(key);
+                KeyValueEntry entry = bucket.kv.get(key);
                 if (entry != null) {
-                    Optional<SecretKey> found = unwrap(subject, entry);
-                    cache.put(subject, found);
-                    return found;
+                    return cache.remember(subject, entry).key();
                 }
-                byte[] dataKey = Aead.newKey();
-                ObjectNode value = json.createObjectNode()
-                        .put("kek", kek.id())
-                        .put("key", Base64.getEncoder().encodeToString(kek.wrap(dataKey, subject)))
-                        .put("created", Instant.now().toString());
-                if (KvCompareAndSet.create(kv, key, json.writeValueAsBytes(value))
-                        .written()) {
-                    Optional<SecretKey> created = Optional.of(new SecretKeySpec(dataKey, "AES"));
-                    cache.put(subject, created);
-                    return created;
+                DataKey dataKey = Aead.newDataKey();
+                byte[] material = dataKey.getEncoded();
+                KvCompareAndSet.Result created;
+                try {
+                    created = KvCompareAndSet.create(bucket.kv, key, bucket.wrapped(material, subject));
+                } finally {
+                    Arrays.fill(material, (byte) 0);
+                }
+                if (created instanceof KvCompareAndSet.Written w) {
+                    cache.remember(subject, dataKey, w.revision());
+                    return Optional.of(dataKey);
                 }
                 // another instance created it first: use theirs
             }
         } catch (IOException e) {
-            throw unavailable("read or create the data key of a subject", e);
+            throw NatsDataKeysBucket.unavailable("read or create the data key of a subject", e);
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured("the key bucket refused a data key: " + e.getErrorDescription(), e);
         }
@@ -348,20 +217,18 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
 
     @Override
     public Optional<SecretKey> keyForReading(String subject) {
-        Optional<SecretKey> cached = cache.getIfPresent(subject);
+        NatsDataKeysCache.Held cached = cache.cached(subject);
         if (cached != null) {
-            return cached;
+            return cached.key();
         }
         try {
-            KeyValueEntry entry = kv.get(kvKey(subject));
+            KeyValueEntry entry = bucket.kv.get(kvKey(subject));
             if (entry == null) {
                 return Optional.empty(); // never had a key: nothing of it can be sealed; not cached
             }
-            Optional<SecretKey> found = unwrap(subject, entry);
-            cache.put(subject, found);
-            return found;
+            return cache.remember(subject, entry).key();
         } catch (IOException e) {
-            throw unavailable("read the data key of a subject", e);
+            throw NatsDataKeysBucket.unavailable("read the data key of a subject", e);
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured("the key bucket refused a read: " + e.getErrorDescription(), e);
         }
@@ -372,28 +239,26 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
         String key = kvKey(subject);
         try {
             while (true) {
-                KeyValueEntry entry = kv.get(key);
-                Optional<Instant> erased = entry == null ? Optional.empty() : erasedAt(entry);
+                KeyValueEntry entry = bucket.kv.get(key);
+                Optional<Instant> erased = entry == null ? Optional.empty() : bucket.erasedAt(entry);
                 if (erased.isPresent()) {
-                    cache.put(subject, Optional.empty());
-                    listeners.erased(subject);
-                    eraseOlderThan(key, entry.getRevision()); // completes an interrupted erasure
+                    cache.erased(subject);
+                    bucket.eraseOlderThan(key, entry.getRevision()); // completes an interrupted erasure
                     return new Erasure(subject, erased.get(), true);
                 }
                 Instant now = Instant.now();
-                byte[] record = json.writeValueAsBytes(json.createObjectNode().put("erased", now.toString()));
+                byte[] record = bucket.erasedRecord(now);
                 KvCompareAndSet.Result written = entry == null
-                        ? KvCompareAndSet.create(kv, key, record)
-                        : KvCompareAndSet.update(kv, key, record, entry.getRevision());
+                        ? KvCompareAndSet.create(bucket.kv, key, record)
+                        : KvCompareAndSet.update(bucket.kv, key, record, entry.getRevision());
                 if (written instanceof KvCompareAndSet.Written w) {
-                    cache.put(subject, Optional.empty());
-                    listeners.erased(subject);
-                    eraseOlderThan(key, w.revision());
+                    cache.erased(subject);
+                    bucket.eraseOlderThan(key, w.revision());
                     return new Erasure(subject, now, false);
                 }
             }
         } catch (IOException e) {
-            throw unavailable("erase the data key of a subject", e);
+            throw NatsDataKeysBucket.unavailable("erase the data key of a subject", e);
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured("the key bucket refused an erasure: " + e.getErrorDescription(), e);
         }
@@ -402,10 +267,10 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
     @Override
     public Optional<Erasure> erasure(String subject) {
         try {
-            KeyValueEntry entry = kv.get(kvKey(subject));
-            return entry == null ? Optional.empty() : erasedAt(entry).map(at -> new Erasure(subject, at, true));
+            KeyValueEntry entry = bucket.kv.get(kvKey(subject));
+            return entry == null ? Optional.empty() : bucket.erasedAt(entry).map(at -> new Erasure(subject, at, true));
         } catch (IOException e) {
-            throw unavailable("read the data key of a subject", e);
+            throw NatsDataKeysBucket.unavailable("read the data key of a subject", e);
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured("the key bucket refused a read: " + e.getErrorDescription(), e);
         }
@@ -421,38 +286,25 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
     public int rewrap() {
         int count = 0;
         try {
-            for (String key : kv.keys()) {
-                KeyValueEntry entry = kv.get(key);
+            for (String key : bucket.kv.keys()) {
+                KeyValueEntry entry = bucket.kv.get(key);
                 if (entry == null || entry.getValue() == null) {
                     continue;
                 }
-                JsonNode value = json.readTree(entry.getValue());
-                if (!value.has("key") || kek.id().equals(value.path("kek").asText())) {
-                    continue;
-                }
-                String subject = subjectOf(key);
-                Optional<SecretKey> dataKey = unwrap(subject, entry);
-                if (dataKey.isEmpty()) {
-                    continue;
-                }
-                ObjectNode rewrapped = ((ObjectNode) value.deepCopy())
-                        .put("kek", kek.id())
-                        .put(
-                                "key",
-                                Base64.getEncoder()
-                                        .encodeToString(kek.wrap(dataKey.get().getEncoded(), subject)));
-                if (KvCompareAndSet.update(kv, key, json.writeValueAsBytes(rewrapped), entry.getRevision())
-                        instanceof KvCompareAndSet.Written w) {
-                    eraseOlderThan(key, w.revision());
+                Optional<byte[]> rewrapped = bucket.rewrapped(NatsDataKeysBucket.subjectOf(key), entry);
+                if (rewrapped.isPresent()
+                        && KvCompareAndSet.update(bucket.kv, key, rewrapped.get(), entry.getRevision())
+                                instanceof KvCompareAndSet.Written w) {
+                    bucket.eraseOlderThan(key, w.revision());
                     count++;
                 }
             }
             return count;
         } catch (IOException e) {
-            throw unavailable("re-wrap data keys", e);
+            throw NatsDataKeysBucket.unavailable("re-wrap data keys", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("re-wrap data keys", new IOException(e));
+            throw NatsDataKeysBucket.unavailable("re-wrap data keys", new IOException(e));
         } catch (JetStreamApiException e) {
             throw new StoreMisconfigured("the key bucket refused a re-wrap: " + e.getErrorDescription(), e);
         }
@@ -460,76 +312,6 @@ public final class NatsDataKeys implements DataKeys, AutoCloseable {
 
     /** The KV key of a subject: {@code s.} + unpadded base64url of its UTF-8 id. */
     public static String kvKey(String subject) {
-        Objects.requireNonNull(subject, "subject");
-        if (subject.isEmpty()) {
-            throw new IllegalArgumentException("a data subject's id is not empty");
-        }
-        return "s." + Base64.getUrlEncoder().withoutPadding().encodeToString(subject.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String subjectOf(String kvKey) {
-        return new String(Base64.getUrlDecoder().decode(kvKey.substring(2)), StandardCharsets.UTF_8);
-    }
-
-    private void eraseOlderThan(String key, long revision) throws IOException, JetStreamApiException {
-        List<KeyValueEntry> history;
-        try {
-            history = kv.history(key);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading a key's history", e);
-        }
-        for (KeyValueEntry old : history) {
-            if (old.getRevision() < revision) {
-                try {
-                    jsm.deleteMessage(stream, old.getRevision(), true);
-                } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != JetStreamErrors.NO_MESSAGE_FOUND) {
-                        throw e;
-                    }
-                }
-            }
-        }
-    }
-
-    private Optional<Instant> erasedAt(KeyValueEntry entry) throws IOException {
-        if (entry.getValue() == null) {
-            return Optional.empty();
-        }
-        JsonNode value = json.readTree(entry.getValue());
-        return value.has("erased")
-                ? Optional.of(Instant.parse(value.get("erased").asText()))
-                : Optional.empty();
-    }
-
-    /** The subject's key as the bucket holds it now, or {@code null} (no mapping) when it never had one. */
-    private Optional<SecretKey> stored(String subject) throws IOException, JetStreamApiException {
-        KeyValueEntry entry = kv.get(kvKey(subject));
-        return entry == null ? null : unwrap(subject, entry);
-    }
-
-    private Optional<SecretKey> unwrap(String subject, KeyValueEntry entry) throws IOException {
-        JsonNode value = json.readTree(entry.getValue());
-        if (value.has("erased")) {
-            return Optional.empty();
-        }
-        String kekId = value.path("kek").asText();
-        KeyEncryptionKey wrapping = kek.id().equals(kekId)
-                ? kek
-                : settings.previous().stream()
-                        .filter(k -> k.id().equals(kekId))
-                        .findFirst()
-                        .orElseThrow(() -> new StoreMisconfigured(
-                                "a data key is wrapped by key-encryption key " + kekId
-                                        + ", which is neither the current one (" + kek.id()
-                                        + ") nor among the previous ones",
-                                null));
-        byte[] dataKey =
-                wrapping.unwrap(Base64.getDecoder().decode(value.path("key").asText()), subject);
-        return Optional.of(new SecretKeySpec(dataKey, "AES"));
-    }
-
-    private static EventStoreUnavailable unavailable(String what, IOException e) {
-        return new EventStoreUnavailable("cannot " + what + " in the key bucket: " + e.getMessage(), e);
+        return NatsDataKeysBucket.kvKey(subject);
     }
 }

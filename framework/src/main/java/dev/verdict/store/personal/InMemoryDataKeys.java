@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
 /** {@link DataKeys#inMemory()}: keys in a map, an erased subject's entry replaced by its erasure. */
 final class InMemoryDataKeys implements DataKeys {
@@ -18,8 +17,7 @@ final class InMemoryDataKeys implements DataKeys {
 
     @Override
     public Optional<SecretKey> keyForWriting(String subject) {
-        Object entry = entries.computeIfAbsent(
-                Objects.requireNonNull(subject, "subject"), s -> new SecretKeySpec(Aead.newKey(), "AES"));
+        Object entry = entries.computeIfAbsent(Objects.requireNonNull(subject, "subject"), s -> Aead.newDataKey());
         return entry instanceof SecretKey key ? Optional.of(key) : Optional.empty();
     }
 

@@ -1,6 +1,7 @@
 package dev.verdict.store.personal;
 
 import dev.verdict.store.personal.internal.Aead;
+import dev.verdict.store.personal.internal.DataKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The key-encryption key (KEK) that wraps every data key before it is stored: data keys never reach NATS in the
@@ -49,7 +49,7 @@ public interface KeyEncryptionKey {
         if (key.length != 32) {
             throw new IllegalArgumentException("a key-encryption key is 32 bytes (AES-256), not " + key.length);
         }
-        return new Aes(new SecretKeySpec(key.clone(), "AES"));
+        return new Aes(new DataKey(key)); // its own cipher: unwrapping keys in turn skips the key expansion
     }
 
     /**

@@ -134,10 +134,10 @@ class NatsDataKeysTest {
     }
 
     /**
-     * A key in use is read from the bucket again in the background at half its cache time, so the commands of a busy
-     * subject never wait on the bucket – and the bound still holds: the key is used at most {@code cacheFor} after
-     * the bucket last returned it. Without the background read the key would expire at 6 s and the read at 7 s would
-     * go to the bucket (and see the erasure).
+     * A key in use is read from the bucket again in the background at three quarters of its cache time, so the
+     * commands of a busy subject never wait on the bucket – and the bound still holds: the key is used at most {@code
+     * cacheFor} after the bucket last returned it. Without the background read the key would expire at 6 s and the
+     * read at 7 s would go to the bucket (and see the erasure).
      */
     @Test
     void aKeyInUseIsReadAgainBeforeItExpiresAndTheBoundStillHolds() throws Exception {
@@ -154,23 +154,58 @@ class NatsDataKeysTest {
             long loaded = System.nanoTime();
             assertThat(reader.keyForReading("p-1")).contains(key);
 
-            sleepUntil(loaded, Duration.ofMillis(3_500)); // past half the cache time: this read starts a re-read
+            sleepUntil(loaded, Duration.ofMillis(4_700)); // past 3/4 of the cache time: this read starts a re-read
             assertThat(reader.keyForReading("p-1")).contains(key);
-            sleepUntil(loaded, Duration.ofMillis(4_500)); // the re-read has returned the key again
+            sleepUntil(loaded, Duration.ofMillis(5_600)); // the re-read has returned the key again
             writer.erase("p-1");
 
             sleepUntil(loaded, Duration.ofMillis(7_000)); // past the first read's expiry
             assertThat(reader.keyForReading("p-1"))
-                    .as("served from memory: re-read at 3.5 s, so not expired at 7 s")
+                    .as("served from memory: re-read at 4.7 s, so not expired at 7 s")
                     .contains(key);
             long giveUp = loaded
-                    + Duration.ofMillis(3_500).plus(cacheFor).plusSeconds(2).toNanos();
+                    + Duration.ofMillis(4_700).plus(cacheFor).plusSeconds(2).toNanos();
             while (reader.keyForReading("p-1").isPresent() && System.nanoTime() < giveUp) {
                 Thread.sleep(20);
             }
             assertThat(reader.keyForReading("p-1"))
                     .as("erased: within cacheFor of the last read of the bucket")
                     .isEmpty();
+        }
+    }
+
+    /**
+     * A re-read that finds the same revision keeps the key object (and so the cipher bound to it) instead of
+     * unwrapping a new one; after a re-wrap (a new revision) the key is unwrapped anew and is the same key. With the
+     * re-read unwrapping every time, the object after the re-read was another one.
+     */
+    @Test
+    void aReReadOfAnUnchangedKeyKeepsTheKeyObject() throws Exception {
+        try (LocalNatsServer server = LocalNatsServer.launch();
+                Connection a = server.connect()) {
+            KeyEncryptionKey old = newKek();
+            KeyEncryptionKey kek = newKek();
+            Duration cacheFor = Duration.ofSeconds(2);
+            NatsDataKeys before = NatsDataKeys.open(a, NatsDataKeys.Settings.of("keep", old));
+            SecretKey created = before.keyForWriting("p-1").orElseThrow();
+            NatsDataKeys keys = NatsDataKeys.open(
+                    a, NatsDataKeys.Settings.of("keep", kek).withPrevious(old).withCacheFor(cacheFor));
+            SecretKey first = keys.keyForWriting("p-1").orElseThrow();
+            long loaded = System.nanoTime();
+
+            sleepUntil(loaded, Duration.ofMillis(1_600)); // past 3/4: starts the re-read
+            assertThat(keys.keyForWriting("p-1").orElseThrow()).isSameAs(first);
+            sleepUntil(loaded, Duration.ofMillis(2_600)); // past the first read's expiry: served by the re-read
+            assertThat(keys.keyForWriting("p-1").orElseThrow())
+                    .as("the same key object after a re-read of the same revision")
+                    .isSameAs(first);
+
+            assertThat(keys.rewrap()).isEqualTo(1);
+            long rewrapped = System.nanoTime();
+            sleepUntil(rewrapped, Duration.ofMillis(2_500)); // whatever was cached before the re-wrap has expired
+            SecretKey after = keys.keyForWriting("p-1").orElseThrow();
+            assertThat(after).as("unwrapped anew after the re-wrap").isNotSameAs(first);
+            assertThat(after).isEqualTo(created);
         }
     }
 

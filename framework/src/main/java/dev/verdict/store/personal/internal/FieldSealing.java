@@ -8,6 +8,7 @@ import dev.verdict.store.personal.DataKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -138,8 +139,16 @@ public final class FieldSealing {
                 && value.path(PersonalDataModule.ERASED_FIELD).asBoolean(false);
     }
 
-    /** The additional authenticated data of a subject's sealed values: the subject's id. */
+    private static final byte[] AAD_PREFIX = "verdict-personal-data:".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The additional authenticated data of a subject's sealed values: {@code verdict-personal-data:} and the subject's
+     * id in UTF-8 (one array copy, no string concatenation).
+     */
     static byte[] aad(String subject) {
-        return ("verdict-personal-data:" + subject).getBytes(StandardCharsets.UTF_8);
+        byte[] id = subject.getBytes(StandardCharsets.UTF_8);
+        byte[] aad = Arrays.copyOf(AAD_PREFIX, AAD_PREFIX.length + id.length);
+        System.arraycopy(id, 0, aad, AAD_PREFIX.length, id.length);
+        return aad;
     }
 }

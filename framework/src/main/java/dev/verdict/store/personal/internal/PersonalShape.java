@@ -2,8 +2,10 @@ package dev.verdict.store.personal.internal;
 
 import dev.verdict.decider.DataSubject;
 import dev.verdict.decider.PersonalData;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.GenericArrayType;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -21,16 +23,17 @@ import java.util.Set;
  *
  * @param personalFields the JSON names (= component names) of the personal components
  * @param subjectField the JSON name of the data subject's component
- * @param personalAccessors the accessors of the personal components, in the order of {@code personalFields}
- * @param subjectAccessor the accessor of the data subject's component
+ * @param personalAccessors the accessors of the personal components, in the order of {@code personalFields}, as
+ *     method handles of type {@code (Object)Object} resolved once (no reflective call per encode)
+ * @param subjectAccessor the accessor of the data subject's component, the same way
  * @param readable whether the accessors can be called (false for a record of a module that does not open it: then
- *     the codec seals the written JSON instead of sealing while writing)
+ *     the codec seals the written JSON instead of sealing while writing, and the accessors are never called)
  */
 public record PersonalShape(
         List<String> personalFields,
         String subjectField,
-        List<Method> personalAccessors,
-        Method subjectAccessor,
+        List<MethodHandle> personalAccessors,
+        MethodHandle subjectAccessor,
         boolean readable) {
 
     /** The value of the record's data subject component (what its JSON is written from). */
@@ -41,7 +44,7 @@ public record PersonalShape(
     /** How many of the record's personal components hold a known (not erased) value. */
     public int knownValuesOf(Object record) {
         int known = 0;
-        for (Method accessor : personalAccessors) {
+        for (MethodHandle accessor : personalAccessors) {
             if (read(accessor, record) instanceof PersonalData.Known<?>) {
                 known++;
             }
@@ -49,13 +52,13 @@ public record PersonalShape(
         return known;
     }
 
-    private static Object read(Method accessor, Object record) {
+    private static Object read(MethodHandle accessor, Object record) {
         try {
-            return accessor.invoke(record);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read " + accessor + ": " + e.getMessage(), e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("the accessor " + accessor + " failed", e.getCause());
+            return (Object) accessor.invokeExact(record);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("a record accessor failed", e);
         }
     }
 
@@ -105,8 +108,16 @@ public record PersonalShape(
         for (Method accessor : personalAccessors) {
             readable &= accessible(accessor);
         }
+        List<MethodHandle> personalHandles = new ArrayList<>();
+        for (Method accessor : personalAccessors) {
+            personalHandles.add(handle(accessor, readable));
+        }
         return Optional.of(new PersonalShape(
-                List.copyOf(personal), subjects.get(0), List.copyOf(personalAccessors), subjectAccessor, readable));
+                List.copyOf(personal),
+                subjects.get(0),
+                List.copyOf(personalHandles),
+                handle(subjectAccessor, readable),
+                readable));
     }
 
     /** Records of a non-public type (a test's, an application's nested one) are read as Jackson reads them. */
@@ -116,6 +127,19 @@ public record PersonalShape(
             return true;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** The accessor as a handle of type {@code (Object)Object}; for an unreadable record one that is never called. */
+    private static MethodHandle handle(Method accessor, boolean readable) {
+        MethodType generic = MethodType.methodType(Object.class, Object.class);
+        if (!readable) {
+            return MethodHandles.dropArguments(MethodHandles.constant(Object.class, null), 0, Object.class);
+        }
+        try {
+            return MethodHandles.lookup().unreflect(accessor).asType(generic);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read " + accessor + ": " + e.getMessage(), e);
         }
     }
 

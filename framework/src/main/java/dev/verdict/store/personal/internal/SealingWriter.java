@@ -1,5 +1,6 @@
 package dev.verdict.store.personal.internal;
 
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.verdict.store.personal.DataKeys;
 import java.io.IOException;
-import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.SecretKey;
 
@@ -31,6 +31,7 @@ public final class SealingWriter {
     private final PersonalShape shape;
     private final Object record;
     private String subject;
+    private byte[] aad;
     private Optional<SecretKey> key;
     private int written;
     private RuntimeException failure;
@@ -41,13 +42,14 @@ public final class SealingWriter {
         this.record = record;
     }
 
-    /** Writes a known personal value sealed with the subject's key (looked up once per record). */
+    /** Writes a known personal value sealed with the subject's key (looked up once per record, as its AAD). */
     public void write(Object data, JsonGenerator gen, SerializerProvider provider) throws IOException {
         written++;
         try {
             if (key == null) {
                 subject = subject(gen, provider);
                 key = keys.keyForWriting(subject);
+                aad = FieldSealing.aad(subject);
             }
             if (key.isEmpty()) {
                 gen.writeStartObject();
@@ -55,9 +57,11 @@ public final class SealingWriter {
                 gen.writeEndObject();
                 return;
             }
-            byte[] sealed = Aead.encrypt(key.get(), json(data, gen, provider), FieldSealing.aad(subject));
+            byte[] sealed = Aead.encrypt(key.get(), json(data, gen, provider), aad);
             gen.writeStartObject();
-            gen.writeStringField(FieldSealing.CIPHERTEXT, Base64.getEncoder().encodeToString(sealed));
+            gen.writeFieldName(FieldSealing.CIPHERTEXT);
+            // straight into the output, no string between: the same characters as java.util.Base64's basic encoder
+            gen.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, sealed, 0, sealed.length);
             gen.writeStringField(FieldSealing.KEY_ID, subject);
             gen.writeEndObject();
         } catch (RuntimeException e) {
