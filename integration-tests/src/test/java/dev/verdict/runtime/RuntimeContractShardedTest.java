@@ -52,6 +52,21 @@ class RuntimeContractShardedTest extends RuntimeContract {
         }
     }
 
+    /** One counter per shard. */
+    @Override
+    List<String> onEveryPart(String prefix) {
+        List<String> ids = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; ; i++) {
+                if (PAIRS_TOGETHER.shardOf(EntityRef.of("counter", prefix + "-" + i), 4) == k) {
+                    ids.add(prefix + "-" + i);
+                    break;
+                }
+            }
+        }
+        return ids;
+    }
+
     @Override
     Instances instances() {
         return instances;

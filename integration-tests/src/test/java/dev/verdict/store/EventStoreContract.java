@@ -76,6 +76,15 @@ public abstract class EventStoreContract {
         return List.of(EntityRef.of("prescription", "rx-1"), EntityRef.of("inventory", "aspirin"));
     }
 
+    /**
+     * Entities named after {@code name} covering every part of the store the promises are kept separately in: one
+     * entity on a single stream; on a sharded store one per shard (a shard that ignored the expected version would
+     * otherwise go unseen).
+     */
+    protected List<EntityRef> onEveryPart(String name) {
+        return List.of(EntityRef.of("order", name));
+    }
+
     protected static EncodedEvent numbered(int n) {
         return new EncodedEvent("Numbered", 1, ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
     }
@@ -202,10 +211,19 @@ public abstract class EventStoreContract {
 
     @Test
     void aStaleExpectedVersionConflictsWithTheActualVersionAndTheMissedEventsAndStoresNothing() {
-        EntityRef rx = EntityRef.of("prescription", "stale");
+        for (EntityRef rx : onEveryPart("stale")) {
+            staleExpectedVersionConflicts(rx);
+        }
+    }
+
+    private void staleExpectedVersionConflicts(EntityRef rx) {
         long v1 = store().append(rx, 0, List.of(numbered(1)), CommandContext.create())
                 .version();
-        store().append(EntityRef.of("prescription", "between"), 0, List.of(numbered(9)), CommandContext.create());
+        store().append(
+                        EntityRef.of("order", "between-" + rx.id().value()),
+                        0,
+                        List.of(numbered(9)),
+                        CommandContext.create());
         long v2 = store().append(rx, v1, List.of(numbered(2)), CommandContext.create())
                 .version();
         int stored = replayAll().size();
@@ -240,10 +258,11 @@ public abstract class EventStoreContract {
 
     @Test
     void concurrentAppendsWithTheSameExpectedVersionHaveExactlyOneWinner() throws Exception {
-        EntityRef rx = EntityRef.of("prescription", "contended");
+        List<EntityRef> contended = onEveryPart("contended");
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 10; round++) {
+            for (int round = 0; round < 12; round++) {
+                EntityRef rx = contended.get(round % contended.size());
                 long expected = store().version(rx);
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Object>> outcomes = new ArrayList<>();
@@ -273,7 +292,10 @@ public abstract class EventStoreContract {
                 }
                 assertThat(loser.expectedVersion()).isEqualTo(expected);
             }
-            assertThat(store().readAll(rx, ReadRange.all())).hasSize(10);
+            for (int k = 0; k < contended.size(); k++) {
+                assertThat(store().readAll(contended.get(k), ReadRange.all()))
+                        .hasSize(12 / contended.size() + (k < 12 % contended.size() ? 1 : 0));
+            }
         } finally {
             pool.shutdownNow();
         }
@@ -288,10 +310,17 @@ public abstract class EventStoreContract {
 
     @Test
     void aReSentCommandIsADuplicateWithTheOriginalSequencesAndStoresNothing() throws Exception {
-        EntityRef rx = EntityRef.of("prescription", "resent");
-        EntityRef other = EntityRef.of("prescription", "other");
-        CommandContext single = CommandContext.withCommandId("dispense-7");
-        CommandContext batch = CommandContext.withCommandId("order-and-dispense");
+        for (EntityRef rx : onEveryPart("resent")) {
+            reSentCommandIsADuplicate(rx);
+        }
+    }
+
+    private void reSentCommandIsADuplicate(EntityRef rx) throws Exception {
+        EntityRef other = EntityRef.of("order", "other-" + rx.id().value());
+        CommandContext single =
+                CommandContext.withCommandId("dispense-" + rx.id().value());
+        CommandContext batch =
+                CommandContext.withCommandId("order-and-dispense-" + rx.id().value());
         AppendResult one = store().append(rx, 0, List.of(numbered(1)), single);
         AppendResult three = store().append(rx, one.version(), numbered(2, 3), batch);
         store().append(rx, three.version(), List.of(numbered(5)), CommandContext.create()); // others wrote after
@@ -405,10 +434,10 @@ public abstract class EventStoreContract {
 
     @Test
     void anEntitysVersionsOnlyGrow() {
-        List<EntityRef> entities =
-                List.of(EntityRef.of("order", "a"), EntityRef.of("order", "b"), EntityRef.of("invoice", "a"));
+        List<EntityRef> entities = new ArrayList<>(onEveryPart("growing"));
+        entities.add(EntityRef.of("invoice", "a"));
         Map<EntityRef, Long> last = new HashMap<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 3 * entities.size(); i++) {
             EntityRef entity = entities.get(i % entities.size());
             long before = store().version(entity);
             assertThat(before).isEqualTo(last.getOrDefault(entity, 0L));

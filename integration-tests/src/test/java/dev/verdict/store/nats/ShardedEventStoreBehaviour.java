@@ -110,6 +110,22 @@ abstract class ShardedEventStoreBehaviour extends EventStoreContract {
         return (int) connections.get(0).getMaxPayload();
     }
 
+    /** One order per shard. */
+    @Override
+    protected List<EntityRef> onEveryPart(String name) {
+        List<EntityRef> entities = new ArrayList<>();
+        for (int k = 0; k < SHARDS; k++) {
+            for (int i = 0; ; i++) {
+                EntityRef candidate = EntityRef.of("order", name + "-" + i);
+                if (store.shardOf(candidate) == k) {
+                    entities.add(candidate);
+                    break;
+                }
+            }
+        }
+        return entities;
+    }
+
     /** A prescription and the stock it is placed with ({@link #RX_WITH_STOCK}): one shard. */
     @Override
     protected List<EntityRef> decidedTogether() {
