@@ -43,7 +43,10 @@ import org.junit.jupiter.api.Test;
  *       ({@link #conflictsCarryMissedEvents()});
  *   <li><b>replay</b> of a category or of the whole store delivers every event once, an entity's events in the order
  *       they were appended; one stream ({@link #replaySources()} of size one) orders all events by sequence, several
- *       shard streams order nothing across shards;
+ *       shard streams order nothing across shards. On R3 streams a replay to the end may not yet see the latest
+ *       appends (seen on the 3-node cluster: 23 of 24 events, and 1 of 3, right after appending; presumably the
+ *       read's consumer sees the end of a replica behind the leader that acknowledged them – not investigated
+ *       further): the contract replays again until the count is reached, then requires it exactly;
  *   <li><b>appendAcross</b> is promised over entities decided together ({@link #decidedTogether()}: on a sharded store
  *       entities of one shard);
  *   <li><b>a command id reused for another entity</b> is refused ({@link EventStoreException}, nothing stored) where
@@ -115,6 +118,27 @@ public abstract class EventStoreContract {
 
     private List<RecordedEvent> replayAll() {
         return replay(SubjectFilter::wholeStore);
+    }
+
+    /**
+     * A replay once it holds {@code expected} events: replays again while it has fewer (see the class's Javadoc: on R3 a
+     * replay may not yet see the last appends), then requires exactly {@code expected}.
+     */
+    private List<RecordedEvent> replayOf(int expected, Function<StoreName, SubjectFilter> filter)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<RecordedEvent> events = replay(filter);
+        while (events.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            events = replay(filter);
+        }
+        assertThat(events).as("replayed").hasSize(expected);
+        return events;
+    }
+
+    /** Checks by a replay that the store holds {@code expected} events, as the test counted its appends. */
+    private int storedAre(int expected) throws InterruptedException {
+        return replayOf(expected, SubjectFilter::wholeStore).size();
     }
 
     @Test
@@ -210,13 +234,15 @@ public abstract class EventStoreContract {
     }
 
     @Test
-    void aStaleExpectedVersionConflictsWithTheActualVersionAndTheMissedEventsAndStoresNothing() {
+    void aStaleExpectedVersionConflictsWithTheActualVersionAndTheMissedEventsAndStoresNothing() throws Exception {
+        int stored = 0;
         for (EntityRef rx : onEveryPart("stale")) {
-            staleExpectedVersionConflicts(rx);
+            stored = staleExpectedVersionConflicts(rx, stored);
         }
     }
 
-    private void staleExpectedVersionConflicts(EntityRef rx) {
+    /** Appends 3 events to the {@code before} the store held, refuses two stale appends; what the store holds then. */
+    private int staleExpectedVersionConflicts(EntityRef rx, int before) throws InterruptedException {
         long v1 = store().append(rx, 0, List.of(numbered(1)), CommandContext.create())
                 .version();
         store().append(
@@ -226,7 +252,7 @@ public abstract class EventStoreContract {
                         CommandContext.create());
         long v2 = store().append(rx, v1, List.of(numbered(2)), CommandContext.create())
                 .version();
-        int stored = replayAll().size();
+        int stored = storedAre(before + 3);
 
         assertThatThrownBy(() -> store().append(rx, 0, numbered(3, 3), CommandContext.create()))
                 .isInstanceOfSatisfying(ConcurrencyConflict.class, c -> {
@@ -253,7 +279,7 @@ public abstract class EventStoreContract {
                     }
                 });
         assertThat(store().version(rx)).isEqualTo(v2);
-        assertThat(replayAll()).hasSize(stored);
+        return storedAre(stored);
     }
 
     @Test
@@ -310,12 +336,14 @@ public abstract class EventStoreContract {
 
     @Test
     void aReSentCommandIsADuplicateWithTheOriginalSequencesAndStoresNothing() throws Exception {
+        int stored = 0;
         for (EntityRef rx : onEveryPart("resent")) {
-            reSentCommandIsADuplicate(rx);
+            stored = reSentCommandIsADuplicate(rx, stored);
         }
     }
 
-    private void reSentCommandIsADuplicate(EntityRef rx) throws Exception {
+    /** Appends 6 events to the {@code before} the store held, re-sends two commands; what the store holds then. */
+    private int reSentCommandIsADuplicate(EntityRef rx, int before) throws Exception {
         EntityRef other = EntityRef.of("order", "other-" + rx.id().value());
         CommandContext single =
                 CommandContext.withCommandId("dispense-" + rx.id().value());
@@ -325,7 +353,7 @@ public abstract class EventStoreContract {
         AppendResult three = store().append(rx, one.version(), numbered(2, 3), batch);
         store().append(rx, three.version(), List.of(numbered(5)), CommandContext.create()); // others wrote after
         store().append(other, 0, List.of(numbered(9)), CommandContext.create());
-        int stored = replayAll().size();
+        int stored = storedAre(before + 6);
 
         // the clients never saw the acks and re-send with the same (now stale) expectations
         AppendResult oneAgain = store().append(rx, 0, List.of(numbered(1)), single);
@@ -338,7 +366,7 @@ public abstract class EventStoreContract {
         assertThat(threeAgain.duplicate()).isTrue();
         assertThat(threeAgain.sequences()).isEqualTo(three.sequences());
         assertThat(store().readAll(rx, ReadRange.all())).hasSize(5);
-        assertThat(replayAll()).hasSize(stored);
+        return storedAre(stored);
     }
 
     @Test
@@ -383,7 +411,7 @@ public abstract class EventStoreContract {
                 .get(10, TimeUnit.SECONDS);
         assertThat(again.duplicate()).isTrue();
         assertThat(again.sequences()).isEqualTo(r.sequences());
-        int stored = replayAll().size();
+        int stored = storedAre(3);
 
         // the guards are stale now; the read-only guard alone moving on refuses the whole decision too
         assertThatThrownBy(() -> store().appendAcross(guards, events, CommandContext.create()))
@@ -395,12 +423,12 @@ public abstract class EventStoreContract {
                                 List.of(new EntityEvent(rx, numbered(2)), new EntityEvent(rx, numbered(3))),
                                 CommandContext.create()))
                 .isInstanceOf(ConflictAcrossEntities.class);
-        assertThat(replayAll()).hasSize(stored);
+        storedAre(stored);
         assertThat(store().readAll(rx, ReadRange.all())).hasSize(1);
     }
 
     @Test
-    void replayOfACategoryAndOfTheWholeStoreDeliversEveryEventOnceInOrderPerEntity() {
+    void replayOfACategoryAndOfTheWholeStoreDeliversEveryEventOnceInOrderPerEntity() throws Exception {
         Map<EntityRef, List<Integer>> appended = new HashMap<>();
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 4; i++) {
@@ -413,13 +441,10 @@ public abstract class EventStoreContract {
             }
         }
 
-        List<RecordedEvent> orders = replay(name -> SubjectFilter.category(name, Category.of("order")));
-        List<RecordedEvent> all = replayAll();
+        List<RecordedEvent> orders = replayOf(12, name -> SubjectFilter.category(name, Category.of("order")));
+        List<RecordedEvent> all = replayOf(24, SubjectFilter::wholeStore);
 
-        assertThat(orders)
-                .hasSize(12)
-                .allSatisfy(e -> assertThat(e.entity().category()).isEqualTo(Category.of("order")));
-        assertThat(all).hasSize(24);
+        assertThat(orders).allSatisfy(e -> assertThat(e.entity().category()).isEqualTo(Category.of("order")));
         assertThat(all).extracting(RecordedEvent::eventId).doesNotHaveDuplicates();
         Map<EntityRef, List<Integer>> replayed = all.stream()
                 .collect(Collectors.groupingBy(
