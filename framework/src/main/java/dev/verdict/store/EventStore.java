@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  *       expectedVersion}; otherwise it throws {@link ConcurrencyConflict} and stores nothing;
  *   <li>the event at index {@code i} of a call carries the message id {@code context.messageId(i)}; repeating an
  *       append with the same command id (inside the duplicate window) stores nothing new and returns the original
- *       sequences with {@code duplicate = true};
+ *       sequences with {@code duplicate = true}; the command id of an append to another entity whose message ids the
+ *       store remembers is refused with {@link EventStoreException} and nothing is stored (never reported as a
+ *       duplicate of events that are not the entity's);
  *   <li>{@link #read} delivers an entity's events in order, exactly those inside the range, and fails with {@link
  *       EventDecodingFailed} rather than skip a message it cannot read.
  * </ul>

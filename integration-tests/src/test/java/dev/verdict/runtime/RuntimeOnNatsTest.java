@@ -16,7 +16,6 @@ import dev.verdict.store.nats.NatsEventStore;
 import dev.verdict.store.nats.NatsEventStoreConfig;
 import dev.verdict.store.nats.NatsSnapshotStore;
 import dev.verdict.testing.nats.NatsServerExtension;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,7 +32,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The runtime against a real nats-server. */
+/**
+ * The runtime against a real nats-server under load: many threads in several runtimes, a long history with a snapshot.
+ * What the runtime promises in every mode (conflicts, re-sends, snapshots and the tail) is {@link RuntimeContract}'s.
+ */
 class RuntimeOnNatsTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
@@ -183,42 +185,5 @@ class RuntimeOnNatsTest {
         assertThat(fromSnapshot).isEqualTo(fromEvents);
         assertThat(fromSnapshot.state()).isEqualTo(new Counter(10_000, false));
         assertThat(fromSnapshot.version()).isEqualTo(sequences.get(9_999));
-    }
-
-    @Test
-    void conflictWithAnotherProcessOnNatsCatchesUpAndAppends() {
-        NatsEventStore store = newStore();
-        try (CommandRuntime a = CommandRuntime.builder(store).build();
-                CommandRuntime b = CommandRuntime.builder(store).build()) {
-            EntityHandle<Counter.Command, Counter, Event> inA = a.register("counter", Counter.DECIDER, Counter.EVENTS);
-            EntityHandle<Counter.Command, Counter, Event> inB = b.register("counter", Counter.DECIDER, Counter.EVENTS);
-            inA.handle("c-1", new Add(1)); // A caches version 1
-            inB.handle("c-1", new Add(2)); // B loads and appends: A's cache is now stale
-
-            Outcome<Counter, Event> outcome = inA.handle("c-1", new Add(4));
-
-            assertThat(outcome.state()).isEqualTo(new Counter(7, false));
-            assertThat(inB.load("c-1").state()).isEqualTo(new Counter(7, false));
-        }
-    }
-
-    @Test
-    void snapshotsAreWrittenAsynchronouslyAfterAppendsOnNats() {
-        NatsEventStore store = newStore();
-        NatsSnapshotStore snapshots = NatsSnapshotStore.create(NATS.connection(), store.config());
-        try (CommandRuntime runtime = CommandRuntime.builder(store)
-                .snapshots(snapshots)
-                .retryPolicy(ConflictRetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO))
-                .build()) {
-            EntityHandle<Counter.Command, Counter, Event> h =
-                    runtime.register(Registration.of("counter", Counter.DECIDER, Counter.EVENTS)
-                            .withStateCodec(Counter.STATE)
-                            .withSnapshotPolicy(SnapshotPolicy.everyEvents(5)));
-            for (int i = 0; i < 5; i++) {
-                h.handle("c-1", new Add(1));
-            }
-        }
-        EntityRef c1 = EntityRef.of("counter", "c-1");
-        assertThat(snapshots.load(c1).orElseThrow().version()).isEqualTo(store.version(c1));
     }
 }

@@ -248,7 +248,7 @@ public final class NatsEventStore implements EventStore {
         List<Message> messages = prepare(entity, expectedVersion, events, context);
         try {
             if (messages.size() == 1) {
-                return appendOne(entity, expectedVersion, messages.get(0));
+                return onThisEntity(entity, appendOne(entity, expectedVersion, messages.get(0)), context);
             }
             return appendBatch(entity, expectedVersion, messages, context);
         } catch (ConcurrencyConflict conflict) {
@@ -315,6 +315,9 @@ public final class NatsEventStore implements EventStore {
         }
         return reply.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
                 .handle((m, error) -> acknowledged(entity, expectedVersion, m, error))
+                .thenCompose(result -> result.duplicate()
+                        ? onExecutor(blocking, () -> onThisEntity(entity, result, context))
+                        : CompletableFuture.completedFuture(result))
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
                     if (cause instanceof ConcurrencyConflict conflict) {
@@ -324,6 +327,28 @@ public final class NatsEventStore implements EventStore {
                     }
                     return CompletableFuture.failedFuture(cause);
                 });
+    }
+
+    /**
+     * A one-event append the server acknowledged as a duplicate: the message it names must be this command's on this
+     * entity's subject (one direct get, only for a re-send); when it is not, the command id was used before for another
+     * entity, and that is refused as a batch's duplicate is ({@link #confirmDuplicate}), never reported as stored.
+     */
+    private AppendResult onThisEntity(EntityRef entity, AppendResult result, CommandContext context) {
+        if (result.duplicate()
+                && reads.originalSequences(entity, result.version(), result.version(), context, new ArrayList<>())
+                        .isEmpty()) {
+            throw reusedForAnotherEntity(entity, context, null);
+        }
+        return result;
+    }
+
+    private EventStoreException reusedForAnotherEntity(EntityRef entity, CommandContext context, Exception cause) {
+        return new EventStoreException(
+                "the server rejected the append to " + entity + " as a duplicate of command '" + context.commandId()
+                        + "', but none of its events are on " + entity.subject(stream)
+                        + ": was the command id reused for another entity?",
+                cause);
     }
 
     /** The result of a one-event publish request, or what {@link #appendOne} would have thrown. */
@@ -541,11 +566,7 @@ public final class NatsEventStore implements EventStore {
             sequences = originalSequences(entity, 1, context);
         }
         if (sequences.isEmpty()) {
-            throw new EventStoreException(
-                    "the server rejected the append to " + entity + " as a duplicate of command '"
-                            + context.commandId() + "', but none of its events are on " + entity.subject(stream)
-                            + ": was the command id reused for another entity?",
-                    cause);
+            throw reusedForAnotherEntity(entity, context, cause);
         }
         LOG.debug(
                 "batch for {} of command {} was a duplicate; original sequences {}",

@@ -3,29 +3,25 @@ package dev.verdict.store.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityRef;
-import dev.verdict.store.EventDecoding;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.codec.JsonEventCodec;
 import dev.verdict.testing.nats.NatsServerExtension;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * After a conflict the store looks for a re-send's original events in the tail the writer missed, bounded by the
- * version the server reported, and hands that tail over with the conflict ({@link ConcurrencyConflict#missedEvents()}),
- * so the runtime catches up without a second read.
+ * What a conflict's missed events must be ({@link ConcurrencyConflict#missedEvents()}): the tail up to the actual
+ * version. That the stores hand that tail over with a conflict, and find a re-send's original events in it, is
+ * {@link dev.verdict.store.EventStoreContract}'s.
  */
 class ConflictTailTest {
     @RegisterExtension
@@ -57,51 +53,6 @@ class ConflictTailTest {
         store.append(rx, 0, List.of(dispensed(1)), CommandContext.create());
         store.append(other, 0, List.of(dispensed(9)), CommandContext.create());
         store.append(rx, 1, List.of(dispensed(2)), CommandContext.create());
-    }
-
-    @Test
-    void aConflictCarriesEveryEventTheWriterMissed() {
-        twoEventsWritten();
-
-        assertThatThrownBy(() -> store.append(rx, 0, List.of(dispensed(5)), CommandContext.create()))
-                .isInstanceOfSatisfying(ConcurrencyConflict.class, conflict -> {
-                    assertThat(conflict.actualVersion()).hasValue(3);
-                    assertThat(conflict.missedEvents())
-                            .extracting(RecordedEvent::sequence)
-                            .containsExactly(1L, 3L);
-                    assertThat(conflict.missedEvents())
-                            .extracting(e -> EventDecoding.decode(store.name(), e, CODEC))
-                            .containsExactly(new Dispensed(1), new Dispensed(2));
-                });
-    }
-
-    @Test
-    void anAsynchronousConflictCarriesThemToo() {
-        twoEventsWritten();
-
-        assertThatThrownBy(() -> store.appendAsync(
-                                rx, 1, List.of(dispensed(5)), CommandContext.create(), ForkJoinPool.commonPool())
-                        .join())
-                .isInstanceOf(CompletionException.class)
-                .cause()
-                .isInstanceOfSatisfying(
-                        ConcurrencyConflict.class,
-                        conflict -> assertThat(conflict.missedEvents())
-                                .extracting(RecordedEvent::sequence)
-                                .containsExactly(3L));
-    }
-
-    @Test
-    void aReSendWhoseOriginalOthersWroteAfterIsStillFoundInTheBoundedTail() {
-        CommandContext resent = CommandContext.withCommandId("dispense-7");
-        AppendResult original = store.append(rx, 0, List.of(dispensed(1)), resent);
-        store.append(rx, original.version(), List.of(dispensed(2)), CommandContext.create());
-        store.append(other, 0, List.of(dispensed(9)), CommandContext.create());
-
-        AppendResult again = store.append(rx, 0, List.of(dispensed(1)), resent);
-
-        assertThat(again.duplicate()).isTrue();
-        assertThat(again.sequences()).isEqualTo(original.sequences());
     }
 
     @Test

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Replay of a long history interleaved with other entities, and point-in-time reads. */
+/**
+ * Replay of a long history interleaved with other entities (more than a direct batch get: the consumer read path).
+ * Reads as of a sequence or a point in time on short histories are {@link dev.verdict.store.EventStoreContract}'s.
+ */
 class NatsEventStoreReplayTest {
     @RegisterExtension
     static final NatsServerExtension NATS = NatsServerExtension.singleNode();
@@ -100,35 +103,6 @@ class NatsEventStoreReplayTest {
 
         assertThat(prefix).hasSize(5_000);
         assertThat(prefix.get(prefix.size() - 1).sequence()).isEqualTo(cut);
-    }
-
-    @Test
-    void readsAsOfAStreamSequenceBetweenTwoEventsOfTheEntity() {
-        // the neighbour's event sits right after the first batch of 1000
-        long betweenBatches = all.get(999).sequence() + 1;
-
-        assertThat(store.readAll(LONG, ReadRange.all().upToSequence(betweenBatches)))
-                .hasSize(1000);
-    }
-
-    @Test
-    void readsAsOfAPointInTime() throws Exception {
-        EntityRef timed = EntityRef.of("ledger", "timed");
-        long v = 0;
-        for (int i = 0; i < 3; i++) {
-            v = store.append(timed, v, List.of(numbered(i)), CommandContext.create())
-                    .version();
-            Thread.sleep(20); // distinct server timestamps
-        }
-        List<RecordedEvent> history = store.readAll(timed, ReadRange.all());
-
-        List<RecordedEvent> asOfSecond =
-                store.readAll(timed, ReadRange.all().asOf(history.get(1).storedAt()));
-
-        assertThat(asOfSecond).extracting(NatsEventStoreReplayTest::numberOf).containsExactly(0, 1);
-        assertThat(store.readAll(
-                        timed, ReadRange.all().asOf(history.get(0).storedAt().minusMillis(1))))
-                .isEmpty();
     }
 
     @Test

@@ -8,13 +8,14 @@ import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.CommandIndex;
 import dev.verdict.store.CommandRecord;
-import dev.verdict.store.ConcurrencyConflict;
 import dev.verdict.store.DecisionAcrossShards;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
 import dev.verdict.store.EventDecoding;
+import dev.verdict.store.EventStore;
+import dev.verdict.store.EventStoreContract;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.ShardPlacement;
@@ -41,11 +42,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The event-store contract on a store sharded over 4 streams, and what sharding adds: routing by placement, decisions
+ * {@link EventStoreContract} on a store sharded over 4 streams, and what sharding adds: routing by placement, decisions
  * across shards refused with nothing stored, a layout fixed at creation. Run on one server and on R3 streams of a
  * 3-node cluster by the subclasses.
  */
-abstract class ShardedEventStoreBehaviour {
+abstract class ShardedEventStoreBehaviour extends EventStoreContract {
     private static final AtomicInteger STORES = new AtomicInteger();
     static final int SHARDS = 4;
     static final EntityRef ASPIRIN = EntityRef.of("inventory", "aspirin");
@@ -86,6 +87,49 @@ abstract class ShardedEventStoreBehaviour {
         for (Connection c : connections) {
             c.close();
         }
+    }
+
+    @Override
+    protected EventStore store() {
+        return store;
+    }
+
+    /** Every shard's stream: the contract's replay reads them one after another. */
+    @Override
+    protected List<ReplaySource> replaySources() {
+        List<ReplaySource> sources = new ArrayList<>();
+        for (int k = 0; k < store.shardCount(); k++) {
+            StoreName shard = store.shard(k).name();
+            sources.add(new ReplaySource(shard, new NatsEventFeeds(connections.get(0), shard, shard.value())));
+        }
+        return sources;
+    }
+
+    @Override
+    protected int tooLargePayloadBytes() {
+        return (int) connections.get(0).getMaxPayload();
+    }
+
+    /** One order per shard. */
+    @Override
+    protected List<EntityRef> onEveryPart(String name) {
+        List<EntityRef> entities = new ArrayList<>();
+        for (int k = 0; k < SHARDS; k++) {
+            for (int i = 0; ; i++) {
+                EntityRef candidate = EntityRef.of("order", name + "-" + i);
+                if (store.shardOf(candidate) == k) {
+                    entities.add(candidate);
+                    break;
+                }
+            }
+        }
+        return entities;
+    }
+
+    /** A prescription and the stock it is placed with ({@link #RX_WITH_STOCK}): one shard. */
+    @Override
+    protected List<EntityRef> decidedTogether() {
+        return List.of(EntityRef.of("prescription", "rx-1"), ASPIRIN);
     }
 
     ShardedEventStore open(int shards, ShardPlacement placement) throws Exception {
@@ -150,25 +194,6 @@ abstract class ShardedEventStoreBehaviour {
     }
 
     @Test
-    void appendsKeepOptimisticConcurrencyAndDeduplicationPerEntity() throws Exception {
-        EntityRef order = EntityRef.of("order", "o-1");
-        AppendResult first = store.appendAsync(
-                        order,
-                        0,
-                        List.of(dispensed(1), dispensed(2)),
-                        CommandContext.withCommandId("c1"),
-                        ForkJoinPool.commonPool())
-                .get(5, TimeUnit.SECONDS);
-        AppendResult again =
-                store.append(order, 0, List.of(dispensed(1), dispensed(2)), CommandContext.withCommandId("c1"));
-        assertThat(again.duplicate()).isTrue();
-        assertThat(again.sequences()).isEqualTo(first.sequences());
-        assertThatThrownBy(() -> store.append(order, 0, List.of(dispensed(3)), CommandContext.create()))
-                .isInstanceOf(ConcurrencyConflict.class);
-        assertThat(store.readAll(order, ReadRange.all())).hasSize(2);
-    }
-
-    @Test
     void aDecisionOverEntitiesPlacedTogetherIsOneAtomicAppendOnTheirShard() throws Exception {
         EntityRef rx = EntityRef.of("prescription", "rx-1");
         assertThat(store.shardOf(rx)).isEqualTo(store.shardOf(ASPIRIN));
@@ -180,9 +205,6 @@ abstract class ShardedEventStoreBehaviour {
         assertThat(messagesIn(config.storeName().value() + "-" + store.shardOf(rx)))
                 .isEqualTo(2);
         assertThat(messagesInAllShards()).isEqualTo(2);
-        assertThatThrownBy(() -> store.appendAcross(guards, events, CommandContext.create()))
-                .as("the guards are stale now")
-                .isInstanceOf(dev.verdict.store.ConflictAcrossEntities.class);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
 import dev.verdict.store.EventFeeds;
 import dev.verdict.store.EventStore;
+import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
 import dev.verdict.store.ReadRange;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,7 +100,8 @@ public final class InMemoryEventStore implements EventStore {
     private final AtomicLong appendCalls = new AtomicLong();
     private final AtomicLong versionCalls = new AtomicLong();
 
-    private record StoredAppend(List<Long> sequences, Instant storedAt) {}
+    /** The sequences one append stored, when, and to which entities (a command id is one command's, on them). */
+    private record StoredAppend(List<Long> sequences, Instant storedAt, Set<EntityRef> entities) {}
 
     private InMemoryEventStore(Builder builder) {
         this.name = builder.name;
@@ -163,7 +167,7 @@ public final class InMemoryEventStore implements EventStore {
         AppendResult result;
         synchronized (lock) {
             Instant now = clock.instant();
-            StoredAppend original = findDuplicate(context, events.size(), now);
+            StoredAppend original = findDuplicate(context, events.size(), now, Set.of(entity));
             if (original != null) {
                 result = new AppendResult(entity, original.sequences(), true);
             } else {
@@ -228,7 +232,7 @@ public final class InMemoryEventStore implements EventStore {
         AppendAcrossResult result;
         synchronized (lock) {
             Instant now = clock.instant();
-            StoredAppend original = findDuplicate(context, events.size(), now);
+            StoredAppend original = findDuplicate(context, events.size(), now, versions.keySet());
             if (original != null) {
                 result = new AppendAcrossResult(events, original.sequences(), true);
             } else {
@@ -244,7 +248,7 @@ public final class InMemoryEventStore implements EventStore {
                             .sequences()
                             .get(0));
                 }
-                StoredAppend stored = new StoredAppend(List.copyOf(sequences), now);
+                StoredAppend stored = new StoredAppend(List.copyOf(sequences), now, Set.copyOf(versions.keySet()));
                 for (int i = 0; i < events.size(); i++) {
                     appendsByMessageId.put(context.messageId(i), stored);
                 }
@@ -285,10 +289,19 @@ public final class InMemoryEventStore implements EventStore {
         return lose[0];
     }
 
-    private StoredAppend findDuplicate(CommandContext context, int size, Instant now) {
+    /**
+     * The earlier append of this command inside the duplicate window, or null. A command id used before for other
+     * entities is refused as the NATS store refuses it: never reported as a success that stored nothing.
+     */
+    private StoredAppend findDuplicate(CommandContext context, int size, Instant now, Set<EntityRef> appendingTo) {
         for (int i = 0; i < size; i++) {
             StoredAppend original = appendsByMessageId.get(context.messageId(i));
             if (original != null && !now.isAfter(original.storedAt().plus(duplicateWindow))) {
+                if (Collections.disjoint(original.entities(), appendingTo)) {
+                    throw new EventStoreException("the append to " + appendingTo + " is a duplicate of command '"
+                            + context.commandId() + "', whose events are on " + original.entities()
+                            + ": was the command id reused for another entity?");
+                }
                 return original;
             }
         }
@@ -315,7 +328,7 @@ public final class InMemoryEventStore implements EventStore {
             sequence.add(recorded);
             sequences.add(seq);
         }
-        StoredAppend stored = new StoredAppend(List.copyOf(sequences), now);
+        StoredAppend stored = new StoredAppend(List.copyOf(sequences), now, Set.of(entity));
         for (int i = 0; i < events.size(); i++) {
             appendsByMessageId.put(context.messageId(i), stored);
         }
