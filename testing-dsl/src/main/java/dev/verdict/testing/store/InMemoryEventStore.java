@@ -4,7 +4,6 @@ import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;
-import dev.verdict.store.ConflictAcrossEntities;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
@@ -19,16 +18,12 @@ import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,14 +75,8 @@ public final class InMemoryEventStore implements EventStore {
     private final StoreName name;
     private final String identity = "in-memory-" + UUID.randomUUID();
     private final InMemoryEventFeeds feeds = new InMemoryEventFeeds(this);
-    private final Clock clock;
-    private final Duration duplicateWindow;
     private final int maxEventBytes;
-
-    private final Object lock = new Object();
-    private final List<RecordedEvent> stream = new ArrayList<>();
-    private final Map<EntityRef, List<RecordedEvent>> entities = new LinkedHashMap<>();
-    private final Map<String, StoredAppend> appendsByMessageId = new HashMap<>();
+    private final InMemoryStream stream;
 
     private final Map<EntityRef, Deque<Runnable>> beforeAppend = new ConcurrentHashMap<>();
     private final Map<EntityRef, Integer> acknowledgementsToLose = new ConcurrentHashMap<>();
@@ -97,13 +86,10 @@ public final class InMemoryEventStore implements EventStore {
     private final AtomicLong appendCalls = new AtomicLong();
     private final AtomicLong versionCalls = new AtomicLong();
 
-    private record StoredAppend(List<Long> sequences, Instant storedAt) {}
-
     private InMemoryEventStore(Builder builder) {
         this.name = builder.name;
-        this.clock = builder.clock;
-        this.duplicateWindow = builder.duplicateWindow;
         this.maxEventBytes = builder.maxEventBytes;
+        this.stream = new InMemoryStream(builder.clock, builder.duplicateWindow);
     }
 
     /** A store named {@code memory} on the system clock, with the default window and size limit. */
@@ -160,20 +146,7 @@ public final class InMemoryEventStore implements EventStore {
         appendCalls.incrementAndGet();
         runConcurrentWrite(entity);
 
-        AppendResult result;
-        synchronized (lock) {
-            Instant now = clock.instant();
-            StoredAppend original = findDuplicate(context, events.size(), now);
-            if (original != null) {
-                result = new AppendResult(entity, original.sequences(), true);
-            } else {
-                long actual = currentVersion(entity);
-                if (actual != expectedVersion) {
-                    throw new ConcurrencyConflict(entity, expectedVersion, OptionalLong.of(actual));
-                }
-                result = store(entity, events, context, now);
-            }
-        }
+        AppendResult result = stream.append(entity, expectedVersion, events, context);
         if (loseAcknowledgement(entity)) {
             throw new EventStoreUnavailable(
                     "acknowledgement of the append to " + entity + " was lost (injected by the test); the events "
@@ -225,32 +198,7 @@ public final class InMemoryEventStore implements EventStore {
         for (EntityRef entity : versions.keySet()) {
             runConcurrentWrite(entity);
         }
-        AppendAcrossResult result;
-        synchronized (lock) {
-            Instant now = clock.instant();
-            StoredAppend original = findDuplicate(context, events.size(), now);
-            if (original != null) {
-                result = new AppendAcrossResult(events, original.sequences(), true);
-            } else {
-                for (Map.Entry<EntityRef, Long> guard : versions.entrySet()) {
-                    long actual = currentVersion(guard.getKey());
-                    if (actual != guard.getValue()) {
-                        throw new ConflictAcrossEntities(guards, OptionalLong.of(actual));
-                    }
-                }
-                List<Long> sequences = new ArrayList<>(events.size());
-                for (EntityEvent event : events) {
-                    sequences.add(store(event.entity(), List.of(event.event()), context, now)
-                            .sequences()
-                            .get(0));
-                }
-                StoredAppend stored = new StoredAppend(List.copyOf(sequences), now);
-                for (int i = 0; i < events.size(); i++) {
-                    appendsByMessageId.put(context.messageId(i), stored);
-                }
-                result = new AppendAcrossResult(events, sequences, false);
-            }
-        }
+        AppendAcrossResult result = stream.appendAcross(guards, versions, events, context);
         for (EntityEvent event : events) {
             if (loseAcknowledgement(event.entity())) {
                 throw new EventStoreUnavailable(
@@ -285,75 +233,13 @@ public final class InMemoryEventStore implements EventStore {
         return lose[0];
     }
 
-    private StoredAppend findDuplicate(CommandContext context, int size, Instant now) {
-        for (int i = 0; i < size; i++) {
-            StoredAppend original = appendsByMessageId.get(context.messageId(i));
-            if (original != null && !now.isAfter(original.storedAt().plus(duplicateWindow))) {
-                return original;
-            }
-        }
-        return null;
-    }
-
-    private AppendResult store(EntityRef entity, List<EncodedEvent> events, CommandContext context, Instant now) {
-        List<RecordedEvent> sequence = entities.computeIfAbsent(entity, e -> new ArrayList<>());
-        List<Long> sequences = new ArrayList<>(events.size());
-        for (EncodedEvent event : events) {
-            long seq = stream.size() + 1L;
-            RecordedEvent recorded = new RecordedEvent(
-                    entity,
-                    seq,
-                    now,
-                    UUID.randomUUID().toString(),
-                    now,
-                    copy(event),
-                    context.commandId(),
-                    context.correlationId(),
-                    context.causationId(),
-                    context.metadata());
-            stream.add(recorded);
-            sequence.add(recorded);
-            sequences.add(seq);
-        }
-        StoredAppend stored = new StoredAppend(List.copyOf(sequences), now);
-        for (int i = 0; i < events.size(); i++) {
-            appendsByMessageId.put(context.messageId(i), stored);
-        }
-        return new AppendResult(entity, sequences, false);
-    }
-
-    private static EncodedEvent copy(EncodedEvent event) {
-        // the caller's array stays theirs: later changes to it must not rewrite history
-        return new EncodedEvent(
-                event.type(), event.schemaVersion(), event.payload().clone());
-    }
-
-    private long currentVersion(EntityRef entity) {
-        List<RecordedEvent> events = entities.get(entity);
-        return events == null || events.isEmpty()
-                ? 0
-                : events.get(events.size() - 1).sequence();
-    }
-
     @Override
     public ReadResult read(EntityRef entity, ReadRange range, Consumer<RecordedEvent> sink) {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(range, "range");
         Objects.requireNonNull(sink, "sink");
         readCalls.incrementAndGet();
-        List<RecordedEvent> selected = new ArrayList<>();
-        if (!range.isEmpty()) {
-            synchronized (lock) {
-                for (RecordedEvent event : entities.getOrDefault(entity, List.of())) {
-                    if (event.sequence() > range.upToSequence()) {
-                        break;
-                    }
-                    if (range.admits(event.sequence(), event.storedAt())) {
-                        selected.add(event);
-                    }
-                }
-            }
-        }
+        List<RecordedEvent> selected = stream.select(entity, range);
         long last = range.afterVersion();
         for (RecordedEvent event : selected) {
             sink.accept(withOwnPayload(event));
@@ -370,7 +256,7 @@ public final class InMemoryEventStore implements EventStore {
                 e.storedAt(),
                 e.eventId(),
                 e.time(),
-                copy(e.event()),
+                InMemoryStream.copy(e.event()),
                 e.commandId(),
                 e.correlationId(),
                 e.causationId(),
@@ -381,9 +267,7 @@ public final class InMemoryEventStore implements EventStore {
     public long version(EntityRef entity) {
         Objects.requireNonNull(entity, "entity");
         versionCalls.incrementAndGet();
-        synchronized (lock) {
-            return currentVersion(entity);
-        }
+        return stream.version(entity);
     }
 
     /**
@@ -456,23 +340,17 @@ public final class InMemoryEventStore implements EventStore {
 
     /** The sequence of the last event in the store (of any entity), {@code 0} when empty. */
     public long lastSequence() {
-        synchronized (lock) {
-            return stream.size();
-        }
+        return stream.lastSequence();
     }
 
     /** Every event of every entity, in stream order: what a projection reading the whole store would see. */
     public List<RecordedEvent> allEvents() {
-        synchronized (lock) {
-            return List.copyOf(stream);
-        }
+        return stream.all();
     }
 
     /** The entities that have at least one event, in order of their first event. */
     public List<EntityRef> entities() {
-        synchronized (lock) {
-            return List.copyOf(entities.keySet());
-        }
+        return stream.entities();
     }
 
     @Override
