@@ -264,18 +264,7 @@ final class EntityAppends {
                 connection.publish(messages.get(i));
             }
             PublishAck ack = new PublishAck(request(entity, messages.get(n - 1)));
-            if (ack.getBatchSize() != n) {
-                // the server stored something, but not what was sent as one batch: what exactly is unknown
-                throw unknownOutcome(
-                        entity,
-                        "the server acknowledged a batch of " + ack.getBatchSize() + " messages but " + n
-                                + " were sent (is the stream's allow_atomic set?)",
-                        null);
-            }
-            List<Long> sequences = new ArrayList<>(n);
-            for (long s = ack.getSeqno() - n + 1; s <= ack.getSeqno(); s++) {
-                sequences.add(s);
-            }
+            List<Long> sequences = PublishAcks.batchSequences(ack, n, what -> unknownOutcome(entity, what, null));
             return new AppendResult(entity, sequences, false);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == JetStreamErrors.BATCH_DUPLICATE) {

@@ -250,7 +250,6 @@ public final class NatsEventStore implements EventStore {
             List<EncodedEvent> events,
             CommandContext context,
             Executor blocking) {
-        Objects.requireNonNull(blocking, "blocking");
         return appends.appendAsync(entity, expectedVersion, events, context, blocking);
     }
 
