@@ -9,6 +9,7 @@ import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
 import dev.verdict.store.RecordedEvent;
+import dev.verdict.store.internal.AppendArguments;
 import dev.verdict.store.internal.EventIds;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -76,15 +77,7 @@ final class EntityAppends {
     /** Validates an append and builds its messages (size-checked): what {@link #append} and {@link #appendAsync} send. */
     private List<Message> prepare(
             EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
-        Objects.requireNonNull(entity, "entity");
-        Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(context, "context");
-        if (expectedVersion < 0) {
-            throw new IllegalArgumentException("expectedVersion must be >= 0, was " + expectedVersion);
-        }
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException("an append needs at least one event");
-        }
+        AppendArguments.require(entity, expectedVersion, events, context);
         if (events.size() > NatsEventStore.MAX_EVENTS_PER_APPEND) {
             throw new IllegalArgumentException("an append may carry at most " + NatsEventStore.MAX_EVENTS_PER_APPEND
                     + " events (the server's atomic batch limit), got " + events.size());

@@ -16,6 +16,7 @@ import dev.verdict.store.ReadRange;
 import dev.verdict.store.ReadResult;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.internal.AppendArguments;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -126,16 +127,7 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public AppendResult append(
             EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
-        Objects.requireNonNull(entity, "entity");
-        Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(context, "context");
-        if (expectedVersion < 0) {
-            throw new IllegalArgumentException("expectedVersion must be >= 0, was " + expectedVersion);
-        }
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "an append needs at least one event; decide nothing means write nothing");
-        }
+        AppendArguments.require(entity, expectedVersion, events, context);
         for (EncodedEvent event : events) {
             Objects.requireNonNull(event, "events must not contain null");
             if (event.payload().length > maxEventBytes) {
