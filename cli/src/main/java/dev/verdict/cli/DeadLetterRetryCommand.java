@@ -34,13 +34,7 @@ final class DeadLetterRetryCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofMillis(200);
 
     @Mixin
-    DeadLettersCommand.Common common;
-
-    @Mixin
-    DeadLettersCommand.Letter letter;
-
-    @Option(names = "--yes", description = "Do not ask.")
-    boolean yes;
+    DeadLettersCommand.Change change;
 
     @Option(
             names = "--wait",
@@ -55,17 +49,15 @@ final class DeadLetterRetryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        DeadLettersCommand.Common common = change.common;
         try (Connection nc = common.connect.open()) {
-            DeadLetter l = letter.find(nc, common);
-            PrintWriter err = spec.commandLine().getErr();
+            DeadLetter l = change.confirmed(
+                    nc,
+                    spec.commandLine().getErr(),
+                    what -> "Apply the event of the " + what + " again? The running instance holding its partition"
+                            + " applies it.",
+                    "nothing requested");
             String what = DeadLettersCommand.described(l);
-            if (!Output.confirm(
-                    err,
-                    yes,
-                    "Apply the event of the " + what + " again? The running instance holding its partition"
-                            + " applies it.")) {
-                throw CliFailure.notFound("nothing requested");
-            }
             NatsDeadLetters letters = common.open(nc);
             String id;
             try {
@@ -98,7 +90,7 @@ final class DeadLetterRetryCommand implements Callable<Integer> {
             try {
                 state = letters.retryState(l.stream(), l.projection(), l.sequence());
             } catch (ProjectionFailure | EventStoreException e) {
-                throw common.connect.failure("cannot read the dead letter", e);
+                throw change.common.connect.failure("cannot read the dead letter", e);
             }
             if (state.isEmpty()) {
                 return new Outcome("applied", l);
@@ -116,7 +108,7 @@ final class DeadLetterRetryCommand implements Callable<Integer> {
 
     private void report(Outcome outcome, String what, String id) {
         PrintWriter out = spec.commandLine().getOut();
-        if (common.output.json) {
+        if (change.common.output.json) {
             ObjectNode o = DeadLettersCommand.json(outcome.letter);
             o.putObject("retry").put("id", id).put("status", outcome.status);
             Output.printJson(out, o);

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -194,6 +195,34 @@ final class DeadLettersCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The arguments and options of a subcommand that changes one dead letter ({@code retry}, {@code skip}): the letter
+     * ({@code STORE PROJECTION SEQUENCE}), the common options and {@code --yes}.
+     */
+    static final class Change {
+        @Mixin
+        Common common;
+
+        @Mixin
+        Letter letter;
+
+        @Option(names = "--yes", description = "Do not ask.")
+        boolean yes;
+
+        /**
+         * The named dead letter, once the user agreed to the question (or gave {@code --yes}); {@code question} is
+         * given the letter as {@link #described} names it. Exit 1 when the letter does not exist, or with {@code
+         * refused} when the user said no.
+         */
+        DeadLetter confirmed(Connection nc, PrintWriter err, Function<String, String> question, String refused) {
+            DeadLetter l = letter.find(nc, common);
+            if (!Output.confirm(err, yes, question.apply(described(l)))) {
+                throw CliFailure.notFound(refused);
+            }
+            return l;
+        }
+    }
+
     @Command(
             name = "show",
             mixinStandardHelpOptions = true,
@@ -262,26 +291,21 @@ final class DeadLettersCommand implements Callable<Integer> {
                     + " Safe while instances run: see docs/operations.md.")
     static final class Skip implements Callable<Integer> {
         @Mixin
-        Common common;
-
-        @Mixin
-        Letter letter;
-
-        @Option(names = "--yes", description = "Do not ask.")
-        boolean yes;
+        Change change;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
+            Common common = change.common;
             try (Connection nc = common.connect.open()) {
-                DeadLetter l = letter.find(nc, common);
-                PrintWriter err = spec.commandLine().getErr();
+                DeadLetter l = change.confirmed(
+                        nc,
+                        spec.commandLine().getErr(),
+                        what -> "Remove the " + what + "? The projection will never apply this event.",
+                        "nothing removed");
                 String what = described(l);
-                if (!Output.confirm(err, yes, "Remove the " + what + "? The projection will never apply this event.")) {
-                    throw CliFailure.notFound("nothing removed");
-                }
                 try {
                     common.open(nc).remove(l);
                 } catch (ProjectionFailure | EventStoreException e) {

@@ -4,10 +4,8 @@ import dev.verdict.store.DeadLetter;
 import dev.verdict.store.DeadLetters;
 import dev.verdict.store.EventCodec;
 import dev.verdict.store.EventFeeds;
-import dev.verdict.store.FeedFailure;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -68,22 +66,19 @@ public final class ProjectionRunner<E> implements AutoCloseable {
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     private final RunnerSettings<E> settings;
-    private final List<PartitionWorker<E>> workers;
+    private final PartitionWorkers<E> workers;
     private final RunnerReadings<E> readings;
     private final Object lifecycle = new Object();
     private volatile CompletableFuture<ProjectionStatus> caughtUp = new CompletableFuture<>();
     private volatile RebuildTracker rebuild;
     private volatile DeadLetters deadLetters;
     private final EventFeeds feeds;
-    private final PartitionShare share;
-    private ApplyWatchdog watchdog; // guarded by lifecycle
-    private AutoCloseable retryWatch; // guarded by lifecycle
     /** Names this instance in the retry requests it claims. */
     private final String runnerId = ProcessHandle.current().pid() + "-"
             + java.util.UUID.randomUUID().toString().substring(0, 8);
 
     private ProjectionRunner(Builder<E> b) {
-        this.share = new PartitionShare(Math.min(b.maxActivePartitions, b.partitions));
+        PartitionShare share = new PartitionShare(Math.min(b.maxActivePartitions, b.partitions));
         this.deadLetters = b.deadLetters;
         this.feeds = b.feeds;
         this.settings = new RunnerSettings<>(
@@ -104,13 +99,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
                 b.applyTimeout,
                 b.clock,
                 this::deadLetterStore);
-        List<PartitionWorker<E>> list = new ArrayList<>();
-        for (int i = 0; i < b.partitions; i++) {
-            list.add(
-                    new PartitionWorker<>(settings, new Partition(i, b.partitions), this::onProgress, share, runnerId));
-        }
-        this.workers = List.copyOf(list);
-        this.readings = new RunnerReadings<>(settings, workers);
+        this.workers = new PartitionWorkers<>(
+                settings, b.partitions, this::onProgress, share, runnerId, this::deadLetterStore);
+        this.readings = new RunnerReadings<>(settings, workers.all());
     }
 
     /**
@@ -150,7 +141,7 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      * partitioned: {@code verdict-<projection>-0of<N>}); a generated one for an ephemeral runner once started.
      */
     public String consumerName() {
-        return workers.get(0).consumerName();
+        return workers.first().consumerName();
     }
 
     /**
@@ -161,24 +152,12 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      */
     public void start() {
         synchronized (lifecycle) {
-            for (PartitionWorker<E> w : workers) {
-                if (w.isAlive()) {
-                    throw new IllegalStateException("projection '" + name() + "' is already running");
-                }
+            if (workers.anyAlive()) {
+                throw new IllegalStateException("projection '" + name() + "' is already running");
             }
-            for (PartitionWorker<E> w : workers) {
-                w.start();
-            }
-            if (watchdog == null) {
-                watchdog = new ApplyWatchdog(name(), settings.applyTimeout(), workers);
-            }
-            if (retryWatch == null) {
-                retryWatch = watchRetryRequests();
-            }
-            CompletableFuture<?>[] each =
-                    workers.stream().map(PartitionWorker::caughtUp).toArray(CompletableFuture[]::new);
+            CompletableFuture<Void> each = workers.start();
             CompletableFuture<ProjectionStatus> all = new CompletableFuture<>();
-            CompletableFuture.allOf(each).whenComplete((v, e) -> {
+            each.whenComplete((v, e) -> {
                 if (e != null) {
                     all.completeExceptionally(e instanceof java.util.concurrent.CompletionException ? e.getCause() : e);
                 } else {
@@ -196,26 +175,11 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      */
     public void stop() {
         synchronized (lifecycle) {
-            for (PartitionWorker<E> w : workers) {
-                w.requestStop();
-            }
+            workers.requestStop();
         }
-        for (PartitionWorker<E> w : workers) {
-            w.join(STOP_WAIT);
-        }
+        workers.join(STOP_WAIT);
         synchronized (lifecycle) {
-            if (watchdog != null) {
-                watchdog.close();
-                watchdog = null;
-            }
-            if (retryWatch != null) {
-                try {
-                    retryWatch.close();
-                } catch (Exception e) {
-                    LOG.debug("projection '{}': retry watch not closed ({})", name(), e.toString());
-                }
-                retryWatch = null;
-            }
+            workers.closeWatches();
         }
     }
 
@@ -264,22 +228,9 @@ public final class ProjectionRunner<E> implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         stop();
         synchronized (lifecycle) {
-            for (PartitionWorker<E> w : workers) {
-                try {
-                    w.deleteConsumer();
-                } catch (FeedFailure e) {
-                    throw new ProjectionFailure(
-                            "cannot delete consumer '" + w.consumerName() + "': " + e.getMessage(), e);
-                }
-                w.resetPosition();
-            }
+            workers.deleteConsumersAndResetPositions();
             settings.projection().reset();
-            RebuildTracker r = new RebuildTracker(listener, System.nanoTime());
-            try {
-                r.total = settings.feeds().lastSequence();
-            } catch (FeedFailure e) {
-                LOG.debug("rebuild of '{}': total unknown ({})", name(), e.toString());
-            }
+            RebuildTracker r = RebuildTracker.begin(listener, settings.feeds(), name());
             rebuild = r;
             start();
             return r.done;
@@ -295,49 +246,10 @@ public final class ProjectionRunner<E> implements AutoCloseable {
      */
     public List<DeadLetter> replayDeadLetters() {
         synchronized (lifecycle) {
-            for (PartitionWorker<E> w : workers) {
-                if (w.isAlive()) {
-                    throw new IllegalStateException(
-                            "stop projection '" + name() + "' before replaying its dead letters");
-                }
+            if (workers.anyAlive()) {
+                throw new IllegalStateException("stop projection '" + name() + "' before replaying its dead letters");
             }
-            return new DeadLetterReplay<>(settings, workers.get(0), deadLetterStore()).replayAll();
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-
-    /**
-     * Watches the dead letters for retry requests ({@code verdict dead-letters retry}) and hands each to the worker of
-     * its event's partition, which applies it while it is the active one. Without a watch (the bucket unreachable or
-     * not permitted) requests wait, and a warning says so.
-     */
-    private AutoCloseable watchRetryRequests() {
-        try {
-            return deadLetterStore()
-                    .watchRetryRequests(settings.filter().stream(), name(), new DeadLetters.RetryRequests() {
-                        @Override
-                        public void requested(DeadLetter letter) {
-                            int count = workers.size();
-                            int index = count == 1
-                                    ? 0
-                                    : Partition.ofSubject(letter.subject(), count)
-                                            .index();
-                            workers.get(index).retries().requested(letter.sequence());
-                        }
-
-                        @Override
-                        public void settled(long sequence) {
-                            workers.forEach(w -> w.retries().settled(sequence));
-                        }
-                    });
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "projection '{}': dead letters not watched for retry requests ({}); requests wait until a"
-                            + " restart",
-                    name(),
-                    e.toString());
-            return () -> {};
+            return new DeadLetterReplay<>(settings, workers.first(), deadLetterStore()).replayAll();
         }
     }
 

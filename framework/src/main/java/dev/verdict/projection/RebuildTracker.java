@@ -1,5 +1,7 @@
 package dev.verdict.projection;
 
+import dev.verdict.store.EventFeeds;
+import dev.verdict.store.FeedFailure;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,17 @@ final class RebuildTracker {
         this.listener = listener;
         this.startNanos = startNanos;
         this.lastReportNanos = startNanos;
+    }
+
+    /** A rebuild starting now, with the total read from the feeds (unknown, -1, when they cannot tell it). */
+    static RebuildTracker begin(Consumer<RebuildProgress> listener, EventFeeds feeds, String projection) {
+        RebuildTracker r = new RebuildTracker(listener, System.nanoTime());
+        try {
+            r.total = feeds.lastSequence();
+        } catch (FeedFailure e) {
+            LOG.debug("rebuild of '{}': total unknown ({})", projection, e.toString());
+        }
+        return r;
     }
 
     synchronized void maybeReport(long processed, boolean finished) {

@@ -7,13 +7,7 @@ import dev.verdict.projection.Projection;
 import dev.verdict.projection.ProjectionFailure;
 import dev.verdict.projection.ProjectionUnavailable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,6 +78,7 @@ public final class JdbcProjection<E> implements Projection<E> {
     private final DataSource dataSource;
     private final JdbcBatchHandler<E> handler;
     private final JdbcDataReset reset;
+    private final CheckpointTable checkpoints;
     private Connection connection;
 
     private JdbcProjection(String name, DataSource dataSource, JdbcBatchHandler<E> handler, JdbcDataReset reset) {
@@ -91,6 +86,7 @@ public final class JdbcProjection<E> implements Projection<E> {
         this.dataSource = dataSource;
         this.handler = handler;
         this.reset = reset;
+        this.checkpoints = new CheckpointTable(name);
     }
 
     /**
@@ -155,10 +151,11 @@ public final class JdbcProjection<E> implements Projection<E> {
     public synchronized OptionalLong checkpoint(Partition partition) {
         try {
             Connection c = connection();
-            checkPartitionCount(c, partition);
-            long stored = readCheckpoint(c, key(partition));
+            checkpoints.checkPartitionCount(c, partition);
+            String key = checkpoints.key(partition);
+            long stored = checkpoints.read(c, key);
             if (stored < 0) {
-                insertRow(c, key(partition));
+                checkpoints.insertRow(c, key);
                 stored = 0;
             }
             c.commit();
@@ -199,31 +196,23 @@ public final class JdbcProjection<E> implements Projection<E> {
         }
         DeliveredEvent<E> first = events.get(0);
         DeliveredEvent<E> last = events.get(events.size() - 1);
-        String key = key(first.partition());
+        String key = checkpoints.key(first.partition());
         long expected = first.expectedCheckpoint();
         try {
             Connection c = connection();
-            String sql = "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = ?, updated_at = ? WHERE projection = ?"
-                    + (expected >= 0 ? " AND last_sequence = ?" : " AND last_sequence < ?");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, last.sequence());
-                ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                ps.setString(3, key);
-                ps.setLong(4, expected >= 0 ? expected : first.sequence());
-                if (ps.executeUpdate() == 0) {
-                    c.rollback();
-                    long stored = readCheckpoint(c, key);
-                    c.commit();
-                    if (stored >= last.sequence()) {
-                        LOG.debug(
-                                "projection '{}' skips sequences {}..{}: already applied",
-                                name,
-                                first.sequence(),
-                                last.sequence());
-                        return;
-                    }
-                    throw new CheckpointMoved(name, expected, stored);
+            if (!checkpoints.move(c, key, expected, first.sequence(), last.sequence())) {
+                c.rollback();
+                long stored = checkpoints.read(c, key);
+                c.commit();
+                if (stored >= last.sequence()) {
+                    LOG.debug(
+                            "projection '{}' skips sequences {}..{}: already applied",
+                            name,
+                            first.sequence(),
+                            last.sequence());
+                    return;
                 }
+                throw new CheckpointMoved(name, expected, stored);
             }
             handler.apply(c, events);
             c.commit();
@@ -271,14 +260,7 @@ public final class JdbcProjection<E> implements Projection<E> {
     public synchronized void reset() {
         try {
             Connection c = connection();
-            for (String key : keys(c)) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE " + CHECKPOINT_TABLE + " SET last_sequence = 0, updated_at = ? WHERE projection = ?")) {
-                    ps.setTimestamp(1, Timestamp.from(Instant.now()));
-                    ps.setString(2, key);
-                    ps.executeUpdate();
-                }
-            }
+            checkpoints.resetAll(c);
             // every statement from here sees what the batches that held the fence committed
             reset.clear(c);
             c.commit();
@@ -306,11 +288,7 @@ public final class JdbcProjection<E> implements Projection<E> {
         for (int attempt = 1; attempt <= 5; attempt++) {
             try {
                 Connection c = connection();
-                try (Statement st = c.createStatement()) {
-                    st.executeUpdate("CREATE TABLE IF NOT EXISTS " + CHECKPOINT_TABLE
-                            + " (projection VARCHAR(128) PRIMARY KEY, last_sequence BIGINT NOT NULL,"
-                            + " updated_at TIMESTAMP NOT NULL)");
-                }
+                CheckpointTable.create(c);
                 c.commit();
                 addIdentityColumn();
                 return;
@@ -331,10 +309,7 @@ public final class JdbcProjection<E> implements Projection<E> {
     private void addIdentityColumn() {
         try {
             Connection c = connection();
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate(
-                        "ALTER TABLE " + CHECKPOINT_TABLE + " ADD COLUMN IF NOT EXISTS stream_identity VARCHAR(64)");
-            }
+            CheckpointTable.addIdentityColumn(c);
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -350,15 +325,9 @@ public final class JdbcProjection<E> implements Projection<E> {
     public synchronized Optional<String> streamIdentity() {
         try {
             Connection c = connection();
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT stream_identity FROM " + CHECKPOINT_TABLE + " WHERE projection = ?")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    Optional<String> identity = rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-                    c.commit();
-                    return identity;
-                }
-            }
+            Optional<String> identity = checkpoints.streamIdentity(c);
+            c.commit();
+            return identity;
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("read the stream identity", e);
@@ -369,15 +338,7 @@ public final class JdbcProjection<E> implements Projection<E> {
     public synchronized void recordStreamIdentity(String identity) {
         try {
             Connection c = connection();
-            if (readCheckpoint(c, name) < 0) {
-                insertRow(c, name);
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE " + CHECKPOINT_TABLE + " SET stream_identity = ? WHERE projection = ?")) {
-                ps.setString(1, identity);
-                ps.setString(2, name);
-                ps.executeUpdate();
-            }
+            checkpoints.recordStreamIdentity(c, identity);
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -388,77 +349,12 @@ public final class JdbcProjection<E> implements Projection<E> {
     private boolean tableExists() {
         try {
             Connection c = connection();
-            try (Statement st = c.createStatement()) {
-                st.executeQuery("SELECT COUNT(*) FROM " + CHECKPOINT_TABLE).close();
-            }
+            CheckpointTable.probe(c);
             c.commit();
             return true;
         } catch (SQLException e) {
             rollbackQuietly();
             return false;
-        }
-    }
-
-    /** The checkpoint row of a partition: the projection's name, with {@code #<i>of<n>} when partitioned. */
-    private String key(Partition partition) {
-        return partition.isWhole() ? name : name + "#" + partition.suffix();
-    }
-
-    private void insertRow(Connection c, String key) throws SQLException {
-        c.commit();
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO " + CHECKPOINT_TABLE + " (projection, last_sequence, updated_at) VALUES (?, 0, ?)")) {
-            ps.setString(1, key);
-            ps.setTimestamp(2, Timestamp.from(Instant.now()));
-            ps.executeUpdate();
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-                throw e;
-            }
-            // inserted concurrently: fine
-        }
-    }
-
-    /** This projection's checkpoint rows: the whole one and those of partitions. */
-    private List<String> keys(Connection c) throws SQLException {
-        List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT projection FROM " + CHECKPOINT_TABLE)) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String key = rs.getString(1);
-                    if (key.equals(name) || key.startsWith(name + "#")) {
-                        keys.add(key);
-                    }
-                }
-            }
-        }
-        return keys;
-    }
-
-    /** Refuses to mix checkpoints of different partition counts: their events were split differently. */
-    private void checkPartitionCount(Connection c, Partition partition) throws SQLException {
-        for (String key : keys(c)) {
-            boolean sameCount = partition.isWhole()
-                    ? key.equals(name)
-                    : key.endsWith("of" + partition.count()) && key.startsWith(name + "#");
-            if (!sameCount && readCheckpoint(c, key) > 0) {
-                throw new IllegalArgumentException("projection '" + name + "' has a checkpoint under '" + key
-                        + "', made with another partition count than " + partition.count()
-                        + ": rebuild it to change the count");
-            }
-        }
-    }
-
-    /** The stored checkpoint, or -1 when the row is missing. */
-    private long readCheckpoint(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT last_sequence FROM " + CHECKPOINT_TABLE + " WHERE projection = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
         }
     }
 

@@ -4,6 +4,7 @@
  * sub-packages instead.
  *
  * <p>What lives here: {@code Ascii} (header-safe character checks), {@code RandomIds} (unguessable command ids),
- * {@code EventIds} (unique event and batch ids), {@code IsoInstant} (fast ISO-8601 instants for headers and JSON).
+ * {@code EventIds} (unique event and batch ids), {@code IsoInstant} (fast ISO-8601 instants for headers and JSON), {@code AppendArguments} (the checks of
+ * an append's arguments every store makes).
  */
 package dev.verdict.store.internal;

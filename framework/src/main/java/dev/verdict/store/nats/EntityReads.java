@@ -276,21 +276,26 @@ final class EntityReads {
             throw new EventStoreUnavailable("cannot read the version of " + entity + ": no answer", null);
         }
         if (m.isStatusMessage()) {
-            int code = m.getStatus().getCode();
-            if (code == 503 || code == 408) {
-                throw new EventStoreUnavailable(
-                        "cannot read the version of " + entity + ": "
-                                + m.getStatus().getMessage() + " (" + code + ")",
-                        null);
-            }
-            throw new EventStoreException("cannot read the version of " + entity + ": "
-                    + m.getStatus().getMessage() + " (status " + code + ")");
+            throw statusFailure(entity, m.getStatus().getCode(), m.getStatus().getMessage());
         }
         // The answer is JSON: {"type":…,"message":{"subject":…,"seq":N,"hdrs":…,"data":…,"time":…}} or
         // {"type":…,"error":{"code":…,"err_code":N,"description":…}}. Only the numbers are needed: subjects are
         // validated tokens and hdrs/data base64, so neither can contain these keys – no JSON tree, no base64 decoding.
         return lastSequenceIn(
                 entity, new String(m.getData() == null ? new byte[0] : m.getData(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The failure a status answer (headers only, no JSON) to a version read means: {@link EventStoreUnavailable} when
+     * its code is transient by {@link JetStreamErrors#isTransientStatus} (a 503 no responders, a 408 timeout: nothing
+     * is known), a definite {@link EventStoreException} otherwise.
+     */
+    static EventStoreException statusFailure(EntityRef entity, int code, String text) {
+        if (JetStreamErrors.isTransientStatus(code)) {
+            return new EventStoreUnavailable(
+                    "cannot read the version of " + entity + ": " + text + " (" + code + ")", null);
+        }
+        return new EventStoreException("cannot read the version of " + entity + ": " + text + " (status " + code + ")");
     }
 
     /** The subject's last sequence in the stream leader's JSON answer; a transient refusal is {@link EventStoreUnavailable}. */

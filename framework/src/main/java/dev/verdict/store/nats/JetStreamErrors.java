@@ -30,9 +30,10 @@ final class JetStreamErrors {
     }
 
     /**
-     * Whether an API error's HTTP-like {@code code} (not its {@code err_code}) says the server could not answer now –
-     * 503 "JetStream system temporarily unavailable" (no leader, a leader change), 408 a timeout, 500 an internal
-     * failure – rather than refusing the request: the caller knows nothing and may try again.
+     * Whether an API error's HTTP-like {@code code} (not its {@code err_code}) – or the code of a status answer, which
+     * has headers only – says the server could not answer now – 503 "JetStream system temporarily unavailable" (no
+     * leader, a leader change; as a status: no responders), 408 a timeout, 500 an internal failure – rather than
+     * refusing the request: the caller knows nothing and may try again. The one place that tells these codes apart.
      */
     static boolean isTransientStatus(int code) {
         return code == 503 || code == 408 || code == 500;

@@ -359,18 +359,7 @@ final class MultiSubjectBatch {
             throws JetStreamApiException, IOException {
         int n = events.size();
         PublishAck ack = new PublishAck(last);
-        if (ack.getBatchSize() != n) {
-            // the server stored something, but not what was sent as one batch: what exactly is unknown
-            throw unknownOutcome(
-                    guards,
-                    "the server acknowledged a batch of " + ack.getBatchSize() + " messages but " + n
-                            + " were sent (is the stream's allow_atomic set?)",
-                    null);
-        }
-        List<Long> sequences = new ArrayList<>(n);
-        for (long s = ack.getSeqno() - n + 1; s <= ack.getSeqno(); s++) {
-            sequences.add(s);
-        }
+        List<Long> sequences = PublishAcks.batchSequences(ack, n, what -> unknownOutcome(guards, what, null));
         return new AppendAcrossResult(events, sequences, false);
     }
 

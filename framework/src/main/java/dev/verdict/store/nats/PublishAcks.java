@@ -1,5 +1,10 @@
 package dev.verdict.store.nats;
 
+import io.nats.client.api.PublishAck;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 /**
  * Reads a plain JetStream publish acknowledgement – {@code {"stream":"s","seq":42}}, possibly with {@code "domain"}
  * and {@code "duplicate"} – in one pass over its bytes, without a JSON tree; anything else (an error, a batch's
@@ -17,6 +22,24 @@ final class PublishAcks {
     static final long DUPLICATE = Long.MIN_VALUE;
 
     private PublishAcks() {}
+
+    /**
+     * The sequences of an atomic batch of {@code sent} messages from its commit's acknowledgement: contiguous, ending
+     * at the acknowledged one. When the server acknowledged a batch of another size it stored something, but not what
+     * was sent as one batch – what exactly is unknown: then {@code unknownOutcome} makes the exception thrown from a
+     * sentence saying so.
+     */
+    static List<Long> batchSequences(PublishAck ack, int sent, Function<String, RuntimeException> unknownOutcome) {
+        if (ack.getBatchSize() != sent) {
+            throw unknownOutcome.apply("the server acknowledged a batch of " + ack.getBatchSize() + " messages but "
+                    + sent + " were sent (is the stream's allow_atomic set?)");
+        }
+        List<Long> sequences = new ArrayList<>(sent);
+        for (long s = ack.getSeqno() - sent + 1; s <= ack.getSeqno(); s++) {
+            sequences.add(s);
+        }
+        return sequences;
+    }
 
     /**
      * The stream sequence of a plain acknowledgement, with {@link #DUPLICATE} set when it is a duplicate; else {@link

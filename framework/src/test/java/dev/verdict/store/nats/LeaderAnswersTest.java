@@ -47,4 +47,22 @@ class LeaderAnswersTest {
                 .isInstanceOf(EventStoreException.class)
                 .isNotInstanceOf(EventStoreUnavailable.class);
     }
+
+    @Test
+    void a_transient_status_answer_leaves_the_outcome_unknown() {
+        for (int code : new int[] {503, 408, 500}) {
+            assertThat(EntityReads.statusFailure(ENTITY, code, "No Responders"))
+                    .as("status %d", code)
+                    .isInstanceOf(EventStoreUnavailable.class)
+                    .hasMessageContaining("counter/c-18");
+        }
+    }
+
+    @Test
+    void another_status_answer_is_a_definite_failure() {
+        assertThat(EntityReads.statusFailure(ENTITY, 404, "No Messages"))
+                .isInstanceOf(EventStoreException.class)
+                .isNotInstanceOf(EventStoreUnavailable.class)
+                .hasMessageContaining("status 404");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.verdict.store.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.NatsMessage;
@@ -68,5 +69,21 @@ class PublishAcksTest {
             assertThat(PublishAcks.read(json(other))).as(other).isEqualTo(PublishAcks.NOT_PLAIN);
         }
         assertThat(PublishAcks.read(null)).isEqualTo(PublishAcks.NOT_PLAIN);
+    }
+
+    @Test
+    void aBatchsSequencesEndAtItsCommit() throws Exception {
+        PublishAck ack = jnats("{\"stream\":\"s\",\"seq\":12,\"batch\":\"b-1\",\"count\":3}");
+        assertThat(PublishAcks.batchSequences(ack, 3, IllegalStateException::new))
+                .containsExactly(10L, 11L, 12L);
+    }
+
+    @Test
+    void aBatchAcknowledgedWithAnotherSizeIsAnUnknownOutcome() throws Exception {
+        PublishAck ack = jnats("{\"stream\":\"s\",\"seq\":12,\"batch\":\"b-1\",\"count\":1}");
+        assertThatThrownBy(() -> PublishAcks.batchSequences(ack, 3, IllegalStateException::new))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the server acknowledged a batch of 1 messages but 3 were sent"
+                        + " (is the stream's allow_atomic set?)");
     }
 }

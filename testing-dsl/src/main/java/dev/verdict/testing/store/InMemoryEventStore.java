@@ -4,34 +4,27 @@ import dev.verdict.store.AppendAcrossResult;
 import dev.verdict.store.AppendResult;
 import dev.verdict.store.CommandContext;
 import dev.verdict.store.ConcurrencyConflict;
-import dev.verdict.store.ConflictAcrossEntities;
 import dev.verdict.store.EncodedEvent;
 import dev.verdict.store.EntityEvent;
 import dev.verdict.store.EntityRef;
 import dev.verdict.store.EntityVersion;
 import dev.verdict.store.EventFeeds;
 import dev.verdict.store.EventStore;
-import dev.verdict.store.EventStoreException;
 import dev.verdict.store.EventStoreUnavailable;
 import dev.verdict.store.EventTooLarge;
 import dev.verdict.store.ReadRange;
 import dev.verdict.store.ReadResult;
 import dev.verdict.store.RecordedEvent;
 import dev.verdict.store.StoreName;
+import dev.verdict.store.internal.AppendArguments;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,14 +76,8 @@ public final class InMemoryEventStore implements EventStore {
     private final StoreName name;
     private final String identity = "in-memory-" + UUID.randomUUID();
     private final InMemoryEventFeeds feeds = new InMemoryEventFeeds(this);
-    private final Clock clock;
-    private final Duration duplicateWindow;
     private final int maxEventBytes;
-
-    private final Object lock = new Object();
-    private final List<RecordedEvent> stream = new ArrayList<>();
-    private final Map<EntityRef, List<RecordedEvent>> entities = new LinkedHashMap<>();
-    private final Map<String, StoredAppend> appendsByMessageId = new HashMap<>();
+    private final InMemoryStream stream;
 
     private final Map<EntityRef, Deque<Runnable>> beforeAppend = new ConcurrentHashMap<>();
     private final Map<EntityRef, Integer> acknowledgementsToLose = new ConcurrentHashMap<>();
@@ -100,14 +87,10 @@ public final class InMemoryEventStore implements EventStore {
     private final AtomicLong appendCalls = new AtomicLong();
     private final AtomicLong versionCalls = new AtomicLong();
 
-    /** The sequences one append stored, when, and to which entities (a command id is one command's, on them). */
-    private record StoredAppend(List<Long> sequences, Instant storedAt, Set<EntityRef> entities) {}
-
     private InMemoryEventStore(Builder builder) {
         this.name = builder.name;
-        this.clock = builder.clock;
-        this.duplicateWindow = builder.duplicateWindow;
         this.maxEventBytes = builder.maxEventBytes;
+        this.stream = new InMemoryStream(builder.clock, builder.duplicateWindow);
     }
 
     /** A store named {@code memory} on the system clock, with the default window and size limit. */
@@ -144,16 +127,7 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public AppendResult append(
             EntityRef entity, long expectedVersion, List<EncodedEvent> events, CommandContext context) {
-        Objects.requireNonNull(entity, "entity");
-        Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(context, "context");
-        if (expectedVersion < 0) {
-            throw new IllegalArgumentException("expectedVersion must be >= 0, was " + expectedVersion);
-        }
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "an append needs at least one event; decide nothing means write nothing");
-        }
+        AppendArguments.require(entity, expectedVersion, events, context);
         for (EncodedEvent event : events) {
             Objects.requireNonNull(event, "events must not contain null");
             if (event.payload().length > maxEventBytes) {
@@ -164,20 +138,7 @@ public final class InMemoryEventStore implements EventStore {
         appendCalls.incrementAndGet();
         runConcurrentWrite(entity);
 
-        AppendResult result;
-        synchronized (lock) {
-            Instant now = clock.instant();
-            StoredAppend original = findDuplicate(context, events.size(), now, Set.of(entity));
-            if (original != null) {
-                result = new AppendResult(entity, original.sequences(), true);
-            } else {
-                long actual = currentVersion(entity);
-                if (actual != expectedVersion) {
-                    throw new ConcurrencyConflict(entity, expectedVersion, OptionalLong.of(actual));
-                }
-                result = store(entity, events, context, now);
-            }
-        }
+        AppendResult result = stream.append(entity, expectedVersion, events, context);
         if (loseAcknowledgement(entity)) {
             throw new EventStoreUnavailable(
                     "acknowledgement of the append to " + entity + " was lost (injected by the test); the events "
@@ -229,32 +190,7 @@ public final class InMemoryEventStore implements EventStore {
         for (EntityRef entity : versions.keySet()) {
             runConcurrentWrite(entity);
         }
-        AppendAcrossResult result;
-        synchronized (lock) {
-            Instant now = clock.instant();
-            StoredAppend original = findDuplicate(context, events.size(), now, versions.keySet());
-            if (original != null) {
-                result = new AppendAcrossResult(events, original.sequences(), true);
-            } else {
-                for (Map.Entry<EntityRef, Long> guard : versions.entrySet()) {
-                    long actual = currentVersion(guard.getKey());
-                    if (actual != guard.getValue()) {
-                        throw new ConflictAcrossEntities(guards, OptionalLong.of(actual));
-                    }
-                }
-                List<Long> sequences = new ArrayList<>(events.size());
-                for (EntityEvent event : events) {
-                    sequences.add(store(event.entity(), List.of(event.event()), context, now)
-                            .sequences()
-                            .get(0));
-                }
-                StoredAppend stored = new StoredAppend(List.copyOf(sequences), now, Set.copyOf(versions.keySet()));
-                for (int i = 0; i < events.size(); i++) {
-                    appendsByMessageId.put(context.messageId(i), stored);
-                }
-                result = new AppendAcrossResult(events, sequences, false);
-            }
-        }
+        AppendAcrossResult result = stream.appendAcross(guards, versions, events, context);
         for (EntityEvent event : events) {
             if (loseAcknowledgement(event.entity())) {
                 throw new EventStoreUnavailable(
@@ -289,84 +225,13 @@ public final class InMemoryEventStore implements EventStore {
         return lose[0];
     }
 
-    /**
-     * The earlier append of this command inside the duplicate window, or null. A command id used before for other
-     * entities is refused as the NATS store refuses it: never reported as a success that stored nothing.
-     */
-    private StoredAppend findDuplicate(CommandContext context, int size, Instant now, Set<EntityRef> appendingTo) {
-        for (int i = 0; i < size; i++) {
-            StoredAppend original = appendsByMessageId.get(context.messageId(i));
-            if (original != null && !now.isAfter(original.storedAt().plus(duplicateWindow))) {
-                if (Collections.disjoint(original.entities(), appendingTo)) {
-                    throw new EventStoreException("the append to " + appendingTo + " is a duplicate of command '"
-                            + context.commandId() + "', whose events are on " + original.entities()
-                            + ": was the command id reused for another entity?");
-                }
-                return original;
-            }
-        }
-        return null;
-    }
-
-    private AppendResult store(EntityRef entity, List<EncodedEvent> events, CommandContext context, Instant now) {
-        List<RecordedEvent> sequence = entities.computeIfAbsent(entity, e -> new ArrayList<>());
-        List<Long> sequences = new ArrayList<>(events.size());
-        for (EncodedEvent event : events) {
-            long seq = stream.size() + 1L;
-            RecordedEvent recorded = new RecordedEvent(
-                    entity,
-                    seq,
-                    now,
-                    UUID.randomUUID().toString(),
-                    now,
-                    copy(event),
-                    context.commandId(),
-                    context.correlationId(),
-                    context.causationId(),
-                    context.metadata());
-            stream.add(recorded);
-            sequence.add(recorded);
-            sequences.add(seq);
-        }
-        StoredAppend stored = new StoredAppend(List.copyOf(sequences), now, Set.of(entity));
-        for (int i = 0; i < events.size(); i++) {
-            appendsByMessageId.put(context.messageId(i), stored);
-        }
-        return new AppendResult(entity, sequences, false);
-    }
-
-    private static EncodedEvent copy(EncodedEvent event) {
-        // the caller's array stays theirs: later changes to it must not rewrite history
-        return new EncodedEvent(
-                event.type(), event.schemaVersion(), event.payload().clone());
-    }
-
-    private long currentVersion(EntityRef entity) {
-        List<RecordedEvent> events = entities.get(entity);
-        return events == null || events.isEmpty()
-                ? 0
-                : events.get(events.size() - 1).sequence();
-    }
-
     @Override
     public ReadResult read(EntityRef entity, ReadRange range, Consumer<RecordedEvent> sink) {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(range, "range");
         Objects.requireNonNull(sink, "sink");
         readCalls.incrementAndGet();
-        List<RecordedEvent> selected = new ArrayList<>();
-        if (!range.isEmpty()) {
-            synchronized (lock) {
-                for (RecordedEvent event : entities.getOrDefault(entity, List.of())) {
-                    if (event.sequence() > range.upToSequence()) {
-                        break;
-                    }
-                    if (range.admits(event.sequence(), event.storedAt())) {
-                        selected.add(event);
-                    }
-                }
-            }
-        }
+        List<RecordedEvent> selected = stream.select(entity, range);
         long last = range.afterVersion();
         for (RecordedEvent event : selected) {
             sink.accept(withOwnPayload(event));
@@ -383,7 +248,7 @@ public final class InMemoryEventStore implements EventStore {
                 e.storedAt(),
                 e.eventId(),
                 e.time(),
-                copy(e.event()),
+                InMemoryStream.copy(e.event()),
                 e.commandId(),
                 e.correlationId(),
                 e.causationId(),
@@ -394,9 +259,7 @@ public final class InMemoryEventStore implements EventStore {
     public long version(EntityRef entity) {
         Objects.requireNonNull(entity, "entity");
         versionCalls.incrementAndGet();
-        synchronized (lock) {
-            return currentVersion(entity);
-        }
+        return stream.version(entity);
     }
 
     /**
@@ -469,23 +332,17 @@ public final class InMemoryEventStore implements EventStore {
 
     /** The sequence of the last event in the store (of any entity), {@code 0} when empty. */
     public long lastSequence() {
-        synchronized (lock) {
-            return stream.size();
-        }
+        return stream.lastSequence();
     }
 
     /** Every event of every entity, in stream order: what a projection reading the whole store would see. */
     public List<RecordedEvent> allEvents() {
-        synchronized (lock) {
-            return List.copyOf(stream);
-        }
+        return stream.all();
     }
 
     /** The entities that have at least one event, in order of their first event. */
     public List<EntityRef> entities() {
-        synchronized (lock) {
-            return List.copyOf(entities.keySet());
-        }
+        return stream.entities();
     }
 
     @Override
