@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Which instances of a scope are alive and how many partitions each owns, from core NATS messages only: every
  * instance publishes {@code <instance id> <partitions owned>} on {@code $VERDICT.route.<scope>.<n>.live} on the
- * renewal's clock and listens to the others. An instance not heard from within {@code failoverAfter} counts as gone.
+ * renewal's clock and listens to the others. An instance not heard from within {@code failoverAfter} counts as gone;
+ * one that closes says so ({@code <instance id> -1}).
  * Nothing is stored and no JetStream API is asked; a lost or late message only makes an instance look gone for a
  * moment, which delays a hand-over (an instance then believes its share is larger) and never causes one.
  */
@@ -36,6 +37,11 @@ final class LiveInstances {
         connection.publish(subject, (self + " " + owned).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** Says that this instance leaves: the others stop counting it at once rather than after {@code failoverAfter}. */
+    void leave() {
+        connection.publish(subject, (self + " -1").getBytes(StandardCharsets.US_ASCII));
+    }
+
     private void onHeard(Message m) {
         String[] parts = new String(m.getData(), StandardCharsets.US_ASCII).split(" ");
         if (parts.length != 2 || parts[0].equals(self)) {
@@ -45,7 +51,11 @@ final class LiveInstances {
             int owned = Integer.parseInt(parts[1]);
             synchronized (this) {
                 expire();
-                if (seen.put(parts[0], new long[] {owned, System.nanoTime()}) == null) {
+                if (owned < 0) {
+                    if (seen.remove(parts[0]) != null) {
+                        changedAt = System.nanoTime();
+                    }
+                } else if (seen.put(parts[0], new long[] {owned, System.nanoTime()}) == null) {
                     changedAt = System.nanoTime();
                 }
             }

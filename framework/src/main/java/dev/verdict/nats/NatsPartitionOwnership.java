@@ -401,6 +401,10 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         for (int p = 0; p < partitions && pulls != null; p++) {
             pulls.stop(p);
         }
+        if (live != null && connected()) {
+            live.leave(); // the others count one instance fewer at once: a larger share, so they compete for its
+            // partitions
+        }
         if (expiry != null) {
             expiry.shutdownNow();
         }
