@@ -143,6 +143,36 @@ class OwnershipStabilityTest {
         assertThat(stored).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(answers.keySet());
     }
 
+    @Test
+    void whenABalancedOwnerDiesTheOthersOwnItsPartitionsWithinTheTakeOverBound() throws Exception {
+        RoutedInstance first = start("dies", true);
+        waitUntil(Duration.ofSeconds(30), () -> IntStream.range(0, PARTITIONS).allMatch(first::owns));
+        start("dies", true);
+        start("dies", true);
+        waitUntil(
+                Duration.ofSeconds(90),
+                () -> eachOwnedOnce() && instances.stream().allMatch(i -> ownedBy(i) >= 5 && ownedBy(i) <= 6),
+                this::owners);
+        // the one owning 6 dies: the other two own their share (5 of 16 among 3, ceiling 6) and take one each at
+        // once; the other 4 only once they count two instances (the dead one unheard for failoverAfter)
+        RoutedInstance dead =
+                instances.stream().filter(i -> ownedBy(i) == 6).findFirst().orElseThrow();
+        List<RoutedInstance> survivors =
+                instances.stream().filter(i -> i != dead).toList();
+        dead.kill();
+        long killed = System.nanoTime();
+        waitUntil(
+                dead.routing.ownership().takeOverBound().plusSeconds(5),
+                () -> IntStream.range(0, PARTITIONS)
+                        .allMatch(p -> survivors.stream().filter(i -> i.owns(p)).count() == 1),
+                this::owners);
+        Duration takeOver = Duration.ofNanos(System.nanoTime() - killed);
+        System.out.printf(
+                "OwnershipStabilityTest: all 16 owned by the survivors %.1f s after the kill (bound %s)%n",
+                takeOver.toMillis() / 1e3, dead.routing.ownership().takeOverBound());
+        assertThat(takeOver).isLessThan(dead.routing.ownership().takeOverBound().plusSeconds(2));
+    }
+
     /** Sends commands through the instance, one after the other, on 32 tallies spread over the partitions. */
     private void send(RoutedInstance i, Map<String, Outcome<?, ?>> answers, Map<String, Throwable> failures) {
         Thread sender = new Thread(() -> {
