@@ -162,8 +162,18 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
             throw new IllegalStateException("cannot take part in the ownership of '" + scope + "': " + e, e);
         }
         // pulls on a clock of their own, so that the checks (waiting for the server) never delay them
-        expiry.scheduleAtFixedRate(this::pull, 0, renew.toMillis(), TimeUnit.MILLISECONDS);
-        expiry.scheduleWithFixedDelay(this::renew, renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
+        expiry.scheduleAtFixedRate(() -> onClock(this::pull), 0, renew.toMillis(), TimeUnit.MILLISECONDS);
+        expiry.scheduleWithFixedDelay(
+                () -> onClock(this::renew), renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a periodic task; a failure (e.g. the connection closing) must not end its schedule. */
+    private void onClock(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.debug("ownership of '{}': {}", scope, e.toString());
+        }
     }
 
     /** The lease came: this instance is the pinned client, so it owns the partition. */
