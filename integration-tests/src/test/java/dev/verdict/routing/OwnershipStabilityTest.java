@@ -173,6 +173,28 @@ class OwnershipStabilityTest {
         assertThat(takeOver).isLessThan(dead.routing.ownership().takeOverBound().plusSeconds(2));
     }
 
+    @Test
+    void whenAnOwnerOfAllDiesBeforeBalancingTheOthersOwnItsPartitionsWithinTheTakeOverBound() throws Exception {
+        RoutedInstance first = start("diesearly", true);
+        waitUntil(Duration.ofSeconds(30), () -> IntStream.range(0, PARTITIONS).allMatch(first::owns));
+        List<RoutedInstance> survivors = List.of(start("diesearly", true), start("diesearly", true));
+        Thread.sleep(RoutedInstance.FAILOVER.toMillis() / 2); // all heard of each other; no hand-over yet
+        // three instances live: the survivors stop competing at 6 each, and take the last 4 once they count two
+        first.kill();
+        long killed = System.nanoTime();
+        waitUntil(
+                first.routing.ownership().takeOverBound().plusSeconds(10),
+                () -> IntStream.range(0, PARTITIONS)
+                        .allMatch(p -> survivors.stream().filter(i -> i.owns(p)).count() == 1),
+                this::owners);
+        Duration takeOver = Duration.ofNanos(System.nanoTime() - killed);
+        System.out.printf(
+                "OwnershipStabilityTest: all 16 of the first owned by the survivors %.1f s after the kill (bound %s)%n",
+                takeOver.toMillis() / 1e3, first.routing.ownership().takeOverBound());
+        assertThat(takeOver)
+                .isLessThan(first.routing.ownership().takeOverBound().plusSeconds(2));
+    }
+
     /** Sends commands through the instance, one after the other, on 32 tallies spread over the partitions. */
     private void send(RoutedInstance i, Map<String, Outcome<?, ?>> answers, Map<String, Throwable> failures) {
         Thread sender = new Thread(() -> {
