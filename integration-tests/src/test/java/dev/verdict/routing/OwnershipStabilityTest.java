@@ -180,13 +180,25 @@ class OwnershipStabilityTest {
         List<RoutedInstance> survivors = List.of(start("diesearly", true), start("diesearly", true));
         Thread.sleep(RoutedInstance.FAILOVER.toMillis() / 2); // all heard of each other; no hand-over yet
         // three instances live: the survivors stop competing at 6 each, and take the last 4 once they count two
-        first.kill();
-        long killed = System.nanoTime();
-        waitUntil(
-                first.routing.ownership().takeOverBound().plusSeconds(10),
-                () -> IntStream.range(0, PARTITIONS)
-                        .allMatch(p -> survivors.stream().filter(i -> i.owns(p)).count() == 1),
-                this::owners);
+        try (PinProbe probe = new PinProbe(NATS.connection(), "diesearly")) {
+            first.kill();
+            long killed = System.nanoTime();
+            // on failure: who believes what, the connections' states and what the server did (for a diagnosis)
+            waitUntil(
+                    first.routing.ownership().takeOverBound().plusSeconds(10),
+                    () -> IntStream.range(0, PARTITIONS)
+                            .allMatch(p ->
+                                    survivors.stream().filter(i -> i.owns(p)).count() == 1),
+                    () -> owners() + " connections "
+                            + instances.stream()
+                                    .map(i -> i.connection.getStatus().toString())
+                                    .toList() + " server: " + String.join("\n", probe.log()));
+            assertTakenOverInTime(killed, first);
+        }
+    }
+
+    /** Measures since {@code killed}: all its partitions are owned by the survivors now. */
+    private void assertTakenOverInTime(long killed, RoutedInstance first) {
         Duration takeOver = Duration.ofNanos(System.nanoTime() - killed);
         System.out.printf(
                 "OwnershipStabilityTest: all 16 of the first owned by the survivors %.1f s after the kill (bound %s)%n",
