@@ -2,30 +2,22 @@ package dev.verdict.nats;
 
 import dev.verdict.routing.PartitionOwnership;
 import io.nats.client.Connection;
-import io.nats.client.ConsumeOptions;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.MessageConsumer;
-import io.nats.client.PublishOptions;
 import io.nats.client.Subscription;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
-import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.PriorityPolicy;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -37,12 +29,19 @@ import org.slf4j.LoggerFactory;
  * Partition ownership on NATS, with the mechanism projections fail over with (ADR-42 priority groups): per partition
  * one message – a lease – on the stream {@value #STREAM}, read by a durable pull consumer with the priority policy
  * {@code pinned_client}. The server delivers the lease only to the one pinned client; that client owns the partition.
- * It never acknowledges the lease: every quarter of {@code failoverAfter} it confirms on the consumer's state that the
- * server still pins it and extends the lease's ack wait, so the lease is delivered to nobody else meanwhile; when the
- * pin moved (or could not be confirmed within {@code failoverAfter}) it stops owning the partition. When the owner
- * stops pulling (it died, or lost its connection) the server pins another instance after {@code failoverAfter} and
- * delivers the lease to it once its ack wait ran out. No election of Verdict's own and no coordinator: the server decides, and when an owner's belief is out
- * of date for a moment, the store's optimistic concurrency keeps commands correct.
+ * It never acknowledges the lease: every quarter of {@code failoverAfter} it sends a new pull carrying its pin id (the
+ * server keeps a pin only while the pinned client sends new pulls within {@code failoverAfter}; {@link LeasePulls}),
+ * confirms on the consumer's state that the server still pins it and extends the lease's ack wait, so the lease is
+ * delivered to nobody else meanwhile; when the pin moved (or could not be confirmed within {@code failoverAfter}) it
+ * stops owning the partition. When the owner stops pulling (it died, or lost its connection) the server pins another
+ * instance after {@code failoverAfter} and delivers the lease to it once its ack wait ran out. No election of Verdict's
+ * own and no coordinator: the server decides, and when an owner's belief is out of date for a moment, the store's
+ * optimistic concurrency keeps commands correct.
+ *
+ * <p>Balanced (unless {@link Builder#balanced(boolean) balanced(false)}): the instances announce themselves and what
+ * they own on core NATS ({@link LiveInstances}); an instance owning its share ({@link FairShare}) stops competing for
+ * more, and one owning more hands a partition over – stops pulling it for 2 × {@code failoverAfter}, unpins the
+ * consumer and gives the lease back – one at a time, until each owns the floor or the ceiling of partitions / instances.
  *
  * <p>The owner of partition {@code p} of {@code n} answers requests on the subject {@code
  * $VERDICT.route.<scope>.<n>.<p>} (queue group {@value #QUEUE}, so two instances that both believe they own it never
@@ -64,12 +63,8 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     public static final String STREAM = "verdict-owners";
 
     static final String QUEUE = "verdict-owner";
-    private static final String GROUP = "verdict";
+    static final String GROUP = "verdict";
     private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final int WRONG_LAST_SEQUENCE = 10071;
-    private static final int CONSUMER_NOT_FOUND = 10014;
-    private static final String PIN_HEADER = "Nats-Pin-Id";
-    private static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
 
     private final Connection connection;
     private final String scope;
@@ -82,7 +77,9 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     private final Message[] leases; // guarded by this
     private final String[] pins; // guarded by this
     private final Subscription[] serving; // guarded by this
-    private final List<MessageConsumer> consumers = new ArrayList<>();
+    private final long[] coolUntil; // System.nanoTime() until which a partition handed over is not pulled; by this
+    private final boolean balanced;
+    private long lastHandOver; // System.nanoTime(); guarded by this
     private boolean closed; // guarded by this
     /** Answers forwarded commands (a command on a cached entity is decided on this thread). */
     private Dispatcher dispatcher;
@@ -90,6 +87,8 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     private Dispatcher leaseDispatcher;
 
     private ScheduledExecutorService expiry;
+    private LeasePulls pulls;
+    private LiveInstances live;
     private BiFunction<Integer, byte[], CompletableFuture<byte[]>> handler;
 
     private NatsPartitionOwnership(Builder b) {
@@ -103,6 +102,9 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         this.leases = new Message[partitions];
         this.pins = new String[partitions];
         this.serving = new Subscription[partitions];
+        this.coolUntil = new long[partitions];
+        this.balanced = b.balanced;
+        this.lastHandOver = System.nanoTime();
     }
 
     /**
@@ -125,8 +127,9 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
 
     @Override
     public Duration takeOverBound() {
-        // the server pins another instance after failoverAfter; the lease reaches it after the nak delay at most
-        // the server pins another instance after failoverAfter; the lease comes back after its ack wait (as long)
+        // the server unpins the dead owner failoverAfter after its last pull and delivers the lease once its ack wait
+        // (failoverAfter after the last extension) ran out; instances that own their share already compete again
+        // once the dead one was not heard from for failoverAfter (plus a tick to notice, a tick to pull)
         return failoverAfter.multipliedBy(2).plus(renew);
     }
 
@@ -138,124 +141,114 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         this.handler = Objects.requireNonNull(handler, "handler");
         dispatcher = connection.createDispatcher();
         leaseDispatcher = connection.createDispatcher();
-        expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+        expiry = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "verdict-ownership-" + scope);
             t.setDaemon(true);
             return t;
         });
         try {
-            JetStreamManagement jsm = connection.jetStreamManagement();
-            provisionStream(jsm);
-            long expiresMillis = Math.max(1000, Math.min(30_000, failoverAfter.toMillis() / 3));
-            for (int p = 0; p < partitions; p++) {
-                provisionLease(jsm, p);
-                int partition = p;
-                consumers.add(connection
-                        .getStreamContext(STREAM)
-                        .getConsumerContext(consumerName(p))
-                        .consume(
-                                ConsumeOptions.builder()
-                                        .batchSize(1)
-                                        .expiresIn(expiresMillis)
-                                        .group(GROUP)
-                                        .build(),
-                                leaseDispatcher,
-                                lease -> onLease(partition, lease)));
-            }
+            String[] names = new LeaseStream(connection, scope, partitions, failoverAfter, replicas).provision();
+            pulls = new LeasePulls(
+                    connection,
+                    leaseDispatcher,
+                    STREAM,
+                    GROUP,
+                    names,
+                    renew.multipliedBy(2),
+                    this::onLease,
+                    this::onPinLost);
+            live = new LiveInstances(connection, leaseDispatcher, routeSubject("live"), failoverAfter);
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("cannot take part in the ownership of '" + scope + "': " + e, e);
         }
-        expiry.scheduleWithFixedDelay(this::renew, renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
+        // pulls on a clock of their own, so that the checks (waiting for the server) never delay them
+        expiry.scheduleAtFixedRate(() -> onClock(this::pull), 0, renew.toMillis(), TimeUnit.MILLISECONDS);
+        expiry.scheduleWithFixedDelay(
+                () -> onClock(this::renew), renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void provisionStream(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+    /** Runs a periodic task; a failure (e.g. the connection closing) must not end its schedule. */
+    private void onClock(Runnable task) {
         try {
-            jsm.getStreamInfo(STREAM);
-        } catch (JetStreamApiException e) {
-            // missing: create it (an identical concurrent create by another instance succeeds too)
-            jsm.addStream(StreamConfiguration.builder()
-                    .name(STREAM)
-                    .subjects("$VERDICT.owners.>")
-                    .description("Verdict: one lease message per partition of routed commands")
-                    .storageType(StorageType.File)
-                    .maxMessagesPerSubject(1)
-                    .replicas(replicas)
-                    .build());
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.debug("ownership of '{}': {}", scope, e.toString());
         }
-    }
-
-    private void provisionLease(JetStreamManagement jsm, int p) throws IOException, JetStreamApiException {
-        try {
-            connection
-                    .jetStream()
-                    .publish(
-                            leaseSubject(p),
-                            ("lease " + p + " of " + partitions).getBytes(StandardCharsets.UTF_8),
-                            PublishOptions.builder()
-                                    .expectedLastSubjectSequence(0)
-                                    .build());
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE && e.getApiErrorCode() != WRONG_LAST_SEQUENCE_CLUSTERED) {
-                throw e;
-            }
-            // the lease exists (another instance wrote it)
-        }
-        try {
-            jsm.getConsumerInfo(STREAM, consumerName(p));
-            return; // never updated in place: an update would move the pin away from the owner
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
-                throw e;
-            }
-        }
-        try {
-            createConsumer(jsm, p);
-        } catch (JetStreamApiException e) {
-            jsm.getConsumerInfo(STREAM, consumerName(p)); // another instance created it first: fine
-        }
-    }
-
-    private void createConsumer(JetStreamManagement jsm, int p) throws IOException, JetStreamApiException {
-        jsm.createConsumer(
-                STREAM,
-                ConsumerConfiguration.builder()
-                        .durable(consumerName(p))
-                        .filterSubject(leaseSubject(p))
-                        .deliverPolicy(DeliverPolicy.All)
-                        .ackPolicy(AckPolicy.Explicit)
-                        .ackWait(failoverAfter)
-                        .maxDeliver(-1)
-                        .priorityPolicy(PriorityPolicy.PinnedClient)
-                        .priorityGroups(GROUP)
-                        .priorityTimeout(failoverAfter)
-                        .description(
-                                "Verdict: the owner of partition " + p + " of " + partitions + " of '" + scope + "'")
-                        .build());
     }
 
     /** The lease came: this instance is the pinned client, so it owns the partition. */
-    private void onLease(int p, Message lease) {
+    private void onLease(int p, Message lease, String pin) {
         synchronized (this) {
             if (closed) {
                 lease.nak();
                 return;
             }
-            leases[p] = lease;
-            pins[p] = Optional.ofNullable(lease.getHeaders())
-                    .map(h -> h.getFirst(PIN_HEADER))
-                    .orElse("");
-            ownedUntil[p] = System.nanoTime() + failoverAfter.toNanos();
-            if (serving[p] == null) {
-                serving[p] = dispatcher.subscribe(routeSubject(p), QUEUE, request -> onRequest(p, request));
-                LOG.info("owns partition {} of {} of '{}'", p, partitions, scope);
+            if (coolUntil[p] - System.nanoTime() <= 0) {
+                leases[p] = lease;
+                pins[p] = pin;
+                ownedUntil[p] = System.nanoTime() + failoverAfter.toNanos();
+                if (serving[p] == null) {
+                    serving[p] = dispatcher.subscribe(routeSubject(p), QUEUE, request -> onRequest(p, request));
+                    LOG.info("owns partition {} of {} of '{}'", p, partitions, scope);
+                }
+                return;
             }
         }
+        // handed over a moment ago and served by a pull sent before: give it back at once
+        try {
+            expiry.execute(() -> giveBack(p, lease));
+        } catch (RejectedExecutionException e) {
+            lease.nak(); // closing meanwhile
+        }
+    }
+
+    /** The server refused a pull with this instance's pin id: another instance holds the pin now. */
+    private synchronized void onPinLost(int p) {
+        if (leases[p] != null) {
+            LOG.info("pin of partition {} of {} of '{}' moved to another instance", p, partitions, scope);
+            drop(p);
+        }
+    }
+
+    /**
+     * On the renewal's clock, apart from the checks (which wait for the server): says this instance is alive, and sends
+     * a new pull to every partition's consumer – with the pin id to the ones it owns, which keeps its pins (the server
+     * unpins a client that sent no new pull within {@code failoverAfter}); as a candidate to the others, unless it owns
+     * its share already or handed the partition over a moment ago.
+     */
+    private void pull() {
+        List<Integer> candidates = new ArrayList<>();
+        List<Integer> idle = new ArrayList<>();
+        Map<Integer, String> held = new HashMap<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            int owned = owned();
+            live.announce(owned);
+            boolean saturated = balanced
+                    && FairShare.saturated(owned, partitions, live.others().size() + 1);
+            long now = System.nanoTime();
+            for (int p = 0; p < partitions; p++) {
+                if (leases[p] != null) {
+                    held.put(p, pins[p]);
+                } else if (saturated || coolUntil[p] - now > 0) {
+                    idle.add(p);
+                } else {
+                    candidates.add(p);
+                }
+            }
+        }
+        held.forEach(pulls::pull);
+        candidates.forEach(p -> pulls.pull(p, ""));
+        idle.forEach(pulls::stop);
     }
 
     /**
      * Keeps each lease this instance holds while the server still pins this client (the lease stays unacknowledged, so
      * it is never delivered elsewhere meanwhile); gives up – and stops answering – a partition whose pin moved or
-     * whose ownership could not be confirmed within {@code failoverAfter}.
+     * whose ownership could not be confirmed within {@code failoverAfter}. Then hands one partition over when this
+     * instance owns more than its share ({@link FairShare}).
      */
     private void renew() {
         for (int p = 0; p < partitions; p++) {
@@ -274,13 +267,84 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                     lease.inProgress();
                     ownedUntil[p] = System.nanoTime() + failoverAfter.toNanos();
                 } else if (serving[p] != null && ownedUntil[p] - System.nanoTime() <= 0) {
-                    leases[p] = null;
-                    unsubscribe(serving[p]);
-                    serving[p] = null;
-                    LOG.info("no longer owns partition {} of {} of '{}'", p, partitions, scope);
+                    LOG.info("cannot confirm its pin of partition {} of {} of '{}'", p, partitions, scope);
+                    drop(p);
                 }
             }
         }
+        if (balanced) {
+            balance();
+        }
+    }
+
+    /**
+     * Hands one partition over when {@link FairShare} says so – at most one per {@code failoverAfter}/2, and only once
+     * the set of live instances has not changed for {@code failoverAfter} (every instance has heard of every other).
+     * The partition is not pulled for a cool-down of 2 × {@code failoverAfter}, so the server cannot pin it back to this
+     * instance, and goes to one of the instances still below their share (the only ones pulling it).
+     */
+    private void balance() {
+        int partition = -1;
+        Message lease = null;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (closed
+                    || now - lastHandOver < failoverAfter.toNanos() / 2
+                    || live.unchangedFor().compareTo(failoverAfter) < 0
+                    || !FairShare.shouldHandOver(
+                            owned(), partitions, live.others().values())) {
+                return;
+            }
+            for (int p = partitions - 1; p >= 0 && partition < 0; p--) {
+                if (leases[p] != null) {
+                    partition = p;
+                }
+            }
+            lease = leases[partition];
+            drop(partition);
+            coolUntil[partition] = now + failoverAfter.toNanos() * 2;
+            lastHandOver = now;
+            LOG.info(
+                    "hands partition {} of {} of '{}' over (owned {} of {})",
+                    partition,
+                    partitions,
+                    scope,
+                    owned() + 1,
+                    partitions);
+        }
+        giveBack(partition, lease);
+    }
+
+    /** Unpins this instance and returns the lease, so that the server pins the next candidate and delivers it at once. */
+    private void giveBack(int p, Message lease) {
+        pulls.stop(p);
+        try {
+            connection.jetStreamManagement().unpinConsumer(STREAM, consumerName(p), GROUP);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("unpinning partition {} failed; another instance takes it after {}", p, failoverAfter);
+        }
+        if (connected()) {
+            lease.nak();
+        }
+    }
+
+    /** Stops owning the partition now. */
+    private void drop(int p) {
+        leases[p] = null;
+        pins[p] = null;
+        if (serving[p] != null) {
+            unsubscribe(serving[p]);
+            serving[p] = null;
+            LOG.info("no longer owns partition {} of {} of '{}'", p, partitions, scope);
+        }
+    }
+
+    private int owned() {
+        int owned = 0;
+        for (Message lease : leases) {
+            owned += lease == null ? 0 : 1;
+        }
+        return owned;
     }
 
     private boolean pinnedTo(int p, String pin) {
@@ -344,7 +408,13 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                 }
             }
         }
-        consumers.forEach(MessageConsumer::stop);
+        for (int p = 0; p < partitions && pulls != null; p++) {
+            pulls.stop(p);
+        }
+        if (live != null && connected()) {
+            live.leave(); // the others count one instance fewer at once: a larger share, so they compete for its
+            // partitions
+        }
         if (expiry != null) {
             expiry.shutdownNow();
         }
@@ -377,15 +447,15 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     }
 
     String consumerName(int p) {
-        return "owner-" + scope + "-" + p + "of" + partitions;
-    }
-
-    private String leaseSubject(int p) {
-        return "$VERDICT.owners." + scope + "." + partitions + "." + p;
+        return LeaseStream.consumerName(scope, partitions, p);
     }
 
     String routeSubject(int p) {
-        return "$VERDICT.route." + scope + "." + partitions + "." + p;
+        return routeSubject(Integer.toString(p));
+    }
+
+    private String routeSubject(String last) {
+        return "$VERDICT.route." + scope + "." + partitions + "." + last;
     }
 
     @Override
@@ -400,6 +470,7 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         private int partitions = 16;
         private Duration failoverAfter = Duration.ofSeconds(5);
         private int replicas = 1;
+        private boolean balanced = true;
 
         private Builder(Connection connection, String scope) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -438,6 +509,17 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
                 throw new IllegalArgumentException("replicas must be 1-5, was " + replicas);
             }
             this.replicas = replicas;
+            return this;
+        }
+
+        /**
+         * Whether the instances balance the partitions among them (default {@code true}): an instance owning more than
+         * {@code ceil(partitions / live instances)} hands the surplus over, one partition at a time, until each owns
+         * the floor or the ceiling of that ratio. Without it, an instance keeps every partition it was pinned until it
+         * stops or dies.
+         */
+        public Builder balanced(boolean balanced) {
+            this.balanced = balanced;
             return this;
         }
 

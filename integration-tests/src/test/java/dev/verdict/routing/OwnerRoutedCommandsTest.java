@@ -47,9 +47,10 @@ class OwnerRoutedCommandsTest {
         }
     }
 
+    /** Unbalanced: these tests are about one owner that stays (OwnershipBalanceTest shows the balancing). */
     private RoutedInstance start(String store, Duration requestTimeout) throws Exception {
         RoutedInstance i = new RoutedInstance(
-                java.net.URI.create(NATS.server().url()).getPort(), store, PARTITIONS, requestTimeout);
+                java.net.URI.create(NATS.server().url()).getPort(), store, PARTITIONS, requestTimeout, false);
         instances.add(i);
         return i;
     }

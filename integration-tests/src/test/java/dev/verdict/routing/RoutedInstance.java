@@ -29,6 +29,12 @@ final class RoutedInstance implements AutoCloseable {
     private volatile boolean killed;
 
     RoutedInstance(int serverPort, String store, int partitions, Duration requestTimeout) throws Exception {
+        this(serverPort, store, partitions, requestTimeout, true);
+    }
+
+    /** With {@code balanced} false, an instance keeps every partition it was pinned (for tests of one fixed owner). */
+    RoutedInstance(int serverPort, String store, int partitions, Duration requestTimeout, boolean balanced)
+            throws Exception {
         this.proxy = new CuttableProxy(serverPort);
         this.connection = Nats.connect(Options.builder()
                 .server(proxy.url())
@@ -44,6 +50,7 @@ final class RoutedInstance implements AutoCloseable {
                 NatsPartitionOwnership.builder(connection, store)
                         .partitions(partitions)
                         .failoverAfter(FAILOVER)
+                        .balanced(balanced)
                         .build(),
                 requestTimeout);
         this.tallies = routing.route(runtime.register(Tally.REGISTRATION), Tally.COMMANDS);
