@@ -48,7 +48,9 @@ public final class CuttableProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         closeQuietly(listener);
         cutConnections();
     }
@@ -58,8 +60,15 @@ public final class CuttableProxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(server);
+                synchronized (this) {
+                    if (closed) { // closed while this connection was being accepted: it must not outlive the proxy
+                        closeQuietly(client);
+                        closeQuietly(server);
+                        return;
+                    }
+                    sockets.add(client);
+                    sockets.add(server);
+                }
                 pump(client, server, false, "proxy-up");
                 pump(server, client, true, "proxy-down");
             } catch (IOException e) {
