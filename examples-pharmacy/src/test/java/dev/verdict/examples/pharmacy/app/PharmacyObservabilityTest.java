@@ -112,15 +112,16 @@ class PharmacyObservabilityTest {
 
         try (Connection nc = Nats.connect(NATS.server().url())) {
             // both events of the dispense carry the trace in their headers
-            MessageInfo fill = nc.jetStreamManagement().getLastMessage("pharmacy", "pharmacy.prescription." + rx);
+            String stream = TestMode.streamOf(nc, "prescription", rx).orElseThrow(); // the drug's shard, when sharded
+            MessageInfo fill = nc.jetStreamManagement().getLastMessage(stream, stream + ".prescription." + rx);
             assertThat(fill.getHeaders().getFirst("Verdict-Meta-traceparent")).startsWith("00-" + traceId + "-");
             // the process manager's reorder carries it on into the stock's next event
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            MessageInfo stock = nc.jetStreamManagement().getLastMessage("pharmacy", "pharmacy.inventory." + drug);
+            MessageInfo stock = nc.jetStreamManagement().getLastMessage(stream, stream + ".inventory." + drug);
             while (!stock.getHeaders().getFirst("Verdict-Type").equals("ReorderRequested")
                     && System.nanoTime() < deadline) {
                 Thread.sleep(20);
-                stock = nc.jetStreamManagement().getLastMessage("pharmacy", "pharmacy.inventory." + drug);
+                stock = nc.jetStreamManagement().getLastMessage(stream, stream + ".inventory." + drug);
             }
             assertThat(stock.getHeaders().getFirst("Verdict-Type")).isEqualTo("ReorderRequested");
             assertThat(stock.getHeaders().getFirst("Verdict-Meta-traceparent")).startsWith("00-" + traceId + "-");

@@ -501,10 +501,10 @@ class SeveralInstancesTest {
         private Map<String, List<Object>> cleanReplay(List<RecordedEvent> prescriptionEvents) throws SQLException {
             String url = POSTGRES.server().createDatabase("replay_" + name);
             try (java.sql.Connection c = DriverManager.getConnection(url, PostgresServer.USER, "")) {
-                PatientPrescriptionsTable.create(c);
+                PatientPrescriptionsTable.UNSHARDED.create(c);
                 c.setAutoCommit(false);
                 for (RecordedEvent e : prescriptionEvents) {
-                    PatientPrescriptionsTable.apply(c, PRESCRIPTIONS.decode(e.event()), e.sequence());
+                    PatientPrescriptionsTable.UNSHARDED.apply(c, PRESCRIPTIONS.decode(e.event()), e.sequence());
                 }
                 c.commit();
                 return rows(c);
@@ -1038,7 +1038,7 @@ class SeveralInstancesTest {
     private static void prepareAuditedReadModel(String jdbcUrl) throws SQLException {
         try (java.sql.Connection c = DriverManager.getConnection(jdbcUrl, PostgresServer.USER, "");
                 Statement s = c.createStatement()) {
-            PatientPrescriptionsTable.create(c);
+            PatientPrescriptionsTable.UNSHARDED.create(c);
             s.execute("CREATE TABLE applied_events (id BIGSERIAL PRIMARY KEY, prescription_id VARCHAR(128) NOT NULL,"
                     + " version BIGINT NOT NULL)");
             s.execute("CREATE FUNCTION audit_applied() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
