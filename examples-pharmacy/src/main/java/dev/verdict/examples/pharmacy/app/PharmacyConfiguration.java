@@ -66,11 +66,13 @@ import org.springframework.core.env.Environment;
  *       ({@link InventoryDecider}), both snapshotted – for which the starter registers an {@link EntityHandle} bean
  *       each, and the decision over both, {@code dispense} ({@link Dispensing}): a dispense and its stock deduction
  *       are one atomic append;
- *   <li>{@link VerdictProjection} beans the starter runs on shared durable consumers (one instance active, the
- *       others standing by): the read model {@link PatientPrescriptions} (H2 file or PostgreSQL) and the process
- *       manager {@link PharmacyProcess}, which requests a reorder when a dispense takes a drug's stock below its
- *       threshold (command ids derived from the triggering event) and follows it up once when no stock arrives in
- *       time (its timers fire into {@code stockReorderFollowUps});
+ *   <li>the projections ({@link PharmacyProjections}) run by the starter's {@link ProjectionRunners} on shared durable
+ *       consumers (one instance active, the others standing by): the read model {@link PatientPrescriptions} (H2 file
+ *       or PostgreSQL) and the process manager {@link PharmacyProcess}, which requests a reorder when a dispense takes
+ *       a drug's stock below its threshold (command ids derived from the triggering event) and follows it up once
+ *       when no stock arrives in time (its timers fire into {@code timers-stock-reorder});
+ *   <li>with {@code STORE_SHARDS} above 1 ({@link StoreShards}), the store sharded over that many streams ({@link
+ *       ShardedPharmacyStore}) and every projection per shard;
  *   <li>the application service {@link Pharmacy} (imported: built from its constructor) and the Idempotency-Key
  *       records; the web layer ({@link
  *       PharmacyController}, {@link ApiErrors}, the console) is imported from here.

@@ -1,5 +1,7 @@
 package dev.verdict.examples.pharmacy.app;
 
+import dev.verdict.store.EntityRef;
+import dev.verdict.store.ShardPlacement;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.MessageInfo;
@@ -106,6 +108,15 @@ public final class TestMode implements BeforeAllCallback {
                         .mapToObj(k -> name + "-" + k)
                         .toList()
                 : List.of(name);
+    }
+
+    /**
+     * What the mode appends to the name of a projection (or a read-model table, with {@code _}) for the shard holding
+     * {@code category/id} placed by itself (a drug's stock, and with it its prescriptions): nothing when unsharded,
+     * {@code -<k>} when sharded.
+     */
+    static String suffixOf(String category, String id) {
+        return shardedRouted() ? "-" + ShardPlacement.byEntity().shardOf(EntityRef.of(category, id), SHARDS) : "";
     }
 
     /** The KV bucket of the snapshots on a stream's store: {@code <stream>-snapshots}. */
