@@ -39,6 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  *       on the prescription and on the stock), none without the other, none twice;
  *   <li>the process manager (reorders below a threshold) stored no reaction twice.
  * </ul>
+ *
+ * <p>With {@code -Dpharmacy.test.mode=sharded-routed} ({@link TestMode}) the instances run with {@code STORE_SHARDS=4}
+ * and {@code COMMAND_ROUTING=owner}: the truth is then read from every shard stream, the read model from every shard's
+ * table, and "the stream leader" is shard 0's. The scenarios run here; the instances, the load and the checks are
+ * {@link InstancesScenario}, {@link PharmacyInstance}, {@link PharmacyLoad}, {@link StoreVerdict} and {@link
+ * StoredTruth}.
  */
 class SeveralInstancesTest {
     @RegisterExtension
