@@ -63,8 +63,13 @@ public final class ShardPlacement {
 
     /**
      * This placement with the entities of {@code category} placed with the entity {@code placedWith} returns for
-     * them. The function is asked on every append and read of such an entity: it must be pure and fast, and give the
-     * same answer for the entity's whole life (from its id alone).
+     * them. The function is asked on every append and read of such an entity: it must be fast, and give the same
+     * answer for the entity's whole life – from its id alone, or from a lookup whose answer may change only while the
+     * entity has no events (a directory entry written once, before the entity's first event, then cached).
+     *
+     * <p>It runs on the store's calling threads, among them the NATS client's threads that complete asynchronous
+     * calls: a lookup must not wait for a reply over the store's own connection there (it would wait for itself) –
+     * answer from memory, or look up over a connection of its own (the pharmacy's placement directory does).
      *
      * @throws IllegalArgumentException when the category is placed already
      */

@@ -15,37 +15,58 @@ import java.util.List;
  * <p>Eventually consistent: a query sees every event the projection has applied, usually a few milliseconds after
  * the command was accepted. Exactly-once effect: each event's row change and the projection's checkpoint commit in
  * one transaction.
+ *
+ * <p>On a store sharded over N streams ({@code STORE_SHARDS}), each shard has its projection ({@code
+ * patient-prescriptions-<k>}) and its table ({@link PatientPrescriptionsTable#ofShard}); the queries read all tables.
  */
 final class PatientPrescriptions {
     static final String NAME = "patient-prescriptions";
 
     private final JdbcDatabase database;
+    private final List<PatientPrescriptionsTable> tables;
 
+    /** The read model of an unsharded store: the one table {@code patient_prescriptions}. */
     PatientPrescriptions(JdbcDatabase database) throws SQLException {
+        this(database, 1);
+    }
+
+    /** The read model of a store with {@code shards} shards (1: unsharded). */
+    PatientPrescriptions(JdbcDatabase database, int shards) throws SQLException {
         this.database = database;
+        this.tables = PatientPrescriptionsTable.of(shards);
         try (Connection c = database.getConnection()) {
-            PatientPrescriptionsTable.create(c);
+            create(c);
         } catch (SQLException e) {
             // several instances starting at once race on CREATE ... IF NOT EXISTS (not atomic on PostgreSQL): fine
             // when the other instance's table is there now
             try (Connection c = database.getConnection()) {
-                PatientPrescriptionsTable.create(c);
+                create(c);
             }
         }
     }
 
+    private void create(Connection c) throws SQLException {
+        for (PatientPrescriptionsTable table : tables) {
+            table.create(c);
+        }
+    }
+
     /**
-     * The projection that keeps the table up to date – the pure {@link PatientPrescriptionsView} materialized per
-     * prescription in {@link PatientPrescriptionsTable}; run it with a durable {@code ProjectionRunner}.
+     * The projection that keeps the table of shard {@code shard} (0 when unsharded) up to date – the pure {@link
+     * PatientPrescriptionsView} materialized per prescription in {@link PatientPrescriptionsTable}; run it with a
+     * durable {@code ProjectionRunner} on that shard's prescription events. Named {@value #NAME} when unsharded,
+     * {@code patient-prescriptions-<shard>} when sharded.
      */
-    JdbcProjection<PrescriptionEvent> projection() {
-        return JdbcMaterializedView.of(NAME, database, PatientPrescriptionsView.VIEW, PatientPrescriptionsTable.STATES);
+    JdbcProjection<PrescriptionEvent> projection(int shard) {
+        String name = tables.size() == 1 ? NAME : NAME + "-" + shard;
+        return JdbcMaterializedView.of(
+                name, database, PatientPrescriptionsView.VIEW, tables.get(shard).states());
     }
 
     /** The patient's prescriptions, ordered by id; empty when the patient has none (yet). */
     List<PrescriptionResource> ofPatient(String patientId) {
         try (Connection c = database.getConnection()) {
-            return PatientPrescriptionsTable.ofPatient(c, patientId);
+            return PatientPrescriptionsTable.ofPatient(c, tables, patientId);
         } catch (SQLException e) {
             throw new ReadModelUnavailable("cannot read the prescriptions of " + patientId + ": " + e.getMessage(), e);
         }
@@ -54,7 +75,7 @@ final class PatientPrescriptions {
     /** The patients with at least one prescription and how many they have, ordered by id, at most {@code limit}. */
     List<PatientResource> patients(int limit) {
         try (Connection c = database.getConnection()) {
-            return PatientPrescriptionsTable.patients(c, limit);
+            return PatientPrescriptionsTable.patients(c, tables, limit);
         } catch (SQLException e) {
             throw new ReadModelUnavailable("cannot read the patients: " + e.getMessage(), e);
         }

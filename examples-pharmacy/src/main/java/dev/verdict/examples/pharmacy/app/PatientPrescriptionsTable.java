@@ -13,25 +13,65 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The read model "prescriptions per patient": one row per prescription, in the same shape as {@link
- * PrescriptionResource}, holding the state of {@link PatientPrescriptionsView} ({@link #STATES}). Plain SQL that runs on
+ * PrescriptionResource}, holding the state of {@link PatientPrescriptionsView} ({@link #states()}). Plain SQL that runs on
  * H2 and PostgreSQL alike; the columns are those of earlier releases, so a running deployment keeps its table.
  *
- * <p>{@link #STATES} reads and writes rows only; the projection that calls it ({@code JdbcMaterializedView}) runs each
+ * <p>{@link #states()} reads and writes rows only; the projection that calls it ({@code JdbcMaterializedView}) runs each
  * batch's changes and its checkpoint in one transaction, so an event redelivered after a crash is never applied
  * twice.
+ *
+ * <p>An unsharded store has the one table {@link #UNSHARDED} ({@code patient_prescriptions}); a store sharded over N
+ * streams ({@code STORE_SHARDS}) has one table per shard, {@code patient_prescriptions_<k>}, kept by that shard's
+ * projection – so rebuilding one shard clears only its own rows – and read together by {@link #ofPatient} and {@link
+ * #patients} (a prescription's events are all on one shard, so its row is in exactly one table).
  */
 final class PatientPrescriptionsTable {
     static final String TABLE = "patient_prescriptions";
 
-    private PatientPrescriptionsTable() {}
+    /** The table of an unsharded store, as in earlier releases. */
+    static final PatientPrescriptionsTable UNSHARDED = new PatientPrescriptionsTable(TABLE);
+
+    private final String table;
+    private final JdbcViewStates<Optional<Row>> states;
+
+    private PatientPrescriptionsTable(String table) {
+        this.table = table;
+        this.states = new States();
+    }
+
+    /** The table of shard {@code shard}: {@code patient_prescriptions_<shard>}. */
+    static PatientPrescriptionsTable ofShard(int shard) {
+        if (shard < 0) {
+            throw new IllegalArgumentException("a shard is 0 or more, was " + shard);
+        }
+        return new PatientPrescriptionsTable(TABLE + "_" + shard);
+    }
+
+    /** The tables of a store with {@code shards} shards: {@link #UNSHARDED} for 1, else one per shard. */
+    static List<PatientPrescriptionsTable> of(int shards) {
+        if (shards == 1) {
+            return List.of(UNSHARDED);
+        }
+        List<PatientPrescriptionsTable> tables = new ArrayList<>();
+        for (int k = 0; k < shards; k++) {
+            tables.add(ofShard(k));
+        }
+        return List.copyOf(tables);
+    }
+
+    /** The table's name. */
+    String name() {
+        return table;
+    }
 
     /** Creates the table and its index if they are missing. */
-    static void create(Connection connection) throws SQLException {
+    void create(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
                     + "prescription_id VARCHAR(128) PRIMARY KEY, "
                     + "patient_id VARCHAR(128) NOT NULL, "
                     + "drug VARCHAR(128) NOT NULL, "
@@ -40,14 +80,14 @@ final class PatientPrescriptionsTable {
                     + "dispensed INT NOT NULL, "
                     + "refills_left INT NOT NULL, "
                     + "version BIGINT NOT NULL)");
-            s.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_by_patient ON " + TABLE + " (patient_id)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + table + "_by_patient ON " + table + " (patient_id)");
         }
     }
 
     /** Removes every row, before a rebuild. */
-    static void clear(Connection connection) throws SQLException {
+    void clear(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("DELETE FROM " + TABLE);
+            s.execute("DELETE FROM " + table);
         }
     }
 
@@ -55,19 +95,23 @@ final class PatientPrescriptionsTable {
      * Applies one event, stored at stream sequence {@code sequence}, to its prescription's row, as the projection does:
      * the row's state evolved by {@link PatientPrescriptionsView#VIEW} (a clean replay in tests uses this).
      */
-    static void apply(Connection connection, PrescriptionEvent event, long sequence) throws SQLException {
+    void apply(Connection connection, PrescriptionEvent event, long sequence) throws SQLException {
         EntityRef prescription = EntityRef.of(PrescriptionDecider.TYPE.key(event.prescriptionId()));
         Optional<Row> row =
-                STATES.load(connection, prescription).orElseGet(PatientPrescriptionsView.VIEW::initialState);
-        STATES.save(connection, prescription, PatientPrescriptionsView.VIEW.evolve(row, event), sequence);
+                states.load(connection, prescription).orElseGet(PatientPrescriptionsView.VIEW::initialState);
+        states.save(connection, prescription, PatientPrescriptionsView.VIEW.evolve(row, event), sequence);
     }
 
     /** The prescriptions' states in the table's columns; {@code version} is the sequence of the row's last event. */
-    static final JdbcViewStates<Optional<Row>> STATES = new JdbcViewStates<>() {
+    JdbcViewStates<Optional<Row>> states() {
+        return states;
+    }
+
+    private final class States implements JdbcViewStates<Optional<Row>> {
         @Override
         public Optional<Optional<Row>> load(Connection connection, EntityRef prescription) throws SQLException {
             try (PreparedStatement s = connection.prepareStatement(
-                    "SELECT prescription_id, patient_id, drug, status, quantity, dispensed, refills_left FROM " + TABLE
+                    "SELECT prescription_id, patient_id, drug, status, quantity, dispensed, refills_left FROM " + table
                             + " WHERE prescription_id = ?")) {
                 s.setString(1, prescription.id().value());
                 try (ResultSet r = s.executeQuery()) {
@@ -93,7 +137,7 @@ final class PatientPrescriptionsTable {
                 return; // not ordered (yet): no row, as before
             }
             Row row = state.get();
-            try (PreparedStatement s = connection.prepareStatement("UPDATE " + TABLE
+            try (PreparedStatement s = connection.prepareStatement("UPDATE " + table
                     + " SET patient_id = ?, drug = ?, status = ?, quantity = ?, dispensed = ?, refills_left = ?,"
                     + " version = ? WHERE prescription_id = ?")) {
                 bind(s, row, sequence);
@@ -101,7 +145,7 @@ final class PatientPrescriptionsTable {
                     return;
                 }
             }
-            try (PreparedStatement s = connection.prepareStatement("INSERT INTO " + TABLE
+            try (PreparedStatement s = connection.prepareStatement("INSERT INTO " + table
                     + " (patient_id, drug, status, quantity, dispensed, refills_left, version, prescription_id)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(s, row, sequence);
@@ -111,9 +155,9 @@ final class PatientPrescriptionsTable {
 
         @Override
         public void clear(Connection connection) throws SQLException {
-            PatientPrescriptionsTable.clear(connection);
+            PatientPrescriptionsTable.this.clear(connection);
         }
-    };
+    }
 
     private static void bind(PreparedStatement s, Row row, long sequence) throws SQLException {
         s.setString(1, row.patientId());
@@ -126,13 +170,18 @@ final class PatientPrescriptionsTable {
         s.setString(8, row.prescriptionId());
     }
 
-    /** The prescriptions of one patient, ordered by id. */
-    static List<PrescriptionResource> ofPatient(Connection connection, String patientId) throws SQLException {
+    /** The prescriptions of one patient in any of the tables, ordered by id. */
+    static List<PrescriptionResource> ofPatient(
+            Connection connection, List<PatientPrescriptionsTable> tables, String patientId) throws SQLException {
         List<PrescriptionResource> rows = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT prescription_id, patient_id, drug, status, quantity, dispensed, refills_left, version FROM "
-                        + TABLE + " WHERE patient_id = ? ORDER BY prescription_id")) {
-            s.setString(1, patientId);
+        String select = tables.stream()
+                .map(t -> "SELECT prescription_id, patient_id, drug, status, quantity, dispensed, refills_left, version"
+                        + " FROM " + t.table + " WHERE patient_id = ?")
+                .collect(Collectors.joining(" UNION ALL "));
+        try (PreparedStatement s = connection.prepareStatement(select + " ORDER BY prescription_id")) {
+            for (int i = 1; i <= tables.size(); i++) {
+                s.setString(i, patientId);
+            }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     int quantity = r.getInt("quantity");
@@ -153,11 +202,17 @@ final class PatientPrescriptionsTable {
         return rows;
     }
 
-    /** The patients with their number of prescriptions, ordered by id, at most {@code limit}. */
-    static List<PatientResource> patients(Connection connection, int limit) throws SQLException {
+    /** The patients with their number of prescriptions in all the tables, ordered by id, at most {@code limit}. */
+    static List<PatientResource> patients(Connection connection, List<PatientPrescriptionsTable> tables, int limit)
+            throws SQLException {
         List<PatientResource> rows = new ArrayList<>();
+        String from = tables.size() == 1
+                ? tables.get(0).table
+                : tables.stream()
+                        .map(t -> "SELECT patient_id FROM " + t.table)
+                        .collect(Collectors.joining(" UNION ALL ", "(", ") AS all_shards"));
         try (PreparedStatement s = connection.prepareStatement("SELECT patient_id, COUNT(*) AS prescriptions FROM "
-                + TABLE + " GROUP BY patient_id ORDER BY patient_id LIMIT ?")) {
+                + from + " GROUP BY patient_id ORDER BY patient_id LIMIT ?")) {
             s.setInt(1, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

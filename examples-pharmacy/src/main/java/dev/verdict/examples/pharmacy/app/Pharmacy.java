@@ -9,6 +9,7 @@ import dev.verdict.examples.pharmacy.InventoryCommand;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
+import dev.verdict.examples.pharmacy.PrescriptionCommand.OrderPrescription;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.routing.RoutedCommandFailed;
@@ -51,6 +52,7 @@ final class Pharmacy {
     private final Connection nats;
     private final PatientPrescriptions readModel;
     private final ObjectMapper json;
+    private final Optional<PrescriptionPlacements> placements;
 
     Pharmacy(
             EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
@@ -59,7 +61,8 @@ final class Pharmacy {
             EventStore store,
             Connection nats,
             PatientPrescriptions readModel,
-            ObjectMapper json) {
+            ObjectMapper json,
+            Optional<PrescriptionPlacements> placements) {
         this.prescriptions = prescriptions;
         this.inventory = inventory;
         this.commands = commands;
@@ -67,6 +70,7 @@ final class Pharmacy {
         this.nats = nats;
         this.readModel = readModel;
         this.json = json;
+        this.placements = placements;
     }
 
     /**
@@ -74,6 +78,15 @@ final class Pharmacy {
      * the domain's refusal – a value, not an exception.
      */
     Decided<Prescription> prescriptionCommand(String id, PrescriptionCommand command, Optional<String> commandId) {
+        if (placements.isPresent() && command instanceof OrderPrescription order) {
+            // a sharded store: the prescription goes to its drug's shard, recorded before its first event
+            String placedWith = placements.get().place(id, order.drug());
+            if (!placedWith.equals(order.drug()) && prescriptions.load(id).version() == 0) {
+                // the id was recorded for another drug, and no prescription of it was stored: placing this order
+                // with its own drug could store the id on two shards
+                return new Decided.Refused<>(new PrescriptionPlacements.IdTaken(id));
+            } // else: an existing prescription – its own rules refuse the order (prescription.already-exists)
+        }
         return handle(prescriptions, commands.prescription(id, command, context(commandId)), id);
     }
 

@@ -12,24 +12,23 @@ import dev.verdict.examples.pharmacy.InventoryDecider;
 import dev.verdict.examples.pharmacy.InventoryEvent;
 import dev.verdict.examples.pharmacy.InventoryEvents;
 import dev.verdict.examples.pharmacy.PharmacyProcess;
-import dev.verdict.examples.pharmacy.PharmacyProcessStateCodec;
 import dev.verdict.examples.pharmacy.Prescription;
 import dev.verdict.examples.pharmacy.PrescriptionCommand;
 import dev.verdict.examples.pharmacy.PrescriptionDecider;
 import dev.verdict.examples.pharmacy.PrescriptionEvent;
 import dev.verdict.examples.pharmacy.PrescriptionEvents;
-import dev.verdict.projection.process.CommandRouter;
 import dev.verdict.projection.process.CommandSender;
-import dev.verdict.projection.process.ProcessProjection;
 import dev.verdict.projection.timers.TimerReactions;
 import dev.verdict.runtime.CommandRuntime;
 import dev.verdict.runtime.EntityHandle;
 import dev.verdict.runtime.MultiEntityHandle;
 import dev.verdict.runtime.MultiRegistration;
-import dev.verdict.runtime.Outcome;
 import dev.verdict.runtime.Registration;
 import dev.verdict.runtime.SnapshotPolicy;
+import dev.verdict.spring.ProjectionDecorator;
+import dev.verdict.spring.ProjectionRunners;
 import dev.verdict.spring.VerdictProjection;
+import dev.verdict.spring.VerdictProperties;
 import dev.verdict.store.TimerFired;
 import dev.verdict.store.codec.JsonStateCodec;
 import dev.verdict.store.codec.TimerFiredCodec;
@@ -44,8 +43,10 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -65,11 +66,13 @@ import org.springframework.core.env.Environment;
  *       ({@link InventoryDecider}), both snapshotted – for which the starter registers an {@link EntityHandle} bean
  *       each, and the decision over both, {@code dispense} ({@link Dispensing}): a dispense and its stock deduction
  *       are one atomic append;
- *   <li>{@link VerdictProjection} beans the starter runs on shared durable consumers (one instance active, the
- *       others standing by): the read model {@link PatientPrescriptions} (H2 file or PostgreSQL) and the process
- *       manager {@link PharmacyProcess}, which requests a reorder when a dispense takes a drug's stock below its
- *       threshold (command ids derived from the triggering event) and follows it up once when no stock arrives in
- *       time (its timers fire into {@code stockReorderFollowUps});
+ *   <li>the projections ({@link PharmacyProjections}) run by the starter's {@link ProjectionRunners} on shared durable
+ *       consumers (one instance active, the others standing by): the read model {@link PatientPrescriptions} (H2 file
+ *       or PostgreSQL) and the process manager {@link PharmacyProcess}, which requests a reorder when a dispense takes
+ *       a drug's stock below its threshold (command ids derived from the triggering event) and follows it up once
+ *       when no stock arrives in time (its timers fire into {@code timers-stock-reorder});
+ *   <li>with {@code STORE_SHARDS} above 1 ({@link StoreShards}), the store sharded over that many streams ({@link
+ *       ShardedPharmacyStore}) and every projection per shard;
  *   <li>the application service {@link Pharmacy} (imported: built from its constructor) and the Idempotency-Key
  *       records; the web layer ({@link
  *       PharmacyController}, {@link ApiErrors}, the console) is imported from here.
@@ -82,6 +85,7 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @Import({
+    ShardedPharmacyStore.class,
     Pharmacy.class,
     PharmacyWeb.class,
     PharmacyController.class,
@@ -93,7 +97,6 @@ import org.springframework.core.env.Environment;
 })
 class PharmacyConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(PharmacyConfiguration.class);
-    static final String PROCESS = "stock-reorder";
 
     /** The JSON mapper of the API: ISO-8601 instants, no failure on unknown properties. */
     static ObjectMapper objectMapper() {
@@ -118,13 +121,18 @@ class PharmacyConfiguration {
      */
     @Bean(destroyMethod = "close")
     Connection pharmacyNats(PharmacySettings settings) {
+        return connect(settings, "verdict-pharmacy");
+    }
+
+    /** A connection to the settings' nats-server as {@link #pharmacyNats} makes it, with the given name. */
+    static Connection connect(PharmacySettings settings, String connectionName) {
         String url = settings.natsUrl();
         NatsConnectionLog log = new NatsConnectionLog();
         Options options = Options.builder()
                 .server(url)
                 .connectionListener(log)
                 .errorListener(log)
-                .connectionName("verdict-pharmacy")
+                .connectionName(connectionName)
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(Duration.ofSeconds(5))
@@ -192,90 +200,20 @@ class PharmacyConfiguration {
         return new JdbcDatabase(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
     }
 
+    /** How many streams the store is sharded over ({@code STORE_SHARDS}); an invalid setting fails the start. */
     @Bean
-    PatientPrescriptions patientPrescriptions(JdbcDatabase database) {
+    StoreShards storeShards(Environment environment) {
+        return StoreShards.of(environment);
+    }
+
+    @Bean
+    PatientPrescriptions patientPrescriptions(JdbcDatabase database, StoreShards shards) {
         try {
-            return new PatientPrescriptions(database);
+            return new PatientPrescriptions(database, shards.count());
         } catch (SQLException e) {
             throw new PharmacyStartFailure("cannot open the read model's database " + database.describe() + ": "
                     + Redaction.redact(e.getMessage()));
         }
-    }
-
-    /** The read model on a shared durable consumer of the prescription events (run by the starter). */
-    @Bean
-    VerdictProjection<PrescriptionEvent> patientPrescriptionsProjection(
-            PatientPrescriptions readModel, NatsEventStoreConfig store) {
-        return VerdictProjection.of(
-                readModel.projection(), store.storeName(), PrescriptionDecider.TYPE, PrescriptionEvents.CODEC);
-    }
-
-    /**
-     * The stock-reorder process manager's host: one state per drug with a reorder awaiting stock, its follow-up timers
-     * in the store's timers. Store outages and exhausted conflict retries of its commands are retried by the host
-     * (never dead-lettered); a rejection is the stock's answer: logged, and the process goes on. Its commands carry
-     * the triggering event's trace on. The follow-up time is {@code PHARMACY_REORDER_FOLLOW_UP} (an ISO-8601
-     * duration, e.g. {@code PT24H}, the default).
-     */
-    @Bean
-    ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost(
-            Connection nats,
-            NatsEventStoreConfig store,
-            NatsTimers timers,
-            Environment environment,
-            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory) {
-        String followUp = environment.getProperty("PHARMACY_REORDER_FOLLOW_UP", "");
-        Duration followUpAfter;
-        try {
-            followUpAfter = followUp.isBlank() ? PharmacyProcess.DEFAULT_FOLLOW_UP_AFTER : Duration.parse(followUp);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new PharmacyStartFailure(
-                    "PHARMACY_REORDER_FOLLOW_UP must be an ISO-8601 duration such as PT24H, was '" + followUp + "'");
-        }
-        return ProcessProjection.builder(
-                        // the state bucket as durable as the store
-                        NatsProcessStates.builder(nats)
-                                .replicas(store.replicas())
-                                .open(),
-                        PROCESS,
-                        new PharmacyProcess(
-                                PharmacyProcess.DEFAULT_THRESHOLD, PharmacyProcess.DEFAULT_QUANTITY, followUpAfter),
-                        PharmacyProcessStateCodec.INSTANCE,
-                        CommandRouter.to(InventoryDecider.TYPE, InventoryCommand::drug),
-                        // sent while the event's apply is observed: the runtime's tracing interceptor
-                        // continues the event's trace into the reorder's events
-                        (target, command, context) -> {
-                            Outcome<Inventory, InventoryEvent> outcome =
-                                    inventory.handle(target.id().value(), command, context);
-                            if (outcome instanceof Outcome.Rejected<Inventory, InventoryEvent> rejected) {
-                                LOG.warn(
-                                        "stock reorder: {} refused {}: {}",
-                                        target,
-                                        command,
-                                        rejected.rejection().getMessage());
-                            }
-                        })
-                .timers(timers)
-                .build();
-    }
-
-    /** The stock-reorder process manager on the inventory's events (run by the starter). */
-    @Bean
-    VerdictProjection<InventoryEvent> stockReorder(
-            ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost,
-            NatsEventStoreConfig store) {
-        return VerdictProjection.of(stockReorderHost, store.storeName(), InventoryDecider.TYPE, InventoryEvents.CODEC);
-    }
-
-    /** The stock-reorder's follow-up timers, delivered to their drug's instance when they fall due. */
-    @Bean
-    VerdictProjection<TimerFired> stockReorderFollowUps(
-            ProcessProjection<InventoryEvent, PharmacyProcess.ReorderState, InventoryCommand> stockReorderHost,
-            NatsEventStoreConfig store) {
-        return VerdictProjection.of(
-                stockReorderHost.timerInputs(),
-                TimerReactions.filter(store.storeName(), PROCESS),
-                TimerFiredCodec.INSTANCE);
     }
 
     /** The store's durable timers, on the server's message scheduler (stream {@code <store>_timers}). */
@@ -284,26 +222,56 @@ class PharmacyConfiguration {
         return NatsTimers.create(nats, store, clock);
     }
 
-    /** Schedules and cancels the prescriptions' expiry timers, on a durable consumer of the prescription events. */
+    /**
+     * The runners of the pharmacy's projections ({@link PharmacyProjections}: per shard of the store, the read model,
+     * the stock-reorder process manager and its follow-up timers, the expiry timers' scheduling; once, the expiry's
+     * reactions), run as the starter runs {@code VerdictProjection} beans – on shared durable consumers, one instance
+     * active and the others standing by, with the starter's decorators (tracing, metrics) and health. The process
+     * manager requests a reorder when a dispense takes a drug's stock below its threshold (command ids derived from
+     * the triggering event) and follows it up once when no stock arrives in time: {@code PHARMACY_REORDER_FOLLOW_UP}
+     * (an ISO-8601 duration, e.g. {@code PT24H}, the default).
+     */
     @Bean
-    VerdictProjection<PrescriptionEvent> prescriptionExpiryTimers(NatsTimers timers, NatsEventStoreConfig store) {
-        return VerdictProjection.of(
-                PrescriptionExpiry.scheduling(timers),
-                store.storeName(),
-                PrescriptionDecider.TYPE,
-                PrescriptionEvents.CODEC);
-    }
-
-    /** Records a prescription's expiry when its timer falls due, on a durable consumer of the fired timers. */
-    @Bean
-    VerdictProjection<TimerFired> prescriptionExpiry(
-            NatsTimers timers,
+    ProjectionRunners pharmacyProjectionRunners(
+            Connection nats,
             NatsEventStoreConfig store,
-            EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions) {
-        return VerdictProjection.of(
+            StoreShards shards,
+            PatientPrescriptions readModel,
+            NatsTimers timers,
+            Environment environment,
+            EntityHandle<InventoryCommand, Inventory, InventoryEvent> inventory,
+            EntityHandle<PrescriptionCommand, Prescription, PrescriptionEvent> prescriptions,
+            ObjectProvider<ProjectionDecorator> decorators,
+            VerdictProperties properties) {
+        String followUp = environment.getProperty("PHARMACY_REORDER_FOLLOW_UP", "");
+        Duration followUpAfter;
+        try {
+            followUpAfter = followUp.isBlank() ? PharmacyProcess.DEFAULT_FOLLOW_UP_AFTER : Duration.parse(followUp);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new PharmacyStartFailure(
+                    "PHARMACY_REORDER_FOLLOW_UP must be an ISO-8601 duration such as PT24H, was '" + followUp + "'");
+        }
+        // records a prescription's expiry when its timer falls due, on a durable consumer of the fired timers
+        VerdictProjection<TimerFired> expiry = VerdictProjection.of(
                 PrescriptionExpiry.reactions(CommandSender.via(prescriptions)),
                 TimerReactions.filter(store.storeName(), PrescriptionExpiry.OWNER),
                 TimerFiredCodec.INSTANCE);
+        List<VerdictProjection<?>> projections = PharmacyProjections.of(
+                store,
+                shards,
+                readModel,
+                timers,
+                // the process states' bucket as durable as the store
+                NatsProcessStates.builder(nats).replicas(store.replicas()).open(),
+                followUpAfter,
+                inventory,
+                expiry);
+        return new ProjectionRunners(
+                nats,
+                projections,
+                List.of(),
+                decorators.orderedStream().toList(),
+                properties.getProjections().isAutoStartup());
     }
 
     /** The Idempotency-Key records, shared by every instance (KV bucket {@code <store>-idempotency}). */

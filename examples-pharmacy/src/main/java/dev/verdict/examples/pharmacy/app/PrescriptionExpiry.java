@@ -43,12 +43,18 @@ final class PrescriptionExpiry {
         return TimerRef.of(OWNER, prescriptionId, TIMER);
     }
 
-    /** Schedules and cancels the expiry timers from the prescription events. */
-    static Projection<PrescriptionEvent> scheduling(Timers timers) {
+    /** The scheduling projection's name on an unsharded store; shard k's is {@code prescription-expiry-timers-<k>}. */
+    static final String SCHEDULING = "prescription-expiry-timers";
+
+    /**
+     * Schedules and cancels the expiry timers from the prescription events, as the projection {@code name} (one per
+     * shard of a sharded store; the timers are the store's, one stream for all shards).
+     */
+    static Projection<PrescriptionEvent> scheduling(Timers timers, String name) {
         return new Projection<>() {
             @Override
             public String name() {
-                return "prescription-expiry-timers";
+                return name;
             }
 
             @Override

@@ -1,6 +1,7 @@
 package dev.verdict.examples.pharmacy.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,6 +72,9 @@ class CapturedHistoryTest {
 
     @Test
     void todaysAppAnswersAsTheReleaseDidOnItsReplayedStream() throws Exception {
+        assumeFalse(
+                TestMode.shardedRouted(),
+                "the release's history is one stream 'pharmacy': a sharded store refuses to open beside it");
         HistoryCapture capture = HistoryCapture.read(resource(RELEASE + ".jsonl"));
         HistoryReplay.of(capture).into(NATS.connection());
         List<JsonNode> answers = recordedAnswers();

@@ -115,7 +115,8 @@ class PatientErasureTest {
                                     .getValue())
                             .path("key")
                             .asText();
-                    assertThat(nc.keyValue("pharmacy-snapshots").get("patient.p-ada"))
+                    String stream = TestMode.streamOf(nc, "patient", "p-ada").orElseThrow(); // its shard's
+                    assertThat(nc.keyValue(TestMode.snapshotBucket(stream)).get("patient.p-ada"))
                             .as("the patient's snapshot")
                             .isNotNull();
                 }

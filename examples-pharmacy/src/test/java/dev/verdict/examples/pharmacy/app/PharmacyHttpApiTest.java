@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,9 +87,15 @@ class PharmacyHttpApiTest {
     /** How many events the entity's subject holds, counted on the stream itself. */
     static long events(String category, String id) {
         try (Connection nats = Nats.connect(NATS.server().url())) {
+            Optional<String> stream = TestMode.streamOf(nats, category, id);
+            if (stream.isEmpty()) {
+                return 0;
+            }
             return nats
                     .jetStreamManagement()
-                    .getStreamInfo("pharmacy", StreamInfoOptions.filterSubjects("pharmacy." + category + "." + id))
+                    .getStreamInfo(
+                            stream.get(),
+                            StreamInfoOptions.filterSubjects(TestMode.subject(stream.get(), category, id)))
                     .getStreamState()
                     .getSubjects()
                     .stream()

@@ -56,8 +56,10 @@ class PharmacyOnPostgresTest {
         }
 
         try (Connection c = DriverManager.getConnection(url, PostgresServer.USER, "");
-                PreparedStatement s = c.prepareStatement(
-                        "SELECT status, dispensed, version FROM patient_prescriptions WHERE prescription_id = ?")) {
+                PreparedStatement s = c.prepareStatement("SELECT status, dispensed, version FROM patient_prescriptions"
+                        // sharded: the table of the shard of the prescription's drug
+                        + TestMode.suffixOf("inventory", "aspirin").replace('-', '_')
+                        + " WHERE prescription_id = ?")) {
             s.setString(1, "rx-pg");
             try (ResultSet r = s.executeQuery()) {
                 assertThat(r.next()).isTrue();

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,11 +66,13 @@ class StockReorderFollowUpTest {
             assertThat(reorders(nc, "morphine")).hasSize(2);
             assertThat(reorders(nc, "codeine")).hasSize(1);
             NatsTimers timers = NatsTimers.create(nc, NatsEventStoreConfig.of("pharmacy"));
-            assertThat(timers.find(TimerRef.of("stock-reorder", "codeine", PharmacyProcess.FOLLOW_UP)))
-                    .isEmpty();
-            assertThat(timers.find(TimerRef.of("stock-reorder", "morphine", PharmacyProcess.FOLLOW_UP)))
-                    .as("the follow-up's reorder schedules no further timer")
-                    .isEmpty();
+            for (String process : TestMode.perShard("stock-reorder")) { // sharded: a process per shard
+                assertThat(timers.find(TimerRef.of(process, "codeine", PharmacyProcess.FOLLOW_UP)))
+                        .isEmpty();
+                assertThat(timers.find(TimerRef.of(process, "morphine", PharmacyProcess.FOLLOW_UP)))
+                        .as("the follow-up's reorder schedules no further timer")
+                        .isEmpty();
+            }
             assertThat(http.get("/inventory/morphine").body().path("onHand").asInt())
                     .isEqualTo(7);
         }
@@ -118,11 +121,15 @@ class StockReorderFollowUpTest {
     private static List<MessageInfo> reorders(Connection nc, String drug) throws IOException {
         JetStreamManagement jsm = nc.jetStreamManagement();
         List<MessageInfo> out = new ArrayList<>();
+        Optional<String> stream = TestMode.streamOf(nc, "inventory", drug);
+        if (stream.isEmpty()) {
+            return out;
+        }
         long seq = 1;
         while (true) {
             MessageInfo m;
             try {
-                m = jsm.getNextMessage("pharmacy", seq, "pharmacy.inventory." + drug);
+                m = jsm.getNextMessage(stream.get(), seq, TestMode.subject(stream.get(), "inventory", drug));
             } catch (JetStreamApiException e) {
                 return out; // no further message on the subject
             }
