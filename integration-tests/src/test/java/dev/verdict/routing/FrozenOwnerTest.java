@@ -166,7 +166,7 @@ class FrozenOwnerTest {
             states.clear();
             owner = startOwner(port, store, ownerState);
             for (int i = 0; i < 2; i++) {
-                instances.add(new RoutedInstance(port, store, PARTITIONS, Duration.ofSeconds(1)));
+                instances.add(new RoutedInstance(port, store, PARTITIONS, Duration.ofSeconds(1), false));
             }
             RoutedClients load =
                     new RoutedClients(instances.stream().map(i -> i.tallies).toList(), 2, () -> ID);

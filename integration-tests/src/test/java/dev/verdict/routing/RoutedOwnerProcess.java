@@ -38,7 +38,7 @@ public final class RoutedOwnerProcess {
         String tally = args[3];
         int partition = dev.verdict.projection.Partition.of(dev.verdict.store.EntityRef.of("tally", tally), partitions)
                 .index();
-        RoutedInstance instance = new RoutedInstance(port, store, partitions, Duration.ofSeconds(1));
+        RoutedInstance instance = new RoutedInstance(port, store, partitions, Duration.ofSeconds(1), false);
         while (!instance.owns(partition)) {
             Thread.sleep(20);
         }
