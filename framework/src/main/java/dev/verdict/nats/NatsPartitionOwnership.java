@@ -339,6 +339,30 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
         }
     }
 
+    /**
+     * A request reached this instance after its ownership ran out (it was frozen or cut off, and the renewal that ends
+     * the subscription has not run yet): it stops serving the partition at once and publishes the request again to the
+     * partition's subject with the sender's reply subject, so the current owner answers the sender directly – or, with
+     * no owner yet, the sender gets "no responders" and sends again, as during any take-over.
+     */
+    private void passOn(int p, Message request, String replyTo) {
+        synchronized (this) {
+            if (closed) {
+                return; // no answer: the sender sends again, to whoever owns the partition then
+            }
+            if (serving[p] != null && ownedUntil[p] - System.nanoTime() <= 0) {
+                LOG.info("partition {} of {} of '{}': ownership ran out, a request passed on", p, partitions, scope);
+                drop(p);
+            }
+            if (serving[p] != null) {
+                return; // owned again meanwhile (cannot pass it to itself): the sender sends again
+            }
+        }
+        if (!connection.getStatus().equals(Connection.Status.CLOSED)) {
+            connection.publish(routeSubject(p), replyTo, request.getHeaders(), request.getData());
+        }
+    }
+
     private int owned() {
         int owned = 0;
         for (Message lease : leases) {
@@ -361,6 +385,10 @@ public final class NatsPartitionOwnership implements PartitionOwnership {
     private void onRequest(int p, Message request) {
         String replyTo = request.getReplyTo();
         if (replyTo == null) {
+            return;
+        }
+        if (!owns(p)) {
+            passOn(p, request, replyTo);
             return;
         }
         handler.apply(p, request.getData()).whenComplete((reply, error) -> {
