@@ -5,7 +5,6 @@ import dev.verdict.store.nats.KvCompareAndSet;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
@@ -59,7 +58,6 @@ import org.slf4j.LoggerFactory;
  */
 final class IdempotencyRecords {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyRecords.class);
-    private static final int BUCKET_NOT_FOUND = 10059;
     private static final Duration POLL = Duration.ofMillis(20);
     static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
@@ -148,15 +146,9 @@ final class IdempotencyRecords {
             ObjectMapper json,
             Clock clock)
             throws IOException, JetStreamApiException {
-        KeyValueManagement kvm = nats.keyValueManagement();
-        try {
-            kvm.getStatus(bucket);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != BUCKET_NOT_FOUND) {
-                throw e;
-            }
-            try {
-                kvm.create(KeyValueConfiguration.builder()
+        KeyValue records = PharmacyBuckets.ensure(
+                nats,
+                KeyValueConfiguration.builder()
                         .name(bucket)
                         .description("Idempotency-Key records of the pharmacy API")
                         .storageType(StorageType.File)
@@ -164,11 +156,7 @@ final class IdempotencyRecords {
                         .maxHistoryPerKey(1)
                         .ttl(retention)
                         .build());
-            } catch (JetStreamApiException created) {
-                kvm.getStatus(bucket); // created concurrently by another instance? then this succeeds
-            }
-        }
-        return new IdempotencyRecords(nats.keyValue(bucket), json, clock, lease);
+        return new IdempotencyRecords(records, json, clock, lease);
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.verdict.store.ShardPlacement;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
@@ -50,8 +49,6 @@ final class PrescriptionPlacements implements AutoCloseable {
     /** The placement's name, recorded on every shard stream: prescriptions with their drug's stock. */
     static final String NAME = "prescription-with-stock";
 
-    private static final int BUCKET_NOT_FOUND = 10059;
-
     private final Connection nats;
     private final KeyValue kv;
     private final ConcurrentMap<String, String> known = new ConcurrentHashMap<>();
@@ -77,15 +74,9 @@ final class PrescriptionPlacements implements AutoCloseable {
     static PrescriptionPlacements open(Connection nats, String store, int replicas)
             throws IOException, JetStreamApiException {
         String bucket = bucketOf(store);
-        KeyValueManagement kvm = nats.keyValueManagement();
-        try {
-            kvm.getStatus(bucket);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != BUCKET_NOT_FOUND) {
-                throw e;
-            }
-            try {
-                kvm.create(KeyValueConfiguration.builder()
+        KeyValue directory = PharmacyBuckets.ensure(
+                nats,
+                KeyValueConfiguration.builder()
                         .name(bucket)
                         .description(
                                 "Verdict pharmacy: the drug each prescription is placed with (store " + store + ")")
@@ -93,11 +84,7 @@ final class PrescriptionPlacements implements AutoCloseable {
                         .replicas(replicas)
                         .maxHistoryPerKey(1)
                         .build());
-            } catch (JetStreamApiException created) {
-                kvm.getStatus(bucket); // created concurrently by another instance? then this succeeds
-            }
-        }
-        return new PrescriptionPlacements(nats, nats.keyValue(bucket));
+        return new PrescriptionPlacements(nats, directory);
     }
 
     /**
