@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -131,6 +132,23 @@ final class RouteWire {
                 rejected -> n.put("kind", "rejected")
                         .put("code", rejected.rejection().code())
                         .put("message", rejected.rejection().getMessage()));
+    }
+
+    /**
+     * The answer to a forwarded command once its decision completes: the outcome written by {@code write}, or – when
+     * the decision failed or its outcome cannot be written – a {@link Failure#FAILED} reply with the cause's message.
+     */
+    static <O> CompletableFuture<byte[]> answer(CompletableFuture<O> decision, Function<O, byte[]> write) {
+        return decision.handle((o, error) -> {
+            if (error == null) {
+                try {
+                    return write.apply(o);
+                } catch (RuntimeException e) {
+                    error = e;
+                }
+            }
+            return failure(Failure.FAILED, String.valueOf(CommandRouting.cause(error)));
+        });
     }
 
     /** The reply of an answer whose kind is a failure ({@code unrouted}, {@code failed}); empty for an outcome. */

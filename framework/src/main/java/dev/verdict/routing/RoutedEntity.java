@@ -110,16 +110,7 @@ public final class RoutedEntity<C, S, E> {
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        return outcome.handle((o, error) -> {
-            if (error == null) {
-                try {
-                    return RouteWire.outcome(o, handle.registration());
-                } catch (RuntimeException e) {
-                    error = e;
-                }
-            }
-            return RouteWire.failure(RouteWire.Failure.FAILED, String.valueOf(CommandRouting.cause(error)));
-        });
+        return RouteWire.answer(outcome, o -> RouteWire.outcome(o, handle.registration()));
     }
 
     @Override

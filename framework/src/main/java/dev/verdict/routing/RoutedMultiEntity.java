@@ -144,16 +144,7 @@ public final class RoutedMultiEntity<C, S, E> {
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        return outcome.handle((o, error) -> {
-            if (error == null) {
-                try {
-                    return MultiRouteWire.outcome(o, states, events);
-                } catch (RuntimeException e) {
-                    error = e;
-                }
-            }
-            return RouteWire.failure(RouteWire.Failure.FAILED, String.valueOf(CommandRouting.cause(error)));
-        });
+        return RouteWire.answer(outcome, o -> MultiRouteWire.outcome(o, states, events));
     }
 
     @Override
